@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Kept apart from vite.config.ts so the extension build plugins (@crxjs) never run in tests.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          // One Chromium at a time: the machine has two cores and tests share the lab ports.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['src/engine/**/*.ts'],
+      reporter: ['text-summary', 'text'],
+    },
+  },
+});
