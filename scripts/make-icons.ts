@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 import { findChromium } from '../test/harness/browser.ts';
 
 const svg = await readFile(new URL('../public/icons/icon.svg', import.meta.url), 'utf8');
-const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu'] });
 try {
   for (const size of [16, 32, 48, 128]) {
     const page = await browser.newPage({ viewport: { width: size, height: size } });
