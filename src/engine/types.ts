@@ -162,6 +162,18 @@ export interface Exchange {
   /** Milliseconds since the epoch. */
   startedAt?: number;
   durationMs?: number;
+  /**
+   * The browser's own CORS verdict, when the capture source saw one (CDP
+   * `Network.loadingFailed.corsErrorStatus`, an Audits CorsIssue). The engine derives every
+   * verdict from headers and uses this only for what headers cannot show: the Local Network
+   * Access codes (legacy Private Network names are mapped to them).
+   */
+  reportedCorsError?: { corsError: string; failedParameter?: string };
+  /**
+   * The use-CORS-preflight flag was set (XHR upload listeners, ReadableStream body): a
+   * preflight happens even for a safelisted method and headers. Absent means unknown/false.
+   */
+  forcedPreflight?: boolean;
 }
 
 export type Stage =
@@ -218,7 +230,9 @@ export type FixActionId =
   | 'use-same-origin-or-cors'
   | 'use-http-scheme'
   | 'local-network-access'
-  | 'redirect-mode-follow';
+  | 'redirect-mode-follow'
+  /** A cross-origin redirect tainted the origin (`Origin: null`): call the final URL directly. */
+  | 'avoid-cross-origin-redirect';
 
 export interface FixAction {
   id: FixActionId;

@@ -1,0 +1,158 @@
+/**
+ * Fix plans: what the server must allow, as data (CorsPolicy) and as raw headers.
+ * Rules: never `*` with credentials, never "reflect any origin": the plan names the exact
+ * page origin(s) that were observed.
+ */
+import { isCorsSafelistedMethod } from './fetch.ts';
+import type { CorsPolicy, FixAction, FixActionId, FixPlan, PlannedHeader, ResponseKind } from './types.ts';
+
+export const ACTION_TEXT: Record<FixActionId, string> = {
+  'answer-preflight-2xx': 'Answer OPTIONS for this URL with 204 (or 200) and the CORS headers, before routing or any handler that rejects it.',
+  'answer-preflight-before-auth': 'Answer OPTIONS before the authentication middleware: preflights never carry cookies or Authorization.',
+  'do-not-redirect-preflight': 'Do not redirect OPTIONS (http->https, trailing slash, login page): have the page call the final URL directly.',
+  'do-not-redirect-to-credentials-url': 'Do not redirect to a URL containing user:password@; authenticate with a header instead.',
+  'cors-headers-on-error-responses': 'Send the CORS headers on error responses too (4xx/5xx; nginx: add_header ... always), so the page sees the real status.',
+  'single-allow-origin-value': 'Send exactly one Access-Control-Allow-Origin value, from one place (not both the proxy and the application).',
+  'vary-origin': 'Add Vary: Origin to every response whose Access-Control-Allow-Origin depends on the request Origin.',
+  'use-cors-mode': 'Request with mode "cors" (fetch\'s default) if the page needs to read the response, and send CORS headers from the server.',
+  'use-same-origin-or-cors': 'Use mode "cors" for cross-origin URLs, or call a URL on the page\'s own origin (for example through a reverse proxy).',
+  'use-http-scheme': 'Fetch cross-origin resources over http or https only (serve local files through a local web server).',
+  'local-network-access': 'Serve the page over https and let the user grant the Local Network Access permission; target the right address space.',
+  'redirect-mode-follow': 'Use redirect: "follow" for no-cors requests, or mode "cors" to handle redirects yourself.',
+  'avoid-cross-origin-redirect': 'Avoid redirecting to another origin: after such a redirect the browser sends Origin: null. Call the final URL directly.',
+};
+
+export interface PlanInput {
+  targetOrigin: string;
+  pageOrigin: string;
+  credentials: boolean;
+  method: string;
+  unsafeNames: readonly string[];
+  /** A preflight is involved, so preflight headers are planned. */
+  preflight: boolean;
+  actions: FixActionId[];
+  serverFixable: boolean;
+  exposeHeaders?: readonly string[];
+}
+
+/** Suggested Access-Control-Max-Age, well within Chromium's 7200 s cap. */
+export const SUGGESTED_MAX_AGE = 600;
+
+/** Spells a policy as raw HTTP headers. */
+export function plannedHeaders(policy: CorsPolicy, preflight: boolean): PlannedHeader[] {
+  const all: ResponseKind[] = preflight ? ['preflight', 'actual', 'error'] : ['actual', 'error'];
+  const out: PlannedHeader[] = [];
+  if (policy.allowOrigins.length > 0) {
+    out.push({
+      name: 'Access-Control-Allow-Origin',
+      value: policy.allowOrigins.length === 1 ? policy.allowOrigins[0]! : '<the request Origin, when it is in the allow list>',
+      on: all,
+      why: policy.allowOrigins.length === 1
+        ? `Allows the page origin ${policy.allowOrigins[0]} (exactly, never *${policy.allowCredentials ? ' with credentials' : ''}).`
+        : `One value per response: echo the request Origin only when it is one of ${policy.allowOrigins.join(', ')}.`,
+    });
+  }
+  if (policy.allowCredentials) {
+    out.push({ name: 'Access-Control-Allow-Credentials', value: 'true', on: all, why: 'The page sends cookies or HTTP authentication.' });
+  }
+  if (preflight && policy.allowMethods.length > 0) {
+    out.push({ name: 'Access-Control-Allow-Methods', value: policy.allowMethods.join(', '), on: ['preflight'], why: 'Methods beyond GET, HEAD and POST must be listed, spelled exactly as sent.' });
+  }
+  if (preflight && policy.allowHeaders.length > 0) {
+    out.push({ name: 'Access-Control-Allow-Headers', value: policy.allowHeaders.join(', '), on: ['preflight'], why: 'Each non-simple request header must be listed (Authorization explicitly, * does not cover it everywhere).' });
+  }
+  if (preflight && policy.maxAgeSeconds !== undefined) {
+    out.push({ name: 'Access-Control-Max-Age', value: String(policy.maxAgeSeconds), on: ['preflight'], why: 'Lets the browser reuse the preflight answer (Chromium caps at 7200 s).' });
+  }
+  if (policy.exposeHeaders.length > 0) {
+    out.push({ name: 'Access-Control-Expose-Headers', value: policy.exposeHeaders.join(', '), on: ['actual'], why: 'Lets the page read these response headers.' });
+  }
+  if (policy.allowOrigins.length > 0) {
+    out.push({ name: 'Vary', value: 'Origin', on: all, why: 'The answer depends on the Origin request header; caches must key on it.' });
+  }
+  return out;
+}
+
+function isTupleOrigin(origin: string): boolean {
+  return origin !== 'null' && origin.length > 0;
+}
+
+/** Builds the plan for one diagnosis. */
+export function buildFixPlan(input: PlanInput): FixPlan {
+  const policy: CorsPolicy = {
+    allowOrigins: isTupleOrigin(input.pageOrigin) ? [input.pageOrigin] : [],
+    allowCredentials: input.credentials,
+    allowMethods: isCorsSafelistedMethod(input.method) ? [] : [input.method],
+    allowHeaders: [...input.unsafeNames],
+    exposeHeaders: [...(input.exposeHeaders ?? [])],
+  };
+  if (input.preflight) policy.maxAgeSeconds = SUGGESTED_MAX_AGE;
+  const actions: FixAction[] = [];
+  for (const id of input.actions) if (!actions.some((a) => a.id === id)) actions.push({ id, text: ACTION_TEXT[id] });
+  return {
+    targetOrigin: input.targetOrigin,
+    policy,
+    headers: input.serverFixable ? plannedHeaders(policy, input.preflight) : [],
+    actions,
+    serverFixable: input.serverFixable,
+  };
+}
+
+function union(into: string[], from: readonly string[], lower = false): void {
+  for (const v of from) {
+    const x = lower ? v.toLowerCase() : v;
+    if (!into.includes(x)) into.push(x);
+  }
+}
+
+/**
+ * Combines plans per target origin: union of origins, methods, headers and exposed headers;
+ * credentials if any plan needs them; the largest max-age; actions deduplicated.
+ * Output order follows the first appearance of each target origin.
+ */
+export function mergeFixPlans(plans: readonly FixPlan[]): FixPlan[] {
+  const byOrigin = new Map<string, { plan: FixPlan; preflight: boolean }>();
+  for (const p of plans) {
+    const preflight = p.headers.some((h) => h.on.includes('preflight')) || p.policy.maxAgeSeconds !== undefined;
+    const cur = byOrigin.get(p.targetOrigin);
+    if (!cur) {
+      byOrigin.set(p.targetOrigin, {
+        plan: {
+          targetOrigin: p.targetOrigin,
+          policy: {
+            allowOrigins: [...p.policy.allowOrigins],
+            allowCredentials: p.policy.allowCredentials,
+            allowMethods: [...p.policy.allowMethods],
+            allowHeaders: p.policy.allowHeaders.map((h) => h.toLowerCase()),
+            exposeHeaders: [...p.policy.exposeHeaders],
+            ...(p.policy.maxAgeSeconds !== undefined ? { maxAgeSeconds: p.policy.maxAgeSeconds } : {}),
+          },
+          headers: [],
+          actions: p.actions.map((a) => ({ ...a })),
+          serverFixable: p.serverFixable,
+        },
+        preflight,
+      });
+      continue;
+    }
+    const m = cur.plan;
+    union(m.policy.allowOrigins, p.policy.allowOrigins);
+    union(m.policy.allowMethods, p.policy.allowMethods);
+    union(m.policy.allowHeaders, p.policy.allowHeaders, true);
+    union(m.policy.exposeHeaders, p.policy.exposeHeaders);
+    m.policy.allowCredentials ||= p.policy.allowCredentials;
+    if (p.policy.maxAgeSeconds !== undefined) {
+      m.policy.maxAgeSeconds = Math.max(m.policy.maxAgeSeconds ?? 0, p.policy.maxAgeSeconds);
+    }
+    for (const a of p.actions) if (!m.actions.some((x) => x.id === a.id)) m.actions.push({ ...a });
+    m.serverFixable ||= p.serverFixable;
+    cur.preflight ||= preflight;
+  }
+  const out: FixPlan[] = [];
+  for (const { plan, preflight } of byOrigin.values()) {
+    plan.policy.allowHeaders.sort();
+    plan.headers = plan.serverFixable ? plannedHeaders(plan.policy, preflight) : [];
+    out.push(plan);
+  }
+  return out;
+}
