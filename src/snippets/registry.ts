@@ -1,0 +1,117 @@
+import type { FixActionId, FixPlan } from '../engine/types.ts';
+import { preparePolicy } from './prepare.ts';
+import { commentPrefix } from './render.ts';
+import { apache } from './stacks/apache.ts';
+import { apiGateway } from './stacks/api-gateway.ts';
+import { aspnet } from './stacks/aspnet.ts';
+import { caddy } from './stacks/caddy.ts';
+import { cloudflareWorkers } from './stacks/cloudflare-workers.ts';
+import { django } from './stacks/django.ts';
+import { express } from './stacks/express.ts';
+import { fastapi } from './stacks/fastapi.ts';
+import { fastify } from './stacks/fastify.ts';
+import { flask } from './stacks/flask.ts';
+import { go } from './stacks/go.ts';
+import { haproxy } from './stacks/haproxy.ts';
+import { hono } from './stacks/hono.ts';
+import { koa } from './stacks/koa.ts';
+import { nestjs } from './stacks/nestjs.ts';
+import { nextjs } from './stacks/nextjs.ts';
+import { nginx } from './stacks/nginx.ts';
+import { php } from './stacks/php.ts';
+import { rails } from './stacks/rails.ts';
+import { s3 } from './stacks/s3.ts';
+import { socketio } from './stacks/socketio.ts';
+import { spring } from './stacks/spring.ts';
+import { traefik } from './stacks/traefik.ts';
+import { vite } from './stacks/vite.ts';
+import { webpackDevServer } from './stacks/webpack-dev-server.ts';
+import type { Snippet, StackGenerator, StackInfo } from './types.ts';
+
+const GENERATORS: StackGenerator[] = [
+  express,
+  fastify,
+  koa,
+  hono,
+  nestjs,
+  nextjs,
+  socketio,
+  vite,
+  webpackDevServer,
+  nginx,
+  apache,
+  caddy,
+  haproxy,
+  traefik,
+  django,
+  flask,
+  fastapi,
+  rails,
+  php,
+  go,
+  spring,
+  aspnet,
+  s3,
+  cloudflareWorkers,
+  apiGateway,
+];
+
+/** Every supported stack, in display order. */
+export const STACKS: readonly StackInfo[] = GENERATORS.map((g) => g.info);
+
+export type StackId = (typeof STACKS)[number]['id'];
+
+const BY_ID = new Map(GENERATORS.map((g) => [g.info.id, g]));
+
+/** Generic advice for plan actions; shown after the stack's own pitfalls. */
+const ACTION_NOTES: Partial<Record<FixActionId, string>> = {
+  'answer-preflight-2xx': 'The preflight (OPTIONS) must get a 2xx answer: let the CORS layer answer it, not your routes (which often 404 or 405 on OPTIONS).',
+  'answer-preflight-before-auth': 'Preflights never carry cookies or Authorization: the CORS layer must answer them before any authentication check.',
+  'do-not-redirect-preflight': 'Browsers refuse a redirected preflight: call the final URL (https, trailing slash) directly and keep redirects away from OPTIONS.',
+  'do-not-redirect-to-credentials-url': 'Do not redirect a CORS request to a URL carrying user:password@ credentials.',
+  'cors-headers-on-error-responses': 'Error responses (401, 404, 500, 502) need the CORS headers too, or the page sees a CORS error instead of the status.',
+  'single-allow-origin-value': 'Send Access-Control-Allow-Origin exactly once: if a proxy and the app both add it, remove one.',
+  'vary-origin': 'Send Vary: Origin when the allowed origin is chosen per request, so caches do not serve one origin\'s answer to another.',
+};
+
+/** The stack entry for an id, or undefined. */
+export function findStack(stackId: string): StackInfo | undefined {
+  return BY_ID.get(stackId)?.info;
+}
+
+/** Builds the fix snippet of one stack for one plan. Throws for an unknown stack id. */
+export function generateSnippet(stackId: string, plan: FixPlan): Snippet {
+  const gen = BY_ID.get(stackId);
+  if (!gen) throw new Error(`unknown stack: ${JSON.stringify(stackId)}`);
+  const { info } = gen;
+  const p = preparePolicy(plan);
+  const notes: string[] = [];
+  if (!p.serverFixable) notes.push('Corsight found no server change that fixes this request: the change is on the page side (see the diagnosis).');
+  if (info.devOnly) notes.push('Development only: this hides the problem while developing; deploy a server-side fix too.');
+  if (p.credentials) notes.push('Credentials are allowed: only the exact origins listed get access, never "*" or a reflected Origin.');
+  let code: string;
+  const prefix = commentPrefix(info.language);
+  if (p.origins.length === 0 && !info.devOnly) {
+    code = prefix
+      ? `${prefix} Corsight: the plan names no valid origin to allow, so there is nothing safe to write.`
+      : '{}';
+    notes.push('The plan names no valid origin to allow: no configuration was generated.');
+  } else {
+    const out = gen.code(p);
+    code = out.code;
+    notes.push(...(out.notes ?? []));
+  }
+  notes.push(...gen.pitfalls);
+  for (const action of p.actions) {
+    const text = ACTION_NOTES[action.id] ?? action.text;
+    if (text && !notes.includes(text)) notes.push(text);
+  }
+  if (p.rejected.length) {
+    if (prefix) {
+      const header = p.rejected.map((r) => `${prefix} Corsight: ${r}`).join('\n');
+      code = info.language === 'php' && code.startsWith('<?php\n') ? `<?php\n${header}\n${code.slice(6)}` : `${header}\n${code}`;
+    }
+    notes.push(...p.rejected.map((r) => `Skipped: ${r}.`));
+  }
+  return { stack: info.id, language: info.language, filename: gen.filename, code: `${code}\n`, notes };
+}

@@ -1,0 +1,57 @@
+/**
+ * Syntax checks with real parsers, for every stack where one runs here: the `syntax` stacks
+ * (Next.js, Workers, Traefik) depend on this; the `chromium` ones get it for free.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { transformSync } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateSnippet } from '../../../src/snippets/index.ts';
+import { FULL_PLAN, SIMPLE_PLAN } from './plans.ts';
+
+const PLANS = [
+  ['simple', SIMPLE_PLAN],
+  ['full', FULL_PLAN],
+] as const;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-syntax-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const has = (p: string): boolean => fs.existsSync(p);
+
+describe.each(PLANS)('syntax (%s plan)', (name, plan) => {
+  it.each(['express', 'fastify', 'koa', 'socketio', 'vite', 'webpack-dev-server', 'cloudflare-workers'])('%s parses as JavaScript (ESM)', (id) => {
+    const file = path.join(tmp, `${id}-${name}.mjs`);
+    fs.writeFileSync(file, generateSnippet(id, plan).code);
+    execFileSync(process.execPath, ['--check', file]);
+  });
+  it.each(['hono', 'nestjs', 'nextjs'])('%s parses as TypeScript', (id) => {
+    expect(() => transformSync(generateSnippet(id, plan).code, { loader: 'ts', format: 'esm' })).not.toThrow();
+  });
+  it.each(['s3', 'api-gateway'])('%s is JSON', (id) => {
+    expect(() => JSON.parse(generateSnippet(id, plan).code)).not.toThrow();
+  });
+  it.skipIf(!has('/usr/bin/python3'))('traefik is YAML with the expected middleware', () => {
+    const src = 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))';
+    const doc = JSON.parse(execFileSync('/usr/bin/python3', ['-c', src], { input: generateSnippet('traefik', plan).code, encoding: 'utf8' }));
+    expect(doc.http.middlewares.cors.headers.accessControlAllowOriginList).toEqual(plan.policy.allowOrigins);
+    expect(doc.http.middlewares.cors.headers.addVaryHeader).toBe(true);
+  });
+  it.skipIf(!has('/usr/bin/python3'))('python stacks parse', () => {
+    for (const id of ['django', 'flask', 'fastapi']) {
+      execFileSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: generateSnippet(id, plan).code });
+    }
+  });
+  it.skipIf(!has('/usr/bin/php'))('php lints', () => {
+    const file = path.join(tmp, `php-${name}.php`);
+    fs.writeFileSync(file, generateSnippet('php', plan).code);
+    execFileSync('/usr/bin/php', ['-l', file]);
+  });
+  it.skipIf(!has('/usr/bin/ruby'))('rails initializer parses', () => {
+    execFileSync('/usr/bin/ruby', ['-c'], { input: generateSnippet('rails', plan).code });
+  });
+  it.skipIf(!has('/usr/bin/gofmt'))('go fragment parses inside a function', () => {
+    const code = generateSnippet('go', plan).code.replace('// import "github.com/rs/cors"\n', '');
+    execFileSync('/usr/bin/gofmt', ['-e'], { input: `package main\n\nfunc main() {\n${code}\n}\n` });
+  });
+});

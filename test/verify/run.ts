@@ -1,0 +1,190 @@
+/**
+ * verify:snippets — every runnable stack x every classic failure, judged by real Chromium.
+ *
+ * For each scenario: the bare backend (no CORS) shows the original failure; then for each stack
+ * the generated snippet runs in a real server, the page's request must succeed (status and,
+ * where asked, an exposed header readable), and the same request from the nearest wrong origin
+ * (same host, another port) must still be refused by Chromium.
+ *
+ *   npx tsx test/verify/run.ts [--stack express,nginx] [--scenario put,full]
+ * Exit code 1 when any cell fails; stacks whose programs are missing are reported as skipped.
+ */
+import fs from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
+import { generateSnippet } from '../../src/snippets/index.ts';
+import { launchBrowser } from '../harness/browser.ts';
+import { attachOracle } from '../harness/oracle.ts';
+import { startBackend, startPageServer, type Running } from './backend.ts';
+import { SCENARIOS, type Scenario } from './scenarios.ts';
+import { ADAPTERS, cleanWork } from './servers.ts';
+
+/**
+ * Negative controls: a known-bad variant of a snippet (the classic pitfalls) must FAIL, which
+ * shows the harness can tell a wrong fix from a right one.
+ */
+const CONTROLS = [
+  { id: 'nginx without `always`', stack: 'nginx', scenario: 'error-500', mutate: (c: string) => c.replace(/ always;/g, ';') },
+  { id: 'express reflecting any origin', stack: 'express', scenario: 'credentials', mutate: (c: string) => c.replace(/origin: [^\n]+/, 'origin: true,') },
+  { id: 'koa credentials without origin', stack: 'koa', scenario: 'credentials', mutate: (c: string) => c.replace(/ {2}origin: [^\n]+\n/, '') },
+  { id: 'apache `Header set` (not always)', stack: 'apache', scenario: 'put', mutate: (c: string) => c.replace(/Header always set/g, 'Header set') },
+  { id: 'haproxy http-response (not after-response)', stack: 'haproxy', scenario: 'put', mutate: (c: string) => c.replace(/http-after-response/g, 'http-response') },
+];
+
+interface Attempt {
+  ok: boolean;
+  status?: number;
+  header?: string | null;
+  corsError?: string;
+  failedParameter?: string;
+  errorText?: string;
+}
+
+const arg = (name: string): string[] | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? '').split(',').filter(Boolean) : undefined;
+};
+
+let tag = 0;
+/** Sends the scenario's request from a page at `pageOrigin` to `target`; Chromium's verdict. */
+async function attempt(context: BrowserContext, pageOrigin: string, target: string, s: Scenario): Promise<Attempt> {
+  const page = await context.newPage();
+  try {
+    const oracle = await attachOracle(context, page);
+    await page.goto(`${pageOrigin}/`);
+    const marker = `v=${++tag}`;
+    const url = `${target}${s.request.path}?${marker}`;
+    const result = await page.evaluate(
+      async ({ url, req, readHeader }) => {
+        try {
+          const init: RequestInit = { method: req.method, cache: 'no-store' };
+          if (req.headers) init.headers = req.headers;
+          if (req.credentials) init.credentials = req.credentials;
+          const r = await fetch(url, init);
+          await r.text();
+          return { ok: true, status: r.status, header: readHeader ? r.headers.get(readHeader) : null };
+        } catch (e) {
+          return { ok: false, errorText: String(e) };
+        }
+      },
+      { url, req: s.request, readHeader: s.readHeader ?? null },
+    );
+    await oracle.waitForSettled(marker, 5000).catch(() => undefined);
+    const verdict = oracle.verdictFor(marker);
+    await oracle.detach().catch(() => undefined);
+    const out: Attempt = { ok: result.ok };
+    if (result.status !== undefined) out.status = result.status;
+    if (result.header !== undefined) out.header = result.header;
+    if (!verdict.ok) {
+      if (verdict.corsError) out.corsError = verdict.corsError;
+      if (verdict.failedParameter) out.failedParameter = verdict.failedParameter;
+      out.errorText = verdict.errorText ?? result.errorText;
+    }
+    return out;
+  } finally {
+    await page.close();
+  }
+}
+
+function judge(s: Scenario, good: Attempt, wrong: Attempt): string {
+  if (!good.ok) return `FAIL ${good.corsError ?? good.errorText ?? 'error'}${good.failedParameter ? `(${good.failedParameter})` : ''}`;
+  if (good.status !== s.expectStatus) return `FAIL status ${good.status}`;
+  if (s.readHeader && good.header !== 'abc123') return `FAIL ${s.readHeader} unreadable`;
+  if (wrong.ok) return 'FAIL wrong origin allowed';
+  if (!wrong.corsError) return `FAIL wrong origin: ${wrong.errorText ?? '?'}`;
+  return 'ok';
+}
+
+async function main(): Promise<void> {
+  const onlyStacks = arg('stack');
+  const onlyScenarios = arg('scenario');
+  const scenarios = SCENARIOS.filter((s) => !onlyScenarios || onlyScenarios.includes(s.id));
+  const adapters = ADAPTERS.filter((a) => !onlyStacks || onlyStacks.includes(a.id));
+  const runnable = adapters.filter((a) => a.needs.every((n) => fs.existsSync(n)));
+  const skipped = adapters.filter((a) => !runnable.includes(a));
+
+  const browser = await launchBrowser();
+  const pageA = await startPageServer();
+  const pageB = await startPageServer();
+  const backend = await startBackend();
+  const cells = new Map<string, string>();
+  const before = new Map<string, string>();
+  const timing = new Map<string, number>();
+  const controls: string[] = [];
+  let failures = 0;
+  try {
+    for (const s of scenarios) {
+      const bare = await attempt(browser.context, pageA.origin, backend.origin, s);
+      before.set(s.id, bare.ok ? `ok ${bare.status}` : `${bare.corsError ?? bare.errorText}`);
+    }
+    for (const a of runnable) {
+      const t0 = Date.now();
+      for (const s of scenarios) {
+        const snippet = generateSnippet(a.id, s.plan(pageA.origin));
+        let server: Running | undefined;
+        let verdict: string;
+        try {
+          server = await a.start(snippet, backend.port);
+          const good = await attempt(browser.context, pageA.origin, server.origin, s);
+          const wrong = await attempt(browser.context, pageB.origin, server.origin, s);
+          verdict = judge(s, good, wrong);
+        } catch (e) {
+          verdict = `FAIL start: ${String(e).split('\n').slice(0, 3).join(' ').slice(0, 300)}`;
+        } finally {
+          await server?.stop();
+        }
+        if (verdict !== 'ok') failures++;
+        cells.set(`${a.id}/${s.id}`, verdict.length > 48 ? `${verdict.slice(0, 45)}...` : verdict);
+        process.stderr.write(`${a.id} ${s.id}: ${verdict}\n`);
+      }
+      timing.set(a.id, Date.now() - t0);
+    }
+    if (!process.argv.includes('--no-controls')) {
+      for (const c of CONTROLS) {
+        const a = runnable.find((x) => x.id === c.stack);
+        const s = SCENARIOS.find((x) => x.id === c.scenario);
+        if (!a || !s) continue;
+        const snippet = generateSnippet(a.id, s.plan(pageA.origin));
+        snippet.code = c.mutate(snippet.code);
+        let server: Running | undefined;
+        let verdict: string;
+        try {
+          server = await a.start(snippet, backend.port);
+          verdict = judge(s, await attempt(browser.context, pageA.origin, server.origin, s), await attempt(browser.context, pageB.origin, server.origin, s));
+        } catch (e) {
+          verdict = `FAIL start: ${String(e).slice(0, 80)}`;
+        } finally {
+          await server?.stop();
+        }
+        const caught = verdict !== 'ok';
+        if (!caught) failures++;
+        controls.push(`control ${c.stack}/${c.scenario}, ${c.id}: ${caught ? `caught (${verdict})` : 'NOT CAUGHT'}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await Promise.all([pageA.stop(), pageB.stop(), backend.stop()]);
+    if (!process.env.KEEP_VERIFY_FILES) cleanWork();
+  }
+
+  // Table: stacks x scenarios.
+  const header = ['stack', ...scenarios.map((s) => s.id), 'time'];
+  const rows: string[][] = [['(bare backend)', ...scenarios.map((s) => before.get(s.id) ?? ''), '']];
+  for (const a of runnable) {
+    rows.push([a.id, ...scenarios.map((s) => cells.get(`${a.id}/${s.id}`) ?? ''), `${((timing.get(a.id) ?? 0) / 1000).toFixed(1)}s`]);
+  }
+  for (const a of skipped) rows.push([a.id, ...scenarios.map(() => 'skipped'), `missing ${a.needs.filter((n) => !fs.existsSync(n)).join(' ')}`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  if (controls.length) console.log(`\n${controls.join('\n')}`);
+  const total = runnable.length * scenarios.length + controls.length;
+  console.log(`\nverify:snippets: ${total - failures} passed, ${failures} failed${skipped.length ? `, ${skipped.length * scenarios.length} skipped` : ''}`);
+  process.exitCode = failures ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
