@@ -18,6 +18,8 @@ export interface LabRunResult {
   /** Response type for fetch (`basic`, `cors`, `opaque`, `opaqueredirect`). */
   type?: string;
   error?: string;
+  /** For a scenario with `again`: the first request's result (the main fields are the second's). */
+  first?: Omit<LabRunResult, 'id' | 'url' | 'first'>;
 }
 
 const esc = (s: string) =>
@@ -55,27 +57,20 @@ ${rows}
 `;
 }
 
-export function labPageScript(): string {
-  return String.raw`'use strict';
-(() => {
-  const session = Math.random().toString(36).slice(2, 8);
-  let counter = 0;
-  let scenarios = [];
-  const ready = fetch('/scenarios.json').then((r) => r.json()).then((list) => { scenarios = list; });
-
-  function withNonce(url) {
-    counter += 1;
-    return url + (url.includes('?') ? '&' : '?') + 'r=' + session + '-' + counter;
-  }
-
-  function doFetch(req, url) {
+/**
+ * The fetch used by both the page and the dedicated worker (`worker-fetch`): plain JS source of
+ * `function doFetch(req, url)`.
+ */
+const DO_FETCH = String.raw`
+  function doFetch(req, url, again) {
     const init = {
-      method: req.method || 'GET',
-      headers: req.headers || [],
-      credentials: req.credentials || 'same-origin',
+      method: (again && again.method) || req.method || 'GET',
+      headers: (again && again.headers) || req.headers || [],
+      credentials: (again && again.credentials) || req.credentials || 'same-origin',
       mode: req.mode || 'cors',
       redirect: req.redirect || 'follow',
     };
+    if (req.targetAddressSpace) init.targetAddressSpace = req.targetAddressSpace;
     if (req.body !== undefined && req.body !== null) init.body = req.body;
     return fetch(url, init).then(
       (res) => res.text().then(
@@ -85,13 +80,42 @@ export function labPageScript(): string {
       (e) => ({ ok: false, error: String(e && e.message || e) }),
     );
   }
+`;
 
-  function doXhr(req, url) {
+/** The dedicated worker of `worker-fetch`: runs one fetch per message and posts the result. */
+export function labWorkerScript(): string {
+  return `'use strict';
+${DO_FETCH}
+onmessage = (ev) => { const d = ev.data; doFetch(d.req, d.url, d.again).then((r) => postMessage(r)); };
+`;
+}
+
+export function labPageScript(): string {
+  return String.raw`'use strict';
+(() => {
+  const session = Math.random().toString(36).slice(2, 8);
+  let counter = 0;
+  let scenarios = [];
+  // A cookie for the lab's host (cookies ignore ports): requests with credentials carry it, so
+  // a Cookie request header on the wire proves credentials "include", as on real sites.
+  document.cookie = 'corsight_lab=1; path=/';
+  const load = () => fetch('/scenarios.json').then((r) => r.json()).then((list) => { scenarios = list; });
+  let ready = load();
+
+  function withNonce(url) {
+    counter += 1;
+    if (!/^https?:/.test(url)) return url;
+    return url + (url.includes('?') ? '&' : '?') + 'r=' + session + '-' + counter;
+  }
+` + DO_FETCH + String.raw`
+  function doXhr(req, url, again) {
     return new Promise((resolve) => {
       const x = new XMLHttpRequest();
-      x.open(req.method || 'GET', url, true);
-      for (const [n, v] of req.headers || []) x.setRequestHeader(n, v);
-      if (req.credentials === 'include') x.withCredentials = true;
+      x.open((again && again.method) || req.method || 'GET', url, true);
+      for (const [n, v] of (again && again.headers) || req.headers || []) x.setRequestHeader(n, v);
+      const cred = (again && again.credentials) || req.credentials;
+      if (cred === 'include') x.withCredentials = true;
+      if (req.uploadListener) x.upload.onprogress = () => {};
       x.onload = () => resolve({ ok: true, status: x.status });
       x.onerror = () => resolve({ ok: false, error: 'XMLHttpRequest error' });
       x.onabort = () => resolve({ ok: false, error: 'XMLHttpRequest abort' });
@@ -100,10 +124,103 @@ export function labPageScript(): string {
     });
   }
 
-  function perform(req, url) {
+  function crossOrigin(req, again) {
+    return ((again && again.credentials) || req.credentials) === 'include' ? 'use-credentials' : 'anonymous';
+  }
+
+  /** Append an element and settle on its load/error event. */
+  function viaElement(el, parent) {
+    return new Promise((resolve) => {
+      el.onload = () => { el.remove(); resolve({ ok: true }); };
+      el.onerror = () => { el.remove(); resolve({ ok: false, error: el.tagName.toLowerCase() + ' error event' }); };
+      parent.appendChild(el);
+    });
+  }
+
+  // Room for every scenario's entry (the default buffer keeps 250).
+  performance.setResourceTimingBufferSize(100000);
+
+  /** The Resource Timing status of the last entry for url (0: no response was let through). */
+  async function timingStatus(url) {
+    for (let i = 0; i < 20; i++) {
+      const e = performance.getEntriesByName(url).at(-1);
+      if (e) return e.responseStatus;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return undefined;
+  }
+
+  function doFont(req, url) {
+    const family = 'lab-font-' + session + '-' + counter;
+    const style = document.createElement('style');
+    style.textContent = '@font-face { font-family: "' + family + '"; src: url("' + url + '"); }';
+    document.head.appendChild(style);
+    const face = Array.from(document.fonts).find((f) => f.family === family || f.family === '"' + family + '"');
+    if (!face) return Promise.resolve({ ok: false, error: 'no FontFace for the @font-face rule' });
+    const settle = async (loaded, e) => {
+      style.remove();
+      // The lab serves no real font: a decoding failure still means the response got through.
+      const st = await timingStatus(url);
+      if (loaded || (st !== undefined && st > 0)) return { ok: true, status: st, error: loaded ? undefined : 'font: ' + String(e && e.message || e) };
+      return { ok: false, error: 'font: ' + String(e && e.message || e) };
+    };
+    return face.load().then(() => settle(true), (e) => settle(false, e));
+  }
+
+  function doEventSource(req, url) {
+    return new Promise((resolve) => {
+      const es = new EventSource(url, { withCredentials: req.credentials === 'include' });
+      let opened = false;
+      es.onopen = () => { opened = true; };
+      // Closing on the first message would cancel the load (CDP: ERR_ABORTED): wait for the
+      // error event the end of the response brings (the stream closed), then close.
+      es.onerror = () => { es.close(); resolve(opened ? { ok: true } : { ok: false, error: 'EventSource error' }); };
+    });
+  }
+
+  function doWorkerFetch(req, url, again) {
+    return new Promise((resolve) => {
+      const w = new Worker('/worker.js');
+      w.onmessage = (ev) => { w.terminate(); resolve(ev.data); };
+      w.onerror = (ev) => { w.terminate(); resolve({ ok: false, error: 'worker: ' + ev.message }); };
+      w.postMessage({ req, url, again });
+    });
+  }
+
+  function perform(req, url, again) {
     switch (req.kind) {
-      case 'fetch': return doFetch(req, url);
-      case 'xhr': return doXhr(req, url);
+      case 'fetch': return doFetch(req, url, again);
+      case 'xhr': return doXhr(req, url, again);
+      case 'font': return doFont(req, url);
+      case 'module-script': {
+        const s = document.createElement('script');
+        s.type = 'module';
+        if (req.credentials === 'include') s.crossOrigin = 'use-credentials';
+        s.src = url;
+        return viaElement(s, document.head);
+      }
+      case 'script': {
+        const s = document.createElement('script');
+        s.crossOrigin = crossOrigin(req, again);
+        s.src = url;
+        return viaElement(s, document.head);
+      }
+      case 'img': {
+        const i = document.createElement('img');
+        i.crossOrigin = crossOrigin(req, again);
+        i.src = url;
+        return viaElement(i, document.body);
+      }
+      case 'preload': {
+        const l = document.createElement('link');
+        l.rel = 'preload';
+        l.as = 'fetch';
+        l.crossOrigin = crossOrigin(req, again);
+        l.href = url;
+        return viaElement(l, document.head);
+      }
+      case 'eventsource': return doEventSource(req, url);
+      case 'worker-fetch': return doWorkerFetch(req, url, again);
       default: return Promise.resolve({ ok: false, error: 'unsupported request kind ' + req.kind });
     }
   }
@@ -123,14 +240,27 @@ export function labPageScript(): string {
     }
   }
 
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
   async function run(id) {
     await ready;
-    const s = scenarios.find((x) => x.id === id);
+    let s = scenarios.find((x) => x.id === id);
+    if (!s) { ready = load(); await ready; s = scenarios.find((x) => x.id === id); }
     if (!s) throw new Error('unknown scenario ' + id);
     const url = withNonce(s.url);
     show(id, 'running');
-    let r;
-    try { r = await perform(s.request, url); } catch (e) { r = { ok: false, error: String(e && e.message || e) }; }
+    const attempt = async (again) => {
+      try { return await perform(s.request, url, again); } catch (e) { return { ok: false, error: String(e && e.message || e) }; }
+    };
+    let r = await attempt(undefined);
+    if (s.request.again) {
+      const first = r;
+      await sleep(s.request.again.delayMs || 0);
+      r = await attempt(s.request.again);
+      r.first = first;
+      // Let the browser report the second request's end before the result is read.
+      await sleep(30);
+    }
     const result = Object.assign({ id, url }, r);
     show(id, 'done', result);
     return result;
@@ -155,7 +285,7 @@ export function labPageScript(): string {
     if (id) void run(id);
   });
 
-  window.corsightLab = { ready, run, runAll, scenarios: () => scenarios };
+  window.corsightLab = { ready, run, runAll, scenarios: () => scenarios, refresh: () => (ready = load()) };
 })();
 `;
 }

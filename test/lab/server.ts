@@ -17,15 +17,23 @@ import {
   type Scenario,
   type Target,
 } from './scenarios.ts';
-import { labPageHtml, labPageScript } from './page.ts';
+import { labPageHtml, labPageScript, labWorkerScript } from './page.ts';
+
+/** A 1x1 transparent GIF (Reply.asset 'gif'). */
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 export interface StartLabOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Fixed ports; 0 or absent = ephemeral. */
   ports?: Partial<Record<Target, number>>;
-  /** Default SCENARIOS. */
+  /** Default SCENARIOS. Scenarios generated at run time (the fuzzer) can be added later with `lab.add()`. */
   scenarios?: readonly Scenario[];
+  /**
+   * Host name of the app origin as the page sees it (e.g. `lna.test`, mapped to the listening
+   * address by Chromium's --host-resolver-rules). Default: `host`.
+   */
+  appHost?: string;
 }
 
 export interface RecordedRequest {
@@ -56,6 +64,8 @@ export interface Lab {
   /** The first URL the page requests for this scenario (without the per-run `r=` query). */
   urlOf(id: string): string;
   clearRequests(): void;
+  /** Serve more scenarios from now on (ids must be new); the page sees them after a reload or `corsightLab.refresh()`. */
+  add(scenarios: readonly Scenario[]): void;
   close(): Promise<void>;
 }
 
@@ -75,7 +85,7 @@ function pairs(raw: string[]): Array<{ name: string; value: string }> {
 
 /** Write a reply: status, the header lines exactly in order (duplicates stay two lines), body. */
 function send(res: http.ServerResponse, reply: Reply, resolve: (v: string) => string, extra: HeaderList = [], defaultBody = ''): void {
-  const body = resolve(reply.body ?? defaultBody);
+  const body = reply.asset === 'gif' ? GIF : Buffer.from(resolve(reply.body ?? defaultBody), 'utf8');
   const lines = [...(reply.headers ?? []), ...extra];
   const hasLength = lines.some(([n]) => n.toLowerCase() === 'content-length');
   const raw = flat(lines, resolve);
@@ -88,8 +98,10 @@ function send(res: http.ServerResponse, reply: Reply, resolve: (v: string) => st
 
 export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const host = options.host ?? '127.0.0.1';
-  const scenarios = options.scenarios ?? SCENARIOS;
+  const scenarios: Scenario[] = [...(options.scenarios ?? SCENARIOS)];
   const byId = new Map(scenarios.map((s) => [s.id, s]));
+  /** OPTIONS received per `<id> <query>`: a second one is answered with `preflightLater`. */
+  const preflightCount = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   let seq = 0;
   const origins: LabOrigins = { app: '', api1: '', api2: '' };
@@ -132,17 +144,25 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       if (server === 'app' && url === '/lab.js') {
         return send(res, { headers: [['Content-Type', 'text/javascript; charset=utf-8'], ['Cache-Control', 'no-store']] }, (v) => v, [], labPageScript());
       }
+      if (server === 'app' && url === '/worker.js') {
+        return send(res, { headers: [['Content-Type', 'text/javascript; charset=utf-8'], ['Cache-Control', 'no-store']] }, (v) => v, [], labWorkerScript());
+      }
       if (server === 'app' && url === '/scenarios.json') {
-        const resolved = scenarios.map((s) => ({
-          id: s.id,
-          title: s.title,
-          url: scenarioUrl(s, origins),
-          request: {
-            ...s.request,
-            headers: (s.request.headers ?? []).map(([n, v]) => [n, applyPlaceholders(v, origins, { id: s.id })]),
-            body: s.request.body === undefined ? undefined : applyPlaceholders(s.request.body, origins, { id: s.id }),
-          },
-        }));
+        const resolved = scenarios.map((s) => {
+          const r = (v: string) => applyPlaceholders(v, origins, { id: s.id });
+          const again = s.request.again;
+          return {
+            id: s.id,
+            title: s.title,
+            url: scenarioUrl(s, origins),
+            request: {
+              ...s.request,
+              headers: (s.request.headers ?? []).map(([n, v]) => [n, r(v)]),
+              body: s.request.body === undefined ? undefined : r(s.request.body),
+              again: again ? { ...again, headers: again.headers?.map(([n, v]) => [n, r(v)]) } : undefined,
+            },
+          };
+        });
         return send(res, { headers: [['Content-Type', 'application/json'], ['Cache-Control', 'no-store']] }, (v) => v, [], JSON.stringify(resolved));
       }
       if (url === '/favicon.ico') return send(res, { status: 204 }, (v) => v);
@@ -157,16 +177,21 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     const redirects = s.redirects ?? [];
     const hopSpec = redirects[hop];
     if (req.method === 'OPTIONS') {
-      const pre = hopSpec?.preflight ?? s.preflight ?? { status: 204 };
+      const key = `${id} ${hop} ${query}`;
+      const n = (preflightCount.get(key) ?? 0) + 1;
+      preflightCount.set(key, n);
+      const pre = (n > 1 ? s.preflightLater : undefined) ?? hopSpec?.preflight ?? s.preflight ?? { status: 204 };
       return send(res, pre, resolve);
     }
     if (hopSpec) {
       const to = hopSpec.to;
       const userinfo = to.userinfo ? to.userinfo + '@' : '';
-      const location = origins[to.target].replace('http://', 'http://' + userinfo) +
+      const location = hopSpec.location !== undefined ? resolve(hopSpec.location) : origins[to.target].replace('http://', 'http://' + userinfo) +
         `/s/${id}/_h${hop + 1}` + resolve(to.path ?? '/') + query;
       return send(res, { status: hopSpec.status ?? 302, headers: hopSpec.headers ?? [] }, resolve, [['Location', location]]);
     }
+    const conditional = req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined;
+    if (conditional && s.conditional) return send(res, s.conditional, resolve, [], '');
     return send(res, s.response, resolve, [], `ok ${id}`);
   }
 
@@ -180,7 +205,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       srv.listen(options.ports?.[t] ?? 0, host, () => resolve());
     });
     const addr = srv.address() as AddressInfo;
-    origins[t] = `http://${host}:${addr.port}`;
+    origins[t] = `http://${t === 'app' && options.appHost ? options.appHost : host}:${addr.port}`;
   }
 
   return {
@@ -196,6 +221,13 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     },
     clearRequests: () => {
       requests.length = 0;
+    },
+    add: (more) => {
+      for (const s of more) {
+        if (byId.has(s.id)) throw new Error(`lab scenario ${s.id} exists already`);
+        byId.set(s.id, s);
+        scenarios.push(s);
+      }
     },
     close: async () => {
       await Promise.all(

@@ -47,7 +47,7 @@ describe('lab scenario table', () => {
 
   it('covers fetch and XHR, and the starting causes', () => {
     const kinds = new Set(SCENARIOS.map((s) => s.request.kind));
-    expect(kinds).toEqual(new Set(['fetch', 'xhr']));
+    expect(kinds.has('fetch') && kinds.has('xhr')).toBe(true);
     const codes = new Set(SCENARIOS.flatMap((s) => ('corsError' in s.expect ? [s.expect.corsError] : [])));
     for (const c of [
       'MissingAllowOriginHeader',

@@ -1,0 +1,295 @@
+/**
+ * Conformance machinery shared by `npm run conformance`, `npm run fuzz` and the e2e test: run
+ * scenarios in headless Chromium (a few tabs at once), take Chromium's verdict from the CDP
+ * oracle, build the Exchange from the observations only, run the engine, compare.
+ */
+import type { Page } from 'playwright-core';
+import { diagnose } from '../../src/engine/index.ts';
+import type { Diagnosis, Exchange } from '../../src/engine/types.ts';
+import { launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
+import { attachOracle, type Oracle, type OracleRequest } from '../harness/oracle.ts';
+import type { LabRunResult } from '../lab/page.ts';
+import { LNA_CONFIGS, resolvedExpect, type Expect, type LnaConfigName, type Scenario } from '../lab/scenarios.ts';
+import { startLab, type Lab } from '../lab/server.ts';
+import { observedExchange } from './observed.ts';
+
+/** A verdict in comparable form. */
+export type Verdict =
+  | { kind: 'ok' }
+  | { kind: 'cors'; corsError: string; failedParameter: string }
+  /** Failed without a CORS code (net::ERR_..., or nothing seen). */
+  | { kind: 'net'; error: string };
+
+export interface CaseResult {
+  scenario: Scenario;
+  url: string;
+  page: LabRunResult;
+  /** Chromium's verdict (CDP Network.loadingFailed, Audits for renderer-decided errors). */
+  chromium: Verdict;
+  /** Where Chromium's verdict came from. */
+  source: 'network' | 'audits' | 'worker' | 'none';
+  /** Built from the wire; absent when the request never reached the network. */
+  exchange?: Exchange;
+  diagnosis?: Diagnosis;
+  corsight: Verdict | { kind: 'unobserved' };
+  agree: boolean;
+  /**
+   * A disagreement the wire cannot settle: credentials were unknown (no Cookie seen) and the
+   * engine, told the real credentials mode, gives Chromium's verdict.
+   */
+  credentialsAmbiguous?: boolean;
+  /** Chromium's verdict equals the scenario's hand-written `expect`. */
+  expectHolds: boolean;
+  lna?: LnaConfigName;
+}
+
+export function formatVerdict(v: Verdict | { kind: 'unobserved' }): string {
+  switch (v.kind) {
+    case 'ok': return 'ok';
+    case 'cors': return v.failedParameter ? `${v.corsError}(${v.failedParameter})` : v.corsError;
+    case 'net': return v.error || 'failed';
+    case 'unobserved': return 'n/a: nothing on the wire';
+  }
+}
+
+export function sameVerdict(a: Verdict | { kind: 'unobserved' }, b: Verdict | { kind: 'unobserved' }): boolean {
+  if (a.kind === 'cors' && b.kind === 'cors') return a.corsError === b.corsError && a.failedParameter === b.failedParameter;
+  if (a.kind === 'cors' || b.kind === 'cors') return false;
+  if (a.kind === 'unobserved' || b.kind === 'unobserved') return false;
+  // ok vs a plain network failure: the engine is not asked to name non-CORS failures.
+  return a.kind === b.kind || a.kind === 'net' || b.kind === 'net';
+}
+
+function expectVerdict(e: Expect): Verdict {
+  if ('ok' in e) return { kind: 'ok' };
+  if ('corsError' in e) return { kind: 'cors', corsError: e.corsError, failedParameter: e.failedParameter };
+  return { kind: 'net', error: e.netError };
+}
+
+function strictSame(a: Verdict, b: Verdict): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'cors' && b.kind === 'cors') return a.corsError === b.corsError && a.failedParameter === b.failedParameter;
+  if (a.kind === 'net' && b.kind === 'net') return a.error === b.error;
+  return true;
+}
+
+export function engineVerdict(d: Diagnosis): Verdict {
+  if (d.status === 'blocked' && d.corsError) return { kind: 'cors', corsError: d.corsError, failedParameter: d.failedParameter ?? '' };
+  if (d.status === 'blocked') return { kind: 'net', error: 'blocked (no CORS code)' };
+  return { kind: 'ok' };
+}
+
+/** One browser tab with its oracle (and a tap on the dedicated workers it starts). */
+interface Tab {
+  page: Page;
+  oracle: Oracle;
+  worker: WorkerTap;
+}
+
+/** Dedicated-worker requests are not on the page's CDP session: attach to the worker targets. */
+interface WorkerTap {
+  /** loadingFailed/loadingFinished events of workers since the last take(). */
+  take(): Array<{ method: string; params: Record<string, unknown> }>;
+}
+
+async function attachWorkerTap(browser: LaunchedBrowser, page: Page): Promise<WorkerTap> {
+  const s = await browser.context.newCDPSession(page);
+  let events: Array<{ method: string; params: Record<string, unknown> }> = [];
+  let mid = 1;
+  s.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
+    const send = (method: string) =>
+      s.send('Target.sendMessageToTarget', { sessionId: p.sessionId, message: JSON.stringify({ id: mid++, method, params: {} }) }).catch(() => undefined);
+    if (p.targetInfo.type !== 'worker') {
+      void send('Runtime.runIfWaitingForDebugger');
+      return;
+    }
+    void send('Network.enable').then(() => send('Runtime.runIfWaitingForDebugger'));
+  });
+  s.on('Target.receivedMessageFromTarget', (p: { message: string }) => {
+    const m = JSON.parse(p.message) as { method?: string; params?: Record<string, unknown> };
+    if (m.method === 'Network.loadingFailed' || m.method === 'Network.loadingFinished') events.push({ method: m.method, params: m.params ?? {} });
+  });
+  await s.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
+  return {
+    take: () => {
+      const out = events;
+      events = [];
+      return out;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The actual requests whose first URL is exactly `url`. */
+const exactly = (oracle: Oracle, url: string): OracleRequest[] => oracle.requests.filter((r) => !r.isPreflight && r.url === url);
+
+async function settleCase(tab: Tab, url: string, hasAgain: boolean): Promise<OracleRequest | undefined> {
+  const want = hasAgain ? 2 : 1;
+  for (let i = 0; i < 60; i++) {
+    const seen = exactly(tab.oracle, url);
+    const last = seen.at(-1);
+    if (seen.length >= want && last && (last.failed || last.finished)) {
+      // responseReceivedExtraInfo (a blocked response's only trace) may trail loadingFailed.
+      for (let j = 0; j < 8 && last.failed && !last.hops.at(-1)?.response; j++) await sleep(15);
+      return last;
+    }
+    // Nothing on the wire after the page has settled: decided in the renderer (Audits) or a worker.
+    if (seen.length === 0 && i >= 4) return undefined;
+    await sleep(25);
+  }
+  return exactly(tab.oracle, url).at(-1);
+}
+
+function chromiumVerdict(tab: Tab, req: OracleRequest | undefined, url: string, workerEvents: Array<{ method: string; params: Record<string, unknown> }>, page: LabRunResult): { v: Verdict; source: CaseResult['source'] } {
+  if (req?.failed) {
+    const c = req.failed.corsErrorStatus;
+    return { v: c ? { kind: 'cors', corsError: c.corsError, failedParameter: c.failedParameter } : { kind: 'net', error: req.failed.errorText }, source: 'network' };
+  }
+  if (req?.finished) return { v: { kind: 'ok' }, source: 'network' };
+  const failed = workerEvents.filter((e) => e.method === 'Network.loadingFailed').at(-1);
+  if (failed) {
+    const c = failed.params.corsErrorStatus as { corsError?: string; failedParameter?: string } | undefined;
+    if (c?.corsError) return { v: { kind: 'cors', corsError: c.corsError, failedParameter: c.failedParameter ?? '' }, source: 'worker' };
+    return { v: { kind: 'net', error: String(failed.params.errorText ?? '') }, source: 'worker' };
+  }
+  if (workerEvents.some((e) => e.method === 'Network.loadingFinished') && page.ok) return { v: { kind: 'ok' }, source: 'worker' };
+  const issue = tab.oracle.issues.filter((i) => !i.isWarning && i.url === url && i.corsErrorStatus).at(-1);
+  if (issue?.corsErrorStatus) return { v: { kind: 'cors', ...issue.corsErrorStatus }, source: 'audits' };
+  return { v: page.ok ? { kind: 'ok' } : { kind: 'net', error: page.error ?? 'not seen' }, source: 'none' };
+}
+
+async function runCase(tab: Tab, lab: Lab, s: Scenario): Promise<CaseResult> {
+  tab.worker.take();
+  const page = (await tab.page.evaluate(
+    (id) => (window as unknown as { corsightLab: { run(id: string): Promise<LabRunResult> } }).corsightLab.run(id),
+    s.id,
+  )) as LabRunResult;
+  const req = await settleCase(tab, page.url, s.request.again !== undefined);
+  if (!req) await sleep(s.request.kind === 'worker-fetch' ? 60 : 30);
+  const { v: chromium, source } = chromiumVerdict(tab, req, page.url, tab.worker.take(), page);
+  const result: CaseResult = {
+    scenario: s,
+    url: page.url,
+    page,
+    chromium,
+    source,
+    corsight: { kind: 'unobserved' },
+    agree: false,
+    expectHolds: strictSame(chromium, expectVerdict(resolvedExpect(s, lab.origins))),
+    lna: s.lna,
+  };
+  if (req) {
+    const exchange = observedExchange(req, { all: tab.oracle.requests, pageOrigin: lab.origins.app });
+    result.exchange = exchange;
+    try {
+      result.diagnosis = diagnose(exchange);
+      result.corsight = engineVerdict(result.diagnosis);
+    } catch (e) {
+      result.corsight = { kind: 'net', error: `engine threw: ${String(e)}` };
+    }
+  }
+  result.agree = sameVerdict(chromium, result.corsight);
+  if (!result.agree && result.exchange?.credentials === 'unknown') {
+    const known = (['include', 'omit'] as const).some((c) => {
+      try {
+        return sameVerdict(chromium, engineVerdict(diagnose({ ...(result.exchange as Exchange), credentials: c })));
+      } catch {
+        return false;
+      }
+    });
+    if (known) result.credentialsAmbiguous = true;
+  }
+  return result;
+}
+
+export interface BatchOptions {
+  /** Concurrent tabs. Default 4. */
+  tabs?: number;
+  /** LNA configuration of this browser (flags, page host, permission). */
+  lna?: LnaConfigName;
+  onResult?: (r: CaseResult) => void;
+}
+
+/** A started lab + browser + tabs, reusable for several batches (the fuzzer adds scenarios). */
+export interface Runner {
+  lab: Lab;
+  run(scenarios: readonly Scenario[]): Promise<CaseResult[]>;
+  close(): Promise<void>;
+}
+
+export async function startRunner(scenarios: readonly Scenario[], options: BatchOptions = {}): Promise<Runner> {
+  const cfg = options.lna ? LNA_CONFIGS[options.lna] : undefined;
+  const lab = await startLab({ scenarios, appHost: cfg?.appHost });
+  const appPort = new URL(lab.origins.app).port;
+  let browser: LaunchedBrowser;
+  try {
+    browser = await launchBrowser({ args: (cfg?.args ?? []).map((a) => a.replaceAll('{appPort}', appPort)) });
+  } catch (e) {
+    await lab.close();
+    throw e;
+  }
+  if (cfg?.grant) await browser.context.grantPermissions(['local-network-access'], { origin: lab.origins.app }).catch(() => undefined);
+  const tabs: Tab[] = [];
+  const n = Math.max(1, options.tabs ?? 4);
+  for (let i = 0; i < n; i++) {
+    const page = i === 0 && browser.context.pages()[0] ? (browser.context.pages()[0] as Page) : await browser.context.newPage();
+    const oracle = await attachOracle(browser.context, page);
+    const worker = await attachWorkerTap(browser, page);
+    await page.goto(lab.pageUrl);
+    await page.waitForFunction(() => 'corsightLab' in window);
+    tabs.push({ page, oracle, worker });
+  }
+  const run = async (batch: readonly Scenario[]): Promise<CaseResult[]> => {
+    await Promise.all(tabs.map((t) => t.page.evaluate(() => (window as unknown as { corsightLab: { refresh(): Promise<unknown> } }).corsightLab.refresh())));
+    const out: CaseResult[] = [];
+    let next = 0;
+    await Promise.all(
+      tabs.map(async (tab) => {
+        while (next < batch.length) {
+          const i = next++;
+          const s = batch[i] as Scenario;
+          const r = await runCase(tab, lab, s);
+          out[i] = r;
+          options.onResult?.(r);
+          // Keep the oracle small: forget what is older than this case.
+          if (tab.oracle.requests.length > 400) tab.oracle.clear();
+        }
+      }),
+    );
+    return out;
+  };
+  return {
+    lab,
+    run,
+    close: async () => {
+      await browser.close();
+      await lab.close();
+    },
+  };
+}
+
+/** Run scenarios: the default-flag ones in one browser, each LNA configuration in its own. */
+export async function runScenarios(scenarios: readonly Scenario[], options: BatchOptions = {}): Promise<CaseResult[]> {
+  const plain = scenarios.filter((s) => !s.lna);
+  const byConfig = new Map<LnaConfigName, Scenario[]>();
+  for (const s of scenarios) if (s.lna) byConfig.set(s.lna, [...(byConfig.get(s.lna) ?? []), s]);
+  const results: CaseResult[] = [];
+  const jobs: Array<Promise<void>> = [];
+  if (plain.length) {
+    jobs.push((async () => {
+      const r = await startRunner(plain, options);
+      try { results.push(...(await r.run(plain))); } finally { await r.close(); }
+    })());
+  }
+  // LNA browsers one after another (the machine has two cores), next to the main one.
+  jobs.push((async () => {
+    for (const [cfg, list] of byConfig) {
+      const r = await startRunner(list, { ...options, lna: cfg, tabs: 1 });
+      try { results.push(...(await r.run(list))); } finally { await r.close(); }
+    }
+  })());
+  await Promise.all(jobs);
+  const order = new Map(scenarios.map((s, i) => [s.id, i]));
+  return results.sort((x, y) => (order.get(x.scenario.id) ?? 0) - (order.get(y.scenario.id) ?? 0));
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm run conformance`: every lab scenario in headless Chromium; Chromium's verdict (CDP) vs
+ * Corsight's (diagnose() on the Exchange built from the wire). Prints a table, the scenario count
+ * per Chromium code and `conformance: N agree, M disagree`; exits 1 on a disagreement not listed
+ * in expectations.ts or on a scenario whose hand-written `expect` Chromium contradicts.
+ *
+ * Options: `--only <substring>` runs matching ids; `--tabs N` (default 4); `--verbose` prints the
+ * Exchange and Diagnosis of each disagreement.
+ */
+import { ALL_SCENARIOS } from '../lab/scenarios.ts';
+import { formatVerdict, runScenarios } from './harness.ts';
+import { expectedById } from './expectations.ts';
+import { perCodeText, summarize, table } from './report.ts';
+
+const argv = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const only = opt('--only');
+const tabs = Number(opt('--tabs') ?? 4);
+const verbose = argv.includes('--verbose');
+
+const scenarios = ALL_SCENARIOS.filter((s) => !only || s.id.includes(only));
+const t0 = Date.now();
+const results = await runScenarios(scenarios, { tabs });
+const secs = ((Date.now() - t0) / 1000).toFixed(1);
+
+console.log(table(results));
+console.log('\nscenarios per Chromium code:');
+console.log(perCodeText(results));
+const sum = summarize(results);
+if (sum.beliefMismatches.length) {
+  console.log(`\nChromium contradicts the hand-written expect of ${sum.beliefMismatches.length} scenario(s):`);
+  for (const r of sum.beliefMismatches) console.log(`  ${r.scenario.id}: expect ${JSON.stringify(r.scenario.expect)}, Chromium ${formatVerdict(r.chromium)} (${r.source})`);
+}
+if (sum.unexpected.length) {
+  console.log(`\nunexpected disagreements (${sum.unexpected.length}):`);
+  for (const r of sum.unexpected) {
+    console.log(`  ${r.scenario.id}: Chromium ${formatVerdict(r.chromium)}, Corsight ${formatVerdict(r.corsight)}`);
+    if (verbose) console.log(JSON.stringify({ exchange: r.exchange, diagnosis: r.diagnosis && { status: r.diagnosis.status, corsError: r.diagnosis.corsError, failedParameter: r.diagnosis.failedParameter, headline: r.diagnosis.headline, assumptions: r.diagnosis.assumptions } }, null, 1));
+  }
+}
+for (const id of sum.stale) console.log(`note: ${id} is listed in expectations.ts but agrees now (${expectedById.get(id)})`);
+console.log(`\n${results.length} scenarios in ${secs} s`);
+console.log(`conformance: ${sum.agree} agree, ${sum.disagree} disagree`);
+process.exit(sum.unexpected.length || sum.beliefMismatches.length ? 1 : 0);
