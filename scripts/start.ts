@@ -47,8 +47,8 @@ function describeEvents(events: RawWebRequestEvent[]): string {
 async function main(): Promise<void> {
   console.log('Building the extension...');
   await build({ root: REPO_ROOT, logLevel: 'warn' });
-  lab = await startLab();
-  console.log(`CORS lab: ${lab.pageUrl} (APIs ${lab.origins.api1}, ${lab.origins.api2})`);
+  const theLab = (lab = await startLab());
+  console.log(`CORS lab: ${theLab.pageUrl} (APIs ${theLab.origins.api1}, ${theLab.origins.api2})`);
 
   browser = await launchBrowser({ extensionDir: DEFAULT_EXTENSION_DIR, headless: !hasDisplay, devtools: true });
   console.log(`Chromium: ${browser.executablePath}; Corsight id ${browser.extensionId}`);
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   }
 
   // The panel, opened as a tab with the inspected tab id DevTools would give it.
-  const labTabId = reply.events.find((e) => e.url.startsWith(lab.origins.api1))?.tabId ?? -1;
+  const labTabId = reply.events.find((e) => e.url.startsWith(theLab.origins.api1))?.tabId ?? -1;
   const panel = await browser.context.newPage();
   await panel.setViewportSize({ width: 1200, height: 700 });
   await panel.addInitScript((tabId: number) => {

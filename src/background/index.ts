@@ -17,15 +17,28 @@ watchWebRequests((event) => {
   rawEvents.push(event);
 });
 
+const HAR_ENTRY_CAPACITY = 2000;
+const harEntriesByTab = new Map<number, RingBuffer<Record<string, unknown>>>();
+
 const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
 
-function handle(request: CorsightRequest): ResponseMap[CorsightRequest['type']] {
+function handle(request: CorsightRequest): ResponseMap[keyof ResponseMap] {
   switch (request.type) {
     case 'debug/raw-events': {
       const all = rawEvents.toArray();
       const events = request.tabId === undefined ? all : all.filter((e) => e.tabId === request.tabId);
       return { events, dropped: rawEvents.dropped };
     }
+    case 'debug/har-entries':
+      return { entries: harEntriesByTab.get(request.tabId)?.toArray() ?? [] };
+    case 'devtools/har-entries': {
+      let entries = harEntriesByTab.get(request.tabId);
+      if (!entries) harEntriesByTab.set(request.tabId, (entries = new RingBuffer(HAR_ENTRY_CAPACITY)));
+      for (const entry of request.entries) entries.push(entry);
+      return { accepted: request.entries.length };
+    }
+    default:
+      throw new Error(`${request.type} is not implemented yet`);
   }
 }
 

@@ -1,31 +1,119 @@
 import type { RawWebRequestEvent } from '../capture/raw-event.ts';
+import type { CaptureState, ExchangeRecord, TabReport } from '../store/report.ts';
 
-/** Requests the worker accepts from the extension's own pages. */
-export type CorsightRequest = { type: 'debug/raw-events'; tabId?: number };
+/**
+ * The typed message API between the service worker and the extension's own pages (DevTools
+ * page, panel, popup). The worker accepts messages only from its own extension pages and
+ * validates every message's shape (parseRequest). Documented in docs/messages.md.
+ */
+
+export interface Settings {
+  /** Count likely-CORS failures on tabs that are not captured (cheap onErrorOccurred watch). */
+  cheapWatch: boolean;
+  /** The snippet stack last chosen in the panel or popup. */
+  snippetStack: string | null;
+}
+
+export type CorsightRequest =
+  /** The tab's whole report (one read: the popup opens with it). */
+  | { type: 'tab/report'; tabId: number }
+  | { type: 'tab/clear'; tabId: number }
+  | { type: 'tab/preserve-log'; tabId: number; preserve: boolean }
+  /** Full webRequest capture of a tab with DevTools closed; `reload` re-runs its requests. */
+  | { type: 'capture/start'; tabId: number; reload: boolean }
+  | { type: 'capture/stop'; tabId: number }
+  | { type: 'settings/get' }
+  | { type: 'settings/set'; patch: Partial<Settings> }
+  /** Finished entries of the DevTools network log of `tabId`, forwarded by the DevTools page. */
+  | { type: 'devtools/har-entries'; tabId: number; entries: Record<string, unknown>[] }
+  /** Raw capture, for tests and diagnostics of Corsight itself. */
+  | { type: 'debug/raw-events'; tabId?: number }
+  | { type: 'debug/har-entries'; tabId: number };
 
 export interface ResponseMap {
+  'tab/report': TabReport;
+  'tab/clear': { cleared: true };
+  'tab/preserve-log': { preserveLog: boolean };
+  'capture/start': { capture: CaptureState };
+  'capture/stop': { capture: CaptureState };
+  'settings/get': Settings;
+  'settings/set': Settings;
+  'devtools/har-entries': { accepted: number };
   'debug/raw-events': { events: RawWebRequestEvent[]; dropped: number };
+  'debug/har-entries': { entries: Record<string, unknown>[] };
 }
 
 export type ResponseFor<R extends CorsightRequest> = ResponseMap[R['type']];
 
-/** Validates the shape of an incoming message; anything else is ignored. */
+/** Name of the runtime Port a page opens to follow one tab's log live. */
+export const SUBSCRIBE_PORT = 'corsight/subscribe';
+
+/** Page -> worker on the subscribe port. */
+export type SubscribeMessage = { type: 'subscribe'; tabId: number };
+
+/** Worker -> page on the subscribe port. */
+export type SubscriptionEvent =
+  /** Sent first, and again whenever the log was cleared or replaced (navigation). */
+  | { type: 'snapshot'; report: TabReport }
+  /** New records since the last event, in seq order. */
+  | { type: 'records'; records: ExchangeRecord[]; dropped: number }
+  | { type: 'capture'; capture: CaptureState };
+
+function isTabId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Validates the shape of an incoming message; anything else is ignored (undefined). */
 export function parseRequest(message: unknown): CorsightRequest | undefined {
-  if (typeof message !== 'object' || message === null) return undefined;
-  const candidate = message as Record<string, unknown>;
-  if (candidate.type === 'debug/raw-events') {
-    const tabId = candidate.tabId;
-    if (tabId === undefined) return { type: 'debug/raw-events' };
-    if (typeof tabId === 'number' && Number.isInteger(tabId)) return { type: 'debug/raw-events', tabId };
+  if (!isPlainObject(message)) return undefined;
+  const { type, tabId } = message;
+  switch (type) {
+    case 'tab/report':
+    case 'tab/clear':
+    case 'capture/stop':
+    case 'debug/har-entries':
+      return isTabId(tabId) ? { type, tabId } : undefined;
+    case 'tab/preserve-log':
+      return isTabId(tabId) && typeof message.preserve === 'boolean' ? { type, tabId, preserve: message.preserve } : undefined;
+    case 'capture/start':
+      return isTabId(tabId) && typeof message.reload === 'boolean' ? { type, tabId, reload: message.reload } : undefined;
+    case 'settings/get':
+      return { type };
+    case 'settings/set': {
+      const patch = message.patch;
+      if (!isPlainObject(patch)) return undefined;
+      const clean: Partial<Settings> = {};
+      if (typeof patch.cheapWatch === 'boolean') clean.cheapWatch = patch.cheapWatch;
+      if (typeof patch.snippetStack === 'string' && patch.snippetStack.length <= 64) clean.snippetStack = patch.snippetStack;
+      else if (patch.snippetStack === null) clean.snippetStack = null;
+      return { type, patch: clean };
+    }
+    case 'devtools/har-entries': {
+      const entries = message.entries;
+      if (!isTabId(tabId) || !Array.isArray(entries) || entries.length > 10_000 || !entries.every(isPlainObject)) return undefined;
+      return { type, tabId, entries };
+    }
+    case 'debug/raw-events':
+      if (tabId === undefined) return { type };
+      return isTabId(tabId) ? { type, tabId } : undefined;
   }
   return undefined;
 }
 
+export function parseSubscribeMessage(message: unknown): SubscribeMessage | undefined {
+  if (!isPlainObject(message) || message.type !== 'subscribe' || !isTabId(message.tabId)) return undefined;
+  return { type: 'subscribe', tabId: message.tabId };
+}
+
 /** True when a message comes from one of this extension's own pages (not a content script or web page). */
 export function isOwnExtensionPage(
-  sender: { id?: string; url?: string; tab?: unknown },
+  sender: { id?: string; url?: string },
   extensionId: string,
   extensionOrigin: string,
 ): boolean {
-  return sender.id === extensionId && typeof sender.url === 'string' && sender.url.startsWith(extensionOrigin);
+  return sender.id === extensionId && typeof sender.url === 'string' && sender.url.startsWith(extensionOrigin + '/');
 }

@@ -1,0 +1,102 @@
+import type { CorsErrorCode, Diagnosis, DiagnosisStatus, Exchange, ExchangeSource } from '../engine/types.ts';
+
+/**
+ * The per-tab record and the report format. The report is what the message API returns for a
+ * tab and what the panel exports as JSON ("corsight-report", documented in docs/report.md).
+ * Pure data: shared by the worker, the pages, the CLI and the tests.
+ */
+
+/** One diagnosed exchange as the per-tab log keeps it. */
+export interface ExchangeRecord {
+  /** Per-tab sequence number, increasing; survives worker restarts. */
+  seq: number;
+  exchange: Exchange;
+  diagnosis: Diagnosis;
+}
+
+/** How a tab is being watched right now. */
+export interface CaptureState {
+  /** DevTools is open on the tab and its network log feeds Corsight. */
+  devtools: boolean;
+  /** The user asked to diagnose the tab with DevTools closed: webRequest capture is on. */
+  webRequest: boolean;
+  /** The cheap watch (counting likely-CORS failures) is on for tabs not captured. */
+  cheapWatch: boolean;
+}
+
+export interface StatusCounts {
+  ok: number;
+  warning: number;
+  blocked: number;
+}
+
+/** One exchange in the exported report. */
+export interface ReportEntry {
+  seq: number;
+  url: string;
+  method: string;
+  initiatorOrigin: string;
+  targetOrigin: string;
+  status: DiagnosisStatus;
+  corsError: CorsErrorCode | null;
+  failedParameter: string | null;
+  findingIds: string[];
+  headline: string;
+  source: ExchangeSource | null;
+  startedAt: number | null;
+  durationMs: number | null;
+  /** Full detail, for tools that want more than the summary fields. */
+  exchange: Exchange;
+  diagnosis: Diagnosis;
+}
+
+export interface TabReport {
+  format: 'corsight-report';
+  version: 1;
+  generatedAt: string;
+  tab: { id: number; url: string | null };
+  capture: CaptureState;
+  preserveLog: boolean;
+  counts: StatusCounts;
+  /** Exchanges dropped because the per-tab log is bounded (oldest first). */
+  dropped: number;
+  /** Failures seen by the cheap watch on this tab that look like CORS (no diagnosis). */
+  likelyCorsFailures: number;
+  entries: ReportEntry[];
+}
+
+function targetOriginOf(exchange: Exchange): string {
+  const url = exchange.hops[0]?.url ?? '';
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
+export function toReportEntry(record: ExchangeRecord): ReportEntry {
+  const { exchange, diagnosis } = record;
+  return {
+    seq: record.seq,
+    url: exchange.hops[0]?.url ?? '',
+    method: exchange.method,
+    initiatorOrigin: exchange.initiatorOrigin,
+    targetOrigin: targetOriginOf(exchange),
+    status: diagnosis.status,
+    corsError: diagnosis.corsError ?? null,
+    failedParameter: diagnosis.failedParameter ?? null,
+    findingIds: diagnosis.findings.map((f) => f.id),
+    headline: diagnosis.headline,
+    source: exchange.source ?? null,
+    startedAt: exchange.startedAt ?? null,
+    durationMs: exchange.durationMs ?? null,
+    exchange,
+    diagnosis,
+  };
+}
+
+export function countStatuses(records: readonly { diagnosis: Diagnosis }[]): StatusCounts {
+  const counts: StatusCounts = { ok: 0, warning: 0, blocked: 0 };
+  for (const record of records) counts[record.diagnosis.status]++;
+  return counts;
+}
