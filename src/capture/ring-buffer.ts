@@ -9,7 +9,7 @@ export class RingBuffer<T> {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`RingBuffer capacity must be a positive integer, got ${capacity}`);
     }
-    this.items = new Array<T | undefined>(capacity);
+    this.items = Array.from<T | undefined>({ length: capacity });
   }
 
   get size(): number {

@@ -16,6 +16,8 @@ describe('conformance: Corsight agrees with Chromium', () => {
     const results = await runScenarios(ALL_SCENARIOS, { tabs: 4 });
     expect(results).toHaveLength(ALL_SCENARIOS.length);
     const sum = summarize(results);
+    // The figure CI shows: same closing line as `npm run conformance`.
+    console.log(`conformance: ${sum.agree} agree, ${sum.disagree} disagree (${sum.disagree - sum.unexpected.length} listed in expectations.ts)`);
     expect(sum.beliefMismatches.map((r) => `${r.scenario.id}: expect ${JSON.stringify(r.scenario.expect)}, Chromium ${formatVerdict(r.chromium)}`)).toEqual([]);
     expect(sum.unexpected.map(describeRow)).toEqual([]);
     expect(sum.stale, 'expectations.ts entries that agree now').toEqual([]);
@@ -23,6 +25,9 @@ describe('conformance: Corsight agrees with Chromium', () => {
 
   it('on 300 fuzzed cases (seed 20260101)', async () => {
     const out = await fuzz(20260101, 300, 4);
+    const ambiguous = out.results.filter((r) => !r.agree && r.credentialsAmbiguous).length;
+    const disagree = out.results.filter((r) => !r.agree && !r.credentialsAmbiguous).length;
+    console.log(`fuzz (seed 20260101): ${out.results.length - disagree - ambiguous} agree, ${disagree} disagree, ${ambiguous} settled only by the unobservable credentials mode`);
     expect(out.rows).toEqual([]);
     expect(out.results.filter((r) => !r.agree && !r.credentialsAmbiguous).map(describeRow)).toEqual([]);
   }, 180_000);
