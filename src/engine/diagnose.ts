@@ -14,6 +14,7 @@ import {
   ensureAllowedCrossOriginHeaders,
   ensureAllowedCrossOriginMethod,
   isCorsSafelistedMethod,
+  isCorsSafelistedRequestHeader,
   isCorsSafelistedResponseHeaderName,
   isRedirectStatus,
   normalizeMethod,
@@ -24,6 +25,7 @@ import {
   type EffectiveCredentials,
   type PreflightResult,
 } from './fetch.ts';
+import { blinkHeaderMapOrder } from './blink-order.ts';
 import { FINDINGS, type FindingId } from './findings.ts';
 import { getHeader, countHeader, parseTokenList } from './headers.ts';
 import { buildFixPlan } from './plan.ts';
@@ -218,30 +220,26 @@ function unsafeNamesFor(ctx: Ctx): string[] {
 }
 
 /**
- * Chromium checks the unsafe names in the order of the request's header list (its
- * CorsUnsafeNotForbiddenRequestHeaderNames does not sort), so the first missing one in that
- * order is the failedParameter. Names the capture did not see (e.g. Authorization, hidden
- * from webRequest) keep their sorted place after the visible ones.
+ * The unsafe names in the order Chromium checks them (see blink-order.ts): CORS-unsafe values in
+ * Blink's header-map order, then, when the 1024-byte total made safelisted values unsafe, those
+ * in the same order; names the capture did not see (e.g. Authorization, hidden from webRequest)
+ * keep their sorted place at the end. Only called when two or more names fail.
  */
-function inRequestOrder(names: string[], headers: readonly HttpHeader[]): string[] {
-  if (names.length < 2 || headers.length === 0) return names;
-  const out: string[] = [];
-  for (const hd of headers) {
-    const lower = typeof hd.name === 'string' ? hd.name.toLowerCase() : '';
-    if (names.includes(lower) && !out.includes(lower)) out.push(lower);
+function inChromiumCheckOrder(names: readonly string[], headers: readonly HttpHeader[]): string[] {
+  const mapOrder = blinkHeaderMapOrder(
+    headers.filter((h) => typeof h.name === 'string' && h.name.toLowerCase() !== 'referer').map((h) => h.name),
+  );
+  const safelistedValue = new Set<string>();
+  for (const h of headers) {
+    if (typeof h.name === 'string' && isCorsSafelistedRequestHeader(h.name, typeof h.value === 'string' ? h.value : '')) {
+      safelistedValue.add(h.name.toLowerCase());
+    }
   }
+  const listed = mapOrder.filter((n) => names.includes(n));
+  const out = [...listed.filter((n) => !safelistedValue.has(n)), ...listed.filter((n) => safelistedValue.has(n))];
   for (const n of names) if (!out.includes(n)) out.push(n);
-  // Measured (Chromium 156, lab safelist-order-*): names that are never safelisted are checked
-  // before safelisted names that failed on their value (accept-language: nn_NO).
-  const safelistedName = (n: string) => SAFELISTED_NAMES.has(n);
-  return [...out.filter((n) => !safelistedName(n)), ...out.filter(safelistedName)];
+  return out;
 }
-
-/** Request header names the safelist covers for some values (Fetch, plus Chromium's client hints). */
-const SAFELISTED_NAMES = new Set([
-  'accept', 'accept-language', 'content-language', 'content-type', 'range',
-  'dpr', 'downlink', 'save-data', 'viewport-width', 'width', 'device-memory', 'rtt', 'ect',
-]);
 
 function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): Trace {
   const t = newTrace(cred, ctx);
@@ -294,7 +292,10 @@ function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): 
         t.failure = m;
         return t;
       }
-      const h = ensureAllowedCrossOriginHeaders(parsed, inRequestOrder(unsafeNames, ctx.requestHeaders), cred);
+      let missing = 0;
+      for (const n of unsafeNames) if (!parsed.headers.includes(n)) missing++;
+      const order = missing > 1 ? inChromiumCheckOrder(unsafeNames, ctx.requestHeaders) : unsafeNames;
+      const h = ensureAllowedCrossOriginHeaders(parsed, order, cred);
       t.authWildcard = h.authorizationCoveredByWildcard;
       if (h.failure) {
         t.preflightState = 'failed';
@@ -366,6 +367,16 @@ function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): 
     }
     currentOrigin = loc.origin;
     if (loc.origin !== ctx.pageOrigin) corsFlag = true;
+    // The preflight of the redirect target, when the browser sent one (Origin: null if tainted).
+    const hopPreflight = next?.preflight;
+    if (hopPreflight?.kind === 'sent' && hopPreflight.response) {
+      const failure = hopPreflightFailure(hopPreflight.response, t.originSent, ctx, cred, unsafeNames);
+      if (failure) {
+        t.failure = failure;
+        t.stage = { kind: 'preflight', hop: i + 1 };
+        return t;
+      }
+    }
   }
 
   // 3. No response on the last hop: the request failed before any answer arrived.
@@ -375,6 +386,22 @@ function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): 
     t.stage = { kind: 'actual' };
   }
   return t;
+}
+
+/** The checks of a redirect target's preflight, in the order of the first one (Chromium's order). */
+function hopPreflightFailure(
+  r: ObservedResponse,
+  origin: string,
+  ctx: Ctx,
+  cred: EffectiveCredentials,
+  unsafeNames: string[],
+): CheckFailure | null {
+  if (isRedirectStatus(r.status) && hasLocation(r)) return { code: 'PreflightDisallowedRedirect', param: '' };
+  const access = checkPreflightAccess(r, origin, cred);
+  if (access) return access;
+  const parsed = parsePreflightResult(r.headers);
+  if ('code' in parsed) return parsed;
+  return ensureAllowedCrossOriginMethod(parsed, ctx.method, cred) ?? ensureAllowedCrossOriginHeaders(parsed, unsafeNames, cred).failure;
 }
 
 /**
@@ -704,6 +731,11 @@ function listText(items: readonly string[]): string {
 
 /** The response the failing (or last) stage examined. */
 function stageResponse(ctx: Ctx, t: Trace): { response: ObservedResponse | undefined; url: string } {
+  if (t.stage.kind === 'preflight' && t.stage.hop !== undefined) {
+    const hop = ctx.hops[t.stage.hop];
+    const pf = hop?.preflight;
+    return { response: pf?.kind === 'sent' ? pf.response : undefined, url: pf?.kind === 'sent' ? pf.url : hop?.url ?? '' };
+  }
   if (t.stage.kind === 'preflight' && ctx.ex.preflight.kind === 'sent') {
     return { response: ctx.ex.preflight.response, url: ctx.ex.preflight.url };
   }

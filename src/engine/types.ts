@@ -97,6 +97,13 @@ export interface Hop {
   /** Request headers as sent on this hop when known (Origin, Cookie, Sec-Fetch-*...). */
   requestHeaders?: HttpHeader[];
   response?: ObservedResponse;
+  /**
+   * The preflight the browser sent for THIS hop, a redirect target (hops[0]'s preflight is
+   * Exchange.preflight). After a redirect to another origin Chromium preflights again when the
+   * request still needs it, with `Origin: null` once a cross-origin redirect tainted the origin.
+   * Absent: none was seen (not needed, or the capture cannot tell).
+   */
+  preflight?: PreflightObservation;
 }
 
 /** The preflight as observed. */
@@ -179,7 +186,8 @@ export interface Exchange {
 export type Stage =
   | { kind: 'none' }
   | { kind: 'mode' }
-  | { kind: 'preflight' }
+  /** The preflight; `hop` set when it is the preflight of a redirect target (Hop.preflight). */
+  | { kind: 'preflight'; hop?: number }
   | { kind: 'actual' }
   /** A redirect response of the actual request; `hop` indexes Exchange.hops. */
   | { kind: 'redirect'; hop: number };

@@ -6,6 +6,8 @@
 export interface KnownDisagreement {
   id: string;
   reason: string;
+  /** Agrees in the CDP lab; listed for the capture sources' fixture replay only (never stale). */
+  captureOnly?: true;
 }
 
 const RENDERER =
@@ -17,7 +19,10 @@ const LNA =
 
 export const EXPECTED_DISAGREEMENTS: readonly KnownDisagreement[] = [
   { id: 'redirect-mode-error', reason: 'redirect mode is not on the wire: a redirect that was not followed and net::ERR_FAILED fit redirect: "error" (Chromium: no CORS code) and credentials include with no ACAC on the redirect (the hypothesis the engine keeps) equally' },
-  { id: 'redirect-after-preflight-second-denied', reason: 'the Exchange keeps one preflight; the second preflight (after a cross-origin 307, Origin: null) fails while the engine judges the redirected hop with the page origin (TODO engine: model one preflight per hop)' },
+  // Agrees in the CDP lab since Hop.preflight (observed.ts fills it); kept only because
+  // test/unit/capture/fixture-replay.test.ts reads this list and the capture assemblers
+  // (src/capture) do not fill Hop.preflight yet. Remove once they do.
+  { id: 'redirect-after-preflight-second-denied', reason: 'capture sources (webRequest, HAR) do not fill Hop.preflight yet: the second preflight (after a cross-origin 307, Origin: null) is judged as the first URL\'s; the CDP lab agrees', captureOnly: true },
   { id: 'same-origin-mode-cross', reason: RENDERER },
   { id: 'no-cors-redirect-manual', reason: RENDERER },
   { id: 'scheme-ftp', reason: RENDERER },
@@ -32,3 +37,6 @@ export const EXPECTED_DISAGREEMENTS: readonly KnownDisagreement[] = [
 ];
 
 export const expectedById = new Map(EXPECTED_DISAGREEMENTS.map((e) => [e.id, e.reason]));
+
+/** Ids that agree in the CDP lab and are listed only for the capture sources. */
+export const captureOnlyIds = new Set(EXPECTED_DISAGREEMENTS.filter((e) => e.captureOnly).map((e) => e.id));

@@ -59,16 +59,23 @@ export function observedExchange(req: OracleRequest, ctx: ObserveContext): Excha
   // The preflight(s) Chromium linked to this request; one per hop when a redirect needed a new one.
   const linked = ctx.all.filter((p) => p.isPreflight && p.preflightFor?.requestId === req.requestId);
   let preflight: PreflightObservation = { kind: 'none' };
-  const pre = linked.at(-1);
+  const sent = (pre: OracleRequest): PreflightObservation => ({
+    kind: 'sent',
+    url: pre.url,
+    requestHeaders: sentHeaders(pre.hops[0]),
+    response: response(pre.hops[0]?.response),
+    error: pre.failed?.errorText || undefined,
+  });
+  // The first URL's preflight is Exchange.preflight; a later one belongs to the redirect target
+  // it was sent for (Hop.preflight, Origin: null after a cross-origin redirect).
+  const pre = linked.find((p) => p.url === req.url) ?? linked[0];
   if (pre) {
-    const ph = pre.hops[0];
-    preflight = {
-      kind: 'sent',
-      url: pre.url,
-      requestHeaders: sentHeaders(ph),
-      response: response(ph?.response),
-      error: pre.failed?.errorText || undefined,
-    };
+    preflight = sent(pre);
+    for (const p of linked) {
+      if (p === pre) continue;
+      const hop = hops.slice(1).find((h) => h.url === p.url && !h.preflight);
+      if (hop) hop.preflight = sent(p);
+    }
   } else {
     // No OPTIONS now: an earlier preflight for the same URL still covers it (preflight cache).
     const earlier = ctx.all.filter((p) => p.isPreflight && p.url === req.url && p.startedAt <= req.startedAt && p.hops[0]?.response).at(-1);

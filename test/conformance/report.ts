@@ -1,6 +1,6 @@
 /** Tables and summaries printed by `npm run conformance` and `npm run fuzz`. */
 import { formatVerdict, type CaseResult } from './harness.ts';
-import { expectedById } from './expectations.ts';
+import { captureOnlyIds, expectedById } from './expectations.ts';
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
@@ -52,7 +52,7 @@ export function summarize(results: readonly CaseResult[]): Summary {
     disagree: dis.length,
     unexpected: dis.filter((r) => !expectedById.has(r.scenario.id) && !r.credentialsAmbiguous),
     ambiguous: dis.filter((r) => r.credentialsAmbiguous).length,
-    stale: results.filter((r) => r.agree && expectedById.has(r.scenario.id)).map((r) => r.scenario.id),
+    stale: results.filter((r) => r.agree && expectedById.has(r.scenario.id) && !captureOnlyIds.has(r.scenario.id)).map((r) => r.scenario.id),
     beliefMismatches: results.filter((r) => !r.expectHolds),
   };
 }

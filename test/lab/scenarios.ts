@@ -467,6 +467,18 @@ const SAFELIST_CASES: ReadonlyArray<readonly [slug: string, headers: H[], unsafe
   ['order-custom-then-al', [['X-Other', 'w'], ['Accept-Language', 'nn_NO']], 'x-other'],
   ['order-a-then-b', [['X-A', '1'], ['X-B', '2']], 'x-a'],
   ['order-b-then-a', [['X-B', '2'], ['X-A', '1']], 'x-a'],
+  // Blink header-map (hash) order, not page or sorted order: src/engine/blink-order.ts.
+  ['order-custom-then-other', [['X-Custom-Header', 'v'], ['X-Other', 'w']], 'x-other'],
+  ['order-other-then-custom', [['X-Other', 'w'], ['X-Custom-Header', 'v']], 'x-other'],
+  ['order-other-then-auth', [['X-Other', 'w'], ['Authorization', 'Bearer t']], 'x-other'],
+  ['order-ct-then-custom', [['Content-Type', 'application/json'], ['X-Custom-Header', 'v']], 'content-type'],
+  ['order-four', [['X-Custom-Header', 'v'], ['X-Other', 'w'], ['X-B', '2'], ['X-A', '1']], 'x-a'],
+  ['order-bad-values', [['X-Requested-With', 'x'], ['If-None-Match', '"v"'], ['Range', 'bytes=5-1'], ['Accept', 'text/"x"']], 'if-none-match'],
+  ['order-1024-plus-unsafe', [
+    ['Accept', 'text/' + a(123)], ['Accept-Language', a(128)], ['Content-Language', a(128)],
+    ['Content-Type', 'text/plain;a=' + a(115)], ['Range', 'bytes=0-' + '0'.repeat(120)],
+    ['DPR', '1.' + '0'.repeat(126)], ['Downlink', '1.' + '0'.repeat(126)], ['Width', '0'.repeat(127) + '1'], ['Viewport-Width', '0'.repeat(128)], ['X-Zz', 'v'],
+  ], 'x-zz'],
   ['x-requested-with', [['X-Requested-With', 'XMLHttpRequest']], 'x-requested-with'],
   ['cache-control', [['Cache-Control', 'no-cache']], 'cache-control'],
   ['if-none-match', [['If-None-Match', '"v1"']], 'if-none-match'],
@@ -490,6 +502,18 @@ const SAFELIST_FAMILY: Scenario[] = SAFELIST_CASES.map(([slug, headers, unsafe])
   preflight: { headers: [ACAO_ORIGIN] }, response: { headers: [ACAO_ORIGIN] },
   expect: unsafe ? cors('HeaderDisallowedByPreflightResponse', unsafe) : ok,
 }));
+/** XHR stores headers in setRequestHeader order, fetch sorted by name: collisions in the map resolve differently. */
+const XHR_ORDER_CASES: ReadonlyArray<readonly [slug: string, headers: H[], unsafe: string]> = [
+  ['four-c-first', [['X-Custom-Header', 'v'], ['X-Other', 'w'], ['X-B', '2'], ['X-A', '1']], 'x-custom-header'],
+  ['four-a-first', [['X-A', '1'], ['X-B', '2'], ['X-Other', 'w'], ['X-Custom-Header', 'v']], 'x-a'],
+  ['other-then-auth', [['X-Other', 'w'], ['Authorization', 'Bearer t']], 'x-other'],
+];
+SAFELIST_FAMILY.push(...XHR_ORDER_CASES.map(([slug, headers, unsafe]): Scenario => ({
+  id: `safelist-xhr-order-${slug}`, title: `XHR POST with ${headers.map(([n]) => n).join(', ')} (several fail)`, group: 'safelist',
+  request: { kind: 'xhr', target: 'api2', method: 'POST', headers, body: 'x' },
+  preflight: { headers: [ACAO_ORIGIN] }, response: { headers: [ACAO_ORIGIN] },
+  expect: cors('HeaderDisallowedByPreflightResponse', unsafe),
+})));
 
 /** Methods: case, custom methods, ACAM forms. */
 const METHOD_CASES: ReadonlyArray<readonly [slug: string, method: string, allow: string | null, code: CorsErrorCode | null, param?: string]> = [

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/engine/index.ts';
+import type { Exchange } from '../../../src/engine/types.ts';
 import { FAILED, PAGE, URL1, acao, ex, h, preflight, res } from './helpers.ts';
 
 describe('conformance rules', () => {
@@ -47,14 +48,64 @@ describe('conformance rules', () => {
     expect(d.corsError).toBeUndefined();
   });
 
-  it('names never safelisted fail before a safelisted name with a bad value (lab safelist-order-al-then-custom)', () => {
+  // Provisional request headers exactly as CDP listed them in the lab (Blink's header-map order).
+  const provisional = (...names: string[]) => names.map((n) => (n === 'Accept-Language' ? h(n, 'nn_NO') : n === 'Content-Type' ? h(n, 'text/plain;charset=UTF-8') : h(n, 'v')));
+  const failing = (requestHeaders: ReturnType<typeof h>[], acrh: string[]) => diagnose(ex({
+    method: 'POST',
+    requestHeaders,
+    preflight: preflight('POST', acrh, res(204, acao(PAGE))),
+    hops: [{ url: URL1 }],
+    outcome: FAILED,
+  }));
+
+  it('several headers fail: Chromium names the first in Blink header-map order, not page order (lab order-o-then-c)', () => {
+    const d = failing(provisional('sec-ch-ua-platform', 'Referer', 'sec-ch-ua', 'X-Custom-Header', 'sec-ch-ua-mobile', 'X-Other', 'User-Agent', 'Content-Type'), ['x-custom-header', 'x-other']);
+    expect(d).toMatchObject({ status: 'blocked', corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-other' });
+  });
+
+  it('several headers fail: a safelisted name with a bad value is checked in map order too (lab safelist-order-al-then-custom)', () => {
+    const d = failing(provisional('sec-ch-ua-platform', 'Referer', 'Accept-Language', 'sec-ch-ua', 'sec-ch-ua-mobile', 'X-Other', 'User-Agent', 'Content-Type'), ['accept-language', 'x-other']);
+    expect(d).toMatchObject({ status: 'blocked', corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-other' });
+  });
+
+  it('several headers fail: Authorization is not checked first (lab order-o-then-au, fuzz-7-901)', () => {
+    const d = failing(provisional('sec-ch-ua-platform', 'Authorization', 'Referer', 'sec-ch-ua', 'sec-ch-ua-mobile', 'X-Other', 'User-Agent', 'Content-Type'), ['authorization', 'x-other']);
+    expect(d.failedParameter).toBe('x-other');
+  });
+
+  it('several headers fail: content-type can come first (lab order-ct-then-c, fuzz-7-162)', () => {
+    const d = failing([h('sec-ch-ua-platform', '"Linux"'), h('Referer', PAGE), h('User-Agent', 'x'), h('sec-ch-ua', 'x'), h('Content-Type', 'application/json'), h('X-Custom-Header', 'v'), h('sec-ch-ua-mobile', '?0')], ['content-type', 'x-custom-header']);
+    expect(d.failedParameter).toBe('content-type');
+  });
+
+  it('one failing header: the order does not matter', () => {
     const d = diagnose(ex({
       method: 'POST',
-      requestHeaders: [h('Accept-Language', 'nn_NO'), h('X-Other', 'w')],
-      preflight: preflight('POST', ['accept-language', 'x-other'], res(204, acao('*'))),
+      requestHeaders: provisional('X-Other', 'X-Custom-Header'),
+      preflight: preflight('POST', ['x-custom-header', 'x-other'], res(204, acao(PAGE), h('Access-Control-Allow-Headers', 'x-other'))),
       hops: [{ url: URL1 }],
       outcome: FAILED,
     }));
-    expect(d).toMatchObject({ status: 'blocked', corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-other' });
+    expect(d.failedParameter).toBe('x-custom-header');
+  });
+
+  it('over 1024 bytes of safelisted values: unsafe values are checked before the safelisted names (lab order-1024)', () => {
+    const big = [h('Accept', 'text/' + 'a'.repeat(123)), h('Accept-Language', 'a'.repeat(128)), h('Content-Language', 'a'.repeat(128)), h('Width', '0'.repeat(128)),
+      h('DPR', '1.' + '0'.repeat(126)), h('Downlink', '1.' + '0'.repeat(126)), h('Viewport-Width', '0'.repeat(128)), h('Device-Memory', '1.' + '0'.repeat(126)), h('X-Zz', 'v')];
+    const d = failing(big, ['accept', 'accept-language', 'content-language', 'device-memory', 'downlink', 'dpr', 'viewport-width', 'width', 'x-zz']);
+    expect(d.failedParameter).toBe('x-zz');
+  });
+
+  it('the preflight of a redirect target is checked with Origin null after a cross-origin redirect (lab redirect-after-preflight-second-denied)', () => {
+    const URL2 = 'https://cdn.example.net/x';
+    const second = (allow: string) => ({ ...preflight('PUT', [], res(204, acao(allow), h('Access-Control-Allow-Methods', 'PUT'))), url: URL2 });
+    const run = (allow: string, outcome: Exchange['outcome'] = FAILED) => diagnose(ex({
+      method: 'PUT',
+      preflight: preflight('PUT', [], res(204, acao(PAGE), h('Access-Control-Allow-Methods', 'PUT'))),
+      hops: [{ url: URL1, response: res(307, acao(PAGE), h('Location', URL2)) }, { url: URL2, preflight: second(allow) }],
+      outcome,
+    }));
+    expect(run(PAGE)).toMatchObject({ status: 'blocked', corsError: 'PreflightAllowOriginMismatch', failedParameter: PAGE, stage: { kind: 'preflight', hop: 1 } });
+    expect(run('null', { kind: 'completed' }).corsError).toBeUndefined();
   });
 });
