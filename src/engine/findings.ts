@@ -31,7 +31,9 @@ export const FINDINGS = {
   },
   'dynamic-allow-origin-without-vary': {
     title: 'Access-Control-Allow-Origin names one origin but the response has no Vary: Origin',
-    severity: 'warning',
+    // One exchange cannot show whether the value is chosen per request: worth knowing, not a
+    // warning on every correctly configured single-origin API.
+    severity: 'info',
     hint: 'Add `Vary: Origin` whenever Access-Control-Allow-Origin depends on the request, or a cache/CDN may serve one origin\'s answer to another.',
     link: `${FETCH}/#cors-protocol-and-http-caches`,
   },
