@@ -782,7 +782,13 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
       ...(methodOk ? {} : { needed: isCorsSafelistedMethod(method) ? 'a comma-separated list of method names' : `a list including ${method}` }),
       ok: methodOk,
     });
-    const headersOk = code !== 'HeaderDisallowedByPreflightResponse' && code !== 'InvalidAllowHeadersPreflightResponse';
+    let headersOk = code !== 'HeaderDisallowedByPreflightResponse' && code !== 'InvalidAllowHeadersPreflightResponse';
+    // Chromium stops at the method; the headers would have been refused next: show that too,
+    // so the user fixes both at once.
+    if (headersOk && !methodOk && names.length > 0) {
+      const parsed = parsePreflightResult(pf.response.headers);
+      headersOk = 'code' in parsed || ensureAllowedCrossOriginHeaders(parsed, names, cred).failure === null;
+    }
     if (acah !== null || names.length > 0 || !headersOk) {
       evidence.push({
         stage: 'preflight',

@@ -323,6 +323,21 @@ describe('diagnose: rules', () => {
 });
 
 describe('diagnose: explanation is specific to the exchange', () => {
+  it('evidence: a refused method also shows the headers the preflight would refuse next', () => {
+    const d = diagnose(ex({
+      method: 'PUT', requestHeaders: [h('X-Api-Key', 'k')], hops: [{ url: URL1 }],
+      preflight: preflight('PUT', ['x-api-key'], res(204, acao(PAGE), h('Access-Control-Allow-Methods', 'GET, POST'))), outcome: FAILED,
+    }));
+    expect(d.corsError).toBe('MethodDisallowedByPreflightResponse');
+    const acah = d.evidence.find((e) => e.header === 'Access-Control-Allow-Headers');
+    expect(acah).toMatchObject({ stage: 'preflight', seen: null, ok: false, needed: 'a list including x-api-key' });
+    const allowed = diagnose(ex({
+      method: 'PUT', requestHeaders: [h('X-Api-Key', 'k')], hops: [{ url: URL1 }],
+      preflight: preflight('PUT', ['x-api-key'], res(204, acao(PAGE), h('Access-Control-Allow-Methods', 'GET'), h('Access-Control-Allow-Headers', 'x-api-key'))), outcome: FAILED,
+    }));
+    expect(allowed.evidence.find((e) => e.header === 'Access-Control-Allow-Headers')?.ok).toBe(true);
+  });
+
   it('PUT with X-Api-Key against a preflight allowing only GET, POST', () => {
     const d = diagnose(ex({
       method: 'PUT', requestHeaders: [h('X-Api-Key', 'k')], hops: [{ url: URL1 }],
