@@ -1,4 +1,5 @@
 import type { RawWebRequestEvent } from '../capture/raw-event.ts';
+import type { Exchange } from '../engine/types.ts';
 import type { CaptureState, ExchangeRecord, TabReport } from '../store/report.ts';
 
 /**
@@ -26,6 +27,10 @@ export type CorsightRequest =
   | { type: 'settings/set'; patch: Partial<Settings> }
   /** Finished entries of the DevTools network log of `tabId`, forwarded by the DevTools page. */
   | { type: 'devtools/har-entries'; tabId: number; entries: Record<string, unknown>[] }
+  /** Exchanges the DevTools page already built from its network log (the usual path). */
+  | { type: 'devtools/exchanges'; tabId: number; exchanges: Exchange[] }
+  /** Worker internals, for tests and diagnostics of Corsight itself. */
+  | { type: 'debug/state' }
   /** Raw capture, for tests and diagnostics of Corsight itself. */
   | { type: 'debug/raw-events'; tabId?: number }
   | { type: 'debug/har-entries'; tabId: number };
@@ -39,14 +44,33 @@ export interface ResponseMap {
   'settings/get': Settings;
   'settings/set': Settings;
   'devtools/har-entries': { accepted: number };
+  'devtools/exchanges': { accepted: number };
+  'debug/state': DebugState;
   'debug/raw-events': { events: RawWebRequestEvent[]; dropped: number };
   'debug/har-entries': { entries: Record<string, unknown>[] };
+}
+
+export interface DebugState {
+  /** Date.now() when this worker instance started (changes after each restart). */
+  startedAt: number;
+  capturedTabs: number[];
+  devtoolsTabs: number[];
+  /** In-flight webRequest pairing state (requests + preflights). */
+  pending: number;
+  /** Storage batches written by this worker instance. */
+  flushes: number;
+  /** performance.memory of the worker, when available. */
+  heapUsed?: number;
 }
 
 export type ResponseFor<R extends CorsightRequest> = ResponseMap[R['type']];
 
 /** Name of the runtime Port a page opens to follow one tab's log live. */
 export const SUBSCRIBE_PORT = 'corsight/subscribe';
+
+/** Name of the runtime Port the DevTools page holds open while DevTools is open on a tab. */
+export const DEVTOOLS_PORT = 'corsight/devtools';
+export type DevtoolsPortMessage = { type: 'devtools'; tabId: number };
 
 /** Page -> worker on the subscribe port. */
 export type SubscribeMessage = { type: 'subscribe'; tabId: number };
@@ -65,6 +89,33 @@ function isTabId(value: unknown): value is number {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const PREFLIGHT_KINDS = new Set(['sent', 'cached', 'none']);
+const OUTCOME_KINDS = new Set(['completed', 'failed']);
+
+function isHeaderList(value: unknown): boolean {
+  return Array.isArray(value) && value.every((h) => isPlainObject(h) && typeof h.name === 'string' && typeof h.value === 'string');
+}
+
+/** Enough of an Exchange's shape for diagnose() to run on it without throwing on types. */
+export function isExchangeShape(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  const { initiatorOrigin, method, requestHeaders, hops, preflight, outcome } = value;
+  if (typeof initiatorOrigin !== 'string' || typeof method !== 'string' || method.length > 64) return false;
+  if (!isHeaderList(requestHeaders)) return false;
+  if (!Array.isArray(hops) || hops.length === 0 || hops.length > 50) return false;
+  for (const hop of hops) {
+    if (!isPlainObject(hop) || typeof hop.url !== 'string') return false;
+    if (hop.requestHeaders !== undefined && !isHeaderList(hop.requestHeaders)) return false;
+    const r = hop.response;
+    if (r !== undefined && !(isPlainObject(r) && typeof r.status === 'number' && isHeaderList(r.headers))) return false;
+  }
+  if (!isPlainObject(preflight) || !PREFLIGHT_KINDS.has(preflight.kind as string)) return false;
+  if (preflight.kind === 'sent' && (typeof preflight.url !== 'string' || !isHeaderList(preflight.requestHeaders))) return false;
+  if (!isPlainObject(outcome) || !OUTCOME_KINDS.has(outcome.kind as string)) return false;
+  if (outcome.kind === 'failed' && typeof outcome.error !== 'string') return false;
+  return true;
 }
 
 /** Validates the shape of an incoming message; anything else is ignored (undefined). */
@@ -97,11 +148,23 @@ export function parseRequest(message: unknown): CorsightRequest | undefined {
       if (!isTabId(tabId) || !Array.isArray(entries) || entries.length > 10_000 || !entries.every(isPlainObject)) return undefined;
       return { type, tabId, entries };
     }
+    case 'devtools/exchanges': {
+      const exchanges = message.exchanges;
+      if (!isTabId(tabId) || !Array.isArray(exchanges) || exchanges.length > 10_000 || !exchanges.every(isExchangeShape)) return undefined;
+      return { type, tabId, exchanges: exchanges as Exchange[] };
+    }
+    case 'debug/state':
+      return { type };
     case 'debug/raw-events':
       if (tabId === undefined) return { type };
       return isTabId(tabId) ? { type, tabId } : undefined;
   }
   return undefined;
+}
+
+export function parseDevtoolsPortMessage(message: unknown): DevtoolsPortMessage | undefined {
+  if (!isPlainObject(message) || message.type !== 'devtools' || !isTabId(message.tabId)) return undefined;
+  return { type: 'devtools', tabId: message.tabId };
 }
 
 export function parseSubscribeMessage(message: unknown): SubscribeMessage | undefined {

@@ -1,7 +1,8 @@
 /**
  * First extension smoke test: the built extension (dist/) loads in headless Chromium, its
- * service worker starts, and it sees the preflight of the lab's custom-header scenario with
- * the raw headers (Origin, Access-Control-Request-*), which needs webRequest `extraHeaders`.
+ * service worker starts, and once capture is started for the lab tab (capture/start: webRequest
+ * listeners with `extraHeaders`, filtered to that tab) it sees the preflight of the lab's
+ * custom-header scenario with the raw headers (Origin, Access-Control-Request-*).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,6 +78,13 @@ describe('extension smoke test', () => {
   });
 
   it('sees the preflight of the custom-header scenario with its raw headers', async () => {
+    await labPage.goto(lab.pageUrl);
+    const extPage0 = await openAnyExtensionPage(browser);
+    const tabId = await extPage0.evaluate(async (p) => (await chrome.tabs.query({})).find((t) => t.url?.startsWith(p))?.id, lab.pageUrl);
+    // Tabs are not watched until asked: start the capture of the lab tab first.
+    const started = (await extPage0.evaluate((id) => chrome.runtime.sendMessage({ type: 'capture/start', tabId: id, reload: false }), tabId)) as { capture: { webRequest: boolean } };
+    expect(started.capture.webRequest).toBe(true);
+    await extPage0.close();
     const run = await runScenario(labPage, lab, SCENARIO, { oracle });
     // The lab did what it says (the oracle is Chromium's own verdict).
     expect(run.verdict).toMatchObject({ ok: false, corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-custom-header' });
@@ -103,5 +111,15 @@ describe('extension smoke test', () => {
     expect(header('access-control-request-headers')).toBe('x-custom-header');
     // The blocked actual request ends in an error event.
     expect(events.some((e) => e.phase === 'error' && e.method === 'GET'), summary).toBe(true);
+
+    // And the report holds one exchange for it, with Chromium's verdict.
+    const ext2 = await openAnyExtensionPage(browser);
+    const report = (await ext2.evaluate((id) => chrome.runtime.sendMessage({ type: 'tab/report', tabId: id }), tabId)) as {
+      entries: Array<{ url: string; corsError: string | null; failedParameter: string | null }>;
+    };
+    await ext2.close();
+    const mine = report.entries.filter((e) => e.url === run.url);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-custom-header' });
   });
 });

@@ -1,0 +1,155 @@
+/**
+ * What watching costs a page: load time of a page firing 500 cross-origin fetches (half of
+ * them preflighted) under each capture situation, relative to the same page with no extension.
+ * Interleaved runs, a fresh browser each run; medians. Prints figures, asserts nothing.
+ *   npx tsx scripts/bench/capture.ts [rounds]      (default 5 rounds, ~3-4 min)
+ *
+ * Targets (issue 5): tab not diagnosed, cheap watch on <= 1.03, off 1.00 within noise;
+ * diagnosed through DevTools vs DevTools open with no extension <= 1.02; captured through
+ * webRequest vs bare extraHeaders listeners filtered the same way (a throwaway extension
+ * generated in a temp dir) within 5%.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../../test/harness/browser.ts';
+
+const ROUNDS = Number(process.argv[2] ?? 5);
+const REQUESTS = 500;
+
+type Config = 'none' | 'cheap-on' | 'cheap-off' | 'devtools-bare' | 'devtools-ext' | 'webrequest' | 'bare-extraheaders';
+const ALL: Config[] = ['none', 'cheap-on', 'cheap-off', 'devtools-bare', 'devtools-ext', 'webrequest', 'bare-extraheaders'];
+// BENCH_CONFIGS=none,cheap-off runs a subset (ratios whose two sides did not run print NaN).
+const CONFIGS: Config[] = process.env.BENCH_CONFIGS ? ALL.filter((c) => process.env.BENCH_CONFIGS?.split(',').includes(c)) : ALL;
+
+function bareExtension(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-bare-'));
+  fs.writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({ manifest_version: 3, name: 'bare', version: '1', background: { service_worker: 'sw.js' }, permissions: ['webRequest'], host_permissions: ['<all_urls>'] }),
+  );
+  fs.writeFileSync(path.join(dir, 'page.html'), '<!doctype html><title>bare</title>');
+  fs.writeFileSync(
+    path.join(dir, 'sw.js'),
+    `const types = ['xmlhttprequest', 'font', 'script', 'image', 'media', 'other'];
+chrome.runtime.onMessage.addListener((m, _s, reply) => {
+  const filter = { urls: ['<all_urls>'], types, tabId: m.tabId };
+  const nop = () => undefined;
+  chrome.webRequest.onBeforeSendHeaders.addListener(nop, filter, ['requestHeaders', 'extraHeaders']);
+  chrome.webRequest.onHeadersReceived.addListener(nop, filter, ['responseHeaders', 'extraHeaders']);
+  chrome.webRequest.onCompleted.addListener(nop, filter);
+  chrome.webRequest.onErrorOccurred.addListener(nop, filter);
+  reply('ok');
+});`,
+  );
+  return dir;
+}
+
+async function listen(handler: http.RequestListener): Promise<{ origin: string; server: http.Server }> {
+  const server = http.createServer({ keepAlive: true }, handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+const api = await listen((req, res) => {
+  res.writeHead(req.method === 'OPTIONS' ? 204 : 200, {
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': 'x-test',
+    'access-control-max-age': '0',
+  });
+  res.end('{"ok":true}');
+});
+const pageScript = `
+const t0 = performance.now();
+const all = [];
+for (let i = 0; i < ${REQUESTS}; i++) {
+  const u = '${api.origin}/r?i=' + i + '&n=' + Math.random();
+  all.push(fetch(u, i % 2 ? { headers: { 'x-test': '1' } } : {}).then((r) => r.text()));
+}
+Promise.all(all).then(() => { window.__t = performance.now(); });`;
+const app = await listen((req, res) => {
+  if (req.url?.startsWith('/bench')) {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><title>bench</title><script>${pageScript}</script>`);
+  } else {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>blank</title>');
+  }
+});
+
+const bareDir = bareExtension();
+
+async function tabIdOf(ext: Page, prefix: string): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const id = await ext.evaluate(async (p) => (await chrome.tabs.query({})).find((t) => t.url?.startsWith(p))?.id, prefix);
+    if (typeof id === 'number') return id;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no tab');
+}
+
+async function once(config: Config): Promise<number> {
+  const withExt = config !== 'none' && config !== 'devtools-bare';
+  const extDir = config === 'bare-extraheaders' ? bareDir : withExt ? DEFAULT_EXTENSION_DIR : undefined;
+  const devtools = config === 'devtools-bare' || config === 'devtools-ext';
+  const browser: LaunchedBrowser = await launchBrowser({ extensionDir: extDir, devtools });
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(`${app.origin}/blank`);
+    if (extDir) {
+      const ext = await browser.context.newPage();
+      const extPage = config === 'bare-extraheaders' ? 'page.html' : 'src/popup/index.html';
+      await ext.goto(`chrome-extension://${browser.extensionId}/${extPage}`);
+      const tabId = await tabIdOf(ext, app.origin);
+      const ask = (m: Record<string, unknown>) => ext.evaluate((msg) => chrome.runtime.sendMessage(msg), m);
+      if (config === 'cheap-off') await ask({ type: 'settings/set', patch: { cheapWatch: false } });
+      if (config === 'webrequest') await ask({ type: 'capture/start', tabId, reload: false });
+      if (config === 'bare-extraheaders') await ask({ tabId });
+      if (config === 'devtools-ext') {
+        for (let i = 0; i < 100; i++) {
+          const s = (await ask({ type: 'debug/state' })) as { devtoolsTabs: number[] };
+          if (s.devtoolsTabs.includes(tabId)) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      await ext.close();
+    } else if (devtools) await new Promise((r) => setTimeout(r, 2000));
+    await page.bringToFront();
+    await page.goto(`${app.origin}/bench`);
+    await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
+    return await page.evaluate(() => (window as unknown as { __t: number }).__t);
+  } finally {
+    await browser.close();
+  }
+}
+
+const times = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
+const started = Date.now();
+// One warm-up run (disk cache of the browser binary), not counted.
+await once('none');
+for (let round = 0; round < ROUNDS; round++) {
+  // Rotate the order each round so no configuration always runs first or last.
+  const order = CONFIGS.map((_, i) => CONFIGS[(i + round) % CONFIGS.length] as Config);
+  for (const config of order) times.get(config)?.push(await once(config));
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const med = (c: Config) => median(times.get(c) ?? []);
+console.log(`capture bench: ${REQUESTS} cross-origin fetches (half preflighted) per page load, ${ROUNDS} interleaved rounds, fresh browser each run`);
+for (const c of CONFIGS) console.log(`  ${c.padEnd(18)} median ${med(c).toFixed(0).padStart(5)} ms   runs ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}`);
+const ratio = (a: Config, b: Config) => (med(a) / med(b)).toFixed(3);
+console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03)`);
+console.log(`  not diagnosed, cheap watch off  vs no extension:            ${ratio('cheap-off', 'none')}  (target 1.00 within noise)`);
+console.log(`  diagnosed through DevTools      vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02)`);
+console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target within 5%)`);
+console.log(`  captured through webRequest     vs no extension:            ${ratio('webrequest', 'none')}`);
+console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+api.server.close();
+app.server.close();
+fs.rmSync(bareDir, { recursive: true, force: true });

@@ -1,0 +1,440 @@
+import type { CredentialsMode, Exchange, Hop, HttpHeader, PreflightObservation, RequestMode } from '../engine/types.ts';
+import type { RawWebRequestEvent } from './raw-event.ts';
+
+/**
+ * Rebuilds Exchanges from webRequest events (pure: no chrome.* here, so it is testable and
+ * reusable). Chrome, with `extraHeaders`, reports for a preflighted request: the OPTIONS as its
+ * own request (beforeSendHeaders -> headersReceived -> completed), then the actual request; if
+ * the preflight failed the actual request only gets `error`. A redirect of the actual request
+ * is a new beforeSendHeaders under the same requestId. Firefox reports the actual request's
+ * beforeSendHeaders before the OPTIONS, and a CORS-rejected response as `completed`.
+ *
+ * Pairing a preflight with the request it guards: same tab and frame, same URL, same Origin,
+ * Access-Control-Request-Method = the actual method, started before the actual request settled,
+ * not claimed yet, oldest first (identical requests in flight pair in the order they were made);
+ * when several fit, the one whose Access-Control-Request-Headers equals the actual request's
+ * CORS-unsafe header names wins. An actual request without a visible preflight is matched
+ * against a model of the preflight cache (earlier 2xx preflight answers and their Max-Age).
+ *
+ * The in-flight state is small and plain: `snapshot()` / `restore()` carry it across a
+ * service-worker restart, so a request whose events straddle the restart is still paired.
+ */
+
+interface PendingRequest {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  method: string;
+  type: string;
+  initiator?: string;
+  startedAt: number;
+  hops: Hop[];
+  /** Headers of the first hop as sent. */
+  requestHeaders: HttpHeader[];
+}
+
+interface PreflightRecord {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  url: string;
+  origin: string | undefined;
+  requestedMethod: string;
+  requestedHeaders: string;
+  observation: Extract<PreflightObservation, { kind: 'sent' }>;
+  settled: boolean;
+  claimed: boolean;
+  settledAt?: number;
+}
+
+interface CacheEntry {
+  at: number;
+  expires: number;
+  maxAgeSeconds?: number;
+}
+
+/** Plain, JSON-serialisable in-flight state (for storage across worker restarts). */
+export interface AssemblerSnapshot {
+  requests: PendingRequest[];
+  preflights: PreflightRecord[];
+  cache: Array<[string, CacheEntry]>;
+}
+
+/** How long an unclaimed preflight waits for its actual request before it is forgotten. */
+const PREFLIGHT_CLAIM_WINDOW_MS = 60_000;
+/** A request with no event for this long is dropped from the in-flight table. */
+const STALE_REQUEST_MS = 10 * 60_000;
+/** Chromium's Max-Age rules: absent/unparsable -> 5 s, capped at 7200 s. */
+const DEFAULT_MAX_AGE = 5;
+const MAX_AGE_CAP = 7200;
+/** Bounds, so a misbehaving page cannot grow the worker without limit. */
+const MAX_PENDING = 5000;
+const MAX_CACHE = 2000;
+
+export function headerValue(headers: readonly HttpHeader[] | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const lower = name.toLowerCase();
+  for (const header of headers) if (header.name.toLowerCase() === lower) return header.value;
+  return undefined;
+}
+
+/** `scheme://host[:port]` of an http(s) URL, by string scanning (no URL parsing on the hot path). */
+export function originOfUrl(url: string): string | undefined {
+  let start: number;
+  if (url.startsWith('https://')) start = 8;
+  else if (url.startsWith('http://')) start = 7;
+  else return undefined;
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    // '/', '?', '#'
+    if (c === 47 || c === 63 || c === 35) {
+      end = i;
+      break;
+    }
+  }
+  return url.slice(0, end).toLowerCase();
+}
+
+/** True when `url` is same-origin with `origin` (a serialized origin): a string compare. */
+export function isSameOrigin(url: string, origin: string | undefined): boolean {
+  if (!origin || !url.startsWith(origin)) return false;
+  const c = url.charCodeAt(origin.length);
+  return Number.isNaN(c) || c === 47 || c === 63 || c === 35;
+}
+
+/** Sorted, lower-case, comma-joined names that are not CORS-safelisted by name (approximation for tie-breaks). */
+const SAFE_OR_BROWSER = new Set([
+  'accept',
+  'accept-language',
+  'content-language',
+  'content-type',
+  'range',
+  'origin',
+  'referer',
+  'user-agent',
+  'cookie',
+  'host',
+  'connection',
+  'accept-encoding',
+  'content-length',
+  'cache-control',
+  'pragma',
+]);
+function unsafeNames(headers: readonly HttpHeader[]): string {
+  const names: string[] = [];
+  for (const h of headers) {
+    const n = h.name.toLowerCase();
+    if (SAFE_OR_BROWSER.has(n) || n.startsWith('sec-') || n.startsWith('proxy-')) continue;
+    names.push(n);
+  }
+  return names.sort().join(',');
+}
+
+function isPreflight(event: RawWebRequestEvent): boolean {
+  return (
+    event.method === 'OPTIONS' &&
+    headerValue(event.requestHeaders, 'access-control-request-method') !== undefined &&
+    headerValue(event.requestHeaders, 'origin') !== undefined
+  );
+}
+
+function maxAgeOf(headers: readonly HttpHeader[]): number | undefined {
+  const v = headerValue(headers, 'access-control-max-age');
+  if (v === undefined || !/^\d+$/.test(v.trim())) return undefined;
+  return Number(v.trim());
+}
+
+const FETCH_MODES: Record<string, RequestMode> = {
+  cors: 'cors',
+  'no-cors': 'no-cors',
+  'same-origin': 'same-origin',
+  navigate: 'navigate',
+};
+
+export function cacheKey(tabId: number, origin: string, url: string): string {
+  return `${tabId}\n${origin}\n${url}`;
+}
+
+export class ExchangeAssembler {
+  private readonly requests = new Map<string, PendingRequest>();
+  private readonly preflightsByRequestId = new Map<string, PreflightRecord>();
+  private settledPreflights: PreflightRecord[] = [];
+  private readonly preflightCache = new Map<string, CacheEntry>();
+  /** Set whenever the in-flight state changed (the worker persists it in its next batch). */
+  dirty = false;
+  /** Requests dismissed as same-origin (a counter, for diagnostics). */
+  dismissed = 0;
+
+  constructor(private readonly emit: (exchange: Exchange, tabId: number) => void) {}
+
+  /** Feeds one event, in the order the browser delivered it. */
+  push(event: RawWebRequestEvent): void {
+    this.dirty = true;
+    const preflight = this.preflightsByRequestId.get(event.requestId);
+    // An OPTIONS first seen after its beforeSendHeaders (that event went to a worker that was
+    // stopped before persisting it): a page's own OPTIONS is rare, treat it as a preflight.
+    const orphanOptions = !preflight && event.phase !== 'beforeSendHeaders' && event.method === 'OPTIONS' && !this.requests.has(event.requestId);
+    if (orphanOptions) {
+      this.pushPreflight({ ...event, phase: 'beforeSendHeaders', requestHeaders: [] }, undefined);
+      this.pushPreflight(event, this.preflightsByRequestId.get(event.requestId));
+      return;
+    }
+    if (preflight || (event.phase === 'beforeSendHeaders' && isPreflight(event))) {
+      this.pushPreflight(event, preflight);
+      return;
+    }
+    switch (event.phase) {
+      case 'beforeSendHeaders':
+        this.onSend(event);
+        break;
+      case 'headersReceived':
+        this.onHeaders(event);
+        break;
+      case 'completed':
+      case 'error':
+        this.onSettled(event);
+        break;
+    }
+  }
+
+  /** Forget everything about a tab (closed). */
+  forgetTab(tabId: number): void {
+    for (const [id, r] of this.requests) if (r.tabId === tabId) this.requests.delete(id);
+    for (const [id, p] of this.preflightsByRequestId) if (p.tabId === tabId) this.preflightsByRequestId.delete(id);
+    this.settledPreflights = this.settledPreflights.filter((p) => p.tabId !== tabId);
+    const prefix = `${tabId}\n`;
+    for (const key of this.preflightCache.keys()) if (key.startsWith(prefix)) this.preflightCache.delete(key);
+    this.dirty = true;
+  }
+
+  get pendingCount(): number {
+    return this.requests.size + this.preflightsByRequestId.size;
+  }
+
+  snapshot(): AssemblerSnapshot {
+    return {
+      requests: [...this.requests.values()],
+      preflights: [...this.preflightsByRequestId.values(), ...this.settledPreflights],
+      cache: [...this.preflightCache],
+    };
+  }
+
+  /** Merges a snapshot taken by an earlier worker (entries already known are kept). */
+  restore(snapshot: AssemblerSnapshot | undefined): void {
+    if (!snapshot) return;
+    for (const r of snapshot.requests ?? []) if (!this.requests.has(r.requestId)) this.requests.set(r.requestId, r);
+    for (const p of snapshot.preflights ?? []) {
+      if (p.settled) {
+        if (!this.settledPreflights.some((q) => q.requestId === p.requestId)) this.settledPreflights.push(p);
+      } else if (!this.preflightsByRequestId.has(p.requestId)) this.preflightsByRequestId.set(p.requestId, p);
+    }
+    for (const [k, v] of snapshot.cache ?? []) if (!this.preflightCache.has(k)) this.preflightCache.set(k, v);
+  }
+
+  private pushPreflight(event: RawWebRequestEvent, record: PreflightRecord | undefined): void {
+    if (!record) {
+      const headers = event.requestHeaders ?? [];
+      record = {
+        requestId: event.requestId,
+        tabId: event.tabId,
+        frameId: event.frameId,
+        url: event.url,
+        origin: headerValue(headers, 'origin'),
+        requestedMethod: headerValue(headers, 'access-control-request-method') ?? '',
+        requestedHeaders: (headerValue(headers, 'access-control-request-headers') ?? '').toLowerCase(),
+        observation: { kind: 'sent', url: event.url, requestHeaders: headers, startedAt: event.timeStamp },
+        settled: false,
+        claimed: false,
+      };
+      this.preflightsByRequestId.set(event.requestId, record);
+      return;
+    }
+    const observation = record.observation;
+    if (event.phase === 'headersReceived') {
+      observation.response = { status: event.statusCode ?? 0, headers: event.responseHeaders ?? [] };
+    } else if (event.phase === 'completed' || event.phase === 'error') {
+      if (event.phase === 'error' && event.error) observation.error = event.error;
+      if (observation.response && event.statusCode !== undefined) observation.response.status = event.statusCode;
+      observation.durationMs = event.timeStamp - (observation.startedAt ?? event.timeStamp);
+      record.settled = true;
+      record.settledAt = event.timeStamp;
+      this.preflightsByRequestId.delete(event.requestId);
+      if (!record.claimed) this.settledPreflights.push(record);
+      this.rememberPreflightAnswer(record, event.timeStamp);
+    }
+    // A redirected preflight gets a new beforeSendHeaders under the same requestId: the
+    // redirect response is already recorded (Chromium never follows it).
+  }
+
+  /** The preflight-cache model: a passing-looking (2xx, no error) answer covers later requests. */
+  private rememberPreflightAnswer(record: PreflightRecord, at: number): void {
+    const response = record.observation.response;
+    if (!response || response.status < 200 || response.status > 299 || record.observation.error || !record.origin) return;
+    const maxAge = maxAgeOf(response.headers);
+    const seconds = Math.min(maxAge ?? DEFAULT_MAX_AGE, MAX_AGE_CAP);
+    if (seconds <= 0) return;
+    if (this.preflightCache.size >= MAX_CACHE) {
+      const oldest = this.preflightCache.keys().next().value;
+      if (oldest !== undefined) this.preflightCache.delete(oldest);
+    }
+    const entry: CacheEntry = { at: record.observation.startedAt ?? at, expires: at + seconds * 1000 };
+    if (maxAge !== undefined) entry.maxAgeSeconds = maxAge;
+    this.preflightCache.set(cacheKey(record.tabId, record.origin, record.url), entry);
+  }
+
+  private newRequest(event: RawWebRequestEvent, headers: HttpHeader[]): PendingRequest {
+    if (this.requests.size >= MAX_PENDING) this.dropStale(event.timeStamp, true);
+    const request: PendingRequest = {
+      requestId: event.requestId,
+      tabId: event.tabId,
+      frameId: event.frameId,
+      method: event.method,
+      type: event.type,
+      startedAt: event.timeStamp,
+      hops: [{ url: event.url, requestHeaders: headers }],
+      requestHeaders: headers,
+    };
+    if (event.initiator !== undefined) request.initiator = event.initiator;
+    this.requests.set(event.requestId, request);
+    return request;
+  }
+
+  private onSend(event: RawWebRequestEvent): void {
+    const existing = this.requests.get(event.requestId);
+    const headers = event.requestHeaders ?? [];
+    if (existing) {
+      // A redirect hop: same requestId, new URL.
+      existing.hops.push({ url: event.url, requestHeaders: headers });
+      return;
+    }
+    this.newRequest(event, headers);
+  }
+
+  private onHeaders(event: RawWebRequestEvent): void {
+    // Unknown id: its beforeSendHeaders went to an earlier worker that did not persist it.
+    const request = this.requests.get(event.requestId) ?? this.newRequest(event, []);
+    let hop = request.hops[request.hops.length - 1];
+    if (!hop || hop.url !== event.url) {
+      hop = { url: event.url };
+      request.hops.push(hop);
+    }
+    hop.response = { status: event.statusCode ?? 0, headers: event.responseHeaders ?? [] };
+  }
+
+  private onSettled(event: RawWebRequestEvent): void {
+    let request = this.requests.get(event.requestId);
+    this.requests.delete(event.requestId);
+    // Never reached the network: stopped by its preflight (or by the renderer).
+    if (!request) {
+      request = this.newRequest(event, []);
+      this.requests.delete(event.requestId);
+    }
+    // Chromium's font loader first tries the HTTP cache alone: that probe is not a request.
+    if (event.error === 'net::ERR_CACHE_MISS' && !request.hops.some((h) => h.response)) return;
+    const lastHop = request.hops[request.hops.length - 1];
+    if (lastHop?.response && event.fromCache) lastHop.response.fromCache = true;
+    // Redirected to a URL that is never requested (e.g. ftp:): the error names the target.
+    if (lastHop?.response && lastHop.response.status >= 300 && lastHop.response.status < 400 && event.url !== lastHop.url) {
+      request.hops.push({ url: event.url });
+    }
+    this.finish(request, event);
+  }
+
+  private finish(request: PendingRequest, settled: RawWebRequestEvent): void {
+    const firstUrl = request.hops[0]?.url ?? settled.url;
+    const pageOrigin = request.initiator ?? headerValue(request.requestHeaders, 'origin');
+    // Same-origin requests cannot fail CORS: dismiss them with a string compare.
+    let sameOrigin = true;
+    for (const hop of request.hops) {
+      if (!isSameOrigin(hop.url, pageOrigin)) {
+        sameOrigin = false;
+        break;
+      }
+    }
+    if (!pageOrigin || sameOrigin || originOfUrl(firstUrl) === undefined) {
+      this.dismissed++;
+      this.forgetPreflightsBefore(settled.timeStamp - PREFLIGHT_CLAIM_WINDOW_MS);
+      return;
+    }
+    const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin;
+    const preflight = this.claimPreflight(request, firstUrl, requestOrigin, settled.timeStamp);
+    let observation: PreflightObservation = { kind: 'none' };
+    if (preflight) observation = preflight.observation;
+    else {
+      const cached = this.preflightCache.get(cacheKey(request.tabId, requestOrigin, firstUrl));
+      if (cached && cached.expires >= request.startedAt) {
+        observation = { kind: 'cached', fromPreflightAt: cached.at };
+        if (cached.maxAgeSeconds !== undefined) observation.maxAgeSeconds = cached.maxAgeSeconds;
+      }
+    }
+    const secFetchMode = headerValue(request.requestHeaders, 'sec-fetch-mode');
+    const mode: RequestMode = (secFetchMode && FETCH_MODES[secFetchMode]) || 'unknown';
+    const credentials: CredentialsMode = request.hops.some((h) => headerValue(h.requestHeaders, 'cookie') !== undefined)
+      ? 'include'
+      : 'unknown';
+    const startedAt = Math.min(request.startedAt, preflight?.observation.startedAt ?? request.startedAt);
+    const exchange: Exchange = {
+      id: `wr-${request.requestId}`,
+      source: 'webrequest',
+      initiatorOrigin: pageOrigin,
+      method: request.method,
+      requestHeaders: request.requestHeaders,
+      mode,
+      credentials,
+      redirect: 'unknown',
+      hops: request.hops,
+      preflight: observation,
+      outcome: settled.phase === 'error' ? { kind: 'failed', error: settled.error ?? 'unknown error' } : { kind: 'completed' },
+      resourceType: request.type,
+      startedAt,
+      durationMs: Math.max(0, settled.timeStamp - startedAt),
+    };
+    this.emit(exchange, request.tabId);
+    this.forgetPreflightsBefore(settled.timeStamp - PREFLIGHT_CLAIM_WINDOW_MS);
+  }
+
+  private claimPreflight(request: PendingRequest, url: string, origin: string, settledAt: number): PreflightRecord | undefined {
+    const wanted = unsafeNames(request.requestHeaders);
+    let first: PreflightRecord | undefined;
+    let best: PreflightRecord | undefined;
+    const consider = (record: PreflightRecord) => {
+      if (record.claimed || record.tabId !== request.tabId || record.url !== url) return;
+      if (record.frameId !== request.frameId && record.frameId >= 0 && request.frameId >= 0) return;
+      // requestedMethod '' / origin undefined: an orphan OPTIONS whose request headers were not seen.
+      if (record.requestedMethod !== request.method && record.requestedMethod !== '') return;
+      if (record.origin !== undefined && record.origin !== origin) return;
+      if ((record.observation.startedAt ?? 0) > settledAt) return;
+      if (!first) first = record;
+      if (!best && record.requestedHeaders === wanted) best = record;
+    };
+    for (const record of this.settledPreflights) consider(record);
+    for (const record of this.preflightsByRequestId.values()) consider(record);
+    const chosen = best ?? first;
+    if (chosen) {
+      chosen.claimed = true;
+      if (chosen.settled) this.settledPreflights = this.settledPreflights.filter((r) => r !== chosen);
+    }
+    return chosen;
+  }
+
+  private forgetPreflightsBefore(cutoff: number): void {
+    if (this.settledPreflights.length === 0) return;
+    const first = this.settledPreflights[0];
+    if (first && (first.settledAt ?? 0) >= cutoff) return;
+    this.settledPreflights = this.settledPreflights.filter((r) => !r.claimed && (r.settledAt ?? 0) >= cutoff);
+  }
+
+  /** Drops in-flight requests with no news for a long time (or the oldest half when full). */
+  private dropStale(now: number, force = false): void {
+    const cutoff = now - STALE_REQUEST_MS;
+    for (const [id, r] of this.requests) if (r.startedAt < cutoff) this.requests.delete(id);
+    if (force && this.requests.size >= MAX_PENDING) {
+      let n = Math.floor(this.requests.size / 2);
+      for (const id of this.requests.keys()) {
+        if (n-- <= 0) break;
+        this.requests.delete(id);
+      }
+    }
+  }
+}

@@ -1,0 +1,295 @@
+import { diagnose } from '../engine/index.ts';
+import type { Exchange } from '../engine/types.ts';
+import { countStatuses, toReportEntry, type CaptureState, type ExchangeRecord, type TabReport } from './report.ts';
+
+/**
+ * The per-tab logs of diagnosed exchanges, bounded and persisted in a key-value area
+ * (chrome.storage.session in the worker; a Map in tests) so they survive the service worker
+ * being stopped. Pure apart from the injected storage.
+ *
+ * Storage layout (docs/capture.md): `t:<tab>:m` the tab's meta (next seq, dropped count,
+ * preserve-log flag, likely-CORS-failure count, oldest kept seq, chunk numbers) and
+ * `t:<tab>:c:<k>` chunk k = the exchanges with seq in [k*CHUNK, (k+1)*CHUNK), as
+ * `[seq, exchange]` pairs. Only the diagnosis inputs are stored: diagnose() is pure and takes
+ * ~5 µs, so records are re-diagnosed on load. Writes happen in batches (`flush()`): each
+ * batch rewrites the meta and the chunks touched since the last one, never the whole log.
+ */
+
+export interface KeyValueArea {
+  get(keys: string[] | null): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}
+
+export const DEFAULT_CAPACITY = 2000;
+export const CHUNK = 100;
+
+interface TabMeta {
+  seq: number;
+  dropped: number;
+  preserveLog: boolean;
+  likely: number;
+  firstSeq: number;
+  url: string | null;
+  chunks: number[];
+}
+
+interface TabState extends TabMeta {
+  records: ExchangeRecord[];
+  dirtyChunks: Set<number>;
+  metaDirty: boolean;
+}
+
+export type TabLogEvent =
+  | { type: 'records'; tabId: number; records: ExchangeRecord[]; dropped: number }
+  | { type: 'reset'; tabId: number }
+  | { type: 'counts'; tabId: number };
+
+const metaKey = (tabId: number) => `t:${tabId}:m`;
+const chunkKey = (tabId: number, k: number) => `t:${tabId}:c:${k}`;
+const KEY_RE = /^t:(\d+):(m|c:(\d+))$/;
+
+function emptyState(): TabState {
+  return { seq: 1, dropped: 0, preserveLog: false, likely: 0, firstSeq: 1, url: null, chunks: [], records: [], dirtyChunks: new Set(), metaDirty: false };
+}
+
+export class TabLogs {
+  private readonly tabs = new Map<number, TabState>();
+  private readonly removedKeys = new Set<string>();
+  private readonly listeners = new Set<(event: TabLogEvent) => void>();
+  /** Number of storage batches written (for diagnostics and tests). */
+  flushes = 0;
+
+  constructor(
+    private readonly area: KeyValueArea,
+    readonly capacity = DEFAULT_CAPACITY,
+  ) {}
+
+  /** Reads every persisted tab log (worker start-up). */
+  async load(): Promise<void> {
+    const all = await this.area.get(null);
+    const chunksByTab = new Map<number, Array<[number, Exchange]>>();
+    for (const [key, value] of Object.entries(all)) {
+      const m = KEY_RE.exec(key);
+      if (!m) continue;
+      const tabId = Number(m[1]);
+      if (m[2] === 'm') {
+        const meta = value as TabMeta;
+        const state = this.tabs.get(tabId) ?? emptyState();
+        Object.assign(state, { ...meta, records: state.records, dirtyChunks: state.dirtyChunks, metaDirty: state.metaDirty });
+        this.tabs.set(tabId, state);
+      } else if (Array.isArray(value)) {
+        const list = chunksByTab.get(tabId) ?? [];
+        list.push(...(value as Array<[number, Exchange]>));
+        chunksByTab.set(tabId, list);
+      }
+    }
+    for (const [tabId, state] of this.tabs) {
+      const pairs = (chunksByTab.get(tabId) ?? []).filter(([seq]) => seq >= state.firstSeq).sort((a, b) => a[0] - b[0]);
+      const loaded: ExchangeRecord[] = pairs.map(([seq, exchange]) => ({ seq, exchange, diagnosis: diagnose(exchange) }));
+      // Records appended before the load finished (events that woke the worker) come after.
+      const early = state.records;
+      if (early.length) {
+        let next = state.seq;
+        for (const r of early) {
+          r.seq = next++;
+          state.dirtyChunks.add(Math.floor(r.seq / CHUNK));
+        }
+        state.seq = next;
+        state.metaDirty = true;
+      }
+      state.records = [...loaded, ...early];
+      this.trim(state, tabId);
+    }
+  }
+
+  subscribe(listener: (event: TabLogEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: TabLogEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private state(tabId: number): TabState {
+    let state = this.tabs.get(tabId);
+    if (!state) {
+      state = emptyState();
+      state.metaDirty = true;
+      this.tabs.set(tabId, state);
+    }
+    return state;
+  }
+
+  has(tabId: number): boolean {
+    return this.tabs.has(tabId);
+  }
+
+  tabIds(): number[] {
+    return [...this.tabs.keys()];
+  }
+
+  /** Diagnoses and appends exchanges; returns the new records. */
+  append(tabId: number, exchanges: readonly Exchange[]): ExchangeRecord[] {
+    if (exchanges.length === 0) return [];
+    const state = this.state(tabId);
+    const added: ExchangeRecord[] = [];
+    for (const exchange of exchanges) {
+      const record: ExchangeRecord = { seq: state.seq++, exchange, diagnosis: diagnose(exchange) };
+      state.records.push(record);
+      const k = Math.floor(record.seq / CHUNK);
+      state.dirtyChunks.add(k);
+      if (!state.chunks.includes(k)) state.chunks.push(k);
+      added.push(record);
+    }
+    this.trim(state, tabId);
+    state.metaDirty = true;
+    this.emit({ type: 'records', tabId, records: added, dropped: state.dropped });
+    return added;
+  }
+
+  /** Keeps the newest `capacity` records; whole chunks below the oldest kept seq are removed. */
+  private trim(state: TabState, tabId: number): void {
+    const excess = state.records.length - this.capacity;
+    if (excess <= 0) return;
+    state.records.splice(0, excess);
+    state.dropped += excess;
+    state.firstSeq = state.records[0]?.seq ?? state.seq;
+    const firstChunk = Math.floor(state.firstSeq / CHUNK);
+    for (const k of state.chunks) if (k < firstChunk) this.removedKeys.add(chunkKey(tabId, k));
+    for (const k of state.dirtyChunks) if (k < firstChunk) state.dirtyChunks.delete(k);
+    state.chunks = state.chunks.filter((k) => k >= firstChunk);
+    state.metaDirty = true;
+  }
+
+  countLikelyFailure(tabId: number, n = 1): void {
+    const state = this.state(tabId);
+    state.likely += n;
+    state.metaDirty = true;
+    this.emit({ type: 'counts', tabId });
+  }
+
+  setUrl(tabId: number, url: string | null): void {
+    const state = this.state(tabId);
+    if (state.url !== url) {
+      state.url = url;
+      state.metaDirty = true;
+    }
+  }
+
+  preserveLog(tabId: number): boolean {
+    return this.tabs.get(tabId)?.preserveLog ?? false;
+  }
+
+  setPreserveLog(tabId: number, preserve: boolean): void {
+    const state = this.state(tabId);
+    state.preserveLog = preserve;
+    state.metaDirty = true;
+  }
+
+  /** Empties a tab's log (user clear, or top-level navigation without preserve log). */
+  clear(tabId: number): void {
+    const state = this.tabs.get(tabId);
+    if (!state) return;
+    for (const k of state.chunks) this.removedKeys.add(chunkKey(tabId, k));
+    for (const k of state.dirtyChunks) this.removedKeys.add(chunkKey(tabId, k));
+    state.records = [];
+    state.chunks = [];
+    state.dirtyChunks.clear();
+    state.dropped = 0;
+    state.likely = 0;
+    state.firstSeq = state.seq;
+    state.metaDirty = true;
+    this.emit({ type: 'reset', tabId });
+  }
+
+  /** The tab closed: forget it entirely. */
+  delete(tabId: number): void {
+    const state = this.tabs.get(tabId);
+    if (!state) return;
+    this.removedKeys.add(metaKey(tabId));
+    for (const k of new Set([...state.chunks, ...state.dirtyChunks])) this.removedKeys.add(chunkKey(tabId, k));
+    this.tabs.delete(tabId);
+  }
+
+  get dirty(): boolean {
+    if (this.removedKeys.size) return true;
+    for (const s of this.tabs.values()) if (s.metaDirty || s.dirtyChunks.size) return true;
+    return false;
+  }
+
+  /** Writes the batch of changes since the last flush: one set() and at most one remove(). */
+  async flush(extra: Record<string, unknown> = {}): Promise<void> {
+    const items: Record<string, unknown> = { ...extra };
+    const removed = new Set(this.removedKeys);
+    this.removedKeys.clear();
+    for (const [tabId, state] of this.tabs) {
+      if (state.dirtyChunks.size) {
+        const base = state.records[0]?.seq ?? state.seq;
+        for (const k of state.dirtyChunks) {
+          const lo = Math.max(k * CHUNK, base);
+          const hi = (k + 1) * CHUNK;
+          const pairs: Array<[number, Exchange]> = [];
+          for (let i = lo - base; i < state.records.length && i >= 0; i++) {
+            const r = state.records[i];
+            if (!r || r.seq >= hi) break;
+            pairs.push([r.seq, r.exchange]);
+          }
+          if (pairs.length) {
+            items[chunkKey(tabId, k)] = pairs;
+            removed.delete(chunkKey(tabId, k));
+          } else removed.add(chunkKey(tabId, k));
+        }
+        state.dirtyChunks.clear();
+      }
+      if (state.metaDirty) {
+        const meta: TabMeta = {
+          seq: state.seq,
+          dropped: state.dropped,
+          preserveLog: state.preserveLog,
+          likely: state.likely,
+          firstSeq: state.firstSeq,
+          url: state.url,
+          chunks: state.chunks,
+        };
+        items[metaKey(tabId)] = meta;
+        removed.delete(metaKey(tabId));
+        state.metaDirty = false;
+      }
+    }
+    this.flushes++;
+    if (removed.size) await this.area.remove([...removed]);
+    if (Object.keys(items).length) await this.area.set(items);
+  }
+
+  records(tabId: number): ExchangeRecord[] {
+    return this.tabs.get(tabId)?.records ?? [];
+  }
+
+  /** Failures the cheap watch counted on this tab (likely CORS, not diagnosed). */
+  likelyFailures(tabId: number): number {
+    return this.tabs.get(tabId)?.likely ?? 0;
+  }
+
+  dropped(tabId: number): number {
+    return this.tabs.get(tabId)?.dropped ?? 0;
+  }
+
+  report(tabId: number, capture: CaptureState, url: string | null = null): TabReport {
+    const state = this.tabs.get(tabId);
+    const records = state?.records ?? [];
+    return {
+      format: 'corsight-report',
+      version: 1,
+      generatedAt: new Date().toISOString(),
+      tab: { id: tabId, url: url ?? state?.url ?? null },
+      capture,
+      preserveLog: state?.preserveLog ?? false,
+      counts: countStatuses(records),
+      dropped: state?.dropped ?? 0,
+      likelyCorsFailures: state?.likely ?? 0,
+      entries: records.map(toReportEntry),
+    };
+  }
+}

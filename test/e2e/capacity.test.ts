@@ -1,0 +1,111 @@
+/**
+ * 5,000 cross-origin requests from one captured page: the per-tab log keeps the newest 2,000
+ * and counts the rest as dropped (kept + dropped = 5,000); prints the worker's heap.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sleep, startRig, type Rig } from './pipeline-support.ts';
+
+const TOTAL = 5000;
+
+let rig: Rig | undefined;
+const servers: http.Server[] = [];
+afterAll(async () => {
+  await rig?.close();
+  for (const s of servers) s.close();
+});
+
+async function listen(handler: http.RequestListener): Promise<string> {
+  const server = http.createServer({ keepAlive: true }, handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** CDP Runtime.getHeapUsage on the extension's service-worker target (browser session, non-flat attach). */
+async function workerHeap(r: Rig): Promise<() => Promise<{ usedSize: number; totalSize: number }>> {
+  const cdp = await r.browser.context.browser()!.newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${r.browser.extensionId}/`));
+  if (!target) throw new Error('no worker target');
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+  let id = 0;
+  const waiting = new Map<number, (v: unknown) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (p: { message: string }) => {
+    const m = JSON.parse(p.message) as { id?: number; result?: unknown };
+    if (m.id !== undefined) waiting.get(m.id)?.(m.result);
+  });
+  return async () => {
+    const mid = ++id;
+    const result = new Promise((resolve) => waiting.set(mid, resolve));
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mid, method: 'Runtime.getHeapUsage', params: {} }) });
+    return (await result) as { usedSize: number; totalSize: number };
+  };
+}
+
+describe('capacity', () => {
+  it(`keeps 2,000 of ${TOTAL} exchanges and counts the rest as dropped`, async () => {
+    let appOrigin = '';
+    const api = await listen((req, res) => {
+      const i = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('i'));
+      // Every 4th preflighted, every 10th blocked.
+      const headers: Record<string, string> = i % 10 === 0 ? {} : { 'access-control-allow-origin': appOrigin, 'access-control-allow-headers': 'x-test' };
+      res.writeHead(req.method === 'OPTIONS' ? 204 : 200, headers);
+      res.end('ok');
+    });
+    appOrigin = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>capacity</title>');
+    });
+    rig = await startRig();
+    const page = await rig.browser.context.newPage();
+    await page.goto(appOrigin + '/');
+    const tabId = await rig.tabIdOf(appOrigin);
+    await rig.ask({ type: 'capture/start', tabId, reload: false });
+    const heap = await workerHeap(rig);
+    const heapBefore = await heap();
+
+    const t0 = Date.now();
+    const failed = await page.evaluate(
+      async ([base, total]) => {
+        let failures = 0;
+        const one = (i: number) =>
+          fetch(`${base}/r?i=${i}`, i % 4 === 0 ? { headers: { 'x-test': '1' } } : {}).then(
+            (r) => r.text(),
+            () => void failures++,
+          );
+        // 50 in flight at a time.
+        let next = 0;
+        await Promise.all(Array.from({ length: 50 }, async () => {
+          while (next < total) await one(next++);
+        }));
+        return failures;
+      },
+      [api, TOTAL] as const,
+    );
+    const pageMs = Date.now() - t0;
+    let report = await rig.ask({ type: 'tab/report', tabId });
+    for (let i = 0; i < 40 && report.entries.length + report.dropped < TOTAL; i++) {
+      await sleep(250);
+      report = await rig.ask({ type: 'tab/report', tabId });
+    }
+    const heapAfter = await heap();
+    const state = await rig.ask({ type: 'debug/state' });
+    const mb = (n: number) => (n / 1048576).toFixed(1);
+    const storageBytes = await rig.ext.evaluate(() => chrome.storage.session.getBytesInUse(null));
+    console.log(
+      `capacity: ${TOTAL} requests (${failed} blocked) in ${pageMs} ms; report kept ${report.entries.length} + dropped ${report.dropped} = ${report.entries.length + report.dropped}; ` +
+        `worker heap ${mb(heapBefore.usedSize)} MB -> ${mb(heapAfter.usedSize)} MB used (${mb(heapAfter.totalSize)} MB total), performance.memory ${state.heapUsed ? mb(state.heapUsed) + ' MB' : 'n/a'}; ` +
+        `storage.session ${mb(storageBytes)} MB; ${state.flushes} storage batches`,
+    );
+    expect(failed).toBe(TOTAL / 10);
+    expect(report.entries.length).toBe(2000);
+    expect(report.entries.length + report.dropped).toBe(TOTAL);
+    // Every 10th request is blocked; the kept window holds the last 2,000 to finish.
+    expect(Math.abs(report.counts.blocked - 200)).toBeLessThanOrEqual(10);
+    // The newest are kept, in order.
+    const seqs = report.entries.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  }, 180_000);
+});

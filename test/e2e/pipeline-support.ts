@@ -1,0 +1,63 @@
+/**
+ * Shared by the pipeline, worker-restart and capacity e2e tests: a browser with the built
+ * extension, the lab, an extension page to talk to the worker through the message API.
+ */
+import type { Page } from 'playwright-core';
+import type { CorsightRequest, ResponseFor } from '../../src/messages/protocol.ts';
+import type { ReportEntry } from '../../src/store/report.ts';
+import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
+
+export interface Rig {
+  browser: LaunchedBrowser;
+  /** chrome-extension:// page used to send messages (as the popup or panel would). */
+  ext: Page;
+  ask<R extends CorsightRequest>(request: R): Promise<ResponseFor<R>>;
+  tabIdOf(urlPrefix: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startRig(options: { devtools?: boolean; args?: string[] } = {}): Promise<Rig> {
+  const browser = await launchBrowser({ extensionDir: DEFAULT_EXTENSION_DIR, devtools: options.devtools, args: options.args });
+  const ext = await browser.context.newPage();
+  await ext.goto(`chrome-extension://${browser.extensionId}/src/popup/index.html`);
+  const ask = async <R extends CorsightRequest>(request: R): Promise<ResponseFor<R>> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await ext.evaluate((r) => chrome.runtime.sendMessage(r), request as unknown as Record<string, unknown>)) as ResponseFor<R>;
+      } catch (e) {
+        if (attempt >= 5) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  };
+  const tabIdOf = async (prefix: string) => {
+    for (let i = 0; i < 50; i++) {
+      const id = await ext.evaluate(async (p) => (await chrome.tabs.query({})).find((t) => t.url?.startsWith(p))?.id, prefix);
+      if (typeof id === 'number') return id;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no tab at ${prefix}`);
+  };
+  return { browser, ext, ask, tabIdOf, close: () => browser.close() };
+}
+
+export type SimpleVerdict = { kind: 'ok' } | { kind: 'cors'; corsError: string; failedParameter: string } | { kind: 'net'; error: string };
+
+export function entryVerdict(e: ReportEntry): SimpleVerdict {
+  if (e.status === 'blocked') return e.corsError ? { kind: 'cors', corsError: e.corsError, failedParameter: e.failedParameter ?? '' } : { kind: 'net', error: 'blocked (no code)' };
+  return { kind: 'ok' };
+}
+
+export function fmt(v: SimpleVerdict | undefined): string {
+  if (!v) return 'none';
+  return v.kind === 'cors' ? `${v.corsError}(${v.failedParameter})` : v.kind === 'net' ? `net:${v.error}` : 'ok';
+}
+
+/** Same code and parameter, or neither is a CORS error (ok vs a plain network failure agree). */
+export function agrees(a: SimpleVerdict, b: SimpleVerdict): boolean {
+  if (a.kind === 'cors' && b.kind === 'cors') return a.corsError === b.corsError && a.failedParameter === b.failedParameter;
+  if (a.kind === 'cors' || b.kind === 'cors') return false;
+  return true;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

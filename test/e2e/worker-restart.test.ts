@@ -1,0 +1,137 @@
+/**
+ * A captured tab loses nothing when the service worker is stopped and restarted mid-run.
+ * The page fires waves of cross-origin requests (some preflighted, some slow enough to straddle
+ * a stop, some blocked) while the test stops the extension's worker several times from a
+ * browser-level CDP session (ServiceWorker.stopAllWorkers, checked with Target.getTargets).
+ * Every request must end up exactly once in the tab's report, with Chromium's verdict.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sleep, startRig, type Rig } from './pipeline-support.ts';
+
+const N_WAVES = 12;
+const PER_WAVE = 25;
+const STOPS = 4;
+
+let rig: Rig | undefined;
+const servers: http.Server[] = [];
+afterAll(async () => {
+  await rig?.close();
+  for (const s of servers) s.close();
+});
+
+async function listen(handler: http.RequestListener): Promise<string> {
+  const server = http.createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('worker restarts during a captured run', () => {
+  it('loses and duplicates no exchange', async () => {
+    let appOrigin = '';
+    const api = await listen((req, res) => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      const delay = Number(u.searchParams.get('d') ?? 0);
+      const blocked = u.searchParams.get('b') === '1';
+      setTimeout(() => {
+        const headers: Record<string, string> = blocked ? {} : { 'access-control-allow-origin': appOrigin, 'access-control-allow-headers': 'x-test' };
+        res.writeHead(req.method === 'OPTIONS' ? 204 : 200, headers);
+        res.end('ok');
+      }, req.method === 'OPTIONS' ? 0 : delay);
+    });
+    appOrigin = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>restart</title>');
+    });
+
+    rig = await startRig();
+    const page = await rig.browser.context.newPage();
+    await page.goto(appOrigin + '/');
+    const tabId = await rig.tabIdOf(appOrigin);
+    await rig.ask({ type: 'capture/start', tabId, reload: false });
+    const firstStart = (await rig.ask({ type: 'debug/state' })).startedAt;
+
+    const browserCdp = await rig.browser.context.browser()!.newBrowserCDPSession();
+    const workerTargets = async () =>
+      (await browserCdp.send('Target.getTargets')).targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${rig?.browser.extensionId}/`));
+    // ServiceWorker.* lives on a page session (it stops every worker of the profile's partition).
+    const pageCdp = await rig.browser.context.newCDPSession(page);
+    await pageCdp.send('ServiceWorker.enable');
+
+    // Request i: delay up to 900 ms, every 3rd preflighted (x-test), every 5th blocked (no ACAO).
+    const plan = Array.from({ length: N_WAVES * PER_WAVE }, (_, i) => ({
+      url: `${api}/r?i=${i}&d=${(i * 37) % 900}&b=${i % 5 === 0 ? 1 : 0}`,
+      preflight: i % 3 === 0,
+      blocked: i % 5 === 0,
+    }));
+    const run = page.evaluate(
+      async ([list, waves, perWave]) => {
+        const results: boolean[] = [];
+        const all: Promise<void>[] = [];
+        for (let w = 0; w < waves; w++) {
+          for (let j = 0; j < perWave; j++) {
+            const k = w * perWave + j;
+            const item = list[k]!;
+            all.push(
+              fetch(item.url, item.preflight ? { headers: { 'x-test': '1' } } : {}).then(
+                (r) => r.text().then(() => void (results[k] = true)),
+                () => void (results[k] = false),
+              ),
+            );
+          }
+          await new Promise((r) => setTimeout(r, 150));
+        }
+        await Promise.all(all);
+        return results;
+      },
+      [plan, N_WAVES, PER_WAVE] as const,
+    );
+
+    let stops = 0;
+    let restartsSeen = 0;
+    for (let s = 0; s < STOPS; s++) {
+      await sleep(380);
+      const before = (await workerTargets()).length;
+      await pageCdp.send('ServiceWorker.stopAllWorkers');
+      stops++;
+      // Wait until the worker is gone, then until an event wakes it again.
+      for (let i = 0; i < 20 && (await workerTargets()).length > 0; i++) await sleep(25);
+      const gone = (await workerTargets()).length === 0;
+      for (let i = 0; i < 80 && (await workerTargets()).length === 0; i++) await sleep(25);
+      if (before > 0 && gone && (await workerTargets()).length > 0) restartsSeen++;
+    }
+    const pageResults = await run;
+    await sleep(1500);
+
+    const state = await rig.ask({ type: 'debug/state' });
+    const report = await rig.ask({ type: 'tab/report', tabId });
+    const byUrl = new Map<string, number>();
+    for (const e of report.entries) byUrl.set(e.url, (byUrl.get(e.url) ?? 0) + 1);
+    const missing = plan.filter((p) => !byUrl.has(p.url)).map((p) => p.url);
+    const duplicated = [...byUrl].filter(([, n]) => n > 1).map(([u]) => u);
+    const wrong = report.entries.filter((e) => {
+      const p = plan.find((x) => x.url === e.url);
+      if (!p) return true;
+      return p.blocked ? e.status !== 'blocked' : e.status === 'blocked';
+    });
+    const unpaired = report.entries.filter((e) => plan.find((x) => x.url === e.url)?.preflight && e.exchange.preflight.kind !== 'sent');
+    console.log(
+      `worker restart: ${plan.length} requests, ${stops} stops (${restartsSeen} stop+wake cycles seen via Target.getTargets, worker instance changed: ${state.startedAt !== firstStart}), ` +
+        `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unpaired.length} preflights not paired`,
+    );
+    for (const u of duplicated.slice(0, 3)) console.log('  dup', u, report.entries.filter((e) => e.url === u).map((e) => `${e.seq}:${e.exchange.id}:${e.status}:${e.exchange.preflight.kind}`).join(' '));
+    for (const u of missing.slice(0, 3)) console.log('  lost', u);
+    for (const e of wrong.slice(0, 3)) console.log('  wrong', e.url, e.status, e.corsError, e.exchange.outcome.kind, JSON.stringify(e.exchange.hops.map((h) => h.response?.status)));
+    for (const e of unpaired.slice(0, 3)) console.log('  unpaired', e.url, e.seq, e.exchange.preflight.kind, e.exchange.requestHeaders.length);
+    expect(pageResults.filter((ok, i) => ok === plan[i]!.blocked)).toEqual([]);
+    expect(restartsSeen).toBe(STOPS);
+    expect(state.startedAt).not.toBe(firstStart);
+    expect(missing).toEqual([]);
+    expect(duplicated).toEqual([]);
+    expect(wrong.map((e) => `${e.url} ${e.status}`)).toEqual([]);
+    expect(report.entries).toHaveLength(plan.length);
+    expect(unpaired.map((e) => e.url)).toEqual([]);
+  }, 120_000);
+});

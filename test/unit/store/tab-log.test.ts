@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { Exchange } from '../../../src/engine/types.ts';
+import { TabLogs, type KeyValueArea } from '../../../src/store/tab-log.ts';
+
+function memoryArea(): KeyValueArea & { data: Map<string, unknown>; sets: number } {
+  const data = new Map<string, unknown>();
+  const area = {
+    data,
+    sets: 0,
+    get: async (keys: string[] | null) => Object.fromEntries([...data].filter(([k]) => keys === null || keys.includes(k)).map(([k, v]) => [k, structuredClone(v)])),
+    set: async (items: Record<string, unknown>) => {
+      area.sets++;
+      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
+    },
+    remove: async (keys: string[]) => {
+      for (const k of keys) data.delete(k);
+    },
+  };
+  return area;
+}
+
+const ex = (i: number, blocked = false): Exchange => ({
+  initiatorOrigin: 'https://app.example',
+  method: 'GET',
+  requestHeaders: [{ name: 'Origin', value: 'https://app.example' }],
+  mode: 'cors',
+  credentials: 'omit',
+  redirect: 'follow',
+  hops: [{ url: `https://api.example/r?i=${i}`, response: { status: 200, headers: blocked ? [] : [{ name: 'Access-Control-Allow-Origin', value: '*' }] } }],
+  preflight: { kind: 'none' },
+  outcome: blocked ? { kind: 'failed', error: 'net::ERR_FAILED' } : { kind: 'completed' },
+});
+
+const capture = { devtools: false, webRequest: true, cheapWatch: true };
+
+describe('TabLogs', () => {
+  it('is bounded, counts dropped, persists in batches and reloads after a restart', async () => {
+    const area = memoryArea();
+    const logs = new TabLogs(area, 250);
+    for (let i = 0; i < 1000; i += 100) logs.append(7, Array.from({ length: 100 }, (_, j) => ex(i + j, (i + j) % 10 === 0)));
+    await logs.flush();
+    expect(area.sets).toBe(1);
+    const r = logs.report(7, capture);
+    expect(r.entries).toHaveLength(250);
+    expect(r.dropped).toBe(750);
+    expect(r.entries[0]?.url).toBe('https://api.example/r?i=750');
+    expect(r.counts.blocked).toBe(25);
+    // Chunks below the oldest kept record are gone from storage.
+    expect([...area.data.keys()].filter((k) => k.startsWith('t:7:c:')).length).toBeLessThanOrEqual(4);
+
+    const again = new TabLogs(area, 250);
+    await again.load();
+    const r2 = again.report(7, capture);
+    expect(r2.entries.map((e) => e.seq)).toEqual(r.entries.map((e) => e.seq));
+    expect(r2.dropped).toBe(750);
+    expect(r2.entries[0]?.diagnosis.status).toBe(r.entries[0]?.diagnosis.status);
+    again.append(7, [ex(1000)]);
+    expect(again.report(7, capture).entries.at(-1)?.seq).toBe(1001);
+  });
+
+  it('clears, preserves, deletes', async () => {
+    const area = memoryArea();
+    const logs = new TabLogs(area);
+    logs.append(1, [ex(1), ex(2)]);
+    logs.countLikelyFailure(1, 3);
+    logs.setPreserveLog(1, true);
+    await logs.flush();
+    logs.clear(1);
+    await logs.flush();
+    const r = logs.report(1, capture);
+    expect(r.entries).toEqual([]);
+    expect(r.likelyCorsFailures).toBe(0);
+    expect(r.preserveLog).toBe(true);
+    logs.delete(1);
+    await logs.flush();
+    expect([...area.data.keys()].filter((k) => k.startsWith('t:1:'))).toEqual([]);
+  });
+});
