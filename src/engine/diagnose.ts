@@ -560,6 +560,12 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
       }
     }
   }
+  // Chromium ends every CORS failure with net::ERR_FAILED. Another error (ERR_ABORTED for a
+  // no-cors response blocked by ORB or a cancelled request...) was not caused by the CORS
+  // check, whatever the headers say: report the network error, not a CORS code.
+  if (ctx.outcomeFailed && !CORS_LIKE_ERROR.test(ctx.outcomeError) && trace.failure !== null) {
+    trace = { ...trace, failure: null, unresolvedPreflight: false, networkError: `the request failed with ${ctx.outcomeError}` };
+  }
   const extra: Finding[] = [];
   if (failedAsObserved(trace) !== ctx.outcomeFailed) {
     const text = ctx.outcomeFailed

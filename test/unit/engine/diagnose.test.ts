@@ -323,6 +323,14 @@ describe('diagnose: rules', () => {
 });
 
 describe('diagnose: explanation is specific to the exchange', () => {
+  it('a failure other than net::ERR_FAILED is never a CORS code (ERR_ABORTED: ORB-blocked no-cors response)', () => {
+    const d = diagnose(ex({ mode: 'unknown', hops: [{ url: URL1, response: res(200, h('Content-Type', 'application/json')) }], outcome: { kind: 'failed', error: 'net::ERR_ABORTED' } }));
+    expect(d.corsError).toBeUndefined();
+    expect(ids(d)).toContain('network-error-not-cors');
+    const cors = diagnose(ex({ mode: 'unknown', hops: [{ url: URL1, response: res(200, h('Content-Type', 'application/json')) }], outcome: FAILED }));
+    expect(cors.corsError).toBe('MissingAllowOriginHeader');
+  });
+
   it('evidence: a refused method also shows the headers the preflight would refuse next', () => {
     const d = diagnose(ex({
       method: 'PUT', requestHeaders: [h('X-Api-Key', 'k')], hops: [{ url: URL1 }],
