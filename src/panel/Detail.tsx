@@ -1,0 +1,225 @@
+import { useMemo, useState, type Ref } from 'react';
+import { mergeFixPlans } from '../engine/index.ts';
+import { FINDINGS } from '../engine/findings.ts';
+import type { FixPlan } from '../engine/types.ts';
+import { CopyButton } from './CopyButton.tsx';
+import { actualCurl, preflightCurl } from './curl.ts';
+import { askedAllowed, timeline } from './detail-model.ts';
+import { FixView, StackPicker } from './Fix.tsx';
+import { StatusIcon } from './icons.tsx';
+import { STATUS_LABEL, type Row } from './model.ts';
+import type { PanelSource } from './source.ts';
+
+interface Props {
+  row: Row;
+  /** Every row of the log (for the combined fix per target origin). */
+  rows: readonly Row[];
+  stack: string;
+  onStack(id: string): void;
+  onClose(): void;
+  openResource: PanelSource['openResource'];
+  headingRef?: Ref<HTMLHeadingElement>;
+}
+
+const FINDING_INFO = FINDINGS as Record<string, { title: string; hint: string; link: string } | undefined>;
+
+function fileLine(url: string, line: number | undefined): string {
+  let name = url;
+  try {
+    const u = new URL(url);
+    name = u.pathname.split('/').filter(Boolean).pop() || u.host;
+  } catch {
+    /* keep the raw text */
+  }
+  return line !== undefined ? `${name}:${line + 1}` : name;
+}
+
+export function Detail({ row, rows, stack, onStack, onClose, openResource, headingRef }: Props) {
+  const { exchange, diagnosis } = row.record;
+  const [scope, setScope] = useState<'one' | 'origin'>('one');
+
+  const steps = useMemo(() => timeline(exchange, diagnosis), [exchange, diagnosis]);
+  const table = useMemo(() => askedAllowed(exchange, diagnosis), [exchange, diagnosis]);
+  const combined = useMemo((): { plan: FixPlan; count: number } | undefined => {
+    const plans = rows.filter((r) => r.to === row.to && r.status === 'blocked' && r.record.diagnosis.fixPlan).map((r) => r.record.diagnosis.fixPlan as FixPlan);
+    if (plans.length < 2) return undefined;
+    const merged = mergeFixPlans(plans).find((p) => p.targetOrigin === (diagnosis.fixPlan?.targetOrigin ?? row.to)) ?? mergeFixPlans(plans)[0];
+    return merged ? { plan: merged, count: plans.length } : undefined;
+  }, [rows, row.to, diagnosis.fixPlan]);
+  const plan = scope === 'origin' && combined ? combined.plan : diagnosis.fixPlan;
+  const initiator = exchange.initiator;
+  const initiatorUrl = initiator?.url;
+  const problems = diagnosis.findings;
+
+  return (
+    <article className={`detail status-${diagnosis.status}`} aria-labelledby="detail-headline" data-seq={row.seq}>
+      <header className="detail-head">
+        <StatusIcon status={diagnosis.status} />
+        <span className="detail-status">{STATUS_LABEL[diagnosis.status]}</span>
+        {diagnosis.corsError && <code className="code-name">{diagnosis.corsError}</code>}
+        <span className="mono detail-url" title={row.url}>
+          {exchange.method} {row.url}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="tb-button icon-button" onClick={onClose} aria-label="Close detail (Esc)" title="Close (Esc)">
+          ✕
+        </button>
+      </header>
+
+      <div className="detail-body">
+        <h2 id="detail-headline" className="headline" tabIndex={-1} ref={headingRef} data-testid="headline">
+          {diagnosis.headline}
+        </h2>
+        <p className="origins">
+          <span className="mono">{exchange.initiatorOrigin}</span> → <span className="mono">{row.to}</span>
+          {diagnosis.crossOriginBecause.length > 0 && <span className="muted"> (cross-origin: {diagnosis.crossOriginBecause.join(', ')} differ)</span>}
+        </p>
+
+        <section aria-labelledby="sec-timeline">
+          <h3 id="sec-timeline">What happened</h3>
+          <ol className="timeline" data-testid="timeline">
+            {steps.map((s, i) => (
+              <li key={i} className={`step step-${s.kind}${s.failed ? ' failed' : ''}`} data-failed={s.failed || undefined}>
+                {s.note && <span className="step-note">{s.note}</span>}
+                <span className="mono step-method">{s.method}</span>
+                <span className="mono step-url" title={s.url}>
+                  {s.url}
+                </span>
+                <span className="step-result">
+                  {s.failed && <StatusIcon status="blocked" label="Refused here" />} {s.result}
+                </span>
+                {s.duration && <span className="step-duration muted">{s.duration}</span>}
+              </li>
+            ))}
+          </ol>
+        </section>
+
+        {table.length > 0 && (
+          <section aria-labelledby="sec-asked">
+            <h3 id="sec-asked">Asked vs allowed</h3>
+            <table className="asked" data-testid="asked-allowed">
+              <thead>
+                <tr>
+                  <th scope="col">Check</th>
+                  <th scope="col">Page sent</th>
+                  <th scope="col">Server allowed</th>
+                  <th scope="col">Needed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {table.map((r, i) => (
+                  <tr key={i} className={r.ok ? '' : 'mismatch'} data-header={r.key} data-stage={r.stage} data-ok={r.ok}>
+                    <th scope="row">
+                      {!r.ok && <StatusIcon status="blocked" label="Mismatch" />} {r.label}
+                    </th>
+                    <td className="mono">{r.asked}</td>
+                    <td className="mono">
+                      {r.seen === null ? <span className="muted">(absent)</span> : r.seen}
+                      <span className="stage-tag">{r.stage === 'request' ? 'no answer' : r.stage}</span>
+                    </td>
+                    <td className="mono needed">{r.ok ? '' : (r.needed ?? '')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
+
+        {plan && (
+          <section aria-labelledby="sec-fix" className="fix-section">
+            <div className="section-head">
+              <h3 id="sec-fix">Fix</h3>
+              {plan.serverFixable && <StackPicker stack={stack} onStack={onStack} />}
+              {combined && (
+                <span role="radiogroup" aria-label="Fix scope" className="scope">
+                  <label>
+                    <input type="radio" name="scope" checked={scope === 'one'} onChange={() => setScope('one')} /> This request
+                  </label>
+                  <label>
+                    <input type="radio" name="scope" checked={scope === 'origin'} onChange={() => setScope('origin')} data-testid="scope-origin" /> All{' '}
+                    {combined.count} blocked requests to {row.to}
+                  </label>
+                </span>
+              )}
+            </div>
+            {!plan.serverFixable && <p className="muted">No server change fixes this: the change belongs in the page.</p>}
+            <FixView plan={plan} stack={stack} />
+          </section>
+        )}
+
+        {problems.length > 0 && (
+          <section aria-labelledby="sec-findings">
+            <h3 id="sec-findings">Warnings and findings</h3>
+            <ul className="findings" data-testid="findings">
+              {problems.map((f, i) => {
+                const info = FINDING_INFO[f.id];
+                return (
+                  <li key={i} data-finding={f.id}>
+                    <StatusIcon status={f.severity} />
+                    <div>
+                      <strong>{info?.title ?? f.id}</strong>
+                      <p>{f.message}</p>
+                      {info && (
+                        <p className="muted">
+                          {info.hint}{' '}
+                          <a href={info.link} target="_blank" rel="noreferrer noopener">
+                            Learn more
+                          </a>
+                        </p>
+                      )}
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        )}
+
+        <section aria-labelledby="sec-why">
+          <h3 id="sec-why">Why</h3>
+          {diagnosis.explanation.map((p, i) => (
+            <p key={i}>{p}</p>
+          ))}
+          {diagnosis.assumptions.length > 0 && (
+            <>
+              <h4>Assumed</h4>
+              <ul>
+                {diagnosis.assumptions.map((a, i) => (
+                  <li key={i}>{a}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+
+        <section aria-labelledby="sec-reproduce">
+          <h3 id="sec-reproduce">Reproduce</h3>
+          <div className="button-row">
+            <CopyButton text={() => preflightCurl(exchange)} label="Copy preflight as cURL" />
+            <CopyButton text={() => actualCurl(exchange)} label="Copy request as cURL" />
+          </div>
+          {initiatorUrl && (
+            <p className="initiator">
+              Initiator:{' '}
+              {openResource ? (
+                <button
+                  type="button"
+                  className="link-button mono"
+                  title={`Open ${initiatorUrl} in the Sources panel`}
+                  onClick={() => openResource(initiatorUrl, initiator?.lineNumber ?? 0, initiator?.columnNumber)}
+                >
+                  {fileLine(initiatorUrl, initiator?.lineNumber)}
+                </button>
+              ) : (
+                <span className="mono" title={initiatorUrl}>
+                  {fileLine(initiatorUrl, initiator?.lineNumber)}
+                </span>
+              )}
+              {initiator?.stack?.[0]?.functionName && <span className="muted mono"> in {initiator.stack[0].functionName}()</span>}
+            </p>
+          )}
+        </section>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,91 @@
+import { useId, useMemo } from 'react';
+import type { FixPlan } from '../engine/types.ts';
+import { STACKS, generateSnippet } from '../snippets/index.ts';
+import type { Snippet, StackKind } from '../snippets/types.ts';
+import { CopyButton } from './CopyButton.tsx';
+import { planAsHttp } from './detail-model.ts';
+
+const KIND_LABEL: Record<StackKind, string> = { framework: 'Frameworks', proxy: 'Servers and proxies', cloud: 'Cloud' };
+
+export function StackPicker({ stack, onStack }: { stack: string; onStack(id: string): void }) {
+  const id = useId();
+  const groups = (['framework', 'proxy', 'cloud'] as const).map((kind) => ({ kind, stacks: STACKS.filter((s) => s.kind === kind) }));
+  return (
+    <span className="stack-picker">
+      <label htmlFor={id}>Server</label>
+      <select id={id} value={stack} onChange={(e) => onStack(e.target.value)} data-testid="stack-picker">
+        {groups.map((g) => (
+          <optgroup key={g.kind} label={KIND_LABEL[g.kind]}>
+            {g.stacks.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+                {s.devOnly ? ' (development only)' : ''}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+/** The fix for one plan: snippet for the chosen stack, the headers as HTTP, structural actions. */
+export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
+  const snippet = useMemo((): Snippet | { error: string } => {
+    try {
+      return generateSnippet(stack, plan);
+    } catch (e) {
+      return { error: String(e) };
+    }
+  }, [plan, stack]);
+  const http = useMemo(() => planAsHttp(plan), [plan]);
+
+  return (
+    <div className="fix">
+      {plan.actions.length > 0 && (
+        <ul className="actions">
+          {plan.actions.map((a) => (
+            <li key={a.id} data-action={a.id}>
+              {a.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      {plan.serverFixable && (
+        <>
+          {'error' in snippet ? (
+            <p className="error">Could not write a snippet for this server: {snippet.error}</p>
+          ) : (
+            <figure className="code-block">
+              <figcaption>
+                <span className="mono">{snippet.filename}</span>
+                <CopyButton text={snippet.code} label="Copy" />
+              </figcaption>
+              <pre className="mono" data-testid="snippet" tabIndex={0} aria-label={`Fix for ${snippet.filename}`}>
+                <code>{snippet.code}</code>
+              </pre>
+              {snippet.notes.length > 0 && (
+                <ul className="notes">
+                  {snippet.notes.map((n, i) => (
+                    <li key={i}>{n}</li>
+                  ))}
+                </ul>
+              )}
+            </figure>
+          )}
+          {http && (
+            <figure className="code-block">
+              <figcaption>
+                <span>Response headers, as plain HTTP</span>
+                <CopyButton text={http} label="Copy" />
+              </figcaption>
+              <pre className="mono" data-testid="plan-http" tabIndex={0} aria-label="Required response headers">
+                <code>{http}</code>
+              </pre>
+            </figure>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,176 @@
+import { harToExchanges } from '../capture/har.ts';
+import { diagnose } from '../engine/index.ts';
+import type { Exchange, HttpHeader } from '../engine/types.ts';
+import { countStatuses, toReportEntry, type CaptureState, type ExchangeRecord, type TabReport } from '../store/report.ts';
+
+/** Export (JSON report, HAR) and import (HAR) of the panel's exchanges. Pure. */
+
+export interface ReportMeta {
+  tabId: number | undefined;
+  url: string | null;
+  capture?: CaptureState;
+  preserveLog?: boolean;
+  dropped?: number;
+  likelyCorsFailures?: number;
+  now?: Date;
+}
+
+/** A TabReport (the "corsight-report" JSON format) of these records. */
+export function buildReport(records: readonly ExchangeRecord[], meta: ReportMeta): TabReport {
+  return {
+    format: 'corsight-report',
+    version: 1,
+    generatedAt: (meta.now ?? new Date()).toISOString(),
+    tab: { id: meta.tabId ?? -1, url: meta.url },
+    capture: meta.capture ?? { devtools: false, webRequest: false, cheapWatch: false },
+    preserveLog: meta.preserveLog ?? false,
+    counts: countStatuses(records),
+    dropped: meta.dropped ?? 0,
+    likelyCorsFailures: meta.likelyCorsFailures ?? 0,
+    entries: records.map(toReportEntry),
+  };
+}
+
+type HarHeader = { name: string; value: string };
+interface HarEntry {
+  startedDateTime: string;
+  time: number;
+  request: { method: string; url: string; httpVersion: string; headers: HarHeader[]; queryString: []; cookies: []; headersSize: -1; bodySize: -1 };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    headers: HarHeader[];
+    cookies: [];
+    content: { size: 0; mimeType: string };
+    redirectURL: string;
+    headersSize: -1;
+    bodySize: -1;
+    _error?: string;
+  };
+  cache: Record<string, never>;
+  timings: { send: number; wait: number; receive: number };
+  _resourceType: string;
+  _initiator?: unknown;
+  _fromCache?: string;
+}
+
+function iso(ms: number | undefined): string {
+  return new Date(ms !== undefined && Number.isFinite(ms) ? ms : 0).toISOString();
+}
+
+function headers(list: readonly HttpHeader[] | undefined): HarHeader[] {
+  return (list ?? []).map((h) => ({ name: h.name, value: h.value }));
+}
+
+function entry(method: string, url: string, reqHeaders: readonly HttpHeader[] | undefined, startedAt: number | undefined, time: number): HarEntry {
+  return {
+    startedDateTime: iso(startedAt),
+    time,
+    request: { method, url, httpVersion: 'HTTP/1.1', headers: headers(reqHeaders), queryString: [], cookies: [], headersSize: -1, bodySize: -1 },
+    response: {
+      status: 0,
+      statusText: '',
+      httpVersion: 'HTTP/1.1',
+      headers: [],
+      cookies: [],
+      content: { size: 0, mimeType: '' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: -1,
+    },
+    cache: {},
+    timings: { send: 0, wait: Math.max(0, time), receive: 0 },
+    _resourceType: 'fetch',
+  };
+}
+
+/**
+ * HAR 1.2 of the exchanges, in the shape DevTools writes (preflights as their own entries with
+ * `_resourceType: "preflight"`, blocked responses with `_error`), so it imports back here and
+ * opens in any HAR viewer. Bodies are not captured.
+ */
+export function exchangesToHar(exchanges: readonly Exchange[], creatorVersion = '0.1.0'): unknown {
+  const entries: HarEntry[] = [];
+  for (const ex of exchanges) {
+    const first = ex.hops[0];
+    if (!first) continue;
+    const pf = ex.preflight;
+    if (pf.kind === 'sent') {
+      const e = entry('OPTIONS', pf.url, pf.requestHeaders, pf.startedAt ?? ex.startedAt, pf.durationMs ?? 0);
+      e._resourceType = 'preflight';
+      e._initiator = { type: 'preflight', url: first.url };
+      if (pf.response) {
+        e.response.status = pf.response.status;
+        e.response.statusText = pf.response.statusText ?? '';
+        e.response.headers = headers(pf.response.headers);
+      }
+      if (pf.error) e.response._error = pf.error;
+      entries.push(e);
+    }
+    // The page's origin must survive the trip: the first request names it unless the preflight does.
+    let firstHeaders: readonly HttpHeader[] = first.requestHeaders ?? ex.requestHeaders;
+    const named = (list: readonly HttpHeader[]) => list.some((h) => h.name.toLowerCase() === 'origin');
+    if (!named(firstHeaders) && !(pf.kind === 'sent' && named(pf.requestHeaders))) {
+      firstHeaders = [...firstHeaders, { name: 'Origin', value: ex.initiatorOrigin }];
+    }
+    ex.hops.forEach((hop, i) => {
+      const last = i === ex.hops.length - 1;
+      const e = entry(ex.method, hop.url, i === 0 ? firstHeaders : hop.requestHeaders, ex.startedAt, last ? (ex.durationMs ?? 0) : 0);
+      e._resourceType = ex.resourceType || 'fetch';
+      if (i === 0 && ex.initiator) {
+        e._initiator = ex.initiator.stack
+          ? { type: ex.initiator.type ?? 'script', stack: { callFrames: ex.initiator.stack.map((f) => ({ ...f, scriptId: '' })) } }
+          : { ...ex.initiator };
+      }
+      if (hop.response) {
+        e.response.status = hop.response.status;
+        e.response.statusText = hop.response.statusText ?? '';
+        e.response.headers = headers(hop.response.headers);
+        if (hop.response.fromCache) e._fromCache = 'disk';
+      }
+      const next = ex.hops[i + 1];
+      if (next) e.response.redirectURL = next.url;
+      if (last && ex.outcome.kind === 'failed') e.response._error = ex.outcome.error;
+      entries.push(e);
+    });
+  }
+  return {
+    log: {
+      version: '1.2',
+      creator: { name: 'Corsight', version: creatorVersion },
+      pages: [],
+      entries,
+    },
+  };
+}
+
+export interface ImportResult {
+  records: ExchangeRecord[];
+  skipped: number;
+}
+
+/** Parses a HAR file's text (or a Corsight JSON report) and diagnoses every cross-origin exchange in it. */
+export function importFile(text: string, pageOrigin?: string): ImportResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`Not a JSON file: ${(e as Error).message}`);
+  }
+  const report = json as Partial<TabReport> | null;
+  if (report && report.format === 'corsight-report' && Array.isArray(report.entries)) {
+    const records: ExchangeRecord[] = [];
+    report.entries.forEach((entry, i) => {
+      if (entry && typeof entry === 'object' && entry.exchange && typeof entry.exchange === 'object') {
+        records.push({ seq: i + 1, exchange: entry.exchange, diagnosis: diagnose(entry.exchange) });
+      }
+    });
+    return { records, skipped: report.entries.length - records.length };
+  }
+  const isHar = Array.isArray(json) || (typeof json === 'object' && json !== null && 'log' in json);
+  if (!isHar) throw new Error('Not a HAR file (no log.entries) nor a Corsight report.');
+  const { exchanges, skipped } = harToExchanges(json, pageOrigin ? { pageOrigin } : {});
+  exchanges.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
+  return { records: exchanges.map((exchange, i) => ({ seq: i + 1, exchange, diagnosis: diagnose(exchange) })), skipped };
+}

@@ -1,0 +1,190 @@
+import { FINDINGS } from '../engine/findings.ts';
+import type { CorsErrorCode, Diagnosis, DiagnosisStatus, Exchange } from '../engine/types.ts';
+import type { ExchangeRecord } from '../store/report.ts';
+
+/**
+ * Pure view model of the request list: one flat Row per record, computed once when the record
+ * arrives, so that filtering 10,000 rows is a tight loop over precomputed strings.
+ */
+export interface Row {
+  seq: number;
+  status: DiagnosisStatus;
+  method: string;
+  url: string;
+  /** Host + path, query and fragment shortened. */
+  shortUrl: string;
+  from: string;
+  to: string;
+  verdict: string;
+  startedAt: number | undefined;
+  durationMs: number | undefined;
+  /** Lower-cased text searched by the filter box. */
+  haystack: string;
+  record: ExchangeRecord;
+}
+
+export type StatusFilter = 'all' | 'blocked' | 'warning';
+
+export interface Filter {
+  status: StatusFilter;
+  text: string;
+  /** '' = every target origin. */
+  target: string;
+}
+
+export const EMPTY_FILTER: Filter = { status: 'all', text: '', target: '' };
+
+/** A few words for each Chromium verdict, for the list's "Verdict" column. */
+const VERDICT_WORDS: Record<CorsErrorCode, string> = {
+  DisallowedByMode: 'Blocked by mode: same-origin',
+  InvalidResponse: 'Invalid response',
+  WildcardOriginNotAllowed: 'ACAO * with credentials',
+  MissingAllowOriginHeader: 'No Access-Control-Allow-Origin',
+  MultipleAllowOriginValues: 'Several ACAO values',
+  InvalidAllowOriginValue: 'ACAO is not an origin',
+  AllowOriginMismatch: 'ACAO names another origin',
+  InvalidAllowCredentials: 'ACAC is not "true"',
+  CorsDisabledScheme: 'Scheme without CORS',
+  PreflightInvalidStatus: 'Preflight status not 2xx',
+  PreflightDisallowedRedirect: 'Preflight redirected',
+  PreflightWildcardOriginNotAllowed: 'Preflight: ACAO * with credentials',
+  PreflightMissingAllowOriginHeader: 'Preflight: no ACAO',
+  PreflightMultipleAllowOriginValues: 'Preflight: several ACAO values',
+  PreflightInvalidAllowOriginValue: 'Preflight: ACAO is not an origin',
+  PreflightAllowOriginMismatch: 'Preflight: ACAO names another origin',
+  PreflightInvalidAllowCredentials: 'Preflight: ACAC is not "true"',
+  PreflightMissingAllowExternal: 'Preflight: no Allow-Private-Network',
+  PreflightInvalidAllowExternal: 'Preflight: bad Allow-Private-Network',
+  InvalidAllowMethodsPreflightResponse: 'Preflight: bad Allow-Methods',
+  InvalidAllowHeadersPreflightResponse: 'Preflight: bad Allow-Headers',
+  MethodDisallowedByPreflightResponse: 'Method not allowed',
+  HeaderDisallowedByPreflightResponse: 'Header not allowed',
+  RedirectContainsCredentials: 'Redirect URL has credentials',
+  InsecureLocalNetwork: 'Local network from insecure page',
+  InvalidLocalNetworkAccess: 'Invalid local network access',
+  NoCorsRedirectModeNotFollow: 'no-cors with redirect mode',
+  LocalNetworkAccessPermissionDenied: 'Local network access denied',
+};
+
+export function verdictWords(d: Diagnosis): string {
+  if (d.status === 'blocked') {
+    if (!d.corsError) return 'Blocked (preflight not seen)';
+    const words = VERDICT_WORDS[d.corsError] ?? d.corsError;
+    if (d.corsError === 'MethodDisallowedByPreflightResponse' || d.corsError === 'HeaderDisallowedByPreflightResponse') {
+      return d.failedParameter ? `${words}: ${d.failedParameter}` : words;
+    }
+    return words;
+  }
+  if (d.status === 'warning') {
+    const worst = d.findings.find((f) => f.severity === 'error') ?? d.findings.find((f) => f.severity === 'warning') ?? d.findings[0];
+    if (!worst) return 'Warning';
+    return (FINDINGS as Record<string, { title: string } | undefined>)[worst.id]?.title ?? worst.id;
+  }
+  return 'Allowed';
+}
+
+export function originOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.origin === 'null' ? `${u.protocol}` : u.origin;
+  } catch {
+    return '';
+  }
+}
+
+/** `api.example.com/v1/items?…` : host, path (middle elided past `max`), query marked. */
+export function shortenUrl(url: string, max = 80): string {
+  let text: string;
+  try {
+    const u = new URL(url);
+    text = u.protocol === 'http:' || u.protocol === 'https:' ? u.host + u.pathname + (u.search ? '?…' : '') : url;
+  } catch {
+    text = url;
+  }
+  if (text.length <= max) return text;
+  const keep = max - 1;
+  const head = Math.ceil(keep * 0.6);
+  return text.slice(0, head) + '…' + text.slice(text.length - (keep - head));
+}
+
+export function targetOriginOf(exchange: Exchange): string {
+  return originOf(exchange.hops[0]?.url ?? '');
+}
+
+export function toRow(record: ExchangeRecord): Row {
+  const { exchange, diagnosis } = record;
+  const url = exchange.hops[0]?.url ?? '';
+  const to = targetOriginOf(exchange);
+  const verdict = verdictWords(diagnosis);
+  return {
+    seq: record.seq,
+    status: diagnosis.status,
+    method: exchange.method,
+    url,
+    shortUrl: shortenUrl(url),
+    from: exchange.initiatorOrigin,
+    to,
+    verdict,
+    startedAt: exchange.startedAt,
+    durationMs: exchange.durationMs,
+    haystack: [exchange.method, url, exchange.initiatorOrigin, verdict, diagnosis.corsError ?? '', diagnosis.headline]
+      .join('\n')
+      .toLowerCase(),
+    record,
+  };
+}
+
+/** Rows that pass the filter, in order. A tight loop: no allocation per row beyond the result. */
+export function filterRows(rows: readonly Row[], filter: Filter): Row[] {
+  const text = filter.text.trim().toLowerCase();
+  const { status, target } = filter;
+  if (status === 'all' && !text && !target) return rows as Row[];
+  const out: Row[] = [];
+  for (const row of rows) {
+    if (status !== 'all' && row.status !== status) continue;
+    if (target && row.to !== target) continue;
+    if (text && !row.haystack.includes(text)) continue;
+    out.push(row);
+  }
+  return out;
+}
+
+export interface Counts {
+  all: number;
+  blocked: number;
+  warning: number;
+  ok: number;
+}
+
+export function countRows(rows: readonly Row[]): Counts {
+  const c: Counts = { all: rows.length, blocked: 0, warning: 0, ok: 0 };
+  for (const r of rows) c[r.status]++;
+  return c;
+}
+
+/** Distinct target origins, most requested first. */
+export function targetOrigins(rows: readonly Row[]): Array<{ origin: string; count: number; blocked: number }> {
+  const map = new Map<string, { origin: string; count: number; blocked: number }>();
+  for (const r of rows) {
+    let e = map.get(r.to);
+    if (!e) map.set(r.to, (e = { origin: r.to, count: 0, blocked: 0 }));
+    e.count++;
+    if (r.status === 'blocked') e.blocked++;
+  }
+  return [...map.values()].sort((a, b) => b.count - a.count || a.origin.localeCompare(b.origin));
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+export function formatClock(epochMs: number | undefined): string {
+  if (epochMs === undefined || !Number.isFinite(epochMs) || epochMs <= 0) return '';
+  const d = new Date(epochMs);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+export const STATUS_LABEL: Record<DiagnosisStatus, string> = { blocked: 'Blocked', warning: 'Warning', ok: 'OK' };

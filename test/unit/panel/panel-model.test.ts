@@ -1,0 +1,140 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../../src/engine/index.ts';
+import type { Exchange } from '../../../src/engine/types.ts';
+import { actualCurl, preflightCurl, shellQuote } from '../../../src/panel/curl.ts';
+import { askedAllowed, planAsHttp, timeline } from '../../../src/panel/detail-model.ts';
+import { buildReport, exchangesToHar, importFile } from '../../../src/panel/exporters.ts';
+import { EMPTY_FILTER, countRows, filterRows, shortenUrl, targetOrigins, toRow, verdictWords } from '../../../src/panel/model.ts';
+import { scrollToReveal, visibleRange } from '../../../src/panel/virtual.ts';
+import { FAILED, PAGE, URL1, acao, ex, h, preflight, res } from '../engine/helpers.ts';
+
+const headerDenied: Exchange = ex({
+  requestHeaders: [h('X-Custom-Header', 'v')],
+  hops: [{ url: URL1 }],
+  preflight: preflight('GET', ['x-custom-header'], res(204, acao(PAGE))),
+  outcome: FAILED,
+});
+const noAcao = ex({ hops: [{ url: URL1, response: res(200) }], outcome: FAILED });
+const fine = ex();
+const record = (exchange: Exchange, seq: number) => ({ seq, exchange, diagnosis: diagnose(exchange) });
+
+describe('shellQuote', () => {
+  const hostile = [`it's`, '$(touch /tmp/x)', '`id`', 'a\nb', 'tab\there', 'back\\slash', '"dq"', '; rm -rf ~', '\u0001ctl', 'ünïcode ✓', ''];
+  it('round-trips every value through a real shell unchanged', () => {
+    for (const v of hostile) {
+      const out = execFileSync('bash', ['-c', `printf '%s' ${shellQuote(v)}`], { encoding: 'utf8' });
+      expect(out, JSON.stringify(v)).toBe(v);
+    }
+  });
+  it('uses plain single quotes for printable text', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+  });
+});
+
+describe('cURL', () => {
+  it('writes the preflight with Origin and the Access-Control-Request-* headers', () => {
+    const c = preflightCurl(headerDenied);
+    expect(c).toContain(`curl '${URL1}' -i -X 'OPTIONS'`);
+    expect(c).toContain(`-H 'Origin: ${PAGE}'`);
+    expect(c).toContain(`-H 'Access-Control-Request-Method: GET'`);
+    expect(c).toContain(`-H 'Access-Control-Request-Headers: x-custom-header'`);
+  });
+  it('builds the preflight the browser would send when none was captured', () => {
+    const c = preflightCurl(ex({ method: 'PUT', requestHeaders: [h('Content-Type', 'application/json')] }));
+    expect(c).toContain(`-H 'Access-Control-Request-Method: PUT'`);
+    expect(c).toContain(`-H 'Access-Control-Request-Headers: content-type'`);
+  });
+  it('adds the real Origin to a provisional actual request and drops pseudo-headers', () => {
+    const c = actualCurl(ex({ method: 'DELETE', requestHeaders: [h(':authority', 'x'), h('X-A', "o'k")] }));
+    expect(c).toContain(`-X 'DELETE'`);
+    expect(c).toContain(`-H 'Origin: ${PAGE}'`);
+    expect(c).toContain(`-H 'X-A: o'\\''k'`);
+    expect(c).not.toContain(':authority');
+  });
+});
+
+describe('list model', () => {
+  const rows = [record(fine, 1), record(noAcao, 2), record(headerDenied, 3)].map(toRow);
+  it('says the verdict in a few words', () => {
+    expect(rows.map((r) => r.verdict)).toEqual(['Allowed', 'No Access-Control-Allow-Origin', 'Header not allowed: x-custom-header']);
+    expect(verdictWords(diagnose(fine))).toBe('Allowed');
+  });
+  it('filters by status, text and target origin', () => {
+    expect(filterRows(rows, EMPTY_FILTER)).toHaveLength(3);
+    expect(filterRows(rows, { ...EMPTY_FILTER, status: 'blocked' }).map((r) => r.seq)).toEqual([2, 3]);
+    expect(filterRows(rows, { ...EMPTY_FILTER, text: 'HEADER NOT' }).map((r) => r.seq)).toEqual([3]);
+    expect(filterRows(rows, { ...EMPTY_FILTER, target: 'https://elsewhere.example' })).toHaveLength(0);
+    expect(countRows(rows)).toEqual({ all: 3, blocked: 2, warning: 0, ok: 1 });
+    expect(targetOrigins(rows)).toEqual([{ origin: 'https://api.example.com', count: 3, blocked: 2 }]);
+  });
+  it('shortens long URLs in the middle and hides the query', () => {
+    expect(shortenUrl('https://api.example.com/v1/items?token=secret')).toBe('api.example.com/v1/items?…');
+    const long = shortenUrl(`https://api.example.com/${'a'.repeat(200)}/end`, 40);
+    expect(long).toHaveLength(40);
+    expect(long.endsWith('/end')).toBe(true);
+  });
+});
+
+describe('detail model', () => {
+  it('pairs what the page asked with what the preflight allowed, marking the mismatch', () => {
+    const d = diagnose(headerDenied);
+    const rows = askedAllowed(headerDenied, d);
+    const bad = rows.filter((r) => !r.ok);
+    expect(bad.map((r) => [r.key, r.stage, r.asked])).toEqual([['access-control-allow-headers', 'preflight', 'x-custom-header']]);
+    expect(bad[0]?.needed).toContain('x-custom-header');
+  });
+  it('marks the failing step of the timeline', () => {
+    const steps = timeline(headerDenied, diagnose(headerDenied));
+    expect(steps.map((s) => [s.kind, s.failed])).toEqual([
+      ['preflight', true],
+      ['not-sent', false],
+    ]);
+    const simple = timeline(noAcao, diagnose(noAcao));
+    expect(simple.map((s) => [s.kind, s.result, s.failed])).toEqual([['hop', '200', true]]);
+  });
+  it('spells the plan as plain HTTP per response', () => {
+    const plan = diagnose(headerDenied).fixPlan;
+    expect(plan).toBeDefined();
+    const text = planAsHttp(plan!);
+    expect(text).toContain('# Preflight response (OPTIONS)');
+    expect(text).toMatch(/Access-Control-Allow-Headers: x-custom-header/i);
+  });
+});
+
+describe('windowing', () => {
+  it('renders only the rows in view plus a margin', () => {
+    expect(visibleRange(0, 210, 21, 10_000, 5)).toEqual({ start: 0, end: 16 });
+    expect(visibleRange(21_000, 210, 21, 10_000, 5)).toEqual({ start: 995, end: 1016 });
+    expect(visibleRange(999_999, 210, 21, 100, 5)).toEqual({ start: 94, end: 100 });
+    expect(visibleRange(0, 210, 21, 0)).toEqual({ start: 0, end: 0 });
+  });
+  it('scrolls just enough to reveal a row', () => {
+    expect(scrollToReveal(0, 100, 210, 21)).toBe(0);
+    expect(scrollToReveal(20, 0, 210, 21)).toBe(21 * 21 - 210);
+    expect(scrollToReveal(5, 0, 210, 21)).toBe(0);
+  });
+});
+
+describe('export and import', () => {
+  it('exports a HAR that imports back to the same verdicts', () => {
+    const at = (e: Exchange, path: string): Exchange => {
+      const url = `${URL1}/${path}`;
+      return { ...e, hops: e.hops.map((hop) => ({ ...hop, url })), preflight: e.preflight.kind === 'sent' ? { ...e.preflight, url } : e.preflight };
+    };
+    const exchanges = [at(fine, 'a'), at(noAcao, 'b'), at(headerDenied, 'c')].map((e, i) => ({ ...e, startedAt: 1000 + i }));
+    const har = exchangesToHar(exchanges);
+    const back = importFile(JSON.stringify(har));
+    expect(back.records.map((r) => r.diagnosis.status)).toEqual(['ok', 'blocked', 'blocked']);
+    expect(back.records.map((r) => r.diagnosis.corsError)).toEqual([undefined, 'MissingAllowOriginHeader', 'HeaderDisallowedByPreflightResponse']);
+  });
+  it('builds the JSON report and reads it back', () => {
+    const report = buildReport([record(fine, 1), record(noAcao, 2)], { tabId: 7, url: 'https://app.example.com/', now: new Date(0) });
+    expect(report).toMatchObject({ format: 'corsight-report', version: 1, tab: { id: 7 }, counts: { ok: 1, blocked: 1, warning: 0 } });
+    expect(importFile(JSON.stringify(report)).records.map((r) => r.diagnosis.status)).toEqual(['ok', 'blocked']);
+  });
+  it('refuses what is not a HAR', () => {
+    expect(() => importFile('not json')).toThrow(/Not a JSON file/);
+    expect(() => importFile('{"hello":1}')).toThrow(/Not a HAR/);
+  });
+});
