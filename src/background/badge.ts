@@ -1,0 +1,75 @@
+/**
+ * The toolbar badge of a tab, as a pure function of the tab's state, plus one small function
+ * that applies it with chrome.action. The worker decides when to call them (docs/popup.md).
+ *
+ * - Captured tab (DevTools open or "Diagnose this tab"): the number of blocked requests, red.
+ * - Tab not captured: the likely-CORS failures counted by the cheap watch, amber and prefixed
+ *   with "~" (a guess, not a diagnosis).
+ * - Nothing to report: no badge.
+ * The badge fits in four characters ("999+", "~99+"); the title carries the exact number.
+ */
+
+export interface BadgeState {
+  /** DevTools capture or webRequest capture is on for the tab. */
+  capturing: boolean;
+  /** Blocked requests in the tab's log (counts.blocked). */
+  blocked: number;
+  /** Likely-CORS failures seen by the cheap watch (TabReport.likelyCorsFailures). */
+  likelyCorsFailures: number;
+}
+
+export interface Badge {
+  /** '' = no badge. */
+  text: string;
+  /** Badge background. */
+  color: string;
+  /** Badge text color (contrast with `color`). */
+  textColor: string;
+  /** Tooltip of the toolbar button. */
+  title: string;
+}
+
+export const BADGE_BLOCKED_COLOR = '#c5221f';
+export const BADGE_LIKELY_COLOR = '#f9ab00';
+export const BADGE_IDLE_TITLE = 'Corsight: why did the browser block that cross-origin request?';
+
+function count(n: number): number {
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function badgeFor(state: BadgeState): Badge {
+  if (state.capturing) {
+    const n = count(state.blocked);
+    if (n === 0) return { text: '', color: BADGE_BLOCKED_COLOR, textColor: '#ffffff', title: `${BADGE_IDLE_TITLE}\nCapturing this tab: nothing blocked so far.` };
+    return {
+      text: n > 999 ? '999+' : String(n),
+      color: BADGE_BLOCKED_COLOR,
+      textColor: '#ffffff',
+      title: `${plural(n, 'request', 'requests')} blocked by CORS on this tab; open Corsight for the fix`,
+    };
+  }
+  const n = count(state.likelyCorsFailures);
+  if (n === 0) return { text: '', color: BADGE_LIKELY_COLOR, textColor: '#000000', title: BADGE_IDLE_TITLE };
+  return {
+    text: n > 99 ? '~99+' : `~${n}`,
+    color: BADGE_LIKELY_COLOR,
+    textColor: '#000000',
+    title: `${n} failed ${n === 1 ? 'request looks like a CORS error' : 'requests look like CORS errors'}; open Corsight to diagnose`,
+  };
+}
+
+/** Shows `badge` on the tab's toolbar button. Never throws (the tab may be gone). */
+export async function applyBadge(tabId: number, badge: Badge): Promise<void> {
+  const action = globalThis.chrome?.action;
+  if (!action) return;
+  await Promise.all([
+    action.setBadgeText({ tabId, text: badge.text }),
+    action.setBadgeBackgroundColor({ tabId, color: badge.color }),
+    action.setBadgeTextColor?.({ tabId, color: badge.textColor }),
+    action.setTitle({ tabId, title: badge.title }),
+  ]).catch(() => undefined);
+}
