@@ -16,7 +16,7 @@ import { launchBrowser } from '../harness/browser.ts';
 import { attachOracle } from '../harness/oracle.ts';
 import { startBackend, startPageServer, type Running } from './backend.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
-import { ADAPTERS, cleanWork } from './servers.ts';
+import { ADAPTERS, cleanWork, freePort, type Adapter } from './servers.ts';
 
 /**
  * Negative controls: a known-bad variant of a snippet (the classic pitfalls) must FAIL, which
@@ -28,6 +28,12 @@ const CONTROLS = [
   { id: 'koa credentials without origin', stack: 'koa', scenario: 'credentials', mutate: (c: string) => c.replace(/ {2}origin: [^\n]+\n/, '') },
   { id: 'apache `Header set` (not always)', stack: 'apache', scenario: 'put', mutate: (c: string) => c.replace(/Header always set/g, 'Header set') },
   { id: 'haproxy http-response (not after-response)', stack: 'haproxy', scenario: 'put', mutate: (c: string) => c.replace(/http-after-response/g, 'http-response') },
+  { id: 'nestjs reflecting any origin', stack: 'nestjs', scenario: 'credentials', mutate: (c: string) => c.replace(/origin: [^\n]+/, 'origin: true,') },
+  { id: 'socketio without the cors option', stack: 'socketio', scenario: 'no-acao', mutate: (c: string) => c.replace(/ {2}cors: \{[\s\S]*?\n {2}\},\n/, '') },
+  { id: 'workers without the catch', stack: 'cloudflare-workers', scenario: 'error-500', mutate: (c: string) => c.replace(/ {4}\} catch \{\n[^\n]*\n/, '    } finally {\n') },
+  { id: 'vite proxy without rewrite', stack: 'vite', scenario: 'no-acao', mutate: (c: string) => c.replace(/ *rewrite: [^\n]+\n/, '') },
+  { id: 'vite default server.cors', stack: 'vite', scenario: 'no-acao', mutate: (c: string) => c.replace(/ *cors: \{ origin: [^\n]+\n/, '') },
+  { id: 'webpack-dev-server proxy without pathRewrite', stack: 'webpack-dev-server', scenario: 'no-acao', mutate: (c: string) => c.replace(/ *pathRewrite: [^\n]+\n/, '') },
 ];
 
 interface Attempt {
@@ -46,13 +52,13 @@ const arg = (name: string): string[] | undefined => {
 
 let tag = 0;
 /** Sends the scenario's request from a page at `pageOrigin` to `target`; Chromium's verdict. */
-async function attempt(context: BrowserContext, pageOrigin: string, target: string, s: Scenario): Promise<Attempt> {
+async function attempt(context: BrowserContext, pageOrigin: string, target: string, s: Pick<Scenario, 'request' | 'readHeader'>): Promise<Attempt> {
   const page = await context.newPage();
   try {
     const oracle = await attachOracle(context, page);
     await page.goto(`${pageOrigin}/`);
     const marker = `v=${++tag}`;
-    const url = `${target}${s.request.path}?${marker}`;
+    const url = `${target}${s.request.path}${s.request.path.includes('?') ? '&' : '?'}${marker}`;
     const result = await page.evaluate(
       async ({ url, req, readHeader }) => {
         try {
@@ -85,7 +91,7 @@ async function attempt(context: BrowserContext, pageOrigin: string, target: stri
   }
 }
 
-function judge(s: Scenario, good: Attempt, wrong: Attempt): string {
+function judge(s: Pick<Scenario, 'expectStatus' | 'readHeader'>, good: Attempt, wrong: Attempt): string {
   if (!good.ok) return `FAIL ${good.corsError ?? good.errorText ?? 'error'}${good.failedParameter ? `(${good.failedParameter})` : ''}`;
   if (good.status !== s.expectStatus) return `FAIL status ${good.status}`;
   if (s.readHeader && good.header !== 'abc123') return `FAIL ${s.readHeader} unreadable`;
@@ -94,7 +100,16 @@ function judge(s: Scenario, good: Attempt, wrong: Attempt): string {
   return 'ok';
 }
 
+type Check = Pick<Scenario, 'request' | 'expectStatus' | 'readHeader'>;
+
+/** What is sent for a scenario on a stack: the scenario's own request, or the stack's version of it (null: not applicable). */
+function checkFor(a: Adapter, s: Scenario): Check | null {
+  if (a.scenarios && !a.scenarios.includes(s.id)) return null;
+  return a.request ? a.request(s) : s;
+}
+
 async function main(): Promise<void> {
+  const started = Date.now();
   const onlyStacks = arg('stack');
   const onlyScenarios = arg('scenario');
   const scenarios = SCENARIOS.filter((s) => !onlyScenarios || onlyScenarios.includes(s.id));
@@ -111,6 +126,29 @@ async function main(): Promise<void> {
   const timing = new Map<string, number>();
   const controls: string[] = [];
   let failures = 0;
+
+  /** One stack x scenario: start the server with the snippet, then the right and the wrong origin. */
+  const runCell = async (a: Adapter, s: Scenario, check: Check, mutate: (code: string) => string): Promise<string> => {
+    const devProxy = a.mode === 'dev-proxy';
+    // A dev-server proxy serves the page itself: its origin is the page origin of the plan.
+    const port = await freePort();
+    const pageOrigin = devProxy ? `http://127.0.0.1:${port}` : pageA.origin;
+    const snippet = generateSnippet(a.id, s.plan(pageOrigin, backend.origin));
+    snippet.code = mutate(snippet.code);
+    let server: Running | undefined;
+    try {
+      server = await a.start(snippet, backend.port, port);
+      const target = `${server.origin}${a.prefix ?? ''}`;
+      const good = await attempt(browser.context, devProxy ? server.origin : pageA.origin, target, check);
+      const wrong = await attempt(browser.context, pageB.origin, target, check);
+      return judge(check, good, wrong);
+    } catch (e) {
+      return `FAIL start: ${String(e).split('\n').slice(0, 3).join(' ').slice(0, 300)}`;
+    } finally {
+      await server?.stop();
+    }
+  };
+
   try {
     for (const s of scenarios) {
       const bare = await attempt(browser.context, pageA.origin, backend.origin, s);
@@ -119,22 +157,16 @@ async function main(): Promise<void> {
     for (const a of runnable) {
       const t0 = Date.now();
       for (const s of scenarios) {
-        const snippet = generateSnippet(a.id, s.plan(pageA.origin));
-        let server: Running | undefined;
-        let verdict: string;
-        try {
-          server = await a.start(snippet, backend.port);
-          const good = await attempt(browser.context, pageA.origin, server.origin, s);
-          const wrong = await attempt(browser.context, pageB.origin, server.origin, s);
-          verdict = judge(s, good, wrong);
-        } catch (e) {
-          verdict = `FAIL start: ${String(e).split('\n').slice(0, 3).join(' ').slice(0, 300)}`;
-        } finally {
-          await server?.stop();
+        const check = checkFor(a, s);
+        if (!check) {
+          cells.set(`${a.id}/${s.id}`, 'n/a');
+          process.stderr.write(`${a.id} ${s.id}: n/a\n`);
+          continue;
         }
+        const verdict = await runCell(a, s, check, (c) => c);
         if (verdict !== 'ok') failures++;
         cells.set(`${a.id}/${s.id}`, verdict.length > 48 ? `${verdict.slice(0, 45)}...` : verdict);
-        process.stderr.write(`${a.id} ${s.id}: ${verdict}\n`);
+        process.stderr.write(`${a.id} ${s.id}: ${verdict} (${Date.now() - t0} ms)\n`);
       }
       timing.set(a.id, Date.now() - t0);
     }
@@ -142,19 +174,9 @@ async function main(): Promise<void> {
       for (const c of CONTROLS) {
         const a = runnable.find((x) => x.id === c.stack);
         const s = SCENARIOS.find((x) => x.id === c.scenario);
-        if (!a || !s) continue;
-        const snippet = generateSnippet(a.id, s.plan(pageA.origin));
-        snippet.code = c.mutate(snippet.code);
-        let server: Running | undefined;
-        let verdict: string;
-        try {
-          server = await a.start(snippet, backend.port);
-          verdict = judge(s, await attempt(browser.context, pageA.origin, server.origin, s), await attempt(browser.context, pageB.origin, server.origin, s));
-        } catch (e) {
-          verdict = `FAIL start: ${String(e).slice(0, 80)}`;
-        } finally {
-          await server?.stop();
-        }
+        const check = a && s ? checkFor(a, s) : null;
+        if (!a || !s || !check) continue;
+        const verdict = await runCell(a, s, check, c.mutate);
         const caught = verdict !== 'ok';
         if (!caught) failures++;
         controls.push(`control ${c.stack}/${c.scenario}, ${c.id}: ${caught ? `caught (${verdict})` : 'NOT CAUGHT'}`);
@@ -170,7 +192,7 @@ async function main(): Promise<void> {
   const header = ['stack', ...scenarios.map((s) => s.id), 'time'];
   const rows: string[][] = [['(bare backend)', ...scenarios.map((s) => before.get(s.id) ?? ''), '']];
   for (const a of runnable) {
-    rows.push([a.id, ...scenarios.map((s) => cells.get(`${a.id}/${s.id}`) ?? ''), `${((timing.get(a.id) ?? 0) / 1000).toFixed(1)}s`]);
+    rows.push([a.label ?? a.id, ...scenarios.map((s) => cells.get(`${a.id}/${s.id}`) ?? ''), `${((timing.get(a.id) ?? 0) / 1000).toFixed(1)}s`]);
   }
   for (const a of skipped) rows.push([a.id, ...scenarios.map(() => 'skipped'), `missing ${a.needs.filter((n) => !fs.existsSync(n)).join(' ')}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -178,9 +200,13 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+  const notes = runnable.filter((a) => a.note).map((a) => `${a.label ?? a.id}: ${a.note}`);
+  if (notes.length) console.log(`\n${notes.join('\n')}`);
   if (controls.length) console.log(`\n${controls.join('\n')}`);
-  const total = runnable.length * scenarios.length + controls.length;
-  console.log(`\nverify:snippets: ${total - failures} passed, ${failures} failed${skipped.length ? `, ${skipped.length * scenarios.length} skipped` : ''}`);
+  const cellCount = [...cells.values()].filter((v) => v !== 'n/a').length;
+  const total = cellCount + controls.length;
+  console.log(`\ntotal time ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  console.log(`verify:snippets: ${total - failures} passed, ${failures} failed${skipped.length ? `, ${skipped.length * scenarios.length} skipped` : ''}`);
   process.exitCode = failures ? 1 : 0;
 }
 

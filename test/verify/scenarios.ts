@@ -17,7 +17,8 @@ export interface Scenario {
   expectStatus: number;
   /** A response header the page must be able to read. */
   readHeader?: string;
-  plan(pageOrigin: string): FixPlan;
+  /** `targetOrigin` is the server the page called (the dev-server proxies forward to it). */
+  plan(pageOrigin: string, targetOrigin?: string): FixPlan;
 }
 
 /** A second allowed origin that no page uses: forces the per-request (dynamic) origin path. */
@@ -25,9 +26,9 @@ export const OTHER_ALLOWED_ORIGIN = 'http://127.0.0.9:9';
 
 const act = (...ids: FixAction['id'][]): FixAction[] => ids.map((id) => ({ id, text: id }));
 
-function plan(origins: string[], p: Partial<FixPlan['policy']> = {}, actions: FixAction[] = []): FixPlan {
+function plan(origins: string[], p: Partial<FixPlan['policy']> = {}, actions: FixAction[] = [], targetOrigin = 'http://127.0.0.1'): FixPlan {
   return {
-    targetOrigin: 'http://127.0.0.1',
+    targetOrigin,
     policy: { allowOrigins: origins, allowCredentials: false, allowMethods: [], allowHeaders: [], exposeHeaders: [], ...p },
     headers: [],
     actions,
@@ -41,42 +42,42 @@ export const SCENARIOS: Scenario[] = [
     title: 'GET, no Access-Control-Allow-Origin',
     request: { path: '/data', method: 'GET' },
     expectStatus: 200,
-    plan: (o) => plan([o]),
+    plan: (o, t) => plan([o], {}, [], t),
   },
   {
     id: 'two-origins',
     title: 'origin chosen per request (two allowed origins)',
     request: { path: '/data', method: 'GET' },
     expectStatus: 200,
-    plan: (o) => plan([OTHER_ALLOWED_ORIGIN, o], {}, act('vary-origin')),
+    plan: (o, t) => plan([OTHER_ALLOWED_ORIGIN, o], {}, act('vary-origin'), t),
   },
   {
     id: 'credentials',
     title: 'credentials: include',
     request: { path: '/data', method: 'GET', credentials: 'include' },
     expectStatus: 200,
-    plan: (o) => plan([o], { allowCredentials: true }),
+    plan: (o, t) => plan([o], { allowCredentials: true }, [], t),
   },
   {
     id: 'put',
     title: 'PUT (preflight; backend 404s OPTIONS)',
     request: { path: '/data', method: 'PUT' },
     expectStatus: 200,
-    plan: (o) => plan([o], { allowMethods: ['PUT'] }, act('answer-preflight-2xx')),
+    plan: (o, t) => plan([o], { allowMethods: ['PUT'] }, act('answer-preflight-2xx'), t),
   },
   {
     id: 'custom-header',
     title: 'custom request header x-api-key',
     request: { path: '/data', method: 'GET', headers: { 'x-api-key': 'k' } },
     expectStatus: 200,
-    plan: (o) => plan([o], { allowHeaders: ['x-api-key'] }, act('answer-preflight-2xx')),
+    plan: (o, t) => plan([o], { allowHeaders: ['x-api-key'] }, act('answer-preflight-2xx'), t),
   },
   {
     id: 'preflight-auth',
     title: 'preflight to an auth-protected route (401 without key)',
     request: { path: '/private', method: 'GET', headers: { 'x-api-key': 'k' } },
     expectStatus: 200,
-    plan: (o) => plan([o], { allowHeaders: ['x-api-key'] }, act('answer-preflight-before-auth')),
+    plan: (o, t) => plan([o], { allowHeaders: ['x-api-key'] }, act('answer-preflight-before-auth'), t),
   },
   {
     id: 'expose',
@@ -84,14 +85,14 @@ export const SCENARIOS: Scenario[] = [
     request: { path: '/data', method: 'GET' },
     expectStatus: 200,
     readHeader: 'X-Request-Id',
-    plan: (o) => plan([o], { exposeHeaders: ['X-Request-Id'] }),
+    plan: (o, t) => plan([o], { exposeHeaders: ['X-Request-Id'] }, [], t),
   },
   {
     id: 'error-500',
     title: '500 response must carry CORS headers',
     request: { path: '/error', method: 'GET' },
     expectStatus: 500,
-    plan: (o) => plan([o], {}, act('cors-headers-on-error-responses')),
+    plan: (o, t) => plan([o], {}, act('cors-headers-on-error-responses'), t),
   },
   {
     id: 'full',
@@ -99,11 +100,12 @@ export const SCENARIOS: Scenario[] = [
     request: { path: '/private', method: 'PUT', headers: { 'x-api-key': 'k' }, credentials: 'include' },
     expectStatus: 200,
     readHeader: 'X-Request-Id',
-    plan: (o) =>
+    plan: (o, t) =>
       plan(
         [o, OTHER_ALLOWED_ORIGIN],
         { allowCredentials: true, allowMethods: ['PUT'], allowHeaders: ['x-api-key'], exposeHeaders: ['X-Request-Id'], maxAgeSeconds: 600 },
         act('answer-preflight-before-auth', 'cors-headers-on-error-responses'),
+        t,
       ),
   },
 ];

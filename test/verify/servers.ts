@@ -5,12 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Snippet } from '../../src/snippets/index.ts';
 import { NGINX_HTTP_MARK, NGINX_SERVER_MARK } from '../../src/snippets/stacks/nginx.ts';
 import { RAILS_ALLOW_END, RAILS_ALLOW_START } from '../../src/snippets/stacks/rails.ts';
 import type { Running } from './backend.ts';
+import type { Scenario } from './scenarios.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Under node_modules so that `import 'express'` resolves from the generated files. */
@@ -19,9 +21,27 @@ const PY = '/usr/bin/python3';
 
 export interface Adapter {
   id: string;
+  /** Row label in the table when it says more than the id (e.g. a dev proxy). */
+  label?: string;
+  /** A line printed under the table: what exactly was verified for this stack. */
+  note?: string;
   /** Programs that must exist for this stack. */
   needs: string[];
-  start(snippet: Snippet, backendPort: number): Promise<Running>;
+  /**
+   * `cors` (default): a page on another origin calls the stack's server, which must answer with
+   * the right CORS headers. `dev-proxy`: the stack's dev server serves the page itself and
+   * forwards `prefix` + path to the bare backend, so the page's request is same-origin and no
+   * CORS header is involved; the other origin must still be refused.
+   */
+  mode?: 'cors' | 'dev-proxy';
+  /** Path prefix under which the stack serves the scenario routes (`/api` for Next.js, the proxies). */
+  prefix?: string;
+  /** Only these scenarios apply (others show `n/a`). */
+  scenarios?: string[];
+  /** The stack's own version of a scenario's request (null: does not apply to this stack). */
+  request?(s: Scenario): Pick<Scenario, 'request' | 'expectStatus' | 'readHeader'> | null;
+  /** `port` is free and chosen by the runner; an adapter may use it or pick its own. */
+  start(snippet: Snippet, backendPort: number, port: number): Promise<Running>;
 }
 
 let seq = 0;
@@ -170,6 +190,245 @@ app.get('/data', ok); app.put('/data', ok); app.get('/private', ok); app.put('/p
 app.get('/error', () => { throw new Error('boom'); });
 serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: '127.0.0.1' });`,
 );
+
+const NODE_MODULES = path.join(REPO, 'node_modules');
+const TSX_CLI = path.join(NODE_MODULES, 'tsx', 'dist', 'cli.mjs');
+
+/** NestJS: the generated src/main.ts as is, an AppModule with a guard on /private; run by tsx. */
+const nestjs: Adapter = {
+  id: 'nestjs',
+  needs: [],
+  async start(snippet, _backendPort, port) {
+    const dir = workDir('nestjs');
+    // Nest's decorators are the legacy (experimental) ones; tsx/esbuild read this tsconfig.
+    write(dir, 'tsconfig.json', JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs', experimentalDecorators: true, emitDecoratorMetadata: true } }));
+    write(dir, 'main.ts', snippet.code);
+    write(
+      dir,
+      'app.module.ts',
+      `import { Controller, Get, Header, Injectable, Module, Put, UnauthorizedException, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+
+@Injectable()
+class ApiKeyGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest();
+    if (req.headers['x-api-key'] !== 'k') throw new UnauthorizedException('auth');
+    return true;
+  }
+}
+
+@Controller()
+class AppController {
+  @Get('data') @Header('X-Request-Id', 'abc123') getData() { return { ok: true }; }
+  @Put('data') @Header('X-Request-Id', 'abc123') putData() { return { ok: true }; }
+  @Get('private') @UseGuards(ApiKeyGuard) @Header('X-Request-Id', 'abc123') getPrivate() { return { ok: true }; }
+  @Put('private') @UseGuards(ApiKeyGuard) @Header('X-Request-Id', 'abc123') putPrivate() { return { ok: true }; }
+  @Get('error') error(): never { throw new Error('boom'); }
+}
+
+@Module({ controllers: [AppController] })
+export class AppModule {}
+`,
+    );
+    return spawnServer(process.execPath, [TSX_CLI, '--tsconfig', path.join(dir, 'tsconfig.json'), 'main.ts'], port, { cwd: dir });
+  },
+};
+
+const SIO_HANDSHAKE = '/socket.io/?EIO=4&transport=polling';
+
+/**
+ * Socket.IO: its `cors` option covers its own path only, so every scenario becomes the request
+ * the browser client's polling transport sends first (the handshake), with the scenario's
+ * credentials and headers (`extraHeaders`). /private = a handshake `allowRequest` refuses
+ * without the key (403); error-500 = a stale session id, which engine.io answers with 400 and the
+ * page must still read. PUT does not apply: the client never sends it.
+ */
+const socketio: Adapter = {
+  id: 'socketio',
+  label: 'socketio (handshake)',
+  note: 'GET /socket.io/?EIO=4&transport=polling (the polling handshake) with each scenario\'s credentials and headers; /private = allowRequest needs x-api-key (403 without); error-500 = unknown sid (400); put n/a (the client never sends PUT).',
+  needs: [],
+  request(s) {
+    if (s.id === 'put') return null;
+    const path = s.id === 'error-500' ? `${SIO_HANDSHAKE}&sid=unknown` : s.request.path === '/private' ? `${SIO_HANDSHAKE}&private=1` : SIO_HANDSHAKE;
+    const check: Pick<Scenario, 'request' | 'expectStatus' | 'readHeader'> = {
+      request: { ...s.request, method: 'GET', path },
+      expectStatus: s.id === 'error-500' ? 400 : 200,
+    };
+    if (s.readHeader) check.readHeader = s.readHeader;
+    return check;
+  },
+  async start(snippet, _backendPort, port) {
+    const dir = workDir('socketio');
+    const file = write(
+      dir,
+      'server.mjs',
+      `${snippet.code}
+// Verification: a handshake that needs the key, and a header on every engine.io response.
+io.engine.opts.allowRequest = (req, callback) => {
+  const isPrivate = new URL(req.url, 'http://x').searchParams.has('private');
+  callback(isPrivate && req.headers['x-api-key'] !== 'k' ? 'auth' : null, !isPrivate || req.headers['x-api-key'] === 'k');
+};
+io.engine.on('headers', (headers) => { headers['X-Request-Id'] = 'abc123'; });
+io.on('connection', () => {});
+httpServer.listen(Number(process.env.PORT), '127.0.0.1');
+`,
+    );
+    return spawnServer(process.execPath, [file], port, { cwd: dir });
+  },
+};
+
+/** The user-logic placeholder of the Workers snippet, replaced by one that also throws on /error. */
+const WORKER_HANDLE = 'async function handle(request, env, ctx) {\n  return fetch(request);\n}';
+
+/**
+ * Cloudflare Workers in Miniflare (workerd) in front of the bare backend (`upstream`, so the
+ * snippet's `fetch(request)` reaches it). /error throws inside the Worker, to check the catch.
+ */
+const cloudflareWorkers: Adapter = {
+  id: 'cloudflare-workers',
+  note: 'Miniflare 3 (workerd) with upstream = the bare backend; the placeholder handle() throws on /error to exercise the snippet\'s catch.',
+  needs: [],
+  async start(snippet, backendPort, port) {
+    const dir = workDir('workers');
+    if (!snippet.code.includes(WORKER_HANDLE)) throw new Error('workers snippet has no handle() placeholder');
+    const worker = snippet.code.replace(
+      WORKER_HANDLE,
+      "async function handle(request, env, ctx) {\n  if (new URL(request.url).pathname === '/error') throw new Error('boom');\n  return fetch(request);\n}",
+    );
+    write(dir, 'worker.mjs', worker);
+    const file = write(
+      dir,
+      'run.mjs',
+      `import fs from 'node:fs';
+import { Miniflare } from 'miniflare';
+const mf = new Miniflare({
+  modules: true,
+  script: fs.readFileSync('worker.mjs', 'utf8'),
+  compatibilityDate: '2025-07-01',
+  host: '127.0.0.1',
+  port: Number(process.env.PORT),
+  upstream: 'http://127.0.0.1:${backendPort}',
+});
+await mf.ready;
+process.on('SIGTERM', () => mf.dispose().finally(() => process.exit(0)));
+`,
+    );
+    return spawnServer(process.execPath, [file], port, { cwd: dir });
+  },
+};
+
+/**
+ * Next.js 16 (`next dev`, Turbopack): the generated proxy.ts at the project root, route handlers
+ * under app/api/ (the snippet's matcher). Turbopack will not compile a project inside
+ * node_modules, so the project lives in the temp dir with a symlink to ours.
+ */
+const nextjs: Adapter = {
+  id: 'nextjs',
+  label: 'nextjs (next dev)',
+  note: 'next dev (Turbopack), routes under /api (the proxy.ts matcher); /private is a route handler that 401s without the key, /error a route handler that throws.',
+  needs: [],
+  prefix: '/api',
+  async start(snippet, _backendPort, port) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-verify-next-'));
+    fs.symlinkSync(NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
+    write(dir, 'package.json', '{ "private": true }\n');
+    // The symlinked node_modules is outside the project: let Turbopack read it.
+    write(dir, 'next.config.mjs', "export default { turbopack: { root: '/' } };\n");
+    write(
+      dir,
+      'tsconfig.json',
+      JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['dom', 'es2022'], module: 'esnext', moduleResolution: 'bundler', jsx: 'preserve', strict: true, noEmit: true, isolatedModules: true, skipLibCheck: true, plugins: [{ name: 'next' }] }, include: ['**/*.ts'] }),
+    );
+    write(dir, 'proxy.ts', snippet.code);
+    const ok = "export function GET() { return Response.json({ ok: true }, { headers: { 'X-Request-Id': 'abc123' } }); }\nexport const PUT = GET;\n";
+    for (const [route, code] of [
+      ['data', ok],
+      [
+        'private',
+        `function ok(request: Request) {
+  if (request.headers.get('x-api-key') !== 'k') return Response.json({ error: 'auth' }, { status: 401 });
+  return Response.json({ ok: true }, { headers: { 'X-Request-Id': 'abc123' } });
+}
+export const GET = ok;
+export const PUT = ok;
+`,
+      ],
+      ['error', "export function GET(): Response { throw new Error('boom'); }\n"],
+    ] as const) {
+      fs.mkdirSync(path.join(dir, 'app', 'api', route), { recursive: true });
+      write(dir, `app/api/${route}/route.ts`, code);
+    }
+    const bin = path.join(NODE_MODULES, 'next', 'dist', 'bin', 'next');
+    try {
+      const running = await spawnServer(process.execPath, [bin, 'dev', '-p', String(port), '-H', '127.0.0.1'], port, { cwd: dir, env: { NEXT_TELEMETRY_DISABLED: '1' } });
+      return {
+        ...running,
+        stop: async () => {
+          await running.stop();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  },
+};
+
+const DEV_PAGE = '<!doctype html><title>page</title>\n';
+
+/** Vite dev server: serves the page and proxies /api to the bare backend (the snippet's server.proxy). */
+const vite: Adapter = {
+  id: 'vite',
+  label: 'vite (dev proxy)',
+  note: 'dev-server proxy, not CORS headers: the page is served by Vite and calls /api/... on its own origin (same-origin, no CORS), forwarded to the bare backend; a page on another port must still be refused.',
+  needs: [],
+  mode: 'dev-proxy',
+  prefix: '/api',
+  async start(snippet, _backendPort, port) {
+    const dir = workDir('vite');
+    write(dir, 'vite.config.mjs', snippet.code);
+    write(dir, 'index.html', DEV_PAGE);
+    const bin = path.join(NODE_MODULES, 'vite', 'bin', 'vite.js');
+    return spawnServer(process.execPath, [bin, '--config', 'vite.config.mjs', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--clearScreen', 'false', '--logLevel', 'warn'], port, { cwd: dir });
+  },
+};
+
+/** webpack-dev-server 5 (API): the snippet's devServer options plus host, port and a static page. */
+const webpackDevServer: Adapter = {
+  id: 'webpack-dev-server',
+  label: 'webpack-dev-server (dev proxy)',
+  note: 'dev-server proxy, not CORS headers: the page is served by webpack-dev-server and calls /api/... on its own origin, forwarded to the bare backend; a page on another port must still be refused.',
+  needs: [],
+  mode: 'dev-proxy',
+  prefix: '/api',
+  async start(snippet, _backendPort, port) {
+    const dir = workDir('wds');
+    write(dir, 'webpack.config.mjs', snippet.code);
+    write(dir, 'index.js', 'export {};\n');
+    fs.mkdirSync(path.join(dir, 'public'));
+    write(dir, 'public/index.html', DEV_PAGE);
+    const file = write(
+      dir,
+      'run.mjs',
+      `import path from 'node:path';
+import webpack from 'webpack';
+import WebpackDevServer from 'webpack-dev-server';
+import config from './webpack.config.mjs';
+const dir = process.cwd();
+const compiler = webpack({ mode: 'development', context: dir, entry: './index.js', output: { path: path.join(dir, 'dist') }, infrastructureLogging: { level: 'warn' }, stats: 'errors-only' });
+const server = new WebpackDevServer(
+  { ...config.devServer, host: '127.0.0.1', port: Number(process.env.PORT), static: { directory: path.join(dir, 'public'), watch: false }, hot: false, liveReload: false, client: false, webSocketServer: false },
+  compiler,
+);
+await server.start();
+process.on('SIGTERM', () => server.stop().finally(() => process.exit(0)));
+`,
+    );
+    return spawnServer(process.execPath, [file], port, { cwd: dir });
+  },
+};
 
 // ---- Python ---------------------------------------------------------------------------------
 
@@ -594,7 +853,28 @@ backend app
   },
 };
 
-export const ADAPTERS: Adapter[] = [express, fastify, koa, hono, nginx, flask, django, php, apache, caddy, haproxy, fastapi, go, rails];
+export const ADAPTERS: Adapter[] = [
+  express,
+  fastify,
+  koa,
+  hono,
+  nestjs,
+  nextjs,
+  socketio,
+  vite,
+  webpackDevServer,
+  cloudflareWorkers,
+  nginx,
+  flask,
+  django,
+  php,
+  apache,
+  caddy,
+  haproxy,
+  fastapi,
+  go,
+  rails,
+];
 
 export function cleanWork(): void {
   fs.rmSync(WORK, { recursive: true, force: true });

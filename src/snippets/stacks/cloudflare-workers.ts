@@ -2,7 +2,7 @@ import { fetchStyleHelpers, PREFLIGHT_TEST } from './fetch-style.ts';
 import type { StackGenerator } from '../types.ts';
 
 export const cloudflareWorkers: StackGenerator = {
-  info: { id: 'cloudflare-workers', label: 'Cloudflare Workers', language: 'javascript', kind: 'cloud', verification: 'syntax' },
+  info: { id: 'cloudflare-workers', label: 'Cloudflare Workers', language: 'javascript', kind: 'cloud', verification: 'chromium' },
   filename: 'src/index.js',
   pitfalls: [
     'Responses returned by fetch() are immutable: copy them (new Response(body, response)) before setting headers.',

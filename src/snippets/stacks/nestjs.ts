@@ -2,7 +2,7 @@ import { corsPackageOptions } from './express.ts';
 import type { StackGenerator } from '../types.ts';
 
 export const nestjs: StackGenerator = {
-  info: { id: 'nestjs', label: 'NestJS (enableCors)', language: 'typescript', kind: 'framework', verification: 'golden' },
+  info: { id: 'nestjs', label: 'NestJS (enableCors)', language: 'typescript', kind: 'framework', verification: 'chromium' },
   filename: 'src/main.ts',
   pitfalls: [
     'Call app.enableCors() before app.listen(); it runs before guards, so preflights pass auth guards.',

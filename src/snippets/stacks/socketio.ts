@@ -2,7 +2,7 @@ import { corsPackageOptions } from './express.ts';
 import type { StackGenerator } from '../types.ts';
 
 export const socketio: StackGenerator = {
-  info: { id: 'socketio', label: 'Socket.IO v4 (cors option)', language: 'javascript', kind: 'framework', verification: 'golden' },
+  info: { id: 'socketio', label: 'Socket.IO v4 (cors option)', language: 'javascript', kind: 'framework', verification: 'chromium' },
   filename: 'server.js',
   pitfalls: [
     'Since Socket.IO v3 CORS is off by default: the `cors` option is required for the HTTP long-polling transport.',

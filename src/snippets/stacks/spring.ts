@@ -3,7 +3,7 @@ import { methodsWithSafelisted } from '../prepare.ts';
 import type { StackGenerator } from '../types.ts';
 
 export const spring: StackGenerator = {
-  info: { id: 'spring', label: 'Spring Boot (WebMvcConfigurer)', language: 'java', kind: 'framework', verification: 'golden' },
+  info: { id: 'spring', label: 'Spring Boot (WebMvcConfigurer)', language: 'java', kind: 'framework', verification: 'syntax' },
   filename: 'CorsConfig.java',
   pitfalls: [
     'With Spring Security, also call http.cors(Customizer.withDefaults()): otherwise the security filter rejects preflights (401/403) before this mapping runs.',

@@ -2,7 +2,7 @@ import { jsString } from '../escape.ts';
 import type { StackGenerator } from '../types.ts';
 
 export const webpackDevServer: StackGenerator = {
-  info: { id: 'webpack-dev-server', label: 'webpack-dev-server proxy (dev only)', language: 'javascript', kind: 'proxy', devOnly: true, verification: 'golden' },
+  info: { id: 'webpack-dev-server', label: 'webpack-dev-server proxy (dev only)', language: 'javascript', kind: 'proxy', devOnly: true, verification: 'chromium' },
   filename: 'webpack.config.js',
   pitfalls: [
     'DEVELOPMENT ONLY: the page calls /api on its own origin, so CORS never applies. Production still needs the server-side fix.',
@@ -18,6 +18,8 @@ export const webpackDevServer: StackGenerator = {
       "        context: ['/api'],",
       `        target: ${jsString(p.targetOrigin ?? 'https://api.example.com')},`,
       '        changeOrigin: true,',
+      "        // /api/users -> <target>/users: drop the prefix the page added.",
+      "        pathRewrite: { '^/api': '' },",
       '      },',
       '    ],',
       '  },',

@@ -35,6 +35,16 @@ describe('registry', () => {
       expect(doc, s.id).toContain(`| \`${s.id}\` |`);
     }
   });
+  it('marks as chromium exactly the stacks verify:snippets runs, and the docs say so', async () => {
+    const { ADAPTERS } = await import('../../verify/servers.ts');
+    const chromium = STACKS.filter((s) => s.verification === 'chromium').map((s) => s.id);
+    expect([...chromium].sort()).toEqual(ADAPTERS.map((a) => a.id).sort());
+    const doc = fs.readFileSync(path.join(HERE, '..', '..', '..', 'docs', 'snippets.md'), 'utf8');
+    for (const s of STACKS) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${s.id}\` |`)) ?? '';
+      expect(row.split('|')[5]?.trim(), s.id).toBe(s.verification);
+    }
+  });
   it('has unique ids and covers the three kinds', () => {
     expect(new Set(STACKS.map((s) => s.id)).size).toBe(STACKS.length);
     expect(new Set(STACKS.map((s) => s.kind))).toEqual(new Set(['framework', 'proxy', 'cloud']));

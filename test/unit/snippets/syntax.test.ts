@@ -1,6 +1,6 @@
 /**
  * Syntax checks with real parsers, for every stack where one runs here: the `syntax` stacks
- * (Next.js, Workers, Traefik) depend on this; the `chromium` ones get it for free.
+ * (Traefik, Spring) depend on this; the `chromium` ones get it for free.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +10,29 @@ import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSnippet } from '../../../src/snippets/index.ts';
 import { FULL_PLAN, SIMPLE_PLAN } from './plans.ts';
+
+/**
+ * The Spring Framework 6 declarations the Spring snippet uses (same names, parameter types and
+ * return types as spring-context / spring-webmvc), since the Spring jars are not installed here.
+ */
+const CR = 'CorsRegistration';
+const SPRING_STUBS: Record<string, string> = {
+  'org/springframework/context/annotation/Configuration.java':
+    'package org.springframework.context.annotation;\n@java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)\npublic @interface Configuration {}\n',
+  'org/springframework/web/servlet/config/annotation/WebMvcConfigurer.java':
+    'package org.springframework.web.servlet.config.annotation;\npublic interface WebMvcConfigurer {\n  default void addCorsMappings(CorsRegistry registry) {}\n}\n',
+  'org/springframework/web/servlet/config/annotation/CorsRegistry.java':
+    `package org.springframework.web.servlet.config.annotation;\npublic class CorsRegistry {\n  public ${CR} addMapping(String pathPattern) { return new ${CR}(); }\n}\n`,
+  'org/springframework/web/servlet/config/annotation/CorsRegistration.java': [
+    'package org.springframework.web.servlet.config.annotation;',
+    `public class ${CR} {`,
+    ...['allowedOrigins', 'allowedOriginPatterns', 'allowedMethods', 'allowedHeaders', 'exposedHeaders'].map((m) => `  public ${CR} ${m}(String... values) { return this; }`),
+    `  public ${CR} allowCredentials(boolean allowCredentials) { return this; }`,
+    `  public ${CR} maxAge(long maxAge) { return this; }`,
+    '}',
+    '',
+  ].join('\n'),
+};
 
 const PLANS = [
   ['simple', SIMPLE_PLAN],
@@ -49,6 +72,15 @@ describe.each(PLANS)('syntax (%s plan)', (name, plan) => {
   });
   it.skipIf(!has('/usr/bin/ruby'))('rails initializer parses', () => {
     execFileSync('/usr/bin/ruby', ['-c'], { input: generateSnippet('rails', plan).code });
+  });
+  it.skipIf(!has('/usr/bin/javac'))('spring compiles with javac against stubs of the Spring types it uses', () => {
+    const dir = path.join(tmp, `spring-${name}`);
+    for (const [file, text] of Object.entries(SPRING_STUBS)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    fs.writeFileSync(path.join(dir, 'CorsConfig.java'), generateSnippet('spring', plan).code);
+    execFileSync('/usr/bin/javac', ['-proc:none', '-Xlint:all', '-Werror', '-d', path.join(dir, 'out'), ...Object.keys(SPRING_STUBS).map((f) => path.join(dir, f)), path.join(dir, 'CorsConfig.java')], { stdio: 'pipe' });
   });
   it.skipIf(!has('/usr/bin/gofmt'))('go fragment parses inside a function', () => {
     const code = generateSnippet('go', plan).code.replace('// import "github.com/rs/cors"\n', '');
