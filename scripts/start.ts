@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';
-import type { RawWebRequestEvent } from '../src/capture/raw-event.ts';
+import type { TabReport } from '../src/store/report.ts';
 import { DEFAULT_EXTENSION_DIR, REPO_ROOT, launchBrowser, type LaunchedBrowser } from '../test/harness/browser.ts';
 import { runAll, openLab } from '../test/harness/lab-runner.ts';
 import { attachOracle } from '../test/harness/oracle.ts';
@@ -31,19 +31,6 @@ async function stop(code: number): Promise<never> {
 process.on('SIGINT', () => void stop(130));
 process.on('SIGTERM', () => void stop(143));
 
-function describeEvents(events: RawWebRequestEvent[]): string {
-  if (events.length === 0) return 'nothing seen';
-  const steps: string[] = [];
-  for (const e of events) {
-    if (e.phase === 'headersReceived') steps.push(`${e.method} ${e.statusCode}`);
-    if (e.phase === 'error') steps.push(`${e.method} ${e.error ?? 'error'}`);
-    if (e.phase === 'completed' && !events.some((o) => o.requestId === e.requestId && o.phase === 'headersReceived')) {
-      steps.push(`${e.method} ${e.statusCode} (cache)`);
-    }
-  }
-  return steps.join(' -> ');
-}
-
 async function main(): Promise<void> {
   console.log('Building the extension...');
   await build({ root: REPO_ROOT, logLevel: 'warn' });
@@ -64,24 +51,41 @@ async function main(): Promise<void> {
 
   console.log(`No display: running all ${lab.scenarios.length} lab scenarios headless...\n`);
   const oracle = await attachOracle(browser.context, page);
-  const runs = await runAll(page, lab, { oracle });
+  await openLab(page, theLab);
 
+  // Corsight is read through its own message API, from one of its pages, like the panel does.
   const extensionPage = await browser.context.newPage();
   await extensionPage.goto(`chrome-extension://${browser.extensionId}/src/popup/index.html`);
-  const reply = (await extensionPage.evaluate(() => chrome.runtime.sendMessage({ type: 'debug/raw-events' }))) as {
-    events: RawWebRequestEvent[];
-  };
+  const labTabId = await extensionPage.evaluate(async (pageUrl) => {
+    const tabs = await chrome.tabs.query({});
+    return tabs.find((t) => t.url?.startsWith(pageUrl))?.id ?? -1;
+  }, theLab.pageUrl);
+  const readReport = async () =>
+    (await extensionPage.evaluate((tabId) => chrome.runtime.sendMessage({ type: 'tab/report', tabId }), labTabId)) as TabReport;
+  // DevTools opens after the tab: wait until its network log feeds Corsight.
+  for (let i = 0; i < 100 && !(await readReport()).capture.devtools; i++) await new Promise((r) => setTimeout(r, 100));
+
+  const runs = await runAll(page, theLab, { oracle });
+  await new Promise((r) => setTimeout(r, 1500)); // DevTools hands entries over 2-50 ms after each request.
+  const report = await readReport();
   await extensionPage.close();
 
+  const byUrl = new Map(report.entries.map((e) => [e.url, e]));
   const width = Math.max(...runs.map((r) => r.id.length));
+  let agree = 0;
   for (const run of runs) {
-    const seen = reply.events.filter((e) => e.url === run.url);
     const chromium = run.verdict?.ok === false ? (run.verdict.corsError ?? run.verdict.errorText ?? 'failed') : 'ok';
-    console.log(`${run.id.padEnd(width)}  Chromium: ${chromium.padEnd(36)} Corsight saw: ${describeEvents(seen)}`);
+    const entry = byUrl.get(run.url);
+    const corsight = entry ? (entry.corsError ?? entry.status) : 'not seen';
+    // Same code, or neither calls it a CORS error (ok, or a plain network error such as ERR_ABORTED).
+    const chromiumSaysCors = run.verdict?.ok === false && run.verdict.corsError !== undefined;
+    if (entry && (chromiumSaysCors ? entry.corsError === chromium : entry.status !== 'blocked')) agree++;
+    console.log(`${run.id.padEnd(width)}  Chromium: ${chromium.padEnd(36)} Corsight: ${corsight.padEnd(36)} ${entry?.headline ?? ''}`);
   }
+  console.log(`\nCorsight (DevTools network log) agreed with Chromium on ${agree} of ${runs.length} scenarios;`);
+  console.log(`its report for the lab tab: ${report.counts.blocked} blocked, ${report.counts.warning} warnings, ${report.counts.ok} ok.`);
 
   // The panel, opened as a tab with the inspected tab id DevTools would give it.
-  const labTabId = reply.events.find((e) => e.url.startsWith(theLab.origins.api1))?.tabId ?? -1;
   const panel = await browser.context.newPage();
   await panel.setViewportSize({ width: 1200, height: 700 });
   await panel.addInitScript((tabId: number) => {
