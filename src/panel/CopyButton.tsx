@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { copyText } from './dom.ts';
+import { copyText } from '../shared/clipboard.ts';
 
 /** A button that copies `text` and says so (visibly and to screen readers). */
 export function CopyButton({ text, label, className }: { text: string | (() => string); label: string; className?: string }) {

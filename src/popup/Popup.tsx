@@ -3,7 +3,8 @@ import { STACKS, generateSnippet } from '../snippets/index.ts';
 import type { StackKind } from '../snippets/types.ts';
 import type { CaptureState, TabReport } from '../store/report.ts';
 import { chooseStack, fixLine, groupLabel, groupPlan, groupProblems, hostOf, pageAccess, type ProblemGroup } from './model.ts';
-import { copyText, currentTab, readReport, readSettings, saveStack, startCapture, stopCapture, type TabRef } from './source.ts';
+import { copyText } from '../shared/clipboard.ts';
+import { currentTab, readReport, readSettings, saveStack, startCapture, stopCapture, type TabRef } from './source.ts';
 
 type Load =
   | { kind: 'loading' }

@@ -36,26 +36,3 @@ export const startCapture = async (tabId: number, reload: boolean): Promise<Capt
   (await ask({ type: 'capture/start', tabId, reload })).capture;
 export const stopCapture = async (tabId: number): Promise<CaptureState> => (await ask({ type: 'capture/stop', tabId })).capture;
 
-/** Copies text; falls back to execCommand when the async Clipboard API is refused. */
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    area.remove();
-    return ok;
-  }
-}
