@@ -62,8 +62,6 @@ const KNOWN_WEBREQUEST = [
   'safelist-order-custom-then-al: chromium HeaderDisallowedByPreflightResponse(x-other) webrequest HeaderDisallowedByPreflightResponse(accept-language)',
   'safelist-total-over-1024: chromium HeaderDisallowedByPreflightResponse(viewport-width) webrequest HeaderDisallowedByPreflightResponse(accept)',
 ];
-const KNOWN_DEVTOOLS = ['no-cors-json-orb: chromium ok devtools MissingAllowOriginHeader()'];
-
 describe('capture fixture replay', () => {
   it('webRequest events -> one Exchange per scenario with Chromium verdict', () => {
     const out: Exchange[] = [];
@@ -90,6 +88,6 @@ describe('capture fixture replay', () => {
     const r = compare(out, 'devtools');
     console.log(`fixture devtools: ${r.agree} agree, ${r.disagree.length} disagree, ${r.unseen.length} unseen`);
     // preflight-acao-https: the fixture's DevTools page started after that scenario's preflight.
-    expect(r.disagree).toEqual(['preflight-acao-https: chromium PreflightAllowOriginMismatch(https://127.0.0.1:37985) devtools blocked()', ...KNOWN_DEVTOOLS]);
+    expect(r.disagree).toEqual(['preflight-acao-https: chromium PreflightAllowOriginMismatch(https://127.0.0.1:37985) devtools blocked()']);
   });
 });
