@@ -12,8 +12,6 @@ export interface KnownDisagreement {
 
 const RENDERER =
   'decided before any network activity: no request on the wire (no CDP Network event, no webRequest event, no HAR entry); only the DevTools Audits issue names it, which the extension cannot read';
-const WORKER =
-  "a dedicated worker's requests are not on the page's CDP session (the worker target reports only loadingFailed, without URL or headers), so no Exchange can be built from CDP; the extension's webRequest capture does see them";
 const LNA =
   'the wire shows only net::ERR_FAILED with no response: the Local Network Access code exists only in Chromium\'s own report (corsErrorStatus / Audits), which the observed Exchange deliberately leaves out (the engine maps Exchange.reportedCorsError when a capture source has it)';
 
@@ -26,10 +24,6 @@ export const EXPECTED_DISAGREEMENTS: readonly KnownDisagreement[] = [
   { id: 'same-origin-mode-cross', reason: RENDERER },
   { id: 'no-cors-redirect-manual', reason: RENDERER },
   { id: 'scheme-ftp', reason: RENDERER },
-  { id: 'worker-acao-ok', reason: WORKER },
-  { id: 'worker-no-acao', reason: WORKER },
-  { id: 'worker-cred-star', reason: WORKER },
-  { id: 'worker-preflight-denied', reason: WORKER },
   { id: 'lna-public-page-denied', reason: LNA },
   { id: 'lna-insecure-page', reason: LNA },
   { id: 'lna-target-space-mismatch', reason: LNA },

@@ -59,5 +59,6 @@ if (isMain) {
   console.log('\nChromium verdicts of the generated cases:');
   console.log(perCodeText(out.results));
   console.log(`\nfuzz seed ${seed}: ${count} cases in ${(out.ms / 1000).toFixed(1)} s: ${count - dis - amb} agree, ${dis} disagree (${out.shrunk.length} distinct after shrinking), ${amb} only the unobservable credentials mode settles`);
-  process.exit(dis ? 1 : 0);
+  // Exit once stdout is flushed (into a pipe, process.exit() alone can cut the output short).
+  process.stdout.write('', () => process.exit(dis ? 1 : 0));
 }

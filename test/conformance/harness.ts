@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { diagnose } from '../../src/engine/index.ts';
 import type { Diagnosis, Exchange } from '../../src/engine/types.ts';
 import { launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
-import { attachOracle, type Oracle, type OracleRequest } from '../harness/oracle.ts';
+import { attachOracle, devToolsEndpoint, type Oracle, type OracleRequest } from '../harness/oracle.ts';
 import type { LabRunResult } from '../lab/page.ts';
 import { LNA_CONFIGS, resolvedExpect, type Expect, type LnaConfigName, type Scenario } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
@@ -27,7 +27,7 @@ export interface CaseResult {
   /** Chromium's verdict (CDP Network.loadingFailed, Audits for renderer-decided errors). */
   chromium: Verdict;
   /** Where Chromium's verdict came from. */
-  source: 'network' | 'audits' | 'worker' | 'none';
+  source: 'network' | 'audits' | 'none';
   /** Built from the wire; absent when the request never reached the network. */
   exchange?: Exchange;
   diagnosis?: Diagnosis;
@@ -79,44 +79,10 @@ export function engineVerdict(d: Diagnosis): Verdict {
   return { kind: 'ok' };
 }
 
-/** One browser tab with its oracle (and a tap on the dedicated workers it starts). */
+/** One browser tab with its oracle (which also records the dedicated workers the tab starts). */
 interface Tab {
   page: Page;
   oracle: Oracle;
-  worker: WorkerTap;
-}
-
-/** Dedicated-worker requests are not on the page's CDP session: attach to the worker targets. */
-interface WorkerTap {
-  /** loadingFailed/loadingFinished events of workers since the last take(). */
-  take(): Array<{ method: string; params: Record<string, unknown> }>;
-}
-
-async function attachWorkerTap(browser: LaunchedBrowser, page: Page): Promise<WorkerTap> {
-  const s = await browser.context.newCDPSession(page);
-  let events: Array<{ method: string; params: Record<string, unknown> }> = [];
-  let mid = 1;
-  s.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
-    const send = (method: string) =>
-      s.send('Target.sendMessageToTarget', { sessionId: p.sessionId, message: JSON.stringify({ id: mid++, method, params: {} }) }).catch(() => undefined);
-    if (p.targetInfo.type !== 'worker') {
-      void send('Runtime.runIfWaitingForDebugger');
-      return;
-    }
-    void send('Network.enable').then(() => send('Runtime.runIfWaitingForDebugger'));
-  });
-  s.on('Target.receivedMessageFromTarget', (p: { message: string }) => {
-    const m = JSON.parse(p.message) as { method?: string; params?: Record<string, unknown> };
-    if (m.method === 'Network.loadingFailed' || m.method === 'Network.loadingFinished') events.push({ method: m.method, params: m.params ?? {} });
-  });
-  await s.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
-  return {
-    take: () => {
-      const out = events;
-      events = [];
-      return out;
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -141,33 +107,25 @@ async function settleCase(tab: Tab, url: string, hasAgain: boolean): Promise<Ora
   return exactly(tab.oracle, url).at(-1);
 }
 
-function chromiumVerdict(tab: Tab, req: OracleRequest | undefined, url: string, workerEvents: Array<{ method: string; params: Record<string, unknown> }>, page: LabRunResult): { v: Verdict; source: CaseResult['source'] } {
+function chromiumVerdict(tab: Tab, req: OracleRequest | undefined, url: string, page: LabRunResult): { v: Verdict; source: CaseResult['source'] } {
   if (req?.failed) {
     const c = req.failed.corsErrorStatus;
     return { v: c ? { kind: 'cors', corsError: c.corsError, failedParameter: c.failedParameter } : { kind: 'net', error: req.failed.errorText }, source: 'network' };
   }
   if (req?.finished) return { v: { kind: 'ok' }, source: 'network' };
-  const failed = workerEvents.filter((e) => e.method === 'Network.loadingFailed').at(-1);
-  if (failed) {
-    const c = failed.params.corsErrorStatus as { corsError?: string; failedParameter?: string } | undefined;
-    if (c?.corsError) return { v: { kind: 'cors', corsError: c.corsError, failedParameter: c.failedParameter ?? '' }, source: 'worker' };
-    return { v: { kind: 'net', error: String(failed.params.errorText ?? '') }, source: 'worker' };
-  }
-  if (workerEvents.some((e) => e.method === 'Network.loadingFinished') && page.ok) return { v: { kind: 'ok' }, source: 'worker' };
   const issue = tab.oracle.issues.filter((i) => !i.isWarning && i.url === url && i.corsErrorStatus).at(-1);
   if (issue?.corsErrorStatus) return { v: { kind: 'cors', ...issue.corsErrorStatus }, source: 'audits' };
   return { v: page.ok ? { kind: 'ok' } : { kind: 'net', error: page.error ?? 'not seen' }, source: 'none' };
 }
 
 async function runCase(tab: Tab, lab: Lab, s: Scenario): Promise<CaseResult> {
-  tab.worker.take();
   const page = (await tab.page.evaluate(
     (id) => (window as unknown as { corsightLab: { run(id: string): Promise<LabRunResult> } }).corsightLab.run(id),
     s.id,
   )) as LabRunResult;
   const req = await settleCase(tab, page.url, s.request.again !== undefined);
-  if (!req) await sleep(s.request.kind === 'worker-fetch' ? 60 : 30);
-  const { v: chromium, source } = chromiumVerdict(tab, req, page.url, tab.worker.take(), page);
+  if (!req) await sleep(30);
+  const { v: chromium, source } = chromiumVerdict(tab, req, page.url, page);
   const result: CaseResult = {
     scenario: s,
     url: page.url,
@@ -224,21 +182,29 @@ export async function startRunner(scenarios: readonly Scenario[], options: Batch
   const appPort = new URL(lab.origins.app).port;
   let browser: LaunchedBrowser;
   try {
-    browser = await launchBrowser({ args: (cfg?.args ?? []).map((a) => a.replaceAll('{appPort}', appPort)) });
+    // The DevTools port is for the oracle's raw CDP client (dedicated workers' requests).
+    browser = await launchBrowser({ args: ['--remote-debugging-port=0', ...(cfg?.args ?? []).map((a) => a.replaceAll('{appPort}', appPort))] });
   } catch (e) {
     await lab.close();
     throw e;
   }
   if (cfg?.grant) await browser.context.grantPermissions(['local-network-access'], { origin: lab.origins.app }).catch(() => undefined);
+  let workers: string;
+  try {
+    workers = await devToolsEndpoint(browser.profileDir);
+  } catch (e) {
+    await browser.close();
+    await lab.close();
+    throw e;
+  }
   const tabs: Tab[] = [];
   const n = Math.max(1, options.tabs ?? 4);
   for (let i = 0; i < n; i++) {
     const page = i === 0 && browser.context.pages()[0] ? (browser.context.pages()[0] as Page) : await browser.context.newPage();
-    const oracle = await attachOracle(browser.context, page);
-    const worker = await attachWorkerTap(browser, page);
+    const oracle = await attachOracle(browser.context, page, { workers });
     await page.goto(lab.pageUrl);
     await page.waitForFunction(() => 'corsightLab' in window);
-    tabs.push({ page, oracle, worker });
+    tabs.push({ page, oracle });
   }
   const run = async (batch: readonly Scenario[]): Promise<CaseResult[]> => {
     await Promise.all(tabs.map((t) => t.page.evaluate(() => (window as unknown as { corsightLab: { refresh(): Promise<unknown> } }).corsightLab.refresh())));
@@ -263,6 +229,7 @@ export async function startRunner(scenarios: readonly Scenario[], options: Batch
     lab,
     run,
     close: async () => {
+      await Promise.all(tabs.map((t) => t.oracle.detach()));
       await browser.close();
       await lab.close();
     },

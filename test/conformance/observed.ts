@@ -29,6 +29,15 @@ function response(r: OracleResponse | undefined): ObservedResponse | undefined {
   };
 }
 
+function originOf(url: string): string | undefined {
+  try {
+    const o = new URL(url).origin;
+    return o === 'null' ? undefined : o;
+  } catch {
+    return undefined;
+  }
+}
+
 const MODES: readonly RequestMode[] = ['cors', 'no-cors', 'same-origin', 'navigate'];
 
 /** The Max-Age a preflight response announced (absent: undefined). */
@@ -41,7 +50,7 @@ function maxAgeOf(pre: OracleRequest): number | undefined {
 export interface ObserveContext {
   /** Every request the oracle saw in the same tab (to find the preflight and earlier preflights). */
   all: readonly OracleRequest[];
-  /** The page's origin, used when no Origin header was seen. */
+  /** The page's origin, used when no Origin header was seen (a worker's request: the worker's). */
   pageOrigin: string;
 }
 
@@ -83,10 +92,13 @@ export function observedExchange(req: OracleRequest, ctx: ObserveContext): Excha
   }
 
   const initiator = req.initiator;
+  // A dedicated worker's requests are made by the worker's origin (the page's for a same-origin
+  // worker script; a data: or blob: worker would need its creator's, not handled here).
+  const fallbackOrigin = req.worker ? originOf(req.worker.url) ?? ctx.pageOrigin : ctx.pageOrigin;
   return {
     id: req.requestId,
     source: 'test',
-    initiatorOrigin: origin && origin !== 'null' ? origin : ctx.pageOrigin,
+    initiatorOrigin: origin && origin !== 'null' ? origin : fallbackOrigin,
     method: first?.method ?? req.method,
     requestHeaders,
     mode,

@@ -44,4 +44,6 @@ if (sum.unexpected.length) {
 for (const id of sum.stale) console.log(`note: ${id} is listed in expectations.ts but agrees now (${expectedById.get(id)})`);
 console.log(`\n${results.length} scenarios in ${secs} s`);
 console.log(`conformance: ${sum.agree} agree, ${sum.disagree} disagree`);
-process.exit(sum.unexpected.length || sum.beliefMismatches.length ? 1 : 0);
+// Exit once stdout is flushed: into a pipe, process.exit() alone can cut the table short.
+const code = sum.unexpected.length || sum.beliefMismatches.length ? 1 : 0;
+process.stdout.write('', () => process.exit(code));

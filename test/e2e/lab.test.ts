@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
-import { attachOracle, type Oracle } from '../harness/oracle.ts';
+import { attachOracle, devToolsEndpoint, type Oracle } from '../harness/oracle.ts';
 import { runAll, runScenario, type ScenarioRun } from '../harness/lab-runner.ts';
 import { startLab, type Lab } from '../lab/server.ts';
-import { SCENARIOS, resolvedExpect, type Scenario } from '../lab/scenarios.ts';
+import { SCENARIOS, WORKER_SCENARIOS, resolvedExpect, type Scenario } from '../lab/scenarios.ts';
 
 let lab: Lab;
 let browser: LaunchedBrowser;
@@ -102,5 +102,49 @@ describe('CORS lab scenarios match Chromium', () => {
       if (run) checkRun(s, run);
     }
     expect(await page.textContent('#summary')).toMatch(/\d+ ok, \d+ failed/);
+  });
+});
+
+describe('the oracle sees dedicated workers (raw CDP client, auto-attach)', () => {
+  let wLab: Lab;
+  let wBrowser: LaunchedBrowser;
+  let wPage: Page;
+  let wOracle: Oracle;
+
+  beforeAll(async () => {
+    wLab = await startLab({ scenarios: WORKER_SCENARIOS });
+    wBrowser = await launchBrowser({ args: ['--remote-debugging-port=0'] });
+    wPage = await wBrowser.context.newPage();
+    wOracle = await attachOracle(wBrowser.context, wPage, { workers: await devToolsEndpoint(wBrowser.profileDir) });
+    await wPage.goto(wLab.pageUrl);
+  });
+
+  afterAll(async () => {
+    await wOracle?.detach();
+    await wBrowser?.close();
+    await wLab?.close();
+  });
+
+  for (const s of WORKER_SCENARIOS) {
+    it(`${s.id}: ${s.title}`, async () => {
+      const want = resolvedExpect(s, wLab.origins);
+      const run = await runScenario(wPage, wLab, s.id, { oracle: wOracle });
+      const v = run.verdict;
+      if ('ok' in want) expect(v, run.url).toMatchObject({ ok: true });
+      else if ('corsError' in want) expect(v && !v.ok ? { corsError: v.corsError, failedParameter: v.failedParameter, source: v.source } : v, run.url).toEqual({ ...want, source: 'network' });
+      const r = wOracle.requestsMatching(run.url).at(-1);
+      expect(r?.worker?.url).toBe(wLab.origins.app + '/worker.js');
+    });
+  }
+
+  it("records a worker request's raw headers and links its preflight", () => {
+    const actual = wOracle.requestsMatching('/s/worker-preflight-denied/').at(-1);
+    const pre = wOracle.preflightsFor('/s/worker-preflight-denied/');
+    expect(pre[0]?.preflightFor?.requestId).toBe(actual?.requestId);
+    const origin = pre[0]?.hops[0]?.rawHeaders?.find((h) => h.name.toLowerCase() === 'origin');
+    expect(origin?.value).toBe(wLab.origins.app);
+    const cred = wOracle.requestsMatching('/s/worker-cred-star/').at(-1);
+    expect(cred?.hops[0]?.rawHeaders?.some((h) => h.name.toLowerCase() === 'cookie')).toBe(true);
+    expect(cred?.hops[0]?.response).toMatchObject({ status: 200, source: 'extraInfo' });
   });
 });

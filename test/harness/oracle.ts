@@ -7,7 +7,17 @@
  * kept, in order (`events`), and grouped per request (`requests`). The verdict comes from
  * Network.loadingFailed; Audits is only the fallback for errors decided in the renderer
  * (DisallowedByMode...), since Audits may file issues for requests that passed.
+ *
+ * Dedicated workers: their requests are reported on the worker's own CDP target, not the page's.
+ * With `workers` (the browser's DevTools websocket, see `devToolsEndpoint`), the oracle opens a
+ * raw CDP client, attaches to the page target (flatten), auto-attaches to its workers
+ * (waitForDebuggerOnStart), enables Network on each worker session and resumes it; the workers'
+ * Network events then go through the same bookkeeping as the page's (`OracleRequest.worker`).
+ * Playwright's CDPSession does not route flattened child sessions, hence the raw client.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 
 export interface HeaderLine {
@@ -49,6 +59,8 @@ export interface OracleEvent {
   seq: number;
   /** Date.now() when received. */
   at: number;
+  /** For an event of a dedicated worker's session: the worker script's URL. */
+  worker?: string;
   method: string;
   params: Record<string, unknown>;
 }
@@ -98,6 +110,8 @@ export interface OracleRequest {
   /** For a preflight: the actual request's URL (initiator.url) and id when given. */
   preflightFor?: { url?: string; requestId?: string };
   postData?: string;
+  /** Set when the request came from a dedicated worker: the worker script's URL. */
+  worker?: { url: string };
   hops: OracleHop[];
   /** Settled: loadingFinished. */
   finished?: { encodedDataLength: number; at: number };
@@ -179,11 +193,119 @@ const NETWORK_EVENTS = [
   'Network.loadingFailed',
 ] as const;
 
+export interface OracleOptions {
+  /**
+   * The browser's DevTools websocket URL (`devToolsEndpoint(profileDir)`, browser launched with
+   * `--remote-debugging-port=0`): record the page's dedicated workers' requests too.
+   */
+  workers?: string;
+}
+
+/**
+ * The browser-level DevTools websocket URL of a browser launched with
+ * `--remote-debugging-port=0` on `profileDir` (Chromium writes DevToolsActivePort there).
+ */
+export async function devToolsEndpoint(profileDir: string, timeoutMs = 5_000): Promise<string> {
+  const file = path.join(profileDir, 'DevToolsActivePort');
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const [port, wsPath] = text.split('\n');
+    if (port && wsPath) return `ws://127.0.0.1:${port.trim()}${wsPath.trim()}`;
+    if (Date.now() > until) throw new Error(`no DevToolsActivePort in ${profileDir}: launch Chromium with --remote-debugging-port=0`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The part of the WebSocket API used here (global WebSocket, or the `ws` bundled by Playwright). */
+interface MiniSocket {
+  addEventListener(type: 'open' | 'error' | 'close' | 'message', fn: (ev: { data?: unknown }) => void): void;
+  send(data: string): void;
+  close(): void;
+}
+
+function openSocket(url: string): MiniSocket {
+  const G = (globalThis as unknown as { WebSocket?: new (u: string) => MiniSocket }).WebSocket;
+  // Node 20 has no global WebSocket without --experimental-websocket: use Playwright's `ws`.
+  const Ctor = G ?? (createRequire(import.meta.url)('playwright-core/lib/utilsBundle') as { ws: new (u: string) => MiniSocket }).ws;
+  return new Ctor(url);
+}
+
+type Handler = (method: string, params: Record<string, unknown>, worker?: string) => void;
+
+/**
+ * Raw CDP client on the browser websocket: attach to `targetId` (flatten), auto-attach its
+ * dedicated workers, enable Network there, resume them, pass their Network events to `handle`.
+ */
+async function tapWorkers(url: string, targetId: string, handle: Handler): Promise<() => void> {
+  const ws = openSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    ws.addEventListener('open', () => resolve());
+    ws.addEventListener('error', () => reject(new Error(`oracle: cannot open ${url}`)));
+  });
+  let nextId = 1;
+  const pending = new Map<number, (m: Record<string, unknown>) => void>();
+  let closed = false;
+  ws.addEventListener('close', () => {
+    closed = true;
+    for (const p of pending.values()) p({ error: 'closed' });
+    pending.clear();
+  });
+  const send = (method: string, params: Record<string, unknown>, sessionId?: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      if (closed) return resolve({ error: 'closed' });
+      const id = nextId++;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params, sessionId }));
+    });
+  const workers = new Map<string, string>();
+  const autoAttach = { autoAttach: true, waitForDebuggerOnStart: true, flatten: true };
+  ws.addEventListener('message', (ev) => {
+    const m = JSON.parse(String(ev.data)) as { id?: number; method?: string; params?: Record<string, unknown>; sessionId?: string };
+    if (typeof m.id === 'number') {
+      pending.get(m.id)?.(m as Record<string, unknown>);
+      pending.delete(m.id);
+      return;
+    }
+    const params = m.params ?? {};
+    if (m.method === 'Target.attachedToTarget') {
+      const child = str(params.sessionId) ?? '';
+      const info = rec(params.targetInfo) ?? {};
+      if (str(info.type) === 'worker') {
+        workers.set(child, str(info.url) ?? '');
+        void send('Network.enable', {}, child)
+          .then(() => send('Target.setAutoAttach', autoAttach, child))
+          .then(() => send('Runtime.runIfWaitingForDebugger', {}, child));
+      } else {
+        void send('Runtime.runIfWaitingForDebugger', {}, child);
+      }
+      return;
+    }
+    if (m.method === 'Target.detachedFromTarget') {
+      // Keep the worker's URL: its last events may still be queued behind this one.
+      return;
+    }
+    const worker = m.sessionId !== undefined ? workers.get(m.sessionId) : undefined;
+    if (worker !== undefined && m.method && (NETWORK_EVENTS as readonly string[]).includes(m.method)) handle(m.method, params, worker);
+  });
+  const attached = await send('Target.attachToTarget', { targetId, flatten: true });
+  const sessionId = str(rec(attached.result)?.sessionId);
+  if (!sessionId) {
+    ws.close();
+    throw new Error(`oracle: cannot attach to the page target: ${JSON.stringify(attached.error ?? attached)}`);
+  }
+  await send('Target.setAutoAttach', autoAttach, sessionId);
+  return () => {
+    if (!closed) ws.close();
+  };
+}
+
 /**
  * Attach to `page` through `context.newCDPSession(page)`, enable Network and Audits, record.
- * Attach before navigating, or the first requests are missed.
+ * Attach before navigating, or the first requests are missed. With `options.workers`, the
+ * page's dedicated workers' requests are recorded too.
  */
-export async function attachOracle(context: BrowserContext, page: Page): Promise<Oracle> {
+export async function attachOracle(context: BrowserContext, page: Page, options: OracleOptions = {}): Promise<Oracle> {
   const session = await context.newCDPSession(page);
   const events: OracleEvent[] = [];
   const requests: OracleRequest[] = [];
@@ -226,8 +348,8 @@ export async function attachOracle(context: BrowserContext, page: Page): Promise
     });
   };
 
-  const handle = (method: string, params: Record<string, unknown>) => {
-    events.push({ seq: seq++, at: Date.now(), method, params });
+  const handle: Handler = (method, params, worker) => {
+    events.push({ seq: seq++, at: Date.now(), ...(worker !== undefined ? { worker } : {}), method, params });
     const id = str(params.requestId) ?? '';
     const r = byId.get(id);
     switch (method) {
@@ -257,6 +379,7 @@ export async function attachOracle(context: BrowserContext, page: Page): Promise
             isPreflight,
             preflightFor: isPreflight ? { url: str(initiator?.url), requestId: str(initiator?.requestId) } : undefined,
             postData: str(request.postData),
+            ...(worker !== undefined ? { worker: { url: worker } } : {}),
             hops: [hop],
             requestExtraInfo: [],
             responseExtraInfo: [],
@@ -335,6 +458,11 @@ export async function attachOracle(context: BrowserContext, page: Page): Promise
   session.on('Audits.issueAdded', (p: unknown) => handle('Audits.issueAdded', (p ?? {}) as Record<string, unknown>));
   await session.send('Network.enable', {});
   await session.send('Audits.enable');
+  let untap: (() => void) | undefined;
+  if (options.workers) {
+    const info = (await session.send('Target.getTargetInfo')) as { targetInfo: { targetId: string } };
+    untap = await tapWorkers(options.workers, info.targetInfo.targetId, handle);
+  }
 
   const requestsMatching = (sub: string) => requests.filter((r) => !r.isPreflight && r.url.includes(sub));
   const preflightsFor = (sub: string) =>
@@ -387,6 +515,7 @@ export async function attachOracle(context: BrowserContext, page: Page): Promise
       pendingExtra.clear();
     },
     detach: async () => {
+      untap?.();
       await session.detach().catch(() => undefined);
     },
   };
