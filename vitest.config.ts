@@ -15,8 +15,9 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/e2e/**/*.test.ts'],
-          // Known to fail (issue 5 still open): a forced worker stop loses the exchanges that
-          // finished in the last storage-write window. Run it with `npm run test:restart`.
+          // Not reliable yet (issue 5, docs/capture.md "Open"): with leading-edge storage batches a
+          // forced worker stop still loses 0-4 of 300 exchanges whose completion event never
+          // reached a worker that persisted it. Run it with `npm run test:restart`.
           exclude: process.env.CORSIGHT_RESTART_TEST ? [] : ['test/e2e/worker-restart.test.ts'],
           environment: 'node',
           // One Chromium at a time: the machine has two cores and tests share the lab ports.

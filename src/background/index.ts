@@ -19,6 +19,7 @@ import {
   type SubscriptionEvent,
 } from '../messages/protocol.ts';
 import { countStatuses, type CaptureState } from '../store/report.ts';
+import { packString, unpackStored } from '../store/pack.ts';
 import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
 
 /**
@@ -47,7 +48,6 @@ const CAPTURE_KEY = 'capture';
 const ASSEMBLER_KEY = 'assembler';
 const SETTINGS_KEY = 'settings';
 const FLUSH_INTERVAL_MS = 250;
-const APPEND_DELAY_MS = 20;
 const KEEPALIVE_MS = 20_000;
 const MAX_SNAPSHOT = 300;
 
@@ -71,9 +71,8 @@ const rawEvents = new RingBuffer<RawWebRequestEvent>(2000);
 let stopCheapWatch: (() => void) | undefined;
 let keepalive: ReturnType<typeof setInterval> | undefined;
 
-/** Exchanges waiting to be diagnosed and appended (batched, and held until the logs are loaded). */
+/** Exchanges waiting to be diagnosed and appended (held until the logs are loaded; drained by every write). */
 const appendQueue = new Map<number, Exchange[]>();
-let appendTimer: ReturnType<typeof setTimeout> | undefined;
 
 function onExchange(tabId: number, exchange: Exchange): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
@@ -81,18 +80,16 @@ function onExchange(tabId: number, exchange: Exchange): void {
   let list = appendQueue.get(tabId);
   if (!list) appendQueue.set(tabId, (list = []));
   list.push(exchange);
-  if (logsLoaded && appendTimer === undefined) appendTimer = setTimeout(drainAppends, APPEND_DELAY_MS);
+  scheduleFlush(true);
 }
 
 function drainAppends(): void {
-  appendTimer = undefined;
   if (!logsLoaded) return;
   for (const [tabId, list] of appendQueue) {
     logs.append(tabId, list);
     badgeDirty.add(tabId);
   }
   appendQueue.clear();
-  scheduleFlush();
 }
 
 const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange));
@@ -106,23 +103,53 @@ function onRawEvent(event: RawWebRequestEvent): void {
     return;
   }
   assembler.push(event);
-  if (assembler.pendingCount > 0) scheduleFlush();
+  // A request or preflight settled: write soon (a forced worker stop loses what is only in
+  // memory). Other events change only the in-flight state: the next batch, or the lazy one.
+  if (event.phase === 'completed' || event.phase === 'error') scheduleFlush(true);
+  else if (assembler.pendingCount > 0) scheduleFlush(false);
 }
 
-// ---- Batched persistence: at most one storage batch every FLUSH_INTERVAL_MS. ----
+// ---- Persistence: one storage batch at a time, never one per event. ----
+// Leading edge when something settled ("soon"): the batch goes out at once if no batch is being
+// written, and whatever arrives while one is being written goes into the next one, so batches
+// stay batches under load and the window a forced stop can lose shrinks to one write. Changes
+// that only matter across restarts (in-flight state, counts, meta) wait up to FLUSH_INTERVAL_MS.
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
+let flushDue = 0;
+let flushInFlight = false;
+let again: 'none' | 'lazy' | 'soon' = 'none';
 let lastFlush = 0;
-let flushing: Promise<void> = Promise.resolve();
 const badgeDirty = new Set<number>();
 
-function scheduleFlush(): void {
-  if (flushTimer !== undefined || !logsLoaded) return;
-  const delay = Math.max(0, lastFlush + FLUSH_INTERVAL_MS - Date.now());
-  flushTimer = setTimeout(() => {
-    flushTimer = undefined;
-    lastFlush = Date.now();
-    flushing = flushing.then(flushNow, flushNow);
-  }, delay);
+function scheduleFlush(soon = false): void {
+  if (!logsLoaded) return;
+  if (flushInFlight) {
+    if (soon) again = 'soon';
+    else if (again === 'none') again = 'lazy';
+    return;
+  }
+  const now = Date.now();
+  const delay = soon ? 0 : Math.max(0, lastFlush + FLUSH_INTERVAL_MS - now);
+  if (flushTimer !== undefined) {
+    if (now + delay >= flushDue) return;
+    clearTimeout(flushTimer);
+  }
+  flushDue = now + delay;
+  flushTimer = setTimeout(() => void runFlush(), delay);
+}
+
+async function runFlush(): Promise<void> {
+  flushTimer = undefined;
+  flushInFlight = true;
+  lastFlush = Date.now();
+  try {
+    await flushNow();
+  } finally {
+    flushInFlight = false;
+  }
+  const next = again;
+  again = 'none';
+  if (next !== 'none') scheduleFlush(next === 'soon');
 }
 
 function assemblerSnapshot(): AssemblerSnapshot {
@@ -131,14 +158,18 @@ function assemblerSnapshot(): AssemblerSnapshot {
 }
 
 async function flushNow(): Promise<void> {
+  // The exchanges the assembler let go of are written with the in-flight state that no longer
+  // holds them: a stop between two batches neither loses nor duplicates them.
+  drainAppends();
   const extra: Record<string, unknown> = {};
   if (assembler.dirty) {
     assembler.dirty = false;
-    extra[ASSEMBLER_KEY] = assemblerSnapshot();
+    extra[ASSEMBLER_KEY] = packString(assemblerSnapshot());
   }
   try {
     await logs.flush(extra);
   } catch (e) {
+    if (extra[ASSEMBLER_KEY]) assembler.dirty = true;
     console.warn('Corsight: storage batch failed', e);
   }
   for (const tabId of badgeDirty) updateBadge(tabId);
@@ -217,7 +248,7 @@ const ready: Promise<void> = (async () => {
     removeWakeAnchors?.();
     removeWakeAnchors = undefined;
   }
-  assembler.restore(first[ASSEMBLER_KEY] as AssemblerSnapshot | undefined);
+  assembler.restore(unpackStored(first[ASSEMBLER_KEY]) as AssemblerSnapshot | undefined);
   assemblerRestored = true;
   for (const event of earlyEvents.splice(0)) assembler.push(event);
   const local = await chrome.storage.local.get(SETTINGS_KEY);
@@ -227,6 +258,7 @@ const ready: Promise<void> = (async () => {
   await logs.load();
   logsLoaded = true;
   drainAppends();
+  scheduleFlush(true);
   for (const tabId of logs.tabIds()) updateBadge(tabId);
 })().catch((e) => {
   console.error('Corsight: start-up failed', e);

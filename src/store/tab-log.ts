@@ -1,5 +1,6 @@
 import { diagnose } from '../engine/index.ts';
 import type { Exchange } from '../engine/types.ts';
+import { packString, unpackStored } from './pack.ts';
 import { countStatuses, toReportEntry, type CaptureState, type ExchangeRecord, type TabReport } from './report.ts';
 
 /**
@@ -10,7 +11,7 @@ import { countStatuses, toReportEntry, type CaptureState, type ExchangeRecord, t
  * Storage layout (docs/capture.md): `t:<tab>:m` the tab's meta (next seq, dropped count,
  * preserve-log flag, likely-CORS-failure count, oldest kept seq, chunk numbers) and
  * `t:<tab>:c:<k>` chunk k = the exchanges with seq in [k*CHUNK, (k+1)*CHUNK), as
- * `[seq, exchange]` pairs. Only the diagnosis inputs are stored: diagnose() is pure and takes
+ * `[seq, exchange]` pairs in the packed form of src/store/pack.ts (header lists interned, one JSON string). Only the diagnosis inputs are stored: diagnose() is pure and takes
  * ~5 µs, so records are re-diagnosed on load. Writes happen in batches (`flush()`): each
  * batch rewrites the meta and the chunks touched since the last one, never the whole log.
  */
@@ -78,9 +79,12 @@ export class TabLogs {
         const state = this.tabs.get(tabId) ?? emptyState();
         Object.assign(state, { ...meta, records: state.records, dirtyChunks: state.dirtyChunks, metaDirty: state.metaDirty });
         this.tabs.set(tabId, state);
-      } else if (Array.isArray(value)) {
+      } else {
+        // Packed (src/store/pack.ts), or a plain pair list written by an older version.
+        const pairs = unpackStored(value);
+        if (!Array.isArray(pairs)) continue;
         const list = chunksByTab.get(tabId) ?? [];
-        list.push(...(value as Array<[number, Exchange]>));
+        list.push(...(pairs as Array<[number, Exchange]>));
         chunksByTab.set(tabId, list);
       }
     }
@@ -219,48 +223,97 @@ export class TabLogs {
     return false;
   }
 
-  /** Writes the batch of changes since the last flush: one set() and at most one remove(). */
+  /** Storage batches that hit the quota (the oldest chunks were shed and the batch retried). */
+  quotaErrors = 0;
+
+  /**
+   * Writes the batch of changes since the last flush: one set() and at most one remove().
+   * When the area is full (storage.session's quota), the oldest chunk of the largest log is
+   * dropped (counted in `dropped`) and the batch is retried, up to 20 chunks per flush.
+   */
   async flush(extra: Record<string, unknown> = {}): Promise<void> {
-    const items: Record<string, unknown> = { ...extra };
-    const removed = new Set(this.removedKeys);
-    this.removedKeys.clear();
-    for (const [tabId, state] of this.tabs) {
-      if (state.dirtyChunks.size) {
-        const base = state.records[0]?.seq ?? state.seq;
-        for (const k of state.dirtyChunks) {
-          const lo = Math.max(k * CHUNK, base);
-          const hi = (k + 1) * CHUNK;
-          const pairs: Array<[number, Exchange]> = [];
-          for (let i = lo - base; i < state.records.length && i >= 0; i++) {
-            const r = state.records[i];
-            if (!r || r.seq >= hi) break;
-            pairs.push([r.seq, r.exchange]);
+    for (let attempt = 0; ; attempt++) {
+      const written: Array<[TabState, number]> = [];
+      const metas: TabState[] = [];
+      const items: Record<string, unknown> = { ...extra };
+      const removed = new Set(this.removedKeys);
+      this.removedKeys.clear();
+      for (const [tabId, state] of this.tabs) {
+        if (state.dirtyChunks.size) {
+          const base = state.records[0]?.seq ?? state.seq;
+          for (const k of state.dirtyChunks) {
+            const lo = Math.max(k * CHUNK, base);
+            const hi = (k + 1) * CHUNK;
+            const pairs: Array<[number, Exchange]> = [];
+            for (let i = lo - base; i < state.records.length && i >= 0; i++) {
+              const r = state.records[i];
+              if (!r || r.seq >= hi) break;
+              pairs.push([r.seq, r.exchange]);
+            }
+            if (pairs.length) {
+              items[chunkKey(tabId, k)] = packString(pairs);
+              removed.delete(chunkKey(tabId, k));
+              written.push([state, k]);
+            } else removed.add(chunkKey(tabId, k));
           }
-          if (pairs.length) {
-            items[chunkKey(tabId, k)] = pairs;
-            removed.delete(chunkKey(tabId, k));
-          } else removed.add(chunkKey(tabId, k));
+          state.dirtyChunks.clear();
         }
-        state.dirtyChunks.clear();
+        if (state.metaDirty) {
+          const meta: TabMeta = {
+            seq: state.seq,
+            dropped: state.dropped,
+            preserveLog: state.preserveLog,
+            likely: state.likely,
+            firstSeq: state.firstSeq,
+            url: state.url,
+            chunks: state.chunks,
+          };
+          items[metaKey(tabId)] = meta;
+          removed.delete(metaKey(tabId));
+          state.metaDirty = false;
+          metas.push(state);
+        }
       }
-      if (state.metaDirty) {
-        const meta: TabMeta = {
-          seq: state.seq,
-          dropped: state.dropped,
-          preserveLog: state.preserveLog,
-          likely: state.likely,
-          firstSeq: state.firstSeq,
-          url: state.url,
-          chunks: state.chunks,
-        };
-        items[metaKey(tabId)] = meta;
-        removed.delete(metaKey(tabId));
-        state.metaDirty = false;
+      this.flushes++;
+      try {
+        if (removed.size) await this.area.remove([...removed]);
+        if (Object.keys(items).length) await this.area.set(items);
+        return;
+      } catch (e) {
+        for (const key of removed) this.removedKeys.add(key);
+        if (!/quota/i.test(String(e)) || attempt >= 20) {
+          // Not written: keep it dirty for the next batch.
+          for (const [state, k] of written) state.dirtyChunks.add(k);
+          for (const state of metas) state.metaDirty = true;
+          throw e;
+        }
+        this.quotaErrors++;
+        for (const [state, k] of written) state.dirtyChunks.add(k);
+        for (const state of metas) state.metaDirty = true;
+        this.shedOldestChunk();
       }
     }
-    this.flushes++;
-    if (removed.size) await this.area.remove([...removed]);
-    if (Object.keys(items).length) await this.area.set(items);
+  }
+
+  /** Drops the oldest stored chunk of the largest log (quota pressure); its records count as dropped. */
+  private shedOldestChunk(): void {
+    let victim: [number, TabState] | undefined;
+    for (const entry of this.tabs) if (entry[1].records.length && (!victim || entry[1].records.length > victim[1].records.length)) victim = entry;
+    if (!victim) return;
+    const [tabId, state] = victim;
+    const firstSeq = state.records[0]?.seq ?? state.seq;
+    const end = (Math.floor(firstSeq / CHUNK) + 1) * CHUNK;
+    let n = 0;
+    while (n < state.records.length && (state.records[n]?.seq ?? end) < end) n++;
+    state.records.splice(0, n);
+    state.dropped += n;
+    state.firstSeq = state.records[0]?.seq ?? state.seq;
+    const firstChunk = Math.floor(state.firstSeq / CHUNK);
+    for (const k of state.chunks) if (k < firstChunk) this.removedKeys.add(chunkKey(tabId, k));
+    for (const k of state.dirtyChunks) if (k < firstChunk) state.dirtyChunks.delete(k);
+    state.chunks = state.chunks.filter((k) => k >= firstChunk);
+    state.metaDirty = true;
+    this.emit({ type: 'reset', tabId });
   }
 
   records(tabId: number): ExchangeRecord[] {

@@ -97,7 +97,7 @@ describe('capacity', () => {
     console.log(
       `capacity: ${TOTAL} requests (${failed} blocked) in ${pageMs} ms; report kept ${report.entries.length} + dropped ${report.dropped} = ${report.entries.length + report.dropped}; ` +
         `worker heap ${mb(heapBefore.usedSize)} MB -> ${mb(heapAfter.usedSize)} MB used (${mb(heapAfter.totalSize)} MB total), performance.memory ${state.heapUsed ? mb(state.heapUsed) + ' MB' : 'n/a'}; ` +
-        `storage.session ${mb(storageBytes)} MB; ${state.flushes} storage batches`,
+        `storage.session ${mb(storageBytes)} MB of 10 MB (${Math.round(storageBytes / report.entries.length)} bytes per kept exchange); ${state.flushes} storage batches`,
     );
     expect(failed).toBe(TOTAL / 10);
     expect(report.entries.length).toBe(2000);
@@ -107,5 +107,7 @@ describe('capacity', () => {
     // The newest are kept, in order.
     const seqs = report.entries.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // Packed records (src/store/pack.ts): well under half of storage.session's 10 MB quota.
+    expect(storageBytes).toBeLessThan(2.5 * 1048576);
   }, 180_000);
 });

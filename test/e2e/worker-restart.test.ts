@@ -119,10 +119,15 @@ describe('worker restarts during a captured run', () => {
     const unpaired = report.entries.filter((e) => plan.find((x) => x.url === e.url)?.preflight && e.exchange.preflight.kind !== 'sent');
     console.log(
       `worker restart: ${plan.length} requests, ${stops} stops (${restartsSeen} stop+wake cycles seen via Target.getTargets, worker instance changed: ${state.startedAt !== firstStart}), ` +
-        `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unpaired.length} preflights not paired`,
+        `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unpaired.length} preflights not paired; ${state.pending} requests still pending in the worker, ${state.flushes} storage batches (this instance)`,
     );
     for (const u of duplicated.slice(0, 3)) console.log('  dup', u, report.entries.filter((e) => e.url === u).map((e) => `${e.seq}:${e.exchange.id}:${e.status}:${e.exchange.preflight.kind}`).join(' '));
-    for (const u of missing.slice(0, 3)) console.log('  lost', u);
+    if (missing.length) {
+      const raw = await rig.ask({ type: 'debug/raw-events', tabId });
+      const stored = Object.entries(await rig.ext.evaluate(() => chrome.storage.session.get(null)));
+      const where = (u: string) => stored.filter(([, v]) => JSON.stringify(v).includes(u.slice(u.indexOf('/r?')))).map(([k]) => k).join(',');
+      for (const u of missing.slice(0, 3)) console.log('  lost', u, 'stored in:', where(u), raw.events.filter((e) => e.url === u).map((e) => `${e.phase}:${e.requestId}:${e.method}`).join(' '));
+    }
     for (const e of wrong.slice(0, 3)) console.log('  wrong', e.url, e.status, e.corsError, e.exchange.outcome.kind, JSON.stringify(e.exchange.hops.map((h) => h.response?.status)));
     for (const e of unpaired.slice(0, 3)) console.log('  unpaired', e.url, e.seq, e.exchange.preflight.kind, e.exchange.requestHeaders.length);
     expect(pageResults.filter((ok, i) => ok === plan[i]!.blocked)).toEqual([]);

@@ -76,3 +76,38 @@ describe('TabLogs', () => {
     expect([...area.data.keys()].filter((k) => k.startsWith('t:1:'))).toEqual([]);
   });
 });
+
+describe('packed storage', () => {
+  it('round-trips an exchange exactly (header order, case, duplicates, shared lists)', async () => {
+    const { packString, unpackStored } = await import('../../../src/store/pack.ts');
+    const headers = [
+      { name: 'X-B', value: '1' },
+      { name: 'x-a', value: '2' },
+      { name: 'X-B', value: '3' },
+    ];
+    const e: Exchange = { ...ex(1), requestHeaders: headers, hops: [{ url: 'https://api.example/r', requestHeaders: headers, response: { status: 200, headers: [] } }] };
+    const back = unpackStored(packString([[1, e]])) as Array<[number, Exchange]>;
+    expect(back).toEqual([[1, e]]);
+    expect(unpackStored([[1, e]])).toEqual([[1, e]]);
+  });
+
+  it('sheds the oldest chunks when the area is full and counts them as dropped', async () => {
+    const area = memoryArea();
+    const set = area.set;
+    area.set = async (items) => {
+      const size = JSON.stringify(Object.fromEntries([...area.data, ...Object.entries(items)])).length;
+      if (size > 60_000) throw new Error('Session storage quota bytes exceeded. Values were not stored.');
+      await set(items);
+    };
+    const logs = new TabLogs(area, 2000);
+    for (let i = 0; i < 1000; i += 100) logs.append(3, Array.from({ length: 100 }, (_, j) => ex(i + j)));
+    await logs.flush();
+    const r = logs.report(3, capture);
+    expect(logs.quotaErrors).toBeGreaterThan(0);
+    expect(r.entries.length + r.dropped).toBe(1000);
+    expect(r.entries.at(-1)?.url).toBe('https://api.example/r?i=999');
+    const again = new TabLogs(area, 2000);
+    await again.load();
+    expect(again.report(3, capture).entries.map((x) => x.seq)).toEqual(r.entries.map((x) => x.seq));
+  });
+});
