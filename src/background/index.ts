@@ -154,7 +154,28 @@ async function runFlush(): Promise<void> {
 
 function assemblerSnapshot(): AssemblerSnapshot {
   const s = assembler.snapshot();
-  return { requests: s.requests.slice(-MAX_SNAPSHOT), preflights: s.preflights.slice(-MAX_SNAPSHOT), cache: s.cache.slice(-MAX_SNAPSHOT) };
+  return {
+    requests: s.requests.slice(-MAX_SNAPSHOT),
+    preflights: s.preflights.slice(-MAX_SNAPSHOT),
+    cache: s.cache.slice(-MAX_SNAPSHOT),
+    inferred: (s.inferred ?? []).slice(-MAX_SNAPSHOT),
+  };
+}
+
+/**
+ * Requests restored from the previous worker whose completion event never comes (a forced stop
+ * lost it) are settled from their response headers after a grace period (ExchangeAssembler
+ * settleOrphans). The timer runs only while such restored requests exist.
+ */
+function scheduleOrphanCheck(): void {
+  const due = assembler.orphanDeadline;
+  if (due === undefined) return;
+  setTimeout(() => {
+    void ready.then(() => {
+      if (assembler.settleOrphans(Date.now()) > 0) scheduleFlush(true);
+      else scheduleFlush(false);
+    });
+  }, Math.max(0, due - Date.now()));
 }
 
 async function flushNow(): Promise<void> {
@@ -248,9 +269,10 @@ const ready: Promise<void> = (async () => {
     removeWakeAnchors?.();
     removeWakeAnchors = undefined;
   }
-  assembler.restore(unpackStored(first[ASSEMBLER_KEY]) as AssemblerSnapshot | undefined);
+  assembler.restore(unpackStored(first[ASSEMBLER_KEY]) as AssemblerSnapshot | undefined, Date.now());
   assemblerRestored = true;
   for (const event of earlyEvents.splice(0)) assembler.push(event);
+  scheduleOrphanCheck();
   const local = await chrome.storage.local.get(SETTINGS_KEY);
   const saved = local[SETTINGS_KEY] as Partial<Settings> | undefined;
   if (saved) settings = { ...settings, ...saved };

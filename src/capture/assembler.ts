@@ -1,3 +1,4 @@
+import { diagnose } from '../engine/diagnose.ts';
 import type { CredentialsMode, Exchange, Hop, HttpHeader, PreflightObservation, RequestMode } from '../engine/types.ts';
 import type { RawWebRequestEvent } from './raw-event.ts';
 
@@ -18,6 +19,13 @@ import type { RawWebRequestEvent } from './raw-event.ts';
  *
  * The in-flight state is small and plain: `snapshot()` / `restore()` carry it across a
  * service-worker restart, so a request whose events straddle the restart is still paired.
+ *
+ * Orphans: a forced worker stop can lose a request's completion event (docs/capture.md, "Worker
+ * restarts"). A request restored by `restore()` that gets no event at all in the new worker by
+ * `orphanDeadline` is settled by `settleOrphans()` when its response headers were seen: the
+ * outcome is inferred from the engine's CORS verdict on them (blocked -> `net::ERR_FAILED`) and
+ * marked `outcomeInferred`; a later real event for it is ignored. Requests without a response
+ * keep waiting. Requests never restored are never settled this way.
  */
 
 interface PendingRequest {
@@ -31,6 +39,8 @@ interface PendingRequest {
   hops: Hop[];
   /** Headers of the first hop as sent. */
   requestHeaders: HttpHeader[];
+  /** When the last response headers arrived. */
+  respondedAt?: number;
 }
 
 interface PreflightRecord {
@@ -58,6 +68,8 @@ export interface AssemblerSnapshot {
   requests: PendingRequest[];
   preflights: PreflightRecord[];
   cache: Array<[string, CacheEntry]>;
+  /** Requests settled as orphans (requestId, when): their late events are ignored. */
+  inferred?: Array<[string, number]>;
 }
 
 /** How long an unclaimed preflight waits for its actual request before it is forgotten. */
@@ -70,6 +82,11 @@ const MAX_AGE_CAP = 7200;
 /** Bounds, so a misbehaving page cannot grow the worker without limit. */
 const MAX_PENDING = 5000;
 const MAX_CACHE = 2000;
+/** How long a restored request may stay silent before it is settled as an orphan. */
+export const ORPHAN_GRACE_MS = 3000;
+/** How long (and how many) settled orphans are remembered, to ignore their late events. */
+const INFERRED_MEMORY_MS = STALE_REQUEST_MS;
+const MAX_INFERRED = 300;
 
 export function headerValue(headers: readonly HttpHeader[] | undefined, name: string): string | undefined {
   if (!headers) return undefined;
@@ -161,6 +178,11 @@ export class ExchangeAssembler {
   private readonly preflightsByRequestId = new Map<string, PreflightRecord>();
   private settledPreflights: PreflightRecord[] = [];
   private readonly preflightCache = new Map<string, CacheEntry>();
+  /** Restored requests that have had no event since the restore. */
+  private readonly orphans = new Set<string>();
+  private orphanDue: number | undefined;
+  /** Requests settled as orphans (requestId -> when): their late events are dropped. */
+  private readonly inferred = new Map<string, number>();
   /** Set whenever the in-flight state changed (the worker persists it in its next batch). */
   dirty = false;
   /** Requests dismissed as same-origin (a counter, for diagnostics). */
@@ -170,7 +192,11 @@ export class ExchangeAssembler {
 
   /** Feeds one event, in the order the browser delivered it. */
   push(event: RawWebRequestEvent): void {
+    // Already emitted with an inferred outcome: the late event must not make a second exchange.
+    if (this.inferred.has(event.requestId)) return;
     this.dirty = true;
+    // An event reached this worker: the request is alive here, not an orphan.
+    this.orphans.delete(event.requestId);
     const preflight = this.preflightsByRequestId.get(event.requestId);
     // An OPTIONS first seen after its beforeSendHeaders (that event went to a worker that was
     // stopped before persisting it): a page's own OPTIONS is rare, treat it as a preflight.
@@ -208,6 +234,47 @@ export class ExchangeAssembler {
     this.dirty = true;
   }
 
+  /** When settleOrphans() is due (undefined: no restored request is waiting for it). */
+  get orphanDeadline(): number | undefined {
+    return this.orphans.size > 0 ? this.orphanDue : undefined;
+  }
+
+  /**
+   * Settles the restored requests that got no event since the restore: those with a response
+   * are emitted with an outcome inferred from it; those without keep waiting for their events.
+   * Returns how many were emitted.
+   */
+  settleOrphans(now: number): number {
+    let emitted = 0;
+    for (const id of this.orphans) {
+      const request = this.requests.get(id);
+      const lastHop = request?.hops[request.hops.length - 1];
+      if (!request || !lastHop?.response) continue;
+      this.requests.delete(id);
+      this.rememberInferred(id, now);
+      const at = request.respondedAt ?? now;
+      const exchange = this.build(request, at);
+      if (!exchange) continue;
+      exchange.outcomeInferred = true;
+      if (diagnose(exchange).status === 'blocked') exchange.outcome = { kind: 'failed', error: 'net::ERR_FAILED' };
+      this.emit(exchange, request.tabId);
+      this.forgetPreflightsBefore(at - PREFLIGHT_CLAIM_WINDOW_MS);
+      emitted++;
+    }
+    this.orphans.clear();
+    this.orphanDue = undefined;
+    this.dirty = true;
+    return emitted;
+  }
+
+  private rememberInferred(id: string, now: number): void {
+    for (const [k, at] of this.inferred) {
+      if (at >= now - INFERRED_MEMORY_MS && this.inferred.size < MAX_INFERRED) break;
+      this.inferred.delete(k);
+    }
+    this.inferred.set(id, now);
+  }
+
   get pendingCount(): number {
     return this.requests.size + this.preflightsByRequestId.size;
   }
@@ -217,13 +284,23 @@ export class ExchangeAssembler {
       requests: [...this.requests.values()],
       preflights: [...this.preflightsByRequestId.values(), ...this.settledPreflights],
       cache: [...this.preflightCache],
+      inferred: [...this.inferred],
     };
   }
 
-  /** Merges a snapshot taken by an earlier worker (entries already known are kept). */
-  restore(snapshot: AssemblerSnapshot | undefined): void {
+  /**
+   * Merges a snapshot taken by an earlier worker (entries already known are kept). The requests
+   * it brings become orphan candidates, due at `now + ORPHAN_GRACE_MS` (see settleOrphans).
+   */
+  restore(snapshot: AssemblerSnapshot | undefined, now = Date.now()): void {
     if (!snapshot) return;
-    for (const r of snapshot.requests ?? []) if (!this.requests.has(r.requestId)) this.requests.set(r.requestId, r);
+    for (const [id, at] of snapshot.inferred ?? []) if (!this.inferred.has(id)) this.inferred.set(id, at);
+    for (const r of snapshot.requests ?? []) {
+      if (this.requests.has(r.requestId) || this.inferred.has(r.requestId)) continue;
+      this.requests.set(r.requestId, r);
+      this.orphans.add(r.requestId);
+    }
+    if (this.orphans.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
     for (const p of snapshot.preflights ?? []) {
       if (p.settled) {
         if (!this.settledPreflights.some((q) => q.requestId === p.requestId)) this.settledPreflights.push(p);
@@ -320,6 +397,7 @@ export class ExchangeAssembler {
       request.hops.push(hop);
     }
     hop.response = { status: event.statusCode ?? 0, headers: event.responseHeaders ?? [] };
+    request.respondedAt = event.timeStamp;
   }
 
   private onSettled(event: RawWebRequestEvent): void {
@@ -342,7 +420,17 @@ export class ExchangeAssembler {
   }
 
   private finish(request: PendingRequest, settled: RawWebRequestEvent): void {
-    const firstUrl = request.hops[0]?.url ?? settled.url;
+    const exchange = this.build(request, settled.timeStamp);
+    if (exchange) {
+      if (settled.phase === 'error') exchange.outcome = { kind: 'failed', error: settled.error ?? 'unknown error' };
+      this.emit(exchange, request.tabId);
+    }
+    this.forgetPreflightsBefore(settled.timeStamp - PREFLIGHT_CLAIM_WINDOW_MS);
+  }
+
+  /** The Exchange of a settled request (outcome completed), or undefined when dismissed as same-origin. */
+  private build(request: PendingRequest, settledAt: number): Exchange | undefined {
+    const firstUrl = request.hops[0]?.url ?? '';
     const pageOrigin = request.initiator ?? headerValue(request.requestHeaders, 'origin');
     // Same-origin requests cannot fail CORS: dismiss them with a string compare.
     let sameOrigin = true;
@@ -354,11 +442,10 @@ export class ExchangeAssembler {
     }
     if (!pageOrigin || sameOrigin || originOfUrl(firstUrl) === undefined) {
       this.dismissed++;
-      this.forgetPreflightsBefore(settled.timeStamp - PREFLIGHT_CLAIM_WINDOW_MS);
-      return;
+      return undefined;
     }
     const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin;
-    const preflight = this.claimPreflight(request, firstUrl, requestOrigin, settled.timeStamp);
+    const preflight = this.claimPreflight(request, firstUrl, requestOrigin, settledAt);
     let observation: PreflightObservation = { kind: 'none' };
     if (preflight) observation = preflight.observation;
     else {
@@ -385,13 +472,12 @@ export class ExchangeAssembler {
       redirect: 'unknown',
       hops: request.hops,
       preflight: observation,
-      outcome: settled.phase === 'error' ? { kind: 'failed', error: settled.error ?? 'unknown error' } : { kind: 'completed' },
+      outcome: { kind: 'completed' },
       resourceType: request.type,
       startedAt,
-      durationMs: Math.max(0, settled.timeStamp - startedAt),
+      durationMs: Math.max(0, settledAt - startedAt),
     };
-    this.emit(exchange, request.tabId);
-    this.forgetPreflightsBefore(settled.timeStamp - PREFLIGHT_CLAIM_WINDOW_MS);
+    return exchange;
   }
 
   private claimPreflight(request: PendingRequest, url: string, origin: string, settledAt: number): PreflightRecord | undefined {

@@ -429,6 +429,10 @@ function failedAsObserved(t: Trace): boolean {
 // diagnose
 // ---------------------------------------------------------------------------------------
 
+/** The assumptions line of an Exchange whose outcome the capture inferred (Exchange.outcomeInferred). */
+export const OUTCOME_INFERRED_ASSUMPTION =
+  "The browser's completion event was missed while Corsight's worker restarted; the outcome was inferred from the response headers.";
+
 /**
  * Replays the browser's CORS decisions for one exchange and explains the verdict.
  * Never throws: malformed input yields a well-formed diagnosis saying so.
@@ -472,6 +476,7 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   };
   const target = urls.get(firstUrl);
   const assumptions = ctxBase.assumptions;
+  if (ex.outcomeInferred === true) assumptions.push(OUTCOME_INFERRED_ASSUMPTION);
 
   if (!target) {
     return simple(ctxBase, null, 'warning', `The request URL ${JSON.stringify(firstUrl)} is not a valid URL.`, [

@@ -181,6 +181,12 @@ export interface Exchange {
    * preflight happens even for a safelisted method and headers. Absent means unknown/false.
    */
   forcedPreflight?: boolean;
+  /**
+   * The outcome was not observed but inferred: the browser's completion event was missed while
+   * the capture's service worker restarted, so the capture built the outcome from the response
+   * headers (blocked by them -> `net::ERR_FAILED`, else completed). Absent means observed.
+   */
+  outcomeInferred?: true;
 }
 
 export type Stage =

@@ -8,6 +8,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../src/capture/assembler.ts';
+import { unpackStored } from '../../src/store/pack.ts';
 import { sleep, startRig, type Rig } from './pipeline-support.ts';
 
 const N_WAVES = 12;
@@ -103,7 +105,9 @@ describe('worker restarts during a captured run', () => {
       if (before > 0 && gone && (await workerTargets()).length > 0) restartsSeen++;
     }
     const pageResults = await run;
-    await sleep(1500);
+    // Requests whose completion event a stop lost are settled ORPHAN_GRACE_MS after the last
+    // restore (ExchangeAssembler.settleOrphans): wait past that, then for the storage batch.
+    await sleep(ORPHAN_GRACE_MS + 1500);
 
     const state = await rig.ask({ type: 'debug/state' });
     const report = await rig.ask({ type: 'tab/report', tabId });
@@ -126,8 +130,13 @@ describe('worker restarts during a captured run', () => {
       const raw = await rig.ask({ type: 'debug/raw-events', tabId });
       const stored = Object.entries(await rig.ext.evaluate(() => chrome.storage.session.get(null)));
       const where = (u: string) => stored.filter(([, v]) => JSON.stringify(v).includes(u.slice(u.indexOf('/r?')))).map(([k]) => k).join(',');
-      for (const u of missing.slice(0, 3)) console.log('  lost', u, 'stored in:', where(u), raw.events.filter((e) => e.url === u).map((e) => `${e.phase}:${e.requestId}:${e.method}`).join(' '));
+      const snapshot = unpackStored(stored.find(([k]) => k === 'assembler')?.[1]) as AssemblerSnapshot | undefined;
+      const pendingAs = (u: string) =>
+        (snapshot?.requests ?? []).filter((r) => r.hops[0]?.url === u).map((r) => `pending ${r.requestId} responses [${r.hops.map((h) => h.response?.status ?? '-').join(',')}]`).join(' ');
+      for (const u of missing.slice(0, 3)) console.log('  lost', u, 'stored in:', where(u), pendingAs(u), raw.events.filter((e) => e.url === u).map((e) => `${e.phase}:${e.requestId}:${e.method}`).join(' '));
     }
+    const inferred = report.entries.filter((e) => e.exchange.outcomeInferred);
+    console.log(`  ${inferred.length} exchanges settled from their response headers (completion event missed): ${inferred.map((e) => `${e.url.slice(e.url.indexOf('/r?'))}:${e.status}`).join(' ')}`);
     for (const e of wrong.slice(0, 3)) console.log('  wrong', e.url, e.status, e.corsError, e.exchange.outcome.kind, JSON.stringify(e.exchange.hops.map((h) => h.response?.status)));
     for (const e of unpaired.slice(0, 3)) console.log('  unpaired', e.url, e.seq, e.exchange.preflight.kind, e.exchange.requestHeaders.length);
     expect(pageResults.filter((ok, i) => ok === plan[i]!.blocked)).toEqual([]);

@@ -151,6 +151,17 @@ describe('diagnose: rules', () => {
     expect(d.assumptions.join(' ')).toContain('assumed "cors"');
   });
 
+  it('an inferred outcome (completion event missed across a worker restart) is stated in the assumptions', () => {
+    const line = "The browser's completion event was missed while Corsight's worker restarted; the outcome was inferred from the response headers.";
+    const blocked = diagnose(ex({ hops: [{ url: URL1, response: res(200) }], outcome: FAILED, outcomeInferred: true }));
+    expect(blocked.corsError).toBe('MissingAllowOriginHeader');
+    expect(blocked.assumptions).toContain(line);
+    const passed = diagnose(ex({ outcomeInferred: true }));
+    expect(passed.status).toBe('ok');
+    expect(passed.assumptions).toEqual([line]);
+    expect(diagnose(ex()).assumptions).not.toContain(line);
+  });
+
   it('mode unknown: main_frame is a navigation', () => {
     expect(diagnose(ex({ mode: 'unknown', resourceType: 'main_frame', hops: [{ url: URL1, response: res(200) }] })).status).toBe('ok');
   });

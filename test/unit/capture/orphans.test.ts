@@ -1,0 +1,218 @@
+/**
+ * Requests restored after a worker restart whose completion event never arrives (a forced stop
+ * lost it) are settled from their response headers after ORPHAN_GRACE_MS (docs/capture.md,
+ * "Worker restarts"); nothing else is, and nothing is emitted twice.
+ */
+import { describe, expect, it } from 'vitest';
+import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
+import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
+import { diagnose } from '../../../src/engine/index.ts';
+import type { Exchange, HttpHeader } from '../../../src/engine/types.ts';
+
+const PAGE = 'http://app.test:8000';
+const API = 'http://api.test:9000';
+const T0 = 1_700_000_000_000;
+const INFERRED_LINE = "The browser's completion event was missed while Corsight's worker restarted; the outcome was inferred from the response headers.";
+
+function ev(phase: RawWebRequestEvent['phase'], requestId: string, url: string, over: Partial<RawWebRequestEvent> = {}): RawWebRequestEvent {
+  return { phase, requestId, tabId: 7, frameId: 0, url, method: 'GET', type: 'xmlhttprequest', initiator: PAGE, timeStamp: T0, ...over };
+}
+
+const sendHeaders = (extra: HttpHeader[] = []): HttpHeader[] => [{ name: 'Origin', value: PAGE }, { name: 'Sec-Fetch-Mode', value: 'cors' }, ...extra];
+const allow: HttpHeader[] = [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Access-Control-Allow-Headers', value: 'x-test' }];
+
+function collect(): { emitted: Exchange[]; make: () => ExchangeAssembler } {
+  const emitted: Exchange[] = [];
+  return { emitted, make: () => new ExchangeAssembler((e) => emitted.push(e)) };
+}
+
+/** A worker that saw the request (and maybe its preflight) up to its response headers, then stopped. */
+function snapshotBeforeStop(events: RawWebRequestEvent[]): AssemblerSnapshot {
+  const { emitted, make } = collect();
+  const old = make();
+  for (const e of events) old.push(e);
+  expect(emitted).toEqual([]);
+  return JSON.parse(JSON.stringify(old.snapshot())) as AssemblerSnapshot;
+}
+
+describe('assembler: orphans restored after a worker restart', () => {
+  it('a restored request with a passing response and no settle event is emitted as completed, inferred', () => {
+    const url = `${API}/ok`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '1', url, { requestHeaders: sendHeaders() }),
+      ev('headersReceived', '1', url, { statusCode: 200, responseHeaders: allow, timeStamp: T0 + 40 }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0 + 1000);
+    expect(a.orphanDeadline).toBe(T0 + 1000 + ORPHAN_GRACE_MS);
+    expect(a.settleOrphans(T0 + 1000 + ORPHAN_GRACE_MS)).toBe(1);
+    expect(emitted).toHaveLength(1);
+    const e = emitted[0]!;
+    expect(e.outcome).toEqual({ kind: 'completed' });
+    expect(e.outcomeInferred).toBe(true);
+    expect(e.durationMs).toBe(40);
+    expect(a.pendingCount).toBe(0);
+    expect(a.orphanDeadline).toBeUndefined();
+    const d = diagnose(e);
+    expect(d.status).toBe('ok');
+    expect(d.assumptions).toContain(INFERRED_LINE);
+  });
+
+  it('a blocked response is emitted as net::ERR_FAILED, with the CORS verdict', () => {
+    const url = `${API}/blocked`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '2', url, { requestHeaders: sendHeaders() }),
+      ev('headersReceived', '2', url, { statusCode: 200, responseHeaders: [] }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    a.settleOrphans(T0 + ORPHAN_GRACE_MS);
+    expect(emitted.map((e) => e.outcome)).toEqual([{ kind: 'failed', error: 'net::ERR_FAILED' }]);
+    const d = diagnose(emitted[0]!);
+    expect(d.status).toBe('blocked');
+    expect(d.corsError).toBe('MissingAllowOriginHeader');
+    expect(d.assumptions).toContain(INFERRED_LINE);
+  });
+
+  it('a late real settle event for an emitted orphan is ignored, also after another restart', () => {
+    const url = `${API}/late`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '3', url, { requestHeaders: sendHeaders() }),
+      ev('headersReceived', '3', url, { statusCode: 200, responseHeaders: allow }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    a.settleOrphans(T0 + ORPHAN_GRACE_MS);
+    a.push(ev('headersReceived', '3', url, { statusCode: 200, responseHeaders: allow }));
+    a.push(ev('completed', '3', url, { statusCode: 200 }));
+    expect(emitted).toHaveLength(1);
+    expect(a.pendingCount).toBe(0);
+    // The next worker still knows it (the snapshot carries the settled orphans).
+    const b = make();
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())) as AssemblerSnapshot, T0 + 5000);
+    b.push(ev('error', '3', url, { error: 'net::ERR_FAILED' }));
+    expect(b.orphanDeadline).toBeUndefined();
+    expect(emitted).toHaveLength(1);
+  });
+
+  it('a restored request without any response keeps waiting, and pairs normally when its events come', () => {
+    const url = `${API}/slow`;
+    const snap = snapshotBeforeStop([ev('beforeSendHeaders', '4', url, { requestHeaders: sendHeaders() })]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(0);
+    expect(emitted).toEqual([]);
+    expect(a.pendingCount).toBe(1);
+    expect(a.orphanDeadline).toBeUndefined();
+    a.push(ev('headersReceived', '4', url, { statusCode: 200, responseHeaders: allow }));
+    a.push(ev('completed', '4', url, { statusCode: 200 }));
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]!.outcomeInferred).toBeUndefined();
+  });
+
+  it('a restored request that gets an event after the restore is alive: its real settle event decides', () => {
+    const url = `${API}/alive`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '5', url, { requestHeaders: sendHeaders() }),
+      ev('headersReceived', '5', url, { statusCode: 200, responseHeaders: [] }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    a.push(ev('completed', '5', url, { statusCode: 200 }));
+    expect(a.orphanDeadline).toBeUndefined();
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(0);
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]!.outcome).toEqual({ kind: 'completed' });
+    expect(emitted[0]!.outcomeInferred).toBeUndefined();
+  });
+
+  it('an orphan is paired with its preflight, settled or still pending', () => {
+    const url = `${API}/pf`;
+    const options = (id: string) => [
+      ev('beforeSendHeaders', id, url, {
+        method: 'OPTIONS',
+        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+      }),
+      ev('headersReceived', id, url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow }),
+    ];
+    const snap = snapshotBeforeStop([
+      ...options('10'),
+      ev('completed', '10', url, { method: 'OPTIONS', statusCode: 204 }),
+      ev('beforeSendHeaders', '11', url, { requestHeaders: sendHeaders([{ name: 'x-test', value: '1' }]) }),
+      ev('headersReceived', '11', url, { statusCode: 200, responseHeaders: allow }),
+      // The second preflight's completion was lost, and so was its request's.
+      ...options('12'),
+      ev('beforeSendHeaders', '13', url, { requestHeaders: sendHeaders([{ name: 'x-test', value: '1' }]) }),
+      ev('headersReceived', '13', url, { statusCode: 200, responseHeaders: allow }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(2);
+    expect(emitted.map((e) => [e.id, e.preflight.kind, e.outcome.kind, e.outcomeInferred])).toEqual([
+      ['wr-11', 'sent', 'completed', true],
+      ['wr-13', 'sent', 'completed', true],
+    ]);
+    // The pending preflight's late completion only settles the (claimed) preflight.
+    a.push(ev('completed', '12', url, { method: 'OPTIONS', statusCode: 204 }));
+    expect(emitted).toHaveLength(2);
+    expect(a.pendingCount).toBe(0);
+    for (const e of emitted) expect(diagnose(e).status).toBe('ok');
+  });
+
+  it('a restored pending preflight pairs normally with an actual request that arrives later', () => {
+    const url = `${API}/pf2`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '20', url, {
+        method: 'OPTIONS',
+        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+      }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    expect(a.orphanDeadline).toBeUndefined();
+    a.push(ev('headersReceived', '20', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow }));
+    a.push(ev('completed', '20', url, { method: 'OPTIONS', statusCode: 204 }));
+    a.push(ev('beforeSendHeaders', '21', url, { requestHeaders: sendHeaders([{ name: 'x-test', value: '1' }]) }));
+    a.push(ev('headersReceived', '21', url, { statusCode: 200, responseHeaders: allow }));
+    a.push(ev('completed', '21', url, { statusCode: 200 }));
+    expect(emitted.map((e) => [e.id, e.preflight.kind, e.outcomeInferred])).toEqual([['wr-21', 'sent', undefined]]);
+  });
+
+  it('normal operation (no restore) never has orphans', () => {
+    const url = `${API}/normal`;
+    const { emitted, make } = collect();
+    const a = make();
+    a.push(ev('beforeSendHeaders', '30', url, { requestHeaders: sendHeaders() }));
+    a.push(ev('headersReceived', '30', url, { statusCode: 200, responseHeaders: allow }));
+    a.restore(undefined, T0);
+    expect(a.orphanDeadline).toBeUndefined();
+    expect(a.settleOrphans(T0 + 60_000)).toBe(0);
+    expect(emitted).toEqual([]);
+    expect(a.pendingCount).toBe(1);
+    // A request already known when a snapshot is merged is not an orphan either.
+    a.restore(JSON.parse(JSON.stringify(a.snapshot())) as AssemblerSnapshot, T0);
+    expect(a.orphanDeadline).toBeUndefined();
+  });
+
+  it('a same-origin orphan is dismissed, not emitted', () => {
+    const url = `${PAGE}/same`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '40', url, { requestHeaders: sendHeaders() }),
+      ev('headersReceived', '40', url, { statusCode: 200, responseHeaders: [] }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(0);
+    expect(emitted).toEqual([]);
+    expect(a.pendingCount).toBe(0);
+    expect(a.dismissed).toBe(1);
+  });
+});
