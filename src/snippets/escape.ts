@@ -156,20 +156,9 @@ export function jsonString(s: string): string {
   return JSON.stringify(wellFormed(s)).replace(/[^\x20-\x7e]/g, (c) => `\\u${hex(c.charCodeAt(0), 4)}`);
 }
 
-/** YAML double-quoted scalar. */
+/** YAML double-quoted scalar: the escapes it needs (\\ \" \n \r \t \x \u \U) are Python's. */
 export function yamlString(s: string): string {
-  const body = mapCodePoints(s, (cp, ch) => {
-    if (ch === '\\') return '\\\\';
-    if (ch === '"') return '\\"';
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    if (printable(cp)) return ch;
-    if (cp <= 0xff) return `\\x${hex(cp, 2)}`;
-    if (cp <= 0xffff) return `\\u${hex(cp, 4)}`;
-    return `\\U${hex(cp, 8)}`;
-  });
-  return `"${body}"`;
+  return pyString(s);
 }
 
 /** TOML basic string. */
