@@ -116,7 +116,8 @@ describe('popup', () => {
     const r = await until('the cheap watch', report, (x) => x.likelyCorsFailures >= FAILING.length, 10_000);
     expect(r.likelyCorsFailures).toBe(FAILING.length);
     // The badge says it is a guess ("~"), not a diagnosis.
-    expect(await until('the badge', badgeText, (t) => t !== '')).toBe(`~${FAILING.length}`);
+    // (It is updated with the next storage batch: wait for it to settle on the count.)
+    expect(await until('the badge', badgeText, (t) => t === `~${FAILING.length}`)).toBe(`~${FAILING.length}`);
     await popup.reload();
     await popup.waitForSelector('main.popup:not([data-state="loading"])');
     expect(await popup.locator('main').getAttribute('data-state')).toBe('not-captured');
