@@ -156,9 +156,13 @@ export class TabLogs {
   /** Keeps the newest `capacity` records; whole chunks below the oldest kept seq are removed. */
   private trim(state: TabState, tabId: number): void {
     const excess = state.records.length - this.capacity;
-    if (excess <= 0) return;
-    state.records.splice(0, excess);
-    state.dropped += excess;
+    if (excess > 0) this.dropOldest(state, tabId, excess);
+  }
+
+  /** Drops the `n` oldest records, counts them as dropped, and forgets the chunks they emptied. */
+  private dropOldest(state: TabState, tabId: number, n: number): void {
+    state.records.splice(0, n);
+    state.dropped += n;
     state.firstSeq = state.records[0]?.seq ?? state.seq;
     const firstChunk = Math.floor(state.firstSeq / CHUNK);
     for (const k of state.chunks) if (k < firstChunk) this.removedKeys.add(chunkKey(tabId, k));
@@ -305,14 +309,7 @@ export class TabLogs {
     const end = (Math.floor(firstSeq / CHUNK) + 1) * CHUNK;
     let n = 0;
     while (n < state.records.length && (state.records[n]?.seq ?? end) < end) n++;
-    state.records.splice(0, n);
-    state.dropped += n;
-    state.firstSeq = state.records[0]?.seq ?? state.seq;
-    const firstChunk = Math.floor(state.firstSeq / CHUNK);
-    for (const k of state.chunks) if (k < firstChunk) this.removedKeys.add(chunkKey(tabId, k));
-    for (const k of state.dirtyChunks) if (k < firstChunk) state.dirtyChunks.delete(k);
-    state.chunks = state.chunks.filter((k) => k >= firstChunk);
-    state.metaDirty = true;
+    this.dropOldest(state, tabId, n);
     this.emit({ type: 'reset', tabId });
   }
 
