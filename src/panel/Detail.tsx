@@ -2,7 +2,7 @@ import { useMemo, useState, type Ref } from 'react';
 import { mergeFixPlans } from '../engine/index.ts';
 import { FINDINGS } from '../engine/findings.ts';
 import type { FixPlan } from '../engine/types.ts';
-import { CopyButton } from './CopyButton.tsx';
+import { CopyButton } from '../shared/CopyButton.tsx';
 import { actualCurl, preflightCurl } from './curl.ts';
 import { askedAllowed, timeline } from './detail-model.ts';
 import { FixView, StackPicker } from './Fix.tsx';
@@ -195,8 +195,8 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
         <section aria-labelledby="sec-reproduce">
           <h3 id="sec-reproduce">Reproduce</h3>
           <div className="button-row">
-            <CopyButton text={() => preflightCurl(exchange)} label="Copy preflight as cURL" />
-            <CopyButton text={() => actualCurl(exchange)} label="Copy request as cURL" />
+            <CopyButton text={() => preflightCurl(exchange)} label="Copy preflight as cURL" className="tb-button copy" />
+            <CopyButton text={() => actualCurl(exchange)} label="Copy request as cURL" className="tb-button copy" />
           </div>
           {initiatorUrl && (
             <p className="initiator">

@@ -2,7 +2,7 @@ import { useId, useMemo } from 'react';
 import type { FixPlan } from '../engine/types.ts';
 import { STACKS, generateSnippet } from '../snippets/index.ts';
 import type { Snippet, StackKind } from '../snippets/types.ts';
-import { CopyButton } from './CopyButton.tsx';
+import { CopyButton } from '../shared/CopyButton.tsx';
 import { planAsHttp } from './detail-model.ts';
 
 const KIND_LABEL: Record<StackKind, string> = { framework: 'Frameworks', proxy: 'Servers and proxies', cloud: 'Cloud' };
@@ -59,7 +59,7 @@ export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
             <figure className="code-block">
               <figcaption>
                 <span className="mono">{snippet.filename}</span>
-                <CopyButton text={snippet.code} label="Copy" />
+                <CopyButton text={snippet.code} label="Copy" className="tb-button copy" />
               </figcaption>
               <pre className="mono" data-testid="snippet" tabIndex={0} aria-label={`Fix for ${snippet.filename}`}>
                 <code>{snippet.code}</code>
@@ -77,7 +77,7 @@ export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
             <figure className="code-block">
               <figcaption>
                 <span>Response headers, as plain HTTP</span>
-                <CopyButton text={http} label="Copy" />
+                <CopyButton text={http} label="Copy" className="tb-button copy" />
               </figcaption>
               <pre className="mono" data-testid="plan-http" tabIndex={0} aria-label="Required response headers">
                 <code>{http}</code>

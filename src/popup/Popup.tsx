@@ -3,7 +3,7 @@ import { STACKS, generateSnippet } from '../snippets/index.ts';
 import type { StackKind } from '../snippets/types.ts';
 import type { CaptureState, TabReport } from '../store/report.ts';
 import { chooseStack, fixLine, groupLabel, groupPlan, groupProblems, hostOf, pageAccess, type ProblemGroup } from './model.ts';
-import { copyText } from '../shared/clipboard.ts';
+import { CopyButton } from '../shared/CopyButton.tsx';
 import { currentTab, readReport, readSettings, saveStack, startCapture, stopCapture, type TabRef } from './source.ts';
 
 type Load =
@@ -279,7 +279,9 @@ function GroupItem({ group, stack }: { group: ProblemGroup; stack: string }) {
         <p className="group-fix" data-testid="fix">
           {fix}
         </p>
-        {plan?.serverFixable && <CopyButton text={snippet} label={`${stackLabel(stack)} snippet for ${hostOf(group.targetOrigin)}`} />}
+        {plan?.serverFixable && (
+          <CopyButton text={snippet} label="Copy fix" className="button copy" testId="copy" srDetail={`${stackLabel(stack)} snippet for ${hostOf(group.targetOrigin)}`} />
+        )}
       </div>
     </li>
   );
@@ -307,33 +309,5 @@ function StackPicker({ stack, onStack }: { stack: string; onStack(id: string): v
         ))}
       </select>
     </span>
-  );
-}
-
-function CopyButton({ text, label }: { text: () => string; label: string }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
-  useEffect(() => {
-    if (state === 'idle') return;
-    const t = setTimeout(() => setState('idle'), 1500);
-    return () => clearTimeout(t);
-  }, [state]);
-  return (
-    <button
-      type="button"
-      className="button copy"
-      data-testid="copy"
-      onClick={async () => {
-        let value = '';
-        try {
-          value = text();
-        } catch {
-          value = '';
-        }
-        setState(value && (await copyText(value)) ? 'copied' : 'failed');
-      }}
-    >
-      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy fix'}</span>
-      <span className="sr-only"> ({label})</span>
-    </button>
   );
 }
