@@ -37,6 +37,7 @@ import type {
   Finding,
   FirefoxCorsReason,
   FixActionId,
+  FixPlan,
   HttpHeader,
   ObservedResponse,
   Stage,
@@ -687,17 +688,22 @@ function modeBlocked(
     findings: [],
     assumptions: ctx.assumptions,
     credentialsAssumed: credentialsFrom(ctx.ex),
-    fixPlan: buildFixPlan({
-      targetOrigin: ctx.target.origin,
-      pageOrigin: ctx.pageOrigin,
-      credentials: false,
-      method: ctx.method,
-      unsafeNames: [],
-      preflight: false,
-      actions: [action],
-      serverFixable: false,
-    }),
+    fixPlan: clientSidePlan(ctx, action),
   };
+}
+
+/** A plan with no header to send: the fix is in the page's request or the browser's permission. */
+function clientSidePlan(ctx: Ctx, action: FixActionId): FixPlan {
+  return buildFixPlan({
+    targetOrigin: ctx.target.origin,
+    pageOrigin: ctx.pageOrigin,
+    credentials: false,
+    method: ctx.method,
+    unsafeNames: [],
+    preflight: false,
+    actions: [action],
+    serverFixable: false,
+  });
 }
 
 function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Diagnosis['crossOriginBecause']): Diagnosis {
@@ -721,16 +727,7 @@ function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Dia
     findings: [],
     assumptions: [...ctx.assumptions, 'The Local Network Access verdict was taken from the browser\'s report.'],
     credentialsAssumed: credentialsFrom(ctx.ex),
-    fixPlan: buildFixPlan({
-      targetOrigin: ctx.target.origin,
-      pageOrigin: ctx.pageOrigin,
-      credentials: false,
-      method: ctx.method,
-      unsafeNames: [],
-      preflight: false,
-      actions: ['local-network-access'],
-      serverFixable: false,
-    }),
+    fixPlan: clientSidePlan(ctx, 'local-network-access'),
   };
 }
 
