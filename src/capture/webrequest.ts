@@ -24,6 +24,21 @@ export type RawEventSink = (event: RawWebRequestEvent) => void;
 
 const HTTP_URLS = ['http://*/*', 'https://*/*'];
 
+/** The fields every webRequest event carries, as a RawWebRequestEvent of `phase`. */
+function baseEvent(phase: RawWebRequestEvent['phase'], d: chrome.webRequest.WebRequestDetails): RawWebRequestEvent {
+  return {
+    phase,
+    requestId: d.requestId,
+    tabId: d.tabId,
+    frameId: d.frameId,
+    url: d.url,
+    method: d.method,
+    type: d.type,
+    initiator: d.initiator,
+    timeStamp: d.timeStamp,
+  };
+}
+
 /**
  * Full capture of ONE tab (RequestFilter.tabId): registered on capture/start, removed on
  * capture/stop, so tabs that are not captured never pay for extraHeaders listeners of ours.
@@ -33,65 +48,29 @@ export function watchTab(tabId: number, sink: RawEventSink): () => void {
   // <all_urls>: a redirect to a non-HTTP URL (ftp:...) ends in an error event under that URL.
   const filter: chrome.webRequest.RequestFilter = { urls: ['<all_urls>'], types: REQUEST_TYPES, tabId };
   const onBeforeSendHeaders = (d: chrome.webRequest.OnBeforeSendHeadersDetails) => {
-    sink({
-      phase: 'beforeSendHeaders',
-      requestId: d.requestId,
-      tabId: d.tabId,
-      frameId: d.frameId,
-      url: d.url,
-      method: d.method,
-      type: d.type,
-      initiator: d.initiator,
-      requestHeaders: toHttpHeaders(d.requestHeaders),
-      timeStamp: d.timeStamp,
-    });
+    const event = baseEvent('beforeSendHeaders', d);
+    event.requestHeaders = toHttpHeaders(d.requestHeaders);
+    sink(event);
     return undefined;
   };
   const onHeadersReceived = (d: chrome.webRequest.OnHeadersReceivedDetails) => {
-    sink({
-      phase: 'headersReceived',
-      requestId: d.requestId,
-      tabId: d.tabId,
-      frameId: d.frameId,
-      url: d.url,
-      method: d.method,
-      type: d.type,
-      initiator: d.initiator,
-      statusCode: d.statusCode,
-      responseHeaders: toHttpHeaders(d.responseHeaders),
-      timeStamp: d.timeStamp,
-    });
+    const event = baseEvent('headersReceived', d);
+    event.statusCode = d.statusCode;
+    event.responseHeaders = toHttpHeaders(d.responseHeaders);
+    sink(event);
     return undefined;
   };
   const onCompleted = (d: chrome.webRequest.OnCompletedDetails) => {
-    sink({
-      phase: 'completed',
-      requestId: d.requestId,
-      tabId: d.tabId,
-      frameId: d.frameId,
-      url: d.url,
-      method: d.method,
-      type: d.type,
-      initiator: d.initiator,
-      statusCode: d.statusCode,
-      fromCache: d.fromCache,
-      timeStamp: d.timeStamp,
-    });
+    const event = baseEvent('completed', d);
+    event.statusCode = d.statusCode;
+    event.fromCache = d.fromCache;
+    sink(event);
   };
   const onErrorOccurred = (d: chrome.webRequest.OnErrorOccurredDetails) => {
-    sink({
-      phase: 'error',
-      requestId: d.requestId,
-      tabId: d.tabId,
-      frameId: d.frameId,
-      url: d.url,
-      method: d.method,
-      type: d.type,
-      initiator: d.initiator,
-      error: d.error,
-      fromCache: d.fromCache,
-      timeStamp: d.timeStamp,
-    });
+    const event = baseEvent('error', d);
+    event.error = d.error;
+    event.fromCache = d.fromCache;
+    sink(event);
   };
 
   chrome.webRequest.onBeforeSendHeaders.addListener(
