@@ -3,9 +3,8 @@
  * and counts the rest as dropped (kept + dropped = 5,000); prints the worker's heap.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sleep, startRig, type Rig } from './pipeline-support.ts';
+import { listenOnLoopback, sleep, startRig, type Rig } from './pipeline-support.ts';
 
 const TOTAL = 5000;
 
@@ -16,12 +15,7 @@ afterAll(async () => {
   for (const s of servers) s.close();
 });
 
-async function listen(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer({ keepAlive: true }, handler);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const listen = (handler: http.RequestListener): Promise<string> => listenOnLoopback(servers, handler, true);
 
 /** CDP Runtime.getHeapUsage on the extension's service-worker target (browser session, non-flat attach). */
 async function workerHeap(r: Rig): Promise<() => Promise<{ usedSize: number; totalSize: number }>> {

@@ -2,6 +2,8 @@
  * Shared by the pipeline, worker-restart and capacity e2e tests: a browser with the built
  * extension, the lab, an extension page to talk to the worker through the message API.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import type { CorsightRequest, ResponseFor } from '../../src/messages/protocol.ts';
 import type { ReportEntry } from '../../src/store/report.ts';
@@ -61,3 +63,11 @@ export function agrees(a: SimpleVerdict, b: SimpleVerdict): boolean {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts an HTTP server on a free loopback port, adds it to `servers` (to close later), returns its origin. */
+export async function listenOnLoopback(servers: http.Server[], handler: http.RequestListener, keepAlive = false): Promise<string> {
+  const server = http.createServer({ keepAlive }, handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}

@@ -6,11 +6,10 @@
  * Every request must end up exactly once in the tab's report, with Chromium's verdict.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../src/capture/assembler.ts';
 import { unpackStored } from '../../src/store/pack.ts';
-import { sleep, startRig, type Rig } from './pipeline-support.ts';
+import { listenOnLoopback, sleep, startRig, type Rig } from './pipeline-support.ts';
 
 const N_WAVES = 12;
 const PER_WAVE = 25;
@@ -23,12 +22,7 @@ afterAll(async () => {
   for (const s of servers) s.close();
 });
 
-async function listen(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const listen = (handler: http.RequestListener): Promise<string> => listenOnLoopback(servers, handler);
 
 describe('worker restarts during a captured run', () => {
   it('loses and duplicates no exchange', async () => {
