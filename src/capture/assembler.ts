@@ -16,6 +16,10 @@ import type { RawWebRequestEvent } from './raw-event.ts';
  * when several fit, the one whose Access-Control-Request-Headers equals the actual request's
  * CORS-unsafe header names wins. An actual request without a visible preflight is matched
  * against a model of the preflight cache (earlier 2xx preflight answers and their Max-Age).
+ * A redirect target gets its own preflight when the request still needs one (Chromium sends it
+ * after the redirect, with `Origin: null` once a cross-origin redirect tainted the origin): the
+ * OPTIONS to that URL started after the redirect response is that hop's `Hop.preflight`, never
+ * the first URL's. When it fails, the actual request's only event for the target is `error`.
  *
  * The in-flight state is small and plain: `snapshot()` / `restore()` carry it across a
  * service-worker restart, so a request whose events straddle the restart is still paired.
@@ -41,6 +45,11 @@ interface PendingRequest {
   requestHeaders: HttpHeader[];
   /** When the last response headers arrived. */
   respondedAt?: number;
+  /**
+   * When the redirect to hops[i + 1] arrived (the redirect response's headers), set only for
+   * redirected requests: a redirect target's own preflight starts after it.
+   */
+  redirectedAt?: number[];
 }
 
 interface PreflightRecord {
@@ -55,6 +64,16 @@ interface PreflightRecord {
   settled: boolean;
   claimed: boolean;
   settledAt?: number;
+}
+
+/** What an OPTIONS must match to be the preflight of one URL of a request. */
+interface PreflightWanted {
+  url: string;
+  /** `Origin` values the OPTIONS may carry. */
+  origins: readonly string[];
+  /** The OPTIONS started within [startedFrom, startedBy]. */
+  startedFrom: number;
+  startedBy: number;
 }
 
 interface CacheEntry {
@@ -160,6 +179,12 @@ function maxAgeOf(headers: readonly HttpHeader[]): number | undefined {
   const v = headerValue(headers, 'access-control-max-age');
   if (v === undefined || !/^\d+$/.test(v.trim())) return undefined;
   return Number(v.trim());
+}
+
+/** Appends a redirect target, noting when the redirect (the last response seen) arrived. */
+function appendRedirectHop(request: PendingRequest, hop: Hop): void {
+  request.hops.push(hop);
+  (request.redirectedAt ??= []).push(request.respondedAt ?? request.startedAt);
 }
 
 const FETCH_MODES: Record<string, RequestMode> = {
@@ -382,7 +407,7 @@ export class ExchangeAssembler {
     const headers = event.requestHeaders ?? [];
     if (existing) {
       // A redirect hop: same requestId, new URL.
-      existing.hops.push({ url: event.url, requestHeaders: headers });
+      appendRedirectHop(existing, { url: event.url, requestHeaders: headers });
       return;
     }
     this.newRequest(event, headers);
@@ -394,7 +419,7 @@ export class ExchangeAssembler {
     let hop = request.hops[request.hops.length - 1];
     if (!hop || hop.url !== event.url) {
       hop = { url: event.url };
-      request.hops.push(hop);
+      appendRedirectHop(request, hop);
     }
     hop.response = { status: event.statusCode ?? 0, headers: event.responseHeaders ?? [] };
     request.respondedAt = event.timeStamp;
@@ -413,8 +438,9 @@ export class ExchangeAssembler {
     const lastHop = request.hops[request.hops.length - 1];
     if (lastHop?.response && event.fromCache) lastHop.response.fromCache = true;
     // Redirected to a URL that is never requested (e.g. ftp:): the error names the target.
+    // Also a redirect target whose own preflight failed: the request never reached it.
     if (lastHop?.response && lastHop.response.status >= 300 && lastHop.response.status < 400 && event.url !== lastHop.url) {
-      request.hops.push({ url: event.url });
+      appendRedirectHop(request, { url: event.url });
     }
     this.finish(request, event);
   }
@@ -445,7 +471,10 @@ export class ExchangeAssembler {
       return undefined;
     }
     const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin;
-    const preflight = this.claimPreflight(request, firstUrl, requestOrigin, settledAt);
+    // The first URL's preflight came before the first redirect; a later OPTIONS is a hop's.
+    const firstStartedBy = request.redirectedAt?.[0] ?? settledAt;
+    const preflight = this.claimPreflight(request, { url: firstUrl, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy });
+    if (request.hops.length > 1) this.claimHopPreflights(request, requestOrigin, settledAt);
     let observation: PreflightObservation = { kind: 'none' };
     if (preflight) observation = preflight.observation;
     else {
@@ -480,19 +509,39 @@ export class ExchangeAssembler {
     return exchange;
   }
 
-  private claimPreflight(request: PendingRequest, url: string, origin: string, settledAt: number): PreflightRecord | undefined {
-    const wanted = unsafeNames(request.requestHeaders);
+  /**
+   * Attaches to each redirect target (hops[1..]) the OPTIONS Chromium sent for it: to that URL,
+   * started after the previous hop's (redirect) response, with the Origin the hop was sent with,
+   * or, when the hop was never sent (its preflight failed), `null` (tainted) or the request's.
+   */
+  private claimHopPreflights(request: PendingRequest, requestOrigin: string, settledAt: number): void {
+    let startedFrom = request.startedAt;
+    for (let i = 1; i < request.hops.length; i++) {
+      const hop = request.hops[i]!;
+      startedFrom = Math.max(startedFrom, request.redirectedAt?.[i - 1] ?? startedFrom);
+      const sentOrigin = headerValue(hop.requestHeaders, 'origin');
+      const origins = sentOrigin !== undefined ? [sentOrigin] : ['null', requestOrigin];
+      const preflight = this.claimPreflight(request, { url: hop.url, origins, startedFrom, startedBy: settledAt });
+      if (!preflight) continue;
+      hop.preflight = preflight.observation;
+      startedFrom = preflight.observation.startedAt ?? startedFrom;
+    }
+  }
+
+  private claimPreflight(request: PendingRequest, wanted: PreflightWanted): PreflightRecord | undefined {
+    const wantedHeaders = unsafeNames(request.requestHeaders);
     let first: PreflightRecord | undefined;
     let best: PreflightRecord | undefined;
     const consider = (record: PreflightRecord) => {
-      if (record.claimed || record.tabId !== request.tabId || record.url !== url) return;
+      if (record.claimed || record.tabId !== request.tabId || record.url !== wanted.url) return;
       if (record.frameId !== request.frameId && record.frameId >= 0 && request.frameId >= 0) return;
       // requestedMethod '' / origin undefined: an orphan OPTIONS whose request headers were not seen.
       if (record.requestedMethod !== request.method && record.requestedMethod !== '') return;
-      if (record.origin !== undefined && record.origin !== origin) return;
-      if ((record.observation.startedAt ?? 0) > settledAt) return;
+      if (record.origin !== undefined && !wanted.origins.includes(record.origin)) return;
+      const startedAt = record.observation.startedAt ?? 0;
+      if (startedAt > wanted.startedBy || startedAt < wanted.startedFrom) return;
       if (!first) first = record;
-      if (!best && record.requestedHeaders === wanted) best = record;
+      if (!best && record.requestedHeaders === wantedHeaders) best = record;
     };
     for (const record of this.settledPreflights) consider(record);
     for (const record of this.preflightsByRequestId.values()) consider(record);

@@ -9,7 +9,10 @@ import { headerValue, isSameOrigin, originOfUrl } from './assembler.ts';
  * `_resourceType: "preflight"` and `_initiator: {type: "preflight", url: <actual URL>}`; a
  * CORS-blocked response keeps its real status with `response._error: "net::ERR_FAILED"`; an
  * actual request stopped by its preflight has status 0 and provisional request headers (no
- * Origin). Redirect hops are separate entries linked by `response.redirectURL`.
+ * Origin). Redirect hops are separate entries linked by `response.redirectURL`. A redirect
+ * target that still needs a preflight gets its own preflight entry (its `Origin: null` after a
+ * cross-origin redirect), which becomes that hop's `Hop.preflight`; when it fails, the target's
+ * entry has status 0 and `net::ERR_FAILED`, like a first URL stopped by its preflight.
  */
 
 export interface HarMappingResult {
@@ -157,11 +160,20 @@ function preflightObservation(preflight: Entry): PreflightObservation {
   return observation;
 }
 
-/** Builds the Exchange of one redirect chain (undefined when same-origin or not HTTP). */
+/**
+ * Builds the Exchange of one redirect chain (undefined when same-origin or not HTTP).
+ * `hopPreflights[i]` is the preflight sent for the redirect target `chain[i]` (i >= 1).
+ */
 export function chainToExchange(
   chain: readonly Entry[],
   preflight: Entry | undefined,
-  options: { pageOrigin?: string; cached?: { at: number; maxAgeSeconds?: number }; source?: 'har' | 'devtools'; id?: string },
+  options: {
+    pageOrigin?: string;
+    cached?: { at: number; maxAgeSeconds?: number };
+    source?: 'har' | 'devtools';
+    id?: string;
+    hopPreflights?: ReadonlyArray<Entry | undefined>;
+  },
 ): Exchange | undefined {
   const first = chain[0];
   if (!first) return undefined;
@@ -170,13 +182,15 @@ export function chainToExchange(
   if (!originOfUrl(first.url) || !pageOrigin) return undefined;
   if (chain.every((e) => isSameOrigin(e.url, pageOrigin))) return undefined;
 
-  const hops: Hop[] = chain.map((entry) => {
+  const hops: Hop[] = chain.map((entry, i) => {
     const hop: Hop = { url: entry.url, requestHeaders: entry.requestHeaders };
     // Status 0 means no response came back (e.g. stopped by its preflight).
     if (entry.status > 0) {
       hop.response = { status: entry.status, headers: entry.responseHeaders };
       if (entry.fromCache) hop.response.fromCache = true;
     }
+    const hopPreflight = i > 0 ? options.hopPreflights?.[i] : undefined;
+    if (hopPreflight) hop.preflight = preflightObservation(hopPreflight);
     return hop;
   });
   let preflightObs: PreflightObservation = { kind: 'none' };
@@ -332,20 +346,51 @@ export class HarStream {
     return this.chains.length;
   }
 
+  /**
+   * Removes and returns the oldest waiting preflight for `url` and `method` whose Origin
+   * `originFits`, started at or after `startedFrom`.
+   */
+  private takePreflight(url: string, method: string, originFits: (origin: string | undefined) => boolean, startedFrom = 0): Entry | undefined {
+    const preflight = this.preflights.find(
+      (p) => p.preflightFor === url && requestedMethod(p) === method && p.startedAt >= startedFrom && originFits(headerValue(p.requestHeaders, 'origin')),
+    );
+    if (preflight) this.preflights = this.preflights.filter((p) => p !== preflight);
+    return preflight;
+  }
+
+  /**
+   * The preflight of each redirect target of a chain (index = hop; undefined: none seen): the
+   * OPTIONS to that URL started after the previous hop did (a target's own entry starts before
+   * its preflight, so only the previous hop bounds it), sent with the hop's Origin or, when the
+   * hop never reached the network (provisional headers, no Origin), `null` (tainted by a
+   * cross-origin redirect) or the page's.
+   */
+  private takeHopPreflights(chain: readonly Entry[], pageOrigin: string | undefined): Array<Entry | undefined> {
+    const found: Array<Entry | undefined> = [];
+    const method = chain[0]?.method ?? '';
+    for (let i = 1; i < chain.length; i++) {
+      const hop = chain[i]!;
+      const sentOrigin = headerValue(hop.requestHeaders, 'origin');
+      const originFits = (o: string | undefined) => (sentOrigin !== undefined ? o === sentOrigin : o === 'null' || o === pageOrigin);
+      found[i] = this.takePreflight(hop.url, method, originFits, chain[i - 1]!.startedAt);
+    }
+    return found;
+  }
+
   private finish(pending: PendingChain): void {
     this.chains = this.chains.filter((c) => c !== pending);
     const first = pending.chain[0];
     if (!first) return;
     const origin = headerValue(first.requestHeaders, 'origin');
-    const candidates = this.preflights.filter(
-      (p) =>
-        p.preflightFor === first.url &&
-        requestedMethod(p) === first.method &&
-        (origin === undefined || headerValue(p.requestHeaders, 'origin') === origin),
-    );
-    const preflight = candidates[0];
-    if (preflight) this.preflights = this.preflights.filter((p) => p !== preflight);
+    // Stopped by its preflight, the first request shows no Origin (provisional headers): an
+    // `Origin: null` OPTIONS to the same URL is more likely another chain's redirect-target
+    // preflight, so it is taken only when no other fits.
+    const preflight =
+      origin !== undefined
+        ? this.takePreflight(first.url, first.method, (o) => o === origin)
+        : (this.takePreflight(first.url, first.method, (o) => o !== 'null') ?? this.takePreflight(first.url, first.method, () => true));
     const pageOrigin = pageOriginOf(first, preflight, this.pageOrigin);
+    const hopPreflights = this.takeHopPreflights(pending.chain, pageOrigin);
     let cached: { at: number; maxAgeSeconds?: number } | undefined;
     if (!preflight && pageOrigin) {
       const c = this.cache.get(`${pageOrigin}\n${first.url}`);
@@ -356,6 +401,7 @@ export class HarStream {
       cached,
       source: this.options.source ?? 'devtools',
       id: `${this.options.idPrefix ?? 'dt'}-${first.startedAt}-${first.index}`,
+      hopPreflights,
     });
     if (exchange) this.emit(exchange);
     else this.skipped++;

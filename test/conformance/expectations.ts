@@ -17,10 +17,6 @@ const LNA =
 
 export const EXPECTED_DISAGREEMENTS: readonly KnownDisagreement[] = [
   { id: 'redirect-mode-error', reason: 'redirect mode is not on the wire: a redirect that was not followed and net::ERR_FAILED fit redirect: "error" (Chromium: no CORS code) and credentials include with no ACAC on the redirect (the hypothesis the engine keeps) equally' },
-  // Agrees in the CDP lab since Hop.preflight (observed.ts fills it); kept only because
-  // test/unit/capture/fixture-replay.test.ts reads this list and the capture assemblers
-  // (src/capture) do not fill Hop.preflight yet. Remove once they do.
-  { id: 'redirect-after-preflight-second-denied', reason: 'capture sources (webRequest, HAR) do not fill Hop.preflight yet: the second preflight (after a cross-origin 307, Origin: null) is judged as the first URL\'s; the CDP lab agrees', captureOnly: true },
   { id: 'same-origin-mode-cross', reason: RENDERER },
   { id: 'no-cors-redirect-manual', reason: RENDERER },
   { id: 'scheme-ftp', reason: RENDERER },

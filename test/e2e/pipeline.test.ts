@@ -27,7 +27,6 @@ const KNOWN: Record<'devtools' | 'webrequest', Record<string, string>> = {
     'no-cors-redirect-manual': RENDERER,
     'scheme-ftp': RENDERER,
     'redirect-mode-error': CONFORMANCE('redirect-mode-error'),
-    'redirect-after-preflight-second-denied': CONFORMANCE('redirect-after-preflight-second-denied'),
   },
   webrequest: {
     'same-origin-mode-cross': RENDERER,
@@ -43,7 +42,6 @@ const KNOWN: Record<'devtools' | 'webrequest', Record<string, string>> = {
     'safelist-order-1024-plus-unsafe': HEADER_ORDER,
     'safelist-xhr-order-four-c-first': HEADER_ORDER,
     'safelist-xhr-order-other-then-auth': HEADER_ORDER,
-    'redirect-after-preflight-second-denied': CONFORMANCE('redirect-after-preflight-second-denied'),
   },
 };
 
