@@ -244,6 +244,12 @@ interface PendingChain {
   chain: Entry[];
   /** When the last hop arrived (ms, the stream's clock). */
   at: number;
+  /**
+   * Complete, but its last hop never got a response (stopped by its preflight?) and no
+   * preflight for it has arrived: DevTools may report the preflight after the request it
+   * stopped, so the chain waits for it (at most `chainTimeoutMs`).
+   */
+  awaitingPreflight?: boolean;
 }
 
 /**
@@ -315,6 +321,8 @@ export class HarStream {
           if (oldest !== undefined) this.cache.delete(oldest);
         }
       }
+      const stopped = this.chains.find((c) => c.awaitingPreflight && c.chain[c.chain.length - 1]?.url === entry.preflightFor);
+      if (stopped) this.finish(stopped);
       return;
     }
     // A redirect hop continues the oldest chain waiting for this URL.
@@ -328,7 +336,11 @@ export class HarStream {
       this.chains.push(pending);
     }
     pending.at = this.now();
-    if (!entry.redirectURL || entry.error) this.finish(pending);
+    if (!entry.redirectURL || entry.error) {
+      const maybeStoppedByPreflight = entry.status === 0 && entry.error === 'net::ERR_FAILED' && !this.preflights.some((p) => p.preflightFor === entry.url);
+      if (maybeStoppedByPreflight) pending.awaitingPreflight = true;
+      else this.finish(pending);
+    }
     this.flush();
   }
 
