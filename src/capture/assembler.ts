@@ -28,8 +28,12 @@ import type { RawWebRequestEvent } from './raw-event.ts';
  * restarts"). A request restored by `restore()` that gets no event at all in the new worker by
  * `orphanDeadline` is settled by `settleOrphans()` when its response headers were seen: the
  * outcome is inferred from the engine's CORS verdict on them (blocked -> `net::ERR_FAILED`) and
- * marked `outcomeInferred`; a later real event for it is ignored. Requests without a response
- * keep waiting. Requests never restored are never settled this way.
+ * marked `outcomeInferred`. Requests without a response keep waiting. Requests never restored
+ * are never settled this way.
+ *
+ * Every emitted request's id is remembered for a while (in the snapshot too): a late event for
+ * it (after an inferred outcome, or an event Chromium delivered again to the next worker after
+ * the stopped one had handled and persisted it) never makes a second exchange.
  */
 
 interface PendingRequest {
@@ -87,8 +91,8 @@ export interface AssemblerSnapshot {
   requests: PendingRequest[];
   preflights: PreflightRecord[];
   cache: Array<[string, CacheEntry]>;
-  /** Requests settled as orphans (requestId, when): their late events are ignored. */
-  inferred?: Array<[string, number]>;
+  /** Requests already emitted (requestId, when): their late events are ignored. */
+  settled?: Array<[string, number]>;
 }
 
 /** How long an unclaimed preflight waits for its actual request before it is forgotten. */
@@ -104,8 +108,8 @@ const MAX_CACHE = 2000;
 /** How long a restored request may stay silent before it is settled as an orphan. */
 export const ORPHAN_GRACE_MS = 3000;
 /** How long (and how many) settled orphans are remembered, to ignore their late events. */
-const INFERRED_MEMORY_MS = STALE_REQUEST_MS;
-const MAX_INFERRED = 300;
+const SETTLED_MEMORY_MS = STALE_REQUEST_MS;
+const MAX_SETTLED = 300;
 
 export function headerValue(headers: readonly HttpHeader[] | undefined, name: string): string | undefined {
   if (!headers) return undefined;
@@ -206,8 +210,8 @@ export class ExchangeAssembler {
   /** Restored requests that have had no event since the restore. */
   private readonly orphans = new Set<string>();
   private orphanDue: number | undefined;
-  /** Requests settled as orphans (requestId -> when): their late events are dropped. */
-  private readonly inferred = new Map<string, number>();
+  /** Requests already emitted (requestId -> when): their late events are dropped. */
+  private readonly settledIds = new Map<string, number>();
   /** Set whenever the in-flight state changed (the worker persists it in its next batch). */
   dirty = false;
   /** Requests dismissed as same-origin (a counter, for diagnostics). */
@@ -217,8 +221,8 @@ export class ExchangeAssembler {
 
   /** Feeds one event, in the order the browser delivered it. */
   push(event: RawWebRequestEvent): void {
-    // Already emitted with an inferred outcome: the late event must not make a second exchange.
-    if (this.inferred.has(event.requestId)) return;
+    // Already emitted: a late or repeated event must not make a second exchange.
+    if (this.settledIds.has(event.requestId)) return;
     this.dirty = true;
     // An event reached this worker: the request is alive here, not an orphan.
     this.orphans.delete(event.requestId);
@@ -276,7 +280,7 @@ export class ExchangeAssembler {
       const lastHop = request?.hops[request.hops.length - 1];
       if (!request || !lastHop?.response) continue;
       this.requests.delete(id);
-      this.rememberInferred(id, now);
+      this.rememberSettled(id, now);
       const at = request.respondedAt ?? now;
       const exchange = this.build(request, at);
       if (!exchange) continue;
@@ -292,12 +296,12 @@ export class ExchangeAssembler {
     return emitted;
   }
 
-  private rememberInferred(id: string, now: number): void {
-    for (const [k, at] of this.inferred) {
-      if (at >= now - INFERRED_MEMORY_MS && this.inferred.size < MAX_INFERRED) break;
-      this.inferred.delete(k);
+  private rememberSettled(id: string, now: number): void {
+    for (const [k, at] of this.settledIds) {
+      if (at >= now - SETTLED_MEMORY_MS && this.settledIds.size < MAX_SETTLED) break;
+      this.settledIds.delete(k);
     }
-    this.inferred.set(id, now);
+    this.settledIds.set(id, now);
   }
 
   get pendingCount(): number {
@@ -309,7 +313,7 @@ export class ExchangeAssembler {
       requests: [...this.requests.values()],
       preflights: [...this.preflightsByRequestId.values(), ...this.settledPreflights],
       cache: [...this.preflightCache],
-      inferred: [...this.inferred],
+      settled: [...this.settledIds],
     };
   }
 
@@ -319,9 +323,9 @@ export class ExchangeAssembler {
    */
   restore(snapshot: AssemblerSnapshot | undefined, now = Date.now()): void {
     if (!snapshot) return;
-    for (const [id, at] of snapshot.inferred ?? []) if (!this.inferred.has(id)) this.inferred.set(id, at);
+    for (const [id, at] of snapshot.settled ?? []) if (!this.settledIds.has(id)) this.settledIds.set(id, at);
     for (const r of snapshot.requests ?? []) {
-      if (this.requests.has(r.requestId) || this.inferred.has(r.requestId)) continue;
+      if (this.requests.has(r.requestId) || this.settledIds.has(r.requestId)) continue;
       this.requests.set(r.requestId, r);
       this.orphans.add(r.requestId);
     }
@@ -446,6 +450,7 @@ export class ExchangeAssembler {
   }
 
   private finish(request: PendingRequest, settled: RawWebRequestEvent): void {
+    this.rememberSettled(request.requestId, settled.timeStamp);
     const exchange = this.build(request, settled.timeStamp);
     if (exchange) {
       if (settled.phase === 'error') exchange.outcome = { kind: 'failed', error: settled.error ?? 'unknown error' };

@@ -40,13 +40,17 @@ function baseEvent(phase: RawWebRequestEvent['phase'], d: chrome.webRequest.WebR
 }
 
 /**
- * Full capture of ONE tab (RequestFilter.tabId): registered on capture/start, removed on
- * capture/stop, so tabs that are not captured never pay for extraHeaders listeners of ours.
+ * Full capture listeners: onBeforeSendHeaders/onHeadersReceived with extraHeaders, onCompleted,
+ * onErrorOccurred. With a tabId (RequestFilter.tabId) they see ONE tab: registered on
+ * capture/start, removed on capture/stop, so tabs that are not captured never pay for
+ * extraHeaders listeners of ours. Without one they see every tab: only the worker's start-up
+ * listeners (see the worker), removed as soon as the captured tabs are known.
  * Returns a function that removes the listeners.
  */
-export function watchTab(tabId: number, sink: RawEventSink): () => void {
+export function watchRequests(tabId: number | undefined, sink: RawEventSink): () => void {
   // <all_urls>: a redirect to a non-HTTP URL (ftp:...) ends in an error event under that URL.
-  const filter: chrome.webRequest.RequestFilter = { urls: ['<all_urls>'], types: REQUEST_TYPES, tabId };
+  const filter: chrome.webRequest.RequestFilter = { urls: ['<all_urls>'], types: REQUEST_TYPES };
+  if (tabId !== undefined) filter.tabId = tabId;
   const onBeforeSendHeaders = (d: chrome.webRequest.OnBeforeSendHeadersDetails) => {
     const event = baseEvent('beforeSendHeaders', d);
     event.requestHeaders = toHttpHeaders(d.requestHeaders);
@@ -86,34 +90,6 @@ export function watchTab(tabId: number, sink: RawEventSink): () => void {
   chrome.webRequest.onCompleted.addListener(onCompleted, filter);
   chrome.webRequest.onErrorOccurred.addListener(onErrorOccurred, filter);
 
-  return () => {
-    chrome.webRequest.onBeforeSendHeaders.removeListener(onBeforeSendHeaders);
-    chrome.webRequest.onHeadersReceived.removeListener(onHeadersReceived);
-    chrome.webRequest.onCompleted.removeListener(onCompleted);
-    chrome.webRequest.onErrorOccurred.removeListener(onErrorOccurred);
-  };
-}
-
-/**
- * Lazy-listener anchors, registered synchronously at the top level of the worker on every
- * start: no-op listeners on the four events with a filter that matches no tab. Measured on
- * Chromium 156 (docs/capture.md, "Worker restarts"): a webRequest listener added at run time
- * is persisted as a lazy listener and its event wakes a stopped worker, but the woken worker
- * only gets that event when it has a listener for the event when its top-level script ends;
- * the tab-filtered listeners are re-added a few ms later (after reading storage.session), and
- * with these anchors in place the events that woke the worker reach them.
- */
-export const ANCHOR_TAB_ID = 0x7ffffffe;
-export function registerWakeAnchors(): () => void {
-  const filter: chrome.webRequest.RequestFilter = { urls: HTTP_URLS, types: REQUEST_TYPES, tabId: ANCHOR_TAB_ID };
-  const onBeforeSendHeaders = () => undefined;
-  const onHeadersReceived = () => undefined;
-  const onCompleted = () => undefined;
-  const onErrorOccurred = () => undefined;
-  chrome.webRequest.onBeforeSendHeaders.addListener(onBeforeSendHeaders, filter, extraInfo([]) as chrome.webRequest.OnBeforeSendHeadersOptions[]);
-  chrome.webRequest.onHeadersReceived.addListener(onHeadersReceived, filter, extraInfo([]) as chrome.webRequest.OnHeadersReceivedOptions[]);
-  chrome.webRequest.onCompleted.addListener(onCompleted, filter);
-  chrome.webRequest.onErrorOccurred.addListener(onErrorOccurred, filter);
   return () => {
     chrome.webRequest.onBeforeSendHeaders.removeListener(onBeforeSendHeaders);
     chrome.webRequest.onHeadersReceived.removeListener(onHeadersReceived);

@@ -57,8 +57,11 @@ export interface DebugState {
   devtoolsTabs: number[];
   /** In-flight webRequest pairing state (requests + preflights). */
   pending: number;
-  /** Storage batches written by this worker instance. */
+  /** Storage batches (checkpoints) written by this worker instance. */
   flushes: number;
+  /** Journal writes of this worker instance, and the entries (events, exchanges) they held. */
+  journalWrites: number;
+  journalEntries: number;
   /** performance.memory of the worker, when available. */
   heapUsed?: number;
 }

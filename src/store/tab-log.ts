@@ -67,8 +67,9 @@ export class TabLogs {
   ) {}
 
   /** Reads every persisted tab log (worker start-up). */
-  async load(): Promise<void> {
-    const all = await this.area.get(null);
+  /** `all`: everything the area holds, when the caller has already read it. */
+  async load(all?: Record<string, unknown>): Promise<void> {
+    all ??= await this.area.get(null);
     const chunksByTab = new Map<number, Array<[number, Exchange]>>();
     for (const [key, value] of Object.entries(all)) {
       const m = KEY_RE.exec(key);

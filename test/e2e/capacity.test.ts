@@ -91,7 +91,7 @@ describe('capacity', () => {
     console.log(
       `capacity: ${TOTAL} requests (${failed} blocked) in ${pageMs} ms; report kept ${report.entries.length} + dropped ${report.dropped} = ${report.entries.length + report.dropped}; ` +
         `worker heap ${mb(heapBefore.usedSize)} MB -> ${mb(heapAfter.usedSize)} MB used (${mb(heapAfter.totalSize)} MB total), performance.memory ${state.heapUsed ? mb(state.heapUsed) + ' MB' : 'n/a'}; ` +
-        `storage.session ${mb(storageBytes)} MB of 10 MB (${Math.round(storageBytes / report.entries.length)} bytes per kept exchange); ${state.flushes} storage batches`,
+        `storage.session ${mb(storageBytes)} MB of 10 MB (${Math.round(storageBytes / report.entries.length)} bytes per kept exchange); ${state.flushes} storage batches, ${state.journalWrites} journal writes holding ${state.journalEntries} entries`,
     );
     expect(failed).toBe(TOTAL / 10);
     expect(report.entries.length).toBe(2000);

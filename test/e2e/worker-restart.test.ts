@@ -2,7 +2,8 @@
  * A captured tab loses nothing when the service worker is stopped and restarted mid-run.
  * The page fires waves of cross-origin requests (some preflighted, some slow enough to straddle
  * a stop, some blocked) while the test stops the extension's worker several times from a
- * browser-level CDP session (ServiceWorker.stopAllWorkers, checked with Target.getTargets).
+ * CDP session (ServiceWorker.stopAllWorkers; each stop+wake cycle checked with the
+ * ServiceWorker domain's running status).
  * Every request must end up exactly once in the tab's report, with Chromium's verdict.
  */
 import http from 'node:http';
@@ -49,11 +50,13 @@ describe('worker restarts during a captured run', () => {
     await rig.ask({ type: 'capture/start', tabId, reload: false });
     const firstStart = (await rig.ask({ type: 'debug/state' })).startedAt;
 
-    const browserCdp = await rig.browser.context.browser()!.newBrowserCDPSession();
-    const workerTargets = async () =>
-      (await browserCdp.send('Target.getTargets')).targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${rig?.browser.extensionId}/`));
     // ServiceWorker.* lives on a page session (it stops every worker of the profile's partition).
     const pageCdp = await rig.browser.context.newCDPSession(page);
+    // Each stop+wake cycle of the extension's worker, as the ServiceWorker domain reports it.
+    const statusLog: string[] = [];
+    pageCdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      for (const v of versions) if (v.scriptURL.startsWith(`chrome-extension://${rig?.browser.extensionId}/`)) statusLog.push(v.runningStatus);
+    });
     await pageCdp.send('ServiceWorker.enable');
 
     // Request i: delay up to 900 ms, every 3rd preflighted (x-test), every 5th blocked (no ACAO).
@@ -87,16 +90,19 @@ describe('worker restarts during a captured run', () => {
 
     let stops = 0;
     let restartsSeen = 0;
+    const cycleSeen = (from: number) => {
+      const after = statusLog.slice(from);
+      const stopped = after.indexOf('stopped');
+      return stopped >= 0 && after.indexOf('running', stopped) > stopped;
+    };
     for (let s = 0; s < STOPS; s++) {
       await sleep(380);
-      const before = (await workerTargets()).length;
+      const from = statusLog.length;
       await pageCdp.send('ServiceWorker.stopAllWorkers');
       stops++;
-      // Wait until the worker is gone, then until an event wakes it again.
-      for (let i = 0; i < 20 && (await workerTargets()).length > 0; i++) await sleep(25);
-      const gone = (await workerTargets()).length === 0;
-      for (let i = 0; i < 80 && (await workerTargets()).length === 0; i++) await sleep(25);
-      if (before > 0 && gone && (await workerTargets()).length > 0) restartsSeen++;
+      // The page's next request wakes the worker again: wait for stopped, then running.
+      for (let i = 0; i < 80 && !cycleSeen(from); i++) await sleep(25);
+      if (cycleSeen(from)) restartsSeen++;
     }
     const pageResults = await run;
     // Requests whose completion event a stop lost are settled ORPHAN_GRACE_MS after the last
@@ -116,8 +122,8 @@ describe('worker restarts during a captured run', () => {
     });
     const unpaired = report.entries.filter((e) => plan.find((x) => x.url === e.url)?.preflight && e.exchange.preflight.kind !== 'sent');
     console.log(
-      `worker restart: ${plan.length} requests, ${stops} stops (${restartsSeen} stop+wake cycles seen via Target.getTargets, worker instance changed: ${state.startedAt !== firstStart}), ` +
-        `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unpaired.length} preflights not paired; ${state.pending} requests still pending in the worker, ${state.flushes} storage batches (this instance)`,
+      `worker restart: ${plan.length} requests, ${stops} stops (${restartsSeen} stop+wake cycles reported by ServiceWorker.workerVersionUpdated, worker instance changed: ${state.startedAt !== firstStart}), ` +
+        `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unpaired.length} preflights not paired; ${state.pending} requests still pending in the worker, ${state.flushes} storage batches and ${state.journalWrites} journal writes (${state.journalEntries} entries) in the last instance`,
     );
     for (const u of duplicated.slice(0, 3)) console.log('  dup', u, report.entries.filter((e) => e.url === u).map((e) => `${e.seq}:${e.exchange.id}:${e.status}:${e.exchange.preflight.kind}`).join(' '));
     if (missing.length) {

@@ -215,4 +215,34 @@ describe('assembler: orphans restored after a worker restart', () => {
     expect(a.pendingCount).toBe(0);
     expect(a.dismissed).toBe(1);
   });
+
+  it('a settle event delivered again after the request was emitted (and persisted) makes no second exchange', () => {
+    // The stopped worker handled the completion and persisted the exchange together with its
+    // snapshot; Chromium then delivered the same completion to the next worker.
+    const url = `${API}/again`;
+    const { emitted, make } = collect();
+    const old = make();
+    const preflighted = sendHeaders([{ name: 'x-test', value: '1' }]);
+    const options = { method: 'OPTIONS', requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }] };
+    old.push(ev('beforeSendHeaders', '51', url, options));
+    old.push(ev('headersReceived', '51', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow }));
+    old.push(ev('completed', '51', url, { method: 'OPTIONS', statusCode: 204 }));
+    old.push(ev('beforeSendHeaders', '50', url, { requestHeaders: preflighted, timeStamp: T0 + 5 }));
+    old.push(ev('headersReceived', '50', url, { statusCode: 200, responseHeaders: allow, timeStamp: T0 + 30 }));
+    old.push(ev('completed', '50', url, { statusCode: 200, timeStamp: T0 + 31 }));
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]!.preflight.kind).toBe('sent');
+    const snap = JSON.parse(JSON.stringify(old.snapshot())) as AssemblerSnapshot;
+    const next = make();
+    next.restore(snap, T0 + 500);
+    next.push(ev('completed', '50', url, { statusCode: 200, timeStamp: T0 + 31 }));
+    next.push(ev('error', '50', url, { error: 'net::ERR_FAILED', timeStamp: T0 + 31 }));
+    expect(emitted).toHaveLength(1);
+    expect(next.pendingCount).toBe(0);
+    // Without the remembered id the repeated completion would have made a second, unpaired exchange.
+    const fresh = make();
+    fresh.push(ev('completed', '50', url, { statusCode: 200, timeStamp: T0 + 31 }));
+    expect(emitted).toHaveLength(2);
+    expect(emitted[1]!.preflight.kind).not.toBe('sent');
+  });
 });

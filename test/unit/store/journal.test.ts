@@ -1,0 +1,89 @@
+/**
+ * The worker's journal (src/store/journal.ts): which keys a restarted worker replays onto the
+ * stored checkpoint, in which order, and what it ignores.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
+import { ExchangeAssembler, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
+import { journalKey, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
+import type { Exchange } from '../../../src/engine/types.ts';
+
+const PAGE = 'http://app.test:8000';
+const API = 'http://api.test:9000';
+
+function ev(phase: RawWebRequestEvent['phase'], requestId: string, over: Partial<RawWebRequestEvent> = {}): RawWebRequestEvent {
+  return { phase, requestId, tabId: 3, frameId: 0, url: `${API}/r${requestId}`, method: 'GET', type: 'xmlhttprequest', initiator: PAGE, timeStamp: 1_700_000_000_000 + Number(requestId), ...over };
+}
+const stored = (entries: JournalEntry[]) => JSON.stringify(entries);
+
+describe('journal', () => {
+  it('replays only the stored generation and later, in writing order across instances', () => {
+    const all: Record<string, unknown> = {
+      [journalKey(4, 100, 0)]: stored([{ event: ev('beforeSendHeaders', '1') }]),
+      [journalKey(5, 200, 1)]: stored([{ event: ev('completed', '3') }]),
+      [journalKey(5, 100, 7)]: stored([{ event: ev('beforeSendHeaders', '2') }]),
+      [journalKey(5, 200, 0)]: stored([{ event: ev('headersReceived', '3') }]),
+      [journalKey(6, 100, 2)]: stored([{ event: ev('error', '4') }]),
+      [journalKey(5, 100, 10)]: stored([{ event: ev('completed', '2') }]),
+      't:3:m': { seq: 1 },
+      assembler: 'x',
+    };
+    const journal = readJournal(all, 5);
+    expect(journal.entries.map((e) => `${e.event?.requestId}:${e.event?.phase}`)).toEqual([
+      '2:beforeSendHeaders',
+      '2:completed',
+      '3:headersReceived',
+      '3:completed',
+      '4:error',
+    ]);
+    // Every journal key is reported (the obsolete generation 4 too, to be removed), nothing else.
+    expect(journal.keys.map(([g, k]) => `${g} ${k}`).sort()).toEqual(
+      ['4 j:4:100:0', '5 j:5:100:10', '5 j:5:100:7', '5 j:5:200:0', '5 j:5:200:1', '6 j:6:100:2'].sort(),
+    );
+  });
+
+  it('skips torn, foreign and malformed values without throwing', () => {
+    const all: Record<string, unknown> = {
+      [journalKey(1, 1, 0)]: '[{"event":',
+      [journalKey(1, 1, 1)]: { not: 'a string' },
+      [journalKey(1, 1, 2)]: '"not an array"',
+      'j:x:y:z': stored([{ event: ev('completed', '9') }]),
+      'j:1:2': stored([{ event: ev('completed', '9') }]),
+      [journalKey(1, 1, 3)]: stored([{ exchange: [3, { id: 'dt-1' } as Exchange] }]),
+    };
+    const journal = readJournal(all, 1);
+    expect(journal.entries).toEqual([{ exchange: [3, { id: 'dt-1' }] }]);
+    expect(journal.keys).toHaveLength(4);
+  });
+
+  it('checkpoint + replayed journal rebuild what a stopped worker had in memory: the exchange is emitted once', () => {
+    // The old worker checkpointed after the request's beforeSendHeaders, journaled its response
+    // and completion, and was stopped before the next checkpoint.
+    const emitted: Exchange[] = [];
+    const old = new ExchangeAssembler((e) => emitted.push(e));
+    const send = ev('beforeSendHeaders', '7', { requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    old.push(send);
+    const checkpoint = JSON.parse(JSON.stringify(old.snapshot())) as AssemblerSnapshot;
+    const headers = ev('headersReceived', '7', { statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    const done = ev('completed', '7', { statusCode: 200 });
+    old.push(headers);
+    old.push(done);
+    expect(emitted).toHaveLength(1);
+    const all = { [journalKey(2, 10, 0)]: stored([{ event: headers }]), [journalKey(2, 10, 1)]: stored([{ event: done }]), [journalKey(1, 10, 0)]: stored([{ event: send }]) };
+
+    const rebuilt: Exchange[] = [];
+    const next = new ExchangeAssembler((e) => rebuilt.push(e));
+    next.restore(checkpoint);
+    for (const entry of readJournal(all, 2).entries) if (entry.event) next.push(entry.event);
+    expect(rebuilt).toHaveLength(1);
+    expect(rebuilt[0]!.hops[0]!.requestHeaders).toEqual([{ name: 'Origin', value: PAGE }]);
+    expect(rebuilt[0]!.hops[0]!.response?.status).toBe(200);
+    expect(next.pendingCount).toBe(0);
+    // Replaying generation 1 as well would have seen the beforeSendHeaders twice (as a redirect hop).
+    const wrong: Exchange[] = [];
+    const twice = new ExchangeAssembler((e) => wrong.push(e));
+    twice.restore(checkpoint);
+    for (const entry of readJournal(all, 1).entries) if (entry.event) twice.push(entry.event);
+    expect(wrong[0]!.hops.length).toBe(2);
+  });
+});
