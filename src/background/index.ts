@@ -133,8 +133,12 @@ function endStartupWatch(): void {
   overlapSeen = undefined;
 }
 
+let maxEventDelayMs = 0;
+
 function onRawEvent(event: RawWebRequestEvent): void {
   rawEvents.push(event);
+  const delay = Date.now() - event.timeStamp;
+  if (delay > maxEventDelayMs) maxEventDelayMs = delay;
   if (!assemblerRestored) {
     earlyEvents.push(event);
     return;
@@ -161,6 +165,9 @@ let journalQueue: JournalEntry[] = [];
 let journalSeq = 0;
 let journalWriting = false;
 let journalWrites = 0;
+let lastJournalWrite = 0;
+/** Journal writes start at most this often: group commit even under moderate traffic. */
+const JOURNAL_MIN_GAP_MS = 10;
 let journalEntries = 0;
 let replaying = false;
 /** Journal keys written or found, by generation: removed once a later checkpoint is stored. */
@@ -170,12 +177,15 @@ function journalAppend(entry: JournalEntry): void {
   journalQueue.push(entry);
   if (!journalWriting) {
     journalWriting = true;
-    setTimeout(() => void writeJournal(), 0);
+    setTimeout(() => void writeJournal(), Math.max(0, lastJournalWrite + JOURNAL_MIN_GAP_MS - Date.now()));
   }
 }
 
 async function writeJournal(): Promise<void> {
   while (journalQueue.length > 0) {
+    const wait = lastJournalWrite + JOURNAL_MIN_GAP_MS - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    lastJournalWrite = Date.now();
     const key = journalKey(checkpointGen, START, journalSeq++);
     const entries = journalQueue;
     journalQueue = [];
@@ -522,6 +532,7 @@ async function handle(request: CorsightRequest): Promise<ResponseMap[keyof Respo
         flushes: logs.flushes,
         journalWrites,
         journalEntries,
+        maxEventDelayMs: Math.round(maxEventDelayMs),
       };
       if (memory) state.heapUsed = memory.usedJSHeapSize;
       return state;

@@ -62,6 +62,8 @@ export interface DebugState {
   /** Journal writes of this worker instance, and the entries (events, exchanges) they held. */
   journalWrites: number;
   journalEntries: number;
+  /** Largest delay seen between a webRequest event's timeStamp and its arrival here (ms). */
+  maxEventDelayMs: number;
   /** performance.memory of the worker, when available. */
   heapUsed?: number;
 }

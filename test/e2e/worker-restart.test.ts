@@ -88,6 +88,7 @@ describe('worker restarts during a captured run', () => {
       [plan, N_WAVES, PER_WAVE] as const,
     );
 
+    const delaysBeforeStops: number[] = [];
     let stops = 0;
     let restartsSeen = 0;
     const cycleSeen = (from: number) => {
@@ -97,6 +98,8 @@ describe('worker restarts during a captured run', () => {
     };
     for (let s = 0; s < STOPS; s++) {
       await sleep(380);
+      // How late the instance about to be stopped was getting its events (Chromium's delivery).
+      delaysBeforeStops.push((await rig.ask({ type: 'debug/state' })).maxEventDelayMs);
       const from = statusLog.length;
       await pageCdp.send('ServiceWorker.stopAllWorkers');
       stops++;
@@ -123,8 +126,9 @@ describe('worker restarts during a captured run', () => {
     const unpaired = report.entries.filter((e) => plan.find((x) => x.url === e.url)?.preflight && e.exchange.preflight.kind !== 'sent');
     console.log(
       `worker restart: ${plan.length} requests, ${stops} stops (${restartsSeen} stop+wake cycles reported by ServiceWorker.workerVersionUpdated, worker instance changed: ${state.startedAt !== firstStart}), ` +
-        `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unpaired.length} preflights not paired; ${state.pending} requests still pending in the worker, ${state.flushes} storage batches and ${state.journalWrites} journal writes (${state.journalEntries} entries) in the last instance`,
+        `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unpaired.length} preflights not paired; ${state.pending} requests still pending in the worker, ${state.flushes} storage batches and ${state.journalWrites} journal writes (${state.journalEntries} entries) in the last instance, events delivered up to ${state.maxEventDelayMs} ms after they happened`,
     );
+    console.log(`  largest event delivery delay of each instance before its stop: ${delaysBeforeStops.join(', ')} ms`);
     for (const u of duplicated.slice(0, 3)) console.log('  dup', u, report.entries.filter((e) => e.url === u).map((e) => `${e.seq}:${e.exchange.id}:${e.status}:${e.exchange.preflight.kind}`).join(' '));
     if (missing.length) {
       const raw = await rig.ask({ type: 'debug/raw-events', tabId });
