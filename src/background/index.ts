@@ -154,20 +154,22 @@ function applyEvent(event: RawWebRequestEvent): void {
 
 // ---- Journal: what changed since the last checkpoint, written at once, small. ----
 // A forced worker stop loses whatever is only in memory. Each event (and each exchange that did
-// not come from events: DevTools) is appended to the journal (src/store/journal.ts), written at
-// the leading edge (one write in flight; what arrives meanwhile goes into the next one) as a
-// small key. Every checkpoint (the batches below: log chunks, the assembler's snapshot and its
+// not come from events: DevTools) is appended to the journal (src/store/journal.ts), written
+// soon as a small key: one write in flight, at most one per JOURNAL_MIN_GAP_MS, what arrives
+// meanwhile goes into the next one. Every checkpoint (the batches below: log chunks, the assembler's snapshot and its
 // generation) makes the journal keys of older generations obsolete; start-up replays the keys
 // of the stored generation onto the stored snapshot. Measured: writing the log chunk and the
 // snapshot at each settle instead cost a captured page ~15% against bare listeners.
+/** Journal writes start at most this often: group commit even under moderate traffic. */
+const JOURNAL_MIN_GAP_MS = 10;
 let checkpointGen = 0;
 let journalQueue: JournalEntry[] = [];
 let journalSeq = 0;
 let journalWriting = false;
-let journalWrites = 0;
 let lastJournalWrite = 0;
-/** Journal writes start at most this often: group commit even under moderate traffic. */
-const JOURNAL_MIN_GAP_MS = 10;
+/** The key being written: a checkpoint must not remove it before its write lands. */
+let journalKeyInFlight: string | undefined;
+let journalWrites = 0;
 let journalEntries = 0;
 let replaying = false;
 /** Journal keys written or found, by generation: removed once a later checkpoint is stored. */
@@ -177,19 +179,22 @@ function journalAppend(entry: JournalEntry): void {
   journalQueue.push(entry);
   if (!journalWriting) {
     journalWriting = true;
-    setTimeout(() => void writeJournal(), Math.max(0, lastJournalWrite + JOURNAL_MIN_GAP_MS - Date.now()));
+    setTimeout(() => void writeJournal(), 0);
   }
 }
 
 async function writeJournal(): Promise<void> {
-  while (journalQueue.length > 0) {
+  for (;;) {
     const wait = lastJournalWrite + JOURNAL_MIN_GAP_MS - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // A checkpoint taken meanwhile may have covered (and emptied) the queue.
+    if (journalQueue.length === 0) break;
     lastJournalWrite = Date.now();
     const key = journalKey(checkpointGen, START, journalSeq++);
     const entries = journalQueue;
     journalQueue = [];
     journalKeys.push([checkpointGen, key]);
+    journalKeyInFlight = key;
     journalWrites++;
     journalEntries += entries.length;
     try {
@@ -198,10 +203,10 @@ async function writeJournal(): Promise<void> {
       // Kept in memory and in the next checkpoint all the same.
       console.warn('Corsight: journal write failed', e);
     }
+    journalKeyInFlight = undefined;
   }
   journalWriting = false;
 }
-
 
 // ---- Persistence: one storage batch at a time, never one per event. ----
 // Checkpoints: at most one every FLUSH_INTERVAL_MS while things change (the journal covers the
@@ -285,9 +290,10 @@ async function flushNow(): Promise<void> {
   journalQueue = [];
   try {
     await logs.flush(extra);
-    const obsolete = journalKeys.filter(([g]) => g < gen).map(([, key]) => key);
+    const isObsolete = ([g, key]: [number, string]) => g < gen && key !== journalKeyInFlight;
+    const obsolete = journalKeys.filter(isObsolete).map(([, key]) => key);
     if (obsolete.length) {
-      for (let i = journalKeys.length - 1; i >= 0; i--) if (journalKeys[i]![0] < gen) journalKeys.splice(i, 1);
+      for (let i = journalKeys.length - 1; i >= 0; i--) if (isObsolete(journalKeys[i]!)) journalKeys.splice(i, 1);
       await chrome.storage.session.remove(obsolete);
     }
   } catch (e) {
