@@ -17,7 +17,7 @@ import { headerValue, isSameOrigin, originOfUrl } from './assembler.ts';
 
 export interface HarMappingResult {
   exchanges: Exchange[];
-  /** Entries that were same-origin, not HTTP, or unreadable. */
+  /** Entries that were same-origin, not HTTP, navigations, or unreadable. */
   skipped: number;
 }
 
@@ -138,6 +138,14 @@ export function readEntry(raw: unknown, index: number): Entry | undefined {
 
 const FETCH_MODES: Record<string, RequestMode> = { cors: 'cors', 'no-cors': 'no-cors', 'same-origin': 'same-origin', navigate: 'navigate' };
 
+/**
+ * A navigation (an iframe's document, a top-level redirect): not a CORS request. A cross-site
+ * iframe's document is cross-origin to the page and would otherwise become an exchange; the
+ * webRequest capture does not listen to main_frame/sub_frame either.
+ */
+function isNavigation(entry: Entry): boolean {
+  return entry.resourceType === 'document' || headerValue(entry.requestHeaders, 'sec-fetch-mode') === 'navigate';
+}
 
 /** The request's page origin: Origin header, then the preflight's, then Referer's origin, then the page. */
 function pageOriginOf(first: Entry, preflight: Entry | undefined, fallback: string | undefined): string | undefined {
@@ -295,7 +303,7 @@ export class HarStream {
 
   push(raw: unknown): void {
     const entry = readEntry(raw, this.index++);
-    if (!entry) {
+    if (!entry || isNavigation(entry)) {
       this.skipped++;
       return;
     }

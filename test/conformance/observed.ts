@@ -50,7 +50,7 @@ function maxAgeOf(pre: OracleRequest): number | undefined {
 export interface ObserveContext {
   /** Every request the oracle saw in the same tab (to find the preflight and earlier preflights). */
   all: readonly OracleRequest[];
-  /** The page's origin, used when no Origin header was seen (a worker's request: the worker's). */
+  /** The page's origin, used when no Origin header was seen and the requester is unknown. */
   pageOrigin: string;
 }
 
@@ -92,9 +92,12 @@ export function observedExchange(req: OracleRequest, ctx: ObserveContext): Excha
   }
 
   const initiator = req.initiator;
-  // A dedicated worker's requests are made by the worker's origin (the page's for a same-origin
-  // worker script; a data: or blob: worker would need its creator's, not handled here).
-  const fallbackOrigin = req.worker ? originOf(req.worker.url) ?? ctx.pageOrigin : ctx.pageOrigin;
+  // No Origin on the wire (e.g. stopped by its preflight: provisional headers): the requester's
+  // origin, as webRequest's `initiator` gives it: a dedicated worker's script origin, an iframe's
+  // document origin (a cross-site iframe is not the page's origin). A data: or blob: worker
+  // would need its creator's, not handled here.
+  const requesterUrl = req.worker?.url ?? req.documentURL;
+  const fallbackOrigin = (requesterUrl !== undefined ? originOf(requesterUrl) : undefined) ?? ctx.pageOrigin;
   return {
     id: req.requestId,
     source: 'test',

@@ -8,7 +8,7 @@ import { launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
 import { attachOracle, devToolsEndpoint, type Oracle } from '../harness/oracle.ts';
 import { runAll, runScenario, type ScenarioRun } from '../harness/lab-runner.ts';
 import { startLab, type Lab } from '../lab/server.ts';
-import { SCENARIOS, WORKER_SCENARIOS, resolvedExpect, type Scenario } from '../lab/scenarios.ts';
+import { IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS, frameUrl, resolvedExpect, type Scenario } from '../lab/scenarios.ts';
 
 let lab: Lab;
 let browser: LaunchedBrowser;
@@ -105,14 +105,14 @@ describe('CORS lab scenarios match Chromium', () => {
   });
 });
 
-describe('the oracle sees dedicated workers (raw CDP client, auto-attach)', () => {
+describe('the oracle sees dedicated workers and out-of-process iframes (raw CDP client, auto-attach)', () => {
   let wLab: Lab;
   let wBrowser: LaunchedBrowser;
   let wPage: Page;
   let wOracle: Oracle;
 
   beforeAll(async () => {
-    wLab = await startLab({ scenarios: WORKER_SCENARIOS });
+    wLab = await startLab({ scenarios: [...WORKER_SCENARIOS, ...IFRAME_SCENARIOS] });
     wBrowser = await launchBrowser({ args: ['--remote-debugging-port=0'] });
     wPage = await wBrowser.context.newPage();
     wOracle = await attachOracle(wBrowser.context, wPage, { workers: await devToolsEndpoint(wBrowser.profileDir) });
@@ -134,6 +134,20 @@ describe('the oracle sees dedicated workers (raw CDP client, auto-attach)', () =
       else if ('corsError' in want) expect(v && !v.ok ? { corsError: v.corsError, failedParameter: v.failedParameter, source: v.source } : v, run.url).toEqual({ ...want, source: 'network' });
       const r = wOracle.requestsMatching(run.url).at(-1);
       expect(r?.worker?.url).toBe(wLab.origins.app + '/worker.js');
+    });
+  }
+
+  for (const s of IFRAME_SCENARIOS) {
+    it(`${s.id}: ${s.title}`, async () => {
+      const want = resolvedExpect(s, wLab.origins);
+      const run = await runScenario(wPage, wLab, s.id, { oracle: wOracle });
+      const v = run.verdict;
+      if ('ok' in want) expect(v, run.url).toMatchObject({ ok: true });
+      else if ('corsError' in want) expect(v && !v.ok ? { corsError: v.corsError, failedParameter: v.failedParameter, source: v.source } : v, run.url).toEqual({ ...want, source: 'network' });
+      const r = wOracle.requestsMatching(run.url).at(-1);
+      expect(r?.documentURL).toBe(frameUrl(s, wLab.origins));
+      // Site isolation: only the cross-site iframe has a process, and a CDP target, of its own.
+      expect(r?.outOfProcessFrame ?? false).toBe(s.request.frame === 'cross-site');
     });
   }
 

@@ -8,12 +8,14 @@
  * Network.loadingFailed; Audits is only the fallback for errors decided in the renderer
  * (DisallowedByMode...), since Audits may file issues for requests that passed.
  *
- * Dedicated workers: their requests are reported on the worker's own CDP target, not the page's.
- * With `workers` (the browser's DevTools websocket, see `devToolsEndpoint`), the oracle opens a
- * raw CDP client, attaches to the page target (flatten), auto-attaches to its workers
- * (waitForDebuggerOnStart), enables Network on each worker session and resumes it; the workers'
- * Network events then go through the same bookkeeping as the page's (`OracleRequest.worker`).
- * Playwright's CDPSession does not route flattened child sessions, hence the raw client.
+ * Dedicated workers and out-of-process iframes (another site than the page: site isolation):
+ * their requests are reported on their own CDP target, not the page's. With `workers` (the
+ * browser's DevTools websocket, see `devToolsEndpoint`), the oracle opens a raw CDP client,
+ * attaches to the page target (flatten), auto-attaches to its workers and OOPIFs
+ * (waitForDebuggerOnStart), enables Network on each child session and resumes it; their Network
+ * events then go through the same bookkeeping as the page's (`OracleRequest.worker` / `.outOfProcessFrame`).
+ * Playwright's CDPSession does not route flattened child sessions, hence the raw client. An
+ * iframe in the page's process (same site) is reported on the page's session.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,6 +63,8 @@ export interface OracleEvent {
   at: number;
   /** For an event of a dedicated worker's session: the worker script's URL. */
   worker?: string;
+  /** For an event of an out-of-process iframe's session. */
+  outOfProcessFrame?: true;
   method: string;
   params: Record<string, unknown>;
 }
@@ -112,6 +116,10 @@ export interface OracleRequest {
   postData?: string;
   /** Set when the request came from a dedicated worker: the worker script's URL. */
   worker?: { url: string };
+  /** Set when the request was reported on an out-of-process iframe's own target. */
+  outOfProcessFrame?: true;
+  /** requestWillBeSent `documentURL`: the document (or worker script) that made the request. */
+  documentURL?: string;
   hops: OracleHop[];
   /** Settled: loadingFinished. */
   finished?: { encodedDataLength: number; at: number };
@@ -196,7 +204,8 @@ const NETWORK_EVENTS = [
 export interface OracleOptions {
   /**
    * The browser's DevTools websocket URL (`devToolsEndpoint(profileDir)`, browser launched with
-   * `--remote-debugging-port=0`): record the page's dedicated workers' requests too.
+   * `--remote-debugging-port=0`): record the requests of the page's dedicated workers and
+   * out-of-process iframes too.
    */
   workers?: string;
 }
@@ -231,11 +240,19 @@ function openSocket(url: string): MiniSocket {
   return new Ctor(url);
 }
 
-type Handler = (method: string, params: Record<string, unknown>, worker?: string) => void;
+/** The child target (auto-attached) an event came from. */
+interface ChildTarget {
+  type: 'worker' | 'iframe';
+  /** The target's URL when attached: a worker's script; '' for an OOPIF (attached before it commits). */
+  url: string;
+}
+
+type Handler = (method: string, params: Record<string, unknown>, child?: ChildTarget) => void;
 
 /**
  * Raw CDP client on the browser websocket: attach to `targetId` (flatten), auto-attach its
- * dedicated workers, enable Network there, resume them, pass their Network events to `handle`.
+ * dedicated workers and out-of-process iframes (and theirs), enable Network there, resume them,
+ * pass their Network events to `handle`.
  */
 async function tapWorkers(url: string, targetId: string, handle: Handler): Promise<() => void> {
   const ws = openSocket(url);
@@ -258,7 +275,7 @@ async function tapWorkers(url: string, targetId: string, handle: Handler): Promi
       pending.set(id, resolve);
       ws.send(JSON.stringify({ id, method, params, sessionId }));
     });
-  const workers = new Map<string, string>();
+  const children = new Map<string, ChildTarget>();
   const autoAttach = { autoAttach: true, waitForDebuggerOnStart: true, flatten: true };
   ws.addEventListener('message', (ev) => {
     const m = JSON.parse(String(ev.data)) as { id?: number; method?: string; params?: Record<string, unknown>; sessionId?: string };
@@ -271,8 +288,9 @@ async function tapWorkers(url: string, targetId: string, handle: Handler): Promi
     if (m.method === 'Target.attachedToTarget') {
       const child = str(params.sessionId) ?? '';
       const info = rec(params.targetInfo) ?? {};
-      if (str(info.type) === 'worker') {
-        workers.set(child, str(info.url) ?? '');
+      const type = str(info.type);
+      if (type === 'worker' || type === 'iframe') {
+        children.set(child, { type, url: str(info.url) ?? '' });
         void send('Network.enable', {}, child)
           .then(() => send('Target.setAutoAttach', autoAttach, child))
           .then(() => send('Runtime.runIfWaitingForDebugger', {}, child));
@@ -282,11 +300,11 @@ async function tapWorkers(url: string, targetId: string, handle: Handler): Promi
       return;
     }
     if (m.method === 'Target.detachedFromTarget') {
-      // Keep the worker's URL: its last events may still be queued behind this one.
+      // Keep the child's URL: its last events may still be queued behind this one.
       return;
     }
-    const worker = m.sessionId !== undefined ? workers.get(m.sessionId) : undefined;
-    if (worker !== undefined && m.method && (NETWORK_EVENTS as readonly string[]).includes(m.method)) handle(m.method, params, worker);
+    const from = m.sessionId !== undefined ? children.get(m.sessionId) : undefined;
+    if (from !== undefined && m.method && (NETWORK_EVENTS as readonly string[]).includes(m.method)) handle(m.method, params, from);
   });
   const attached = await send('Target.attachToTarget', { targetId, flatten: true });
   const sessionId = str(rec(attached.result)?.sessionId);
@@ -348,8 +366,10 @@ export async function attachOracle(context: BrowserContext, page: Page, options:
     });
   };
 
-  const handle: Handler = (method, params, worker) => {
-    events.push({ seq: seq++, at: Date.now(), ...(worker !== undefined ? { worker } : {}), method, params });
+  const handle: Handler = (method, params, child) => {
+    const worker = child?.type === 'worker' ? child.url : undefined;
+    const outOfProcessFrame = child?.type === 'iframe' ? { outOfProcessFrame: true as const } : {};
+    events.push({ seq: seq++, at: Date.now(), ...(worker !== undefined ? { worker } : {}), ...outOfProcessFrame, method, params });
     const id = str(params.requestId) ?? '';
     const r = byId.get(id);
     switch (method) {
@@ -380,6 +400,8 @@ export async function attachOracle(context: BrowserContext, page: Page, options:
             preflightFor: isPreflight ? { url: str(initiator?.url), requestId: str(initiator?.requestId) } : undefined,
             postData: str(request.postData),
             ...(worker !== undefined ? { worker: { url: worker } } : {}),
+            ...outOfProcessFrame,
+            ...(str(params.documentURL) !== undefined ? { documentURL: str(params.documentURL) } : {}),
             hops: [hop],
             requestExtraInfo: [],
             responseExtraInfo: [],

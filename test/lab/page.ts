@@ -58,8 +58,8 @@ ${rows}
 }
 
 /**
- * The fetch used by both the page and the dedicated worker (`worker-fetch`): plain JS source of
- * `function doFetch(req, url)`.
+ * The fetch used by the page, the dedicated worker (`worker-fetch`) and the iframe
+ * (`iframe-fetch`): plain JS source of `function doFetch(req, url, again)`.
  */
 const DO_FETCH = String.raw`
   function doFetch(req, url, again) {
@@ -87,6 +87,32 @@ export function labWorkerScript(): string {
   return `'use strict';
 ${DO_FETCH}
 onmessage = (ev) => { const d = ev.data; doFetch(d.req, d.url, d.again).then((r) => postMessage(r)); };
+`;
+}
+
+/** The iframe document of `iframe-fetch`: only its script. */
+export function labFrameHtml(): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Corsight CORS lab frame</title></head>
+<body><script src="/frame.js"></script></body>
+</html>
+`;
+}
+
+/**
+ * The iframe's script: says it is ready, then runs one fetch per message from the lab page and
+ * posts the result back (any origin: the frame may be cross-site; the page checks the source).
+ */
+export function labFrameScript(): string {
+  return `'use strict';
+${DO_FETCH}
+addEventListener('message', (ev) => {
+  if (ev.source !== parent) return;
+  const d = ev.data;
+  doFetch(d.req, d.url, d.again).then((r) => parent.postMessage({ labFrameResult: r }, '*'));
+});
+parent.postMessage({ labFrameReady: true }, '*');
 `;
 }
 
@@ -187,7 +213,29 @@ export function labPageScript(): string {
     });
   }
 
-  function perform(req, url, again) {
+  // The iframe of the last iframe-fetch stays until the next one: removed at once, its target
+  // could go away while observers (CDP, the DevTools network log) still await its last events.
+  let lastFrame;
+  function doIframeFetch(req, url, again, frameUrl) {
+    if (lastFrame) lastFrame.remove();
+    return new Promise((resolve) => {
+      const frame = document.createElement('iframe');
+      lastFrame = frame;
+      const onMessage = (ev) => {
+        if (ev.source !== frame.contentWindow || !ev.data) return;
+        if (ev.data.labFrameReady) frame.contentWindow.postMessage({ req, url, again }, '*');
+        else if (ev.data.labFrameResult) {
+          window.removeEventListener('message', onMessage);
+          resolve(ev.data.labFrameResult);
+        }
+      };
+      window.addEventListener('message', onMessage);
+      frame.src = frameUrl;
+      document.body.appendChild(frame);
+    });
+  }
+
+  function perform(req, url, again, frameUrl) {
     switch (req.kind) {
       case 'fetch': return doFetch(req, url, again);
       case 'xhr': return doXhr(req, url, again);
@@ -221,6 +269,7 @@ export function labPageScript(): string {
       }
       case 'eventsource': return doEventSource(req, url);
       case 'worker-fetch': return doWorkerFetch(req, url, again);
+      case 'iframe-fetch': return doIframeFetch(req, url, again, frameUrl);
       default: return Promise.resolve({ ok: false, error: 'unsupported request kind ' + req.kind });
     }
   }
@@ -250,7 +299,7 @@ export function labPageScript(): string {
     const url = withNonce(s.url);
     show(id, 'running');
     const attempt = async (again) => {
-      try { return await perform(s.request, url, again); } catch (e) { return { ok: false, error: String(e && e.message || e) }; }
+      try { return await perform(s.request, url, again, s.frameUrl); } catch (e) { return { ok: false, error: String(e && e.message || e) }; }
     };
     let r = await attempt(undefined);
     if (s.request.again) {

@@ -12,7 +12,7 @@
  */
 import type { CorsErrorCode } from '../../src/engine/types.ts';
 
-/** The three lab origins (all on 127.0.0.1, different ports). */
+/** The three lab origins (all on 127.0.0.1, different ports; the app also as `localhost`, see CROSS_SITE_HOST). */
 export type Target = 'app' | 'api1' | 'api2';
 export const TARGETS: readonly Target[] = ['app', 'api1', 'api2'];
 
@@ -20,9 +20,11 @@ export const TARGETS: readonly Target[] = ['app', 'api1', 'api2'];
  * `{origin}` / `{app}`: the app (page) origin, e.g. `http://127.0.0.1:43111`;
  * `{api1}`, `{api2}`: the API origins; `{self}`: the origin of the server answering;
  * `{id}`: the scenario id; `{host1}`/`{host2}`: host:port of api1/api2 (to build
- * `http://user:pass@{host2}/...`); `{apphost}`/`{appport}`: host:port and port of the app.
+ * `http://user:pass@{host2}/...`); `{apphost}`/`{appport}`: host:port and port of the app;
+ * `{crosssite}`: the origin of the cross-site iframe (`frame: 'cross-site'`), the app server
+ * reached as `http://localhost:<app port>`.
  */
-export const PLACEHOLDERS = ['origin', 'app', 'api1', 'api2', 'self', 'id', 'host1', 'host2', 'apphost', 'appport'] as const;
+export const PLACEHOLDERS = ['origin', 'app', 'api1', 'api2', 'self', 'id', 'host1', 'host2', 'apphost', 'appport', 'crosssite'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 /** An ordered header list; a name may appear twice (two lines on the wire). */
@@ -37,10 +39,20 @@ export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
  *   `<img crossorigin>` (`use-credentials` when credentials is include, else `anonymous`);
  * - `preload`: `<link rel=preload as=fetch crossorigin>`; all settled by load/error events;
  * - `eventsource`: `new EventSource(url, {withCredentials})`, settled by the first message or error;
- * - `worker-fetch`: `fetch()` inside a dedicated worker (page origin), result posted back.
+ * - `worker-fetch`: `fetch()` inside a dedicated worker (page origin), result posted back;
+ * - `iframe-fetch`: `fetch()` inside an iframe of the lab page (see `frame`), result posted back.
  */
-export type RequestKind = 'fetch' | 'xhr' | 'font' | 'module-script' | 'script' | 'img' | 'preload' | 'eventsource' | 'worker-fetch';
-export const REQUEST_KINDS: readonly RequestKind[] = ['fetch', 'xhr', 'font', 'module-script', 'script', 'img', 'preload', 'eventsource', 'worker-fetch'];
+export type RequestKind = 'fetch' | 'xhr' | 'font' | 'module-script' | 'script' | 'img' | 'preload' | 'eventsource' | 'worker-fetch' | 'iframe-fetch';
+export const REQUEST_KINDS: readonly RequestKind[] = ['fetch', 'xhr', 'font', 'module-script', 'script', 'img', 'preload', 'eventsource', 'worker-fetch', 'iframe-fetch'];
+/**
+ * The iframe an `iframe-fetch` runs in: `same-origin` (the app origin: same renderer process as
+ * the page) or `cross-site` (`{crosssite}`: another host, so Chromium's site isolation puts it in
+ * its own process, an out-of-process iframe with its own CDP target; measured on Chromium 156,
+ * headless: an iframe on 127.0.0.1 with another port stays in the page's process).
+ */
+export type FrameOption = 'same-origin' | 'cross-site';
+/** The host name under which the app server is another site than the page (127.0.0.1). */
+export const CROSS_SITE_HOST = 'localhost';
 export type CredentialsOption = 'omit' | 'same-origin' | 'include';
 export type ModeOption = 'cors' | 'no-cors' | 'same-origin';
 export type RedirectOption = 'follow' | 'error' | 'manual';
@@ -75,6 +87,8 @@ export interface RequestSpec {
   targetAddressSpace?: 'local' | 'loopback' | 'public';
   /** XHR only: register an upload progress listener (sets the use-CORS-preflight flag). */
   uploadListener?: boolean;
+  /** `iframe-fetch` only. Default same-origin. */
+  frame?: FrameOption;
 }
 
 /** How a server answers one request. Nothing is added by the server but Content-Length. */
@@ -805,8 +819,9 @@ export const SCENARIOS: readonly Scenario[] = [...BASE, ...FAMILIES];
 
 /**
  * Scenarios run apart from SCENARIOS: fetch from a dedicated worker (the page's CDP session does
- * not see a dedicated worker's requests: the conformance runner taps the worker target) and
- * Local Network Access (one browser launch per `lna` configuration).
+ * not see a dedicated worker's requests: the conformance runner taps the worker target), fetch
+ * from an iframe (a cross-site one is an out-of-process iframe, tapped the same way) and Local
+ * Network Access (one browser launch per `lna` configuration).
  */
 export const WORKER_SCENARIOS: readonly Scenario[] = [
   { id: 'worker-acao-ok', title: 'fetch in a dedicated worker, ACAO = origin', group: 'kind-worker', control: true,
@@ -818,6 +833,36 @@ export const WORKER_SCENARIOS: readonly Scenario[] = [
   { id: 'worker-preflight-denied', title: 'fetch in a dedicated worker, X-Custom-Header not allowed', group: 'kind-worker',
     request: { kind: 'worker-fetch', target: 'api2', headers: [X_CUSTOM] }, preflight: { headers: [ACAO_ORIGIN] }, response: { headers: [ACAO_ORIGIN] },
     expect: cors('HeaderDisallowedByPreflightResponse', 'x-custom-header') },
+];
+
+/** ACAO naming the cross-site iframe's origin (the origin that made the request). */
+const ACAO_CROSS_SITE = acao('{crosssite}');
+/**
+ * fetch from inside an iframe of the lab page: same-origin (in the page's process) and cross-site
+ * (an out-of-process iframe whose requests carry its own origin, not the top page's).
+ */
+export const IFRAME_SCENARIOS: readonly Scenario[] = [
+  { id: 'iframe-acao-ok', title: 'fetch in a same-origin iframe, ACAO = origin', group: 'kind-iframe', control: true,
+    request: { kind: 'iframe-fetch', target: 'api1' }, response: { headers: [ACAO_ORIGIN] }, expect: ok },
+  { id: 'iframe-no-acao', title: 'fetch in a same-origin iframe, no ACAO', group: 'kind-iframe',
+    request: { kind: 'iframe-fetch', target: 'api1' }, response: {}, expect: cors('MissingAllowOriginHeader') },
+  { id: 'iframe-preflight-ok', title: 'fetch in a same-origin iframe, X-Custom-Header allowed by the preflight', group: 'kind-iframe', control: true,
+    request: { kind: 'iframe-fetch', target: 'api2', headers: [X_CUSTOM] }, preflight: { headers: [ACAO_ORIGIN, acah('x-custom-header')] },
+    response: { headers: [ACAO_ORIGIN] }, expect: ok },
+  { id: 'iframe-preflight-denied', title: 'fetch in a same-origin iframe, X-Custom-Header not allowed', group: 'kind-iframe',
+    request: { kind: 'iframe-fetch', target: 'api2', headers: [X_CUSTOM] }, preflight: { headers: [ACAO_ORIGIN] }, response: { headers: [ACAO_ORIGIN] },
+    expect: cors('HeaderDisallowedByPreflightResponse', 'x-custom-header') },
+  { id: 'cross-site-iframe-acao-ok', title: 'fetch in a cross-site iframe, ACAO = the iframe\'s origin', group: 'kind-cross-site-iframe', control: true,
+    request: { kind: 'iframe-fetch', frame: 'cross-site', target: 'api1' }, response: { headers: [ACAO_CROSS_SITE] }, expect: ok },
+  { id: 'cross-site-iframe-acao-page', title: 'fetch in a cross-site iframe, ACAO = the top page\'s origin', group: 'kind-cross-site-iframe',
+    request: { kind: 'iframe-fetch', frame: 'cross-site', target: 'api1' }, response: { headers: [ACAO_ORIGIN] }, expect: cors('AllowOriginMismatch', '{app}') },
+  { id: 'cross-site-iframe-preflight-ok', title: 'fetch in a cross-site iframe, X-Custom-Header allowed by the preflight', group: 'kind-cross-site-iframe', control: true,
+    request: { kind: 'iframe-fetch', frame: 'cross-site', target: 'api2', headers: [X_CUSTOM] },
+    preflight: { headers: [ACAO_CROSS_SITE, acah('x-custom-header')] }, response: { headers: [ACAO_CROSS_SITE] }, expect: ok },
+  { id: 'cross-site-iframe-preflight-acao-page', title: 'fetch in a cross-site iframe, preflight ACAO = the top page\'s origin', group: 'kind-cross-site-iframe',
+    request: { kind: 'iframe-fetch', frame: 'cross-site', target: 'api2', headers: [X_CUSTOM] },
+    preflight: { headers: [ACAO_ORIGIN, acah('x-custom-header')] }, response: { headers: [ACAO_CROSS_SITE] },
+    expect: cors('PreflightAllowOriginMismatch', '{app}') },
 ];
 
 export const LNA_SCENARIOS: readonly Scenario[] = [
@@ -836,7 +881,7 @@ export const LNA_SCENARIOS: readonly Scenario[] = [
 ];
 
 /** All tables. */
-export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...WORKER_SCENARIOS, ...LNA_SCENARIOS];
+export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...WORKER_SCENARIOS, ...IFRAME_SCENARIOS, ...LNA_SCENARIOS];
 
 /** The scenario with this id, or throws. */
 export function scenarioById(id: string, table: readonly Scenario[] = SCENARIOS): Scenario {
@@ -866,10 +911,22 @@ export function applyPlaceholders(text: string, origins: LabOrigins, ctx: { id?:
     host2: host(origins.api2),
     apphost: host(origins.app),
     appport: new URL(origins.app).port,
+    crosssite: crossSiteOrigin(origins),
   };
   return text.replace(/\{([a-z0-9]+)\}/g, (whole, name: string) =>
     (PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : whole,
   );
+}
+
+/** The app server under another site's name (`{crosssite}`): where a cross-site iframe is served from. */
+export function crossSiteOrigin(origins: LabOrigins): string {
+  return `http://${CROSS_SITE_HOST}:${new URL(origins.app).port}`;
+}
+
+/** The document an `iframe-fetch` scenario's iframe loads (undefined for other kinds). */
+export function frameUrl(s: Scenario, origins: LabOrigins): string | undefined {
+  if (s.request.kind !== 'iframe-fetch') return undefined;
+  return (s.request.frame === 'cross-site' ? crossSiteOrigin(origins) : origins.app) + '/frame.html';
 }
 
 /** The placeholder names used in a string (for validation). */

@@ -10,6 +10,7 @@ import {
   SCENARIOS,
   TARGETS,
   applyPlaceholders,
+  frameUrl,
   scenarioUrl,
   type HeaderList,
   type LabOrigins,
@@ -17,7 +18,7 @@ import {
   type Scenario,
   type Target,
 } from './scenarios.ts';
-import { labPageHtml, labPageScript, labWorkerScript } from './page.ts';
+import { labFrameHtml, labFrameScript, labPageHtml, labPageScript, labWorkerScript } from './page.ts';
 
 /** A 1x1 transparent GIF (Reply.asset 'gif'). */
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -147,6 +148,13 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       if (server === 'app' && url === '/worker.js') {
         return send(res, { headers: [['Content-Type', 'text/javascript; charset=utf-8'], ['Cache-Control', 'no-store']] }, (v) => v, [], labWorkerScript());
       }
+      // The iframe of `iframe-fetch` (served under 127.0.0.1 and, cross-site, under localhost).
+      if (server === 'app' && url === '/frame.html') {
+        return send(res, { headers: [['Content-Type', 'text/html; charset=utf-8'], ['Cache-Control', 'no-store']] }, (v) => v, [], labFrameHtml());
+      }
+      if (server === 'app' && url === '/frame.js') {
+        return send(res, { headers: [['Content-Type', 'text/javascript; charset=utf-8'], ['Cache-Control', 'no-store']] }, (v) => v, [], labFrameScript());
+      }
       if (server === 'app' && url === '/scenarios.json') {
         const resolved = scenarios.map((s) => {
           const r = (v: string) => applyPlaceholders(v, origins, { id: s.id });
@@ -155,6 +163,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
             id: s.id,
             title: s.title,
             url: scenarioUrl(s, origins),
+            frameUrl: frameUrl(s, origins),
             request: {
               ...s.request,
               headers: (s.request.headers ?? []).map(([n, v]) => [n, r(v)]),

@@ -84,4 +84,14 @@ describe('lab server', () => {
     const list = (await (await fetch(lab.origins.app + '/scenarios.json')).json()) as Array<{ id: string; url: string }>;
     expect(list.map((s) => s.url)).toEqual([`${lab.origins.api1}/s/dup/`, `${lab.origins.api1}/s/redir/`]);
   });
+
+  it('serves the iframe of iframe-fetch, also under the cross-site host name', async () => {
+    const port = new URL(lab.origins.app).port;
+    for (const origin of [lab.origins.app, `http://localhost:${port}`]) {
+      expect(await (await fetch(origin + '/frame.html')).text()).toContain('<script src="/frame.js"></script>');
+      const js = await (await fetch(origin + '/frame.js')).text();
+      expect(js).toContain('parent.postMessage({ labFrameReady: true }');
+      expect(js).toContain('function doFetch(');
+    }
+  });
 });
