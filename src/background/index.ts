@@ -198,7 +198,7 @@ async function writeJournal(): Promise<void> {
     journalWrites++;
     journalEntries += entries.length;
     try {
-      await chrome.storage.session.set({ [key]: JSON.stringify(entries) });
+      await chrome.storage.session.set({ [key]: packString(entries) });
     } catch (e) {
       // Kept in memory and in the next checkpoint all the same.
       console.warn('Corsight: journal write failed', e);

@@ -1,5 +1,6 @@
 import type { RawWebRequestEvent } from '../capture/raw-event.ts';
 import type { Exchange } from '../engine/types.ts';
+import { unpackStored } from './pack.ts';
 
 /**
  * The worker's write-ahead journal (docs/capture.md, "Worker restarts"). Between two
@@ -47,12 +48,8 @@ export function readJournal(all: Record<string, unknown>, checkpointGeneration: 
     if (!Number.isInteger(generation) || !Number.isFinite(instance) || !Number.isInteger(n)) continue;
     keys.push([generation, key]);
     if (generation < checkpointGeneration || typeof value !== 'string') continue;
-    let entries: unknown;
-    try {
-      entries = JSON.parse(value);
-    } catch {
-      continue;
-    }
+    // Written by packString (header lists interned: a write often holds many events).
+    const entries = unpackStored(value);
     if (Array.isArray(entries)) found.push({ generation, instance, n, entries: entries as JournalEntry[] });
   }
   // Instances start one after another, so (generation, instance start, counter) is writing order.

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
 import { ExchangeAssembler, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
 import { journalKey, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
+import { packString } from '../../../src/store/pack.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 
 const PAGE = 'http://app.test:8000';
@@ -14,7 +15,7 @@ const API = 'http://api.test:9000';
 function ev(phase: RawWebRequestEvent['phase'], requestId: string, over: Partial<RawWebRequestEvent> = {}): RawWebRequestEvent {
   return { phase, requestId, tabId: 3, frameId: 0, url: `${API}/r${requestId}`, method: 'GET', type: 'xmlhttprequest', initiator: PAGE, timeStamp: 1_700_000_000_000 + Number(requestId), ...over };
 }
-const stored = (entries: JournalEntry[]) => JSON.stringify(entries);
+const stored = (entries: JournalEntry[]) => packString(entries);
 
 describe('journal', () => {
   it('replays only the stored generation and later, in writing order across instances', () => {
