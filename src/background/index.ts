@@ -395,6 +395,7 @@ const ready: Promise<void> = (async () => {
   }
   for (const [tabId, exchange] of replayedExchanges) onExchange(tabId, exchange);
   replaying = false;
+  assembler.watchPendingAsOrphans(Date.now());
   assemblerRestored = true;
   for (const event of earlyEvents.splice(0)) applyEvent(event);
   const local = await chrome.storage.local.get(SETTINGS_KEY);

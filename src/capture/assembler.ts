@@ -318,6 +318,16 @@ export class ExchangeAssembler {
   }
 
   /**
+   * Every request pending now becomes an orphan candidate, due at `now + ORPHAN_GRACE_MS`: called
+   * once the events an earlier worker journaled have been replayed (those events came from that
+   * worker, not this one, so they do not show the request is alive here).
+   */
+  watchPendingAsOrphans(now = Date.now()): void {
+    for (const id of this.requests.keys()) this.orphans.add(id);
+    if (this.orphans.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
+  }
+
+  /**
    * Merges a snapshot taken by an earlier worker (entries already known are kept). The requests
    * it brings become orphan candidates, due at `now + ORPHAN_GRACE_MS` (see settleOrphans).
    */

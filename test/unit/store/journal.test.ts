@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
-import { ExchangeAssembler, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
+import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
 import { journalKey, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
 import { packString } from '../../../src/store/pack.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
@@ -86,5 +86,29 @@ describe('journal', () => {
     twice.restore(checkpoint);
     for (const entry of readJournal(all, 1).entries) if (entry.event) twice.push(entry.event);
     expect(wrong[0]!.hops.length).toBe(2);
+  });
+
+  it('a request whose response was journaled but whose completion no worker got is settled from it after the grace period', () => {
+    const old = new ExchangeAssembler(() => undefined);
+    const send = ev('beforeSendHeaders', '8', { requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    old.push(send);
+    const checkpoint = JSON.parse(JSON.stringify(old.snapshot())) as AssemblerSnapshot;
+    // Journaled after the checkpoint: the response (no Access-Control-Allow-Origin); the error
+    // event never reached any worker.
+    const blockedResponse = ev('headersReceived', '8', { statusCode: 200, responseHeaders: [] });
+    const all = { [journalKey(3, 10, 0)]: stored([{ event: blockedResponse }]) };
+
+    const rebuilt: Exchange[] = [];
+    const next = new ExchangeAssembler((e) => rebuilt.push(e));
+    const now = 1_800_000_000_000;
+    next.restore(checkpoint, now);
+    for (const entry of readJournal(all, 3).entries) if (entry.event) next.push(entry.event);
+    // The replayed event is the old worker's, not a sign of life here.
+    next.watchPendingAsOrphans(now);
+    expect(next.orphanDeadline).toBe(now + ORPHAN_GRACE_MS);
+    expect(next.settleOrphans(now + ORPHAN_GRACE_MS)).toBe(1);
+    expect(rebuilt).toHaveLength(1);
+    expect(rebuilt[0]!.outcomeInferred).toBe(true);
+    expect(rebuilt[0]!.outcome).toEqual({ kind: 'failed', error: 'net::ERR_FAILED' });
   });
 });
