@@ -152,14 +152,15 @@ function applyEvent(event: RawWebRequestEvent): void {
   scheduleFlush(false);
 }
 
-// ---- Journal: what changed since the last checkpoint, written at once, small. ----
-// A forced worker stop loses whatever is only in memory. Each event (and each exchange that did
-// not come from events: DevTools) is appended to the journal (src/store/journal.ts), written
-// soon as a small key: one write in flight, at most one per JOURNAL_MIN_GAP_MS, what arrives
-// meanwhile goes into the next one. Every checkpoint (the batches below: log chunks, the assembler's snapshot and its
-// generation) makes the journal keys of older generations obsolete; start-up replays the keys
-// of the stored generation onto the stored snapshot. Measured: writing the log chunk and the
-// snapshot at each settle instead cost a captured page ~15% against bare listeners.
+// ---- Journal: what changed since the last checkpoint, written soon, small. ----
+// A forced worker stop loses whatever is only in memory. Each event (and each exchange that
+// did not come from events: DevTools) is appended to the journal (src/store/journal.ts),
+// written as a small key: one write in flight, at most one per JOURNAL_MIN_GAP_MS, what
+// arrives meanwhile goes into the next one. Every checkpoint (the batches below: log chunks,
+// the assembler's snapshot and its generation) makes the journal keys of older generations
+// obsolete; start-up replays the keys of the stored generation onto the stored snapshot.
+// Measured: writing the log chunk and the snapshot at each settle instead cost a captured page
+// ~15% against bare listeners (docs/capture.md, "Cost").
 /** Journal writes start at most this often: group commit even under moderate traffic. */
 const JOURNAL_MIN_GAP_MS = 10;
 let checkpointGen = 0;
