@@ -165,6 +165,12 @@ function applyEvent(event: RawWebRequestEvent): void {
 const JOURNAL_MIN_GAP_MS = 10;
 let checkpointGen = 0;
 let journalQueue: JournalEntry[] = [];
+/**
+ * Entries queued before a checkpoint started, still to be written under the generation they
+ * belong to: if that checkpoint never lands (a stop in the middle), they are replayed onto the
+ * one before it.
+ */
+const sealedJournal: Array<[number, JournalEntry[]]> = [];
 let journalSeq = 0;
 let journalWriting = false;
 let lastJournalWrite = 0;
@@ -188,13 +194,16 @@ async function writeJournal(): Promise<void> {
   for (;;) {
     const wait = lastJournalWrite + JOURNAL_MIN_GAP_MS - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    // A checkpoint taken meanwhile may have covered (and emptied) the queue.
-    if (journalQueue.length === 0) break;
+    let batch = sealedJournal.shift();
+    if (!batch && journalQueue.length > 0) {
+      batch = [checkpointGen, journalQueue];
+      journalQueue = [];
+    }
+    if (!batch) break;
+    const [generation, entries] = batch;
     lastJournalWrite = Date.now();
-    const key = journalKey(checkpointGen, START, journalSeq++);
-    const entries = journalQueue;
-    journalQueue = [];
-    journalKeys.push([checkpointGen, key]);
+    const key = journalKey(generation, START, journalSeq++);
+    journalKeys.push([generation, key]);
     journalKeyInFlight = key;
     journalWrites++;
     journalEntries += entries.length;
@@ -287,8 +296,11 @@ async function flushNow(): Promise<void> {
   const snapshotDirty = assembler.dirty;
   if (snapshotDirty) extra[ASSEMBLER_KEY] = packString(assemblerSnapshot());
   assembler.dirty = false;
+  if (journalQueue.length > 0) {
+    sealedJournal.push([checkpointGen, journalQueue]);
+    journalQueue = [];
+  }
   checkpointGen = gen;
-  journalQueue = [];
   try {
     await logs.flush(extra);
     const isObsolete = ([g, key]: [number, string]) => g < gen && key !== journalKeyInFlight;
