@@ -420,6 +420,10 @@ export class ExchangeAssembler {
     const existing = this.requests.get(event.requestId);
     const headers = event.requestHeaders ?? [];
     if (existing) {
+      // The same beforeSendHeaders again (delivered twice across a worker restart, or replayed
+      // from the journal as well): not a hop. A redirect always follows a response.
+      const last = existing.hops[existing.hops.length - 1];
+      if (last && !last.response && last.url === event.url) return;
       // A redirect hop: same requestId, new URL.
       appendRedirectHop(existing, { url: event.url, requestHeaders: headers });
       return;

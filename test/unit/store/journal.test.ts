@@ -65,6 +65,8 @@ describe('journal', () => {
     const send = ev('beforeSendHeaders', '7', { requestHeaders: [{ name: 'Origin', value: PAGE }] });
     old.push(send);
     const checkpoint = JSON.parse(JSON.stringify(old.snapshot())) as AssemblerSnapshot;
+    // restore() adopts the snapshot's objects: keep a pristine copy for the second worker below.
+    const checkpointCopy = JSON.parse(JSON.stringify(checkpoint)) as AssemblerSnapshot;
     const headers = ev('headersReceived', '7', { statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
     const done = ev('completed', '7', { statusCode: 200 });
     old.push(headers);
@@ -80,12 +82,14 @@ describe('journal', () => {
     expect(rebuilt[0]!.hops[0]!.requestHeaders).toEqual([{ name: 'Origin', value: PAGE }]);
     expect(rebuilt[0]!.hops[0]!.response?.status).toBe(200);
     expect(next.pendingCount).toBe(0);
-    // Replaying generation 1 as well would have seen the beforeSendHeaders twice (as a redirect hop).
-    const wrong: Exchange[] = [];
-    const twice = new ExchangeAssembler((e) => wrong.push(e));
-    twice.restore(checkpoint);
+    // A beforeSendHeaders seen twice (replayed from an older generation as well, or delivered
+    // again by Chromium) is not taken for a redirect hop.
+    const again: Exchange[] = [];
+    const twice = new ExchangeAssembler((e) => again.push(e));
+    twice.restore(JSON.parse(JSON.stringify(checkpointCopy)) as AssemblerSnapshot);
     for (const entry of readJournal(all, 1).entries) if (entry.event) twice.push(entry.event);
-    expect(wrong[0]!.hops.length).toBe(2);
+    expect(again).toHaveLength(1);
+    expect(again[0]!.hops.map((h) => h.url)).toEqual([send.url]);
   });
 
   it('a request whose response was journaled but whose completion no worker got is settled from it after the grace period', () => {
