@@ -125,13 +125,19 @@ describe('the oracle sees dedicated workers and out-of-process iframes (raw CDP 
     await wLab?.close();
   });
 
+  /** Runs a scenario in the worker/iframe page and checks Chromium's verdict against the table's. */
+  async function runAndExpectVerdict(s: Scenario): Promise<ScenarioRun> {
+    const want = resolvedExpect(s, wLab.origins);
+    const run = await runScenario(wPage, wLab, s.id, { oracle: wOracle });
+    const v = run.verdict;
+    if ('ok' in want) expect(v, run.url).toMatchObject({ ok: true });
+    else if ('corsError' in want) expect(v && !v.ok ? { corsError: v.corsError, failedParameter: v.failedParameter, source: v.source } : v, run.url).toEqual({ ...want, source: 'network' });
+    return run;
+  }
+
   for (const s of WORKER_SCENARIOS) {
     it(`${s.id}: ${s.title}`, async () => {
-      const want = resolvedExpect(s, wLab.origins);
-      const run = await runScenario(wPage, wLab, s.id, { oracle: wOracle });
-      const v = run.verdict;
-      if ('ok' in want) expect(v, run.url).toMatchObject({ ok: true });
-      else if ('corsError' in want) expect(v && !v.ok ? { corsError: v.corsError, failedParameter: v.failedParameter, source: v.source } : v, run.url).toEqual({ ...want, source: 'network' });
+      const run = await runAndExpectVerdict(s);
       const r = wOracle.requestsMatching(run.url).at(-1);
       expect(r?.worker?.url).toBe(wLab.origins.app + '/worker.js');
     });
@@ -139,11 +145,7 @@ describe('the oracle sees dedicated workers and out-of-process iframes (raw CDP 
 
   for (const s of IFRAME_SCENARIOS) {
     it(`${s.id}: ${s.title}`, async () => {
-      const want = resolvedExpect(s, wLab.origins);
-      const run = await runScenario(wPage, wLab, s.id, { oracle: wOracle });
-      const v = run.verdict;
-      if ('ok' in want) expect(v, run.url).toMatchObject({ ok: true });
-      else if ('corsError' in want) expect(v && !v.ok ? { corsError: v.corsError, failedParameter: v.failedParameter, source: v.source } : v, run.url).toEqual({ ...want, source: 'network' });
+      const run = await runAndExpectVerdict(s);
       const r = wOracle.requestsMatching(run.url).at(-1);
       expect(r?.documentURL).toBe(frameUrl(s, wLab.origins));
       // Site isolation: only the cross-site iframe has a process, and a CDP target, of its own.
