@@ -1,33 +1,9 @@
-import { useId, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { FixPlan } from '../engine/types.ts';
-import { STACKS, generateSnippet } from '../snippets/index.ts';
-import type { Snippet, StackKind } from '../snippets/types.ts';
+import { generateSnippet } from '../snippets/index.ts';
+import type { Snippet } from '../snippets/types.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
 import { planAsHttp } from './detail-model.ts';
-
-const KIND_LABEL: Record<StackKind, string> = { framework: 'Frameworks', proxy: 'Servers and proxies', cloud: 'Cloud' };
-
-export function StackPicker({ stack, onStack }: { stack: string; onStack(id: string): void }) {
-  const id = useId();
-  const groups = (['framework', 'proxy', 'cloud'] as const).map((kind) => ({ kind, stacks: STACKS.filter((s) => s.kind === kind) }));
-  return (
-    <span className="stack-picker">
-      <label htmlFor={id}>Server</label>
-      <select id={id} value={stack} onChange={(e) => onStack(e.target.value)} data-testid="stack-picker">
-        {groups.map((g) => (
-          <optgroup key={g.kind} label={KIND_LABEL[g.kind]}>
-            {g.stacks.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.label}
-                {s.devOnly ? ' (development only)' : ''}
-              </option>
-            ))}
-          </optgroup>
-        ))}
-      </select>
-    </span>
-  );
-}
 
 /** The fix for one plan: snippet for the chosen stack, the headers as HTTP, structural actions. */
 export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { STACKS, generateSnippet } from '../snippets/index.ts';
-import type { StackKind } from '../snippets/types.ts';
 import type { CaptureState, TabReport } from '../store/report.ts';
 import { chooseStack, fixLine, groupLabel, groupPlan, groupProblems, hostOf, pageAccess, type ProblemGroup } from './model.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
+import { StackPicker } from '../shared/StackPicker.tsx';
 import { currentTab, readReport, readSettings, saveStack, startCapture, stopCapture, type TabRef } from './source.ts';
 
 type Load =
@@ -15,7 +15,6 @@ type Load =
 /** Re-reads after "Diagnose this tab", while the reloaded page runs its requests again. */
 const REREAD_AFTER_START_MS = [1500, 4000];
 
-const KIND_LABEL: Record<StackKind, string> = { framework: 'Frameworks', proxy: 'Servers and proxies', cloud: 'Cloud' };
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -289,25 +288,4 @@ function GroupItem({ group, stack }: { group: ProblemGroup; stack: string }) {
 
 function stackLabel(id: string): string {
   return STACKS.find((s) => s.id === id)?.label ?? id;
-}
-
-function StackPicker({ stack, onStack }: { stack: string; onStack(id: string): void }) {
-  const id = useId();
-  return (
-    <span className="stack-picker">
-      <label htmlFor={id}>Server</label>
-      <select id={id} value={stack} onChange={(e) => onStack(e.target.value)} data-testid="stack-picker">
-        {(['framework', 'proxy', 'cloud'] as const).map((kind) => (
-          <optgroup key={kind} label={KIND_LABEL[kind]}>
-            {STACKS.filter((s) => s.kind === kind).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.label}
-                {s.devOnly ? ' (development only)' : ''}
-              </option>
-            ))}
-          </optgroup>
-        ))}
-      </select>
-    </span>
-  );
 }
