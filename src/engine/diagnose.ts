@@ -654,16 +654,7 @@ function noCors(ctx: Ctx, because: Diagnosis['crossOriginBecause']): Diagnosis {
       'If the page needs the data, use mode "cors" and have the server send Access-Control-Allow-Origin.',
     ], findings);
   d.crossOriginBecause = because;
-  d.fixPlan = buildFixPlan({
-    targetOrigin: ctx.target.origin,
-    pageOrigin: ctx.pageOrigin,
-    credentials: false,
-    method: ctx.method,
-    unsafeNames: [],
-    preflight: false,
-    actions: ['use-cors-mode', 'vary-origin'],
-    serverFixable: true,
-  });
+  d.fixPlan = planWithoutHeaders(ctx, ['use-cors-mode', 'vary-origin'], true);
   return d;
 }
 
@@ -688,12 +679,15 @@ function modeBlocked(
     findings: [],
     assumptions: ctx.assumptions,
     credentialsAssumed: credentialsFrom(ctx.ex),
-    fixPlan: clientSidePlan(ctx, action),
+    fixPlan: planWithoutHeaders(ctx, [action]),
   };
 }
 
-/** A plan with no header to send: the fix is in the page's request or the browser's permission. */
-function clientSidePlan(ctx: Ctx, action: FixActionId): FixPlan {
+/**
+ * A plan with no CORS header to send: the fix is in the page's request or the browser's
+ * permission (not server-fixable), or a structural action only.
+ */
+function planWithoutHeaders(ctx: Ctx, actions: FixActionId[], serverFixable = false): FixPlan {
   return buildFixPlan({
     targetOrigin: ctx.target.origin,
     pageOrigin: ctx.pageOrigin,
@@ -701,8 +695,8 @@ function clientSidePlan(ctx: Ctx, action: FixActionId): FixPlan {
     method: ctx.method,
     unsafeNames: [],
     preflight: false,
-    actions: [action],
-    serverFixable: false,
+    actions,
+    serverFixable,
   });
 }
 
@@ -727,7 +721,7 @@ function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Dia
     findings: [],
     assumptions: [...ctx.assumptions, 'The Local Network Access verdict was taken from the browser\'s report.'],
     credentialsAssumed: credentialsFrom(ctx.ex),
-    fixPlan: clientSidePlan(ctx, 'local-network-access'),
+    fixPlan: planWithoutHeaders(ctx, ['local-network-access']),
   };
 }
 
