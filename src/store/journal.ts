@@ -11,7 +11,7 @@ import { unpackStored } from './pack.ts';
  * they were written. Pure: the worker does the storage calls.
  */
 
-export const JOURNAL_PREFIX = 'j:';
+const JOURNAL_PREFIX = 'j:';
 /** The storage key of the generation of the last stored checkpoint. */
 export const CHECKPOINT_KEY = 'checkpoint';
 
