@@ -17,19 +17,10 @@ import { DEVTOOLS_PORT, type DevtoolsPortMessage } from '../messages/protocol.ts
 chrome.devtools.panels.create('CORS', 'icons/icon-32.png', 'src/panel/index.html');
 
 const tabId = chrome.devtools.inspectedWindow.tabId;
-/**
- * HAR entries are queued as they come and mapped once the page is quiet: QUIET_MS after the last
- * entry, or at the latest MAX_WAIT_MS after the first queued one, or when MAX_QUEUED are waiting.
- * Mapping while the page is busy competes with it for the CPU (measured: npm run bench, capture).
- */
-const QUIET_MS = 150;
-const MAX_WAIT_MS = 1000;
-const MAX_QUEUED = 2000;
+const BATCH_MS = 100;
 
 let outbox: Exchange[] = [];
-let queued: unknown[] = [];
-let quietTimer: ReturnType<typeof setTimeout> | undefined;
-let firstQueuedAt = 0;
+let timer: ReturnType<typeof setTimeout> | undefined;
 
 async function send(batch: Exchange[], attempt = 0): Promise<void> {
   try {
@@ -43,29 +34,21 @@ async function send(batch: Exchange[], attempt = 0): Promise<void> {
   }
 }
 
-const stream = new HarStream((exchange) => outbox.push(exchange), { source: 'devtools', idPrefix: `dt${tabId}` });
-
-/** Maps the queued entries and sends the exchanges they completed in one message. */
-function mapQueued(): void {
-  if (quietTimer !== undefined) clearTimeout(quietTimer);
-  quietTimer = undefined;
-  const entries = queued;
-  queued = [];
-  for (const entry of entries) stream.push(plain(entry));
+function flushOutbox(): void {
+  timer = undefined;
   if (outbox.length === 0) return;
   const batch = outbox;
   outbox = [];
   void send(batch);
 }
 
-function enqueue(entry: unknown): void {
-  const now = Date.now();
-  if (queued.length === 0) firstQueuedAt = now;
-  queued.push(entry);
-  if (queued.length >= MAX_QUEUED) return mapQueued();
-  if (quietTimer !== undefined) clearTimeout(quietTimer);
-  quietTimer = setTimeout(mapQueued, Math.max(0, Math.min(QUIET_MS, firstQueuedAt + MAX_WAIT_MS - now)));
-}
+const stream = new HarStream(
+  (exchange) => {
+    outbox.push(exchange);
+    if (timer === undefined) timer = setTimeout(flushOutbox, BATCH_MS);
+  },
+  { source: 'devtools', idPrefix: `dt${tabId}` },
+);
 
 function plain(entry: unknown): Record<string, unknown> {
   // The entry carries a getContent() function: keep the plain HAR fields only.
@@ -74,25 +57,18 @@ function plain(entry: unknown): Record<string, unknown> {
 }
 
 // Chains whose next hop never came (a redirect that was not followed) are emitted after 2 s.
-setInterval(() => {
-  stream.flush();
-  if (queued.length === 0 && outbox.length > 0) mapQueued();
-}, 1000);
+setInterval(() => stream.flush(), 1000);
 
-chrome.devtools.network.onRequestFinished.addListener(enqueue);
+chrome.devtools.network.onRequestFinished.addListener((entry) => stream.push(plain(entry)));
 
-chrome.devtools.network.onNavigated.addListener((url) => {
-  // Entries of the previous page are mapped under the previous page's origin.
-  mapQueued();
-  stream.reset(originOfUrl(url));
-});
+chrome.devtools.network.onNavigated.addListener((url) => stream.reset(originOfUrl(url)));
 
 // Backfill: what the network log already holds (since the last navigation) when DevTools opened.
 chrome.devtools.inspectedWindow.eval('location.origin', (...args: unknown[]) => {
   const origin = args[0];
   if (typeof origin === 'string' && origin !== 'null') stream.pageOrigin = origin;
   chrome.devtools.network.getHAR((log) => {
-    for (const entry of log?.entries ?? []) enqueue(entry);
+    for (const entry of log?.entries ?? []) stream.push(plain(entry));
   });
 });
 
