@@ -20,8 +20,8 @@ import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../.
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
 
-type Config = 'none' | 'cheap-on' | 'cheap-off' | 'devtools-bare' | 'devtools-listener' | 'devtools-ext' | 'webrequest' | 'bare-extraheaders';
-const ALL: Config[] = ['none', 'cheap-on', 'cheap-off', 'devtools-bare', 'devtools-listener', 'devtools-ext', 'webrequest', 'bare-extraheaders'];
+type Config = 'none' | 'cheap-on' | 'cheap-off' | 'devtools-bare' | 'devtools-page' | 'devtools-listener' | 'devtools-ext' | 'webrequest' | 'bare-extraheaders';
+const ALL: Config[] = ['none', 'cheap-on', 'cheap-off', 'devtools-bare', 'devtools-page', 'devtools-listener', 'devtools-ext', 'webrequest', 'bare-extraheaders'];
 // BENCH_CONFIGS=none,cheap-off runs a subset (ratios whose two sides did not run print NaN).
 const CONFIGS: Config[] = process.env.BENCH_CONFIGS ? ALL.filter((c) => process.env.BENCH_CONFIGS?.split(',').includes(c)) : ALL;
 
@@ -53,13 +53,13 @@ chrome.runtime.onMessage.addListener((m, _s, reply) => {
  * chrome.devtools.network.onRequestFinished listener: what any extension reading the DevTools
  * network log costs (DevTools then builds a HAR entry per request and posts it to the page).
  */
-function bareDevtoolsListenerExtension(): string {
+function bareDevtoolsListenerExtension(listener = true): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-bare-devtools-'));
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'bare devtools', version: '1', devtools_page: 'devtools.html', background: { service_worker: 'sw.js' } }));
   // An empty worker: the test harness waits for an extension's worker to learn its id.
   fs.writeFileSync(path.join(dir, 'sw.js'), '');
   fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>');
-  fs.writeFileSync(path.join(dir, 'devtools.js'), 'chrome.devtools.network.onRequestFinished.addListener(() => undefined);');
+  fs.writeFileSync(path.join(dir, 'devtools.js'), listener ? 'chrome.devtools.network.onRequestFinished.addListener(() => undefined);' : '');
   return dir;
 }
 
@@ -109,6 +109,8 @@ const app = await listen((req, res) => {
 
 const bareDir = bareExtension();
 const bareDevtoolsDir = bareDevtoolsListenerExtension();
+// The same DevTools page without the listener: what a DevTools page costs by merely existing.
+const bareDevtoolsPageDir = bareDevtoolsListenerExtension(false);
 const emptyDir = emptyExtension();
 
 async function tabIdOf(ext: Page, prefix: string): Promise<number> {
@@ -121,10 +123,11 @@ async function tabIdOf(ext: Page, prefix: string): Promise<number> {
 }
 
 async function once(config: Config): Promise<number> {
-  const withExt = config !== 'none' && config !== 'devtools-bare' && config !== 'devtools-listener';
+  const withExt = config !== 'none' && config !== 'devtools-bare' && config !== 'devtools-listener' && config !== 'devtools-page';
   const extDir = config === 'bare-extraheaders' ? bareDir : withExt ? DEFAULT_EXTENSION_DIR : undefined;
-  const devtools = config === 'devtools-bare' || config === 'devtools-listener' || config === 'devtools-ext';
-  const launchDir = config === 'devtools-listener' ? bareDevtoolsDir : config === 'none' || config === 'devtools-bare' ? emptyDir : extDir;
+  const devtools = config === 'devtools-bare' || config === 'devtools-page' || config === 'devtools-listener' || config === 'devtools-ext';
+  const launchDir =
+    config === 'devtools-listener' ? bareDevtoolsDir : config === 'devtools-page' ? bareDevtoolsPageDir : config === 'none' || config === 'devtools-bare' ? emptyDir : extDir;
   const browser: LaunchedBrowser = await launchBrowser({ extensionDir: launchDir, devtools });
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -179,6 +182,7 @@ console.log(`  not diagnosed, cheap watch off  vs no extension:            ${rat
 console.log(`  diagnosed through DevTools      vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02)`);
 console.log(`  diagnosed through DevTools      vs an empty network-log listener: ${ratio('devtools-ext', 'devtools-listener')}  (what Corsight adds to reading the log)`);
 console.log(`  empty network-log listener      vs DevTools, no extension:  ${ratio('devtools-listener', 'devtools-bare')}  (the browser's cost of any log reader)`);
+console.log(`  empty network-log listener      vs a DevTools page alone:   ${ratio('devtools-listener', 'devtools-page')}  (the listener's share of it)`);
 console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target within 5%)`);
 console.log(`  captured through webRequest     vs no extension:            ${ratio('webrequest', 'none')}`);
 console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -186,4 +190,5 @@ api.server.close();
 app.server.close();
 fs.rmSync(bareDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsDir, { recursive: true, force: true });
+fs.rmSync(bareDevtoolsPageDir, { recursive: true, force: true });
 fs.rmSync(emptyDir, { recursive: true, force: true });

@@ -28,8 +28,10 @@ import type { RawWebRequestEvent } from './raw-event.ts';
  * restarts"). A request restored by `restore()` that gets no event at all in the new worker by
  * `orphanDeadline` is settled by `settleOrphans()` when its response headers were seen: the
  * outcome is inferred from the engine's CORS verdict on them (blocked -> `net::ERR_FAILED`) and
- * marked `outcomeInferred`. Requests without a response keep waiting. Requests never restored
- * are never settled this way.
+ * marked `outcomeInferred`. One without a response is emitted with the outcome `unobserved`
+ * (its response and completion went to the stopping worker) and stays pending: if its events do
+ * come after all (a slow server), the real exchange is emitted under the same `id`, and the log
+ * replaces the unobserved one. Requests never restored are never settled this way.
  *
  * Every emitted request's id is remembered for a while (in the snapshot too): a late event for
  * it (after an inferred outcome, or an event Chromium delivered again to the next worker after
@@ -49,6 +51,8 @@ interface PendingRequest {
   requestHeaders: HttpHeader[];
   /** When the last response headers arrived. */
   respondedAt?: number;
+  /** Already emitted with the outcome `unobserved` (settleOrphans): never emitted so twice. */
+  unobservedEmitted?: true;
   /**
    * When the redirect to hops[i + 1] arrived (the redirect response's headers), set only for
    * redirected requests: a redirect target's own preflight starts after it.
@@ -270,15 +274,27 @@ export class ExchangeAssembler {
 
   /**
    * Settles the restored requests that got no event since the restore: those with a response
-   * are emitted with an outcome inferred from it; those without keep waiting for their events.
-   * Returns how many were emitted.
+   * are emitted with an outcome inferred from it; those without are emitted once with the
+   * outcome `unobserved` and keep waiting for their events. Returns how many were emitted.
    */
   settleOrphans(now: number): number {
     let emitted = 0;
     for (const id of this.orphans) {
       const request = this.requests.get(id);
-      const lastHop = request?.hops[request.hops.length - 1];
-      if (!request || !lastHop?.response) continue;
+      if (!request) continue;
+      const lastHop = request.hops[request.hops.length - 1];
+      if (!lastHop?.response) {
+        if (request.unobservedEmitted) continue;
+        // Built without claiming preflights: the real exchange may still come and need them.
+        const exchange = this.build(request, now, false);
+        request.unobservedEmitted = true;
+        if (!exchange) continue;
+        exchange.outcome = { kind: 'unobserved' };
+        exchange.hops = request.hops.map((hop) => ({ ...hop }));
+        this.emit(exchange, request.tabId);
+        emitted++;
+        continue;
+      }
       this.requests.delete(id);
       this.rememberSettled(id, now);
       const at = request.respondedAt ?? now;
@@ -473,8 +489,11 @@ export class ExchangeAssembler {
     this.forgetPreflightsBefore(settled.timeStamp - PREFLIGHT_CLAIM_WINDOW_MS);
   }
 
-  /** The Exchange of a settled request (outcome completed), or undefined when dismissed as same-origin. */
-  private build(request: PendingRequest, settledAt: number): Exchange | undefined {
+  /**
+   * The Exchange of a settled request (outcome completed), or undefined when dismissed as
+   * same-origin. `claim` false: a provisional view that leaves the preflights unclaimed.
+   */
+  private build(request: PendingRequest, settledAt: number, claim = true): Exchange | undefined {
     const firstUrl = request.hops[0]?.url ?? '';
     const pageOrigin = request.initiator ?? headerValue(request.requestHeaders, 'origin');
     // Same-origin requests cannot fail CORS: dismiss them with a string compare.
@@ -492,8 +511,8 @@ export class ExchangeAssembler {
     const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin;
     // The first URL's preflight came before the first redirect; a later OPTIONS is a hop's.
     const firstStartedBy = request.redirectedAt?.[0] ?? settledAt;
-    const preflight = this.claimPreflight(request, { url: firstUrl, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy });
-    if (request.hops.length > 1) this.claimHopPreflights(request, requestOrigin, settledAt);
+    const preflight = this.claimPreflight(request, { url: firstUrl, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy }, claim);
+    if (claim && request.hops.length > 1) this.claimHopPreflights(request, requestOrigin, settledAt);
     let observation: PreflightObservation = { kind: 'none' };
     if (preflight) observation = preflight.observation;
     else {
@@ -547,7 +566,7 @@ export class ExchangeAssembler {
     }
   }
 
-  private claimPreflight(request: PendingRequest, wanted: PreflightWanted): PreflightRecord | undefined {
+  private claimPreflight(request: PendingRequest, wanted: PreflightWanted, claim = true): PreflightRecord | undefined {
     const wantedHeaders = unsafeNames(request.requestHeaders);
     let first: PreflightRecord | undefined;
     let best: PreflightRecord | undefined;
@@ -565,7 +584,7 @@ export class ExchangeAssembler {
     for (const record of this.settledPreflights) consider(record);
     for (const record of this.preflightsByRequestId.values()) consider(record);
     const chosen = best ?? first;
-    if (chosen) {
+    if (chosen && claim) {
       chosen.claimed = true;
       if (chosen.settled) this.settledPreflights = this.settledPreflights.filter((r) => r !== chosen);
     }

@@ -508,6 +508,12 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   if (!anyCross) {
     return sameOrigin(ctx);
   }
+  // The request was sent, but what the server answered was never seen: no verdict to give.
+  if (outcome.kind === 'unobserved') {
+    return simple(ctx, target, 'warning', `Corsight saw this request to ${target.origin} leave but not how it ended.`, [
+      'Its response and completion events were lost while the browser restarted the extension\'s service worker, so there is nothing to judge it by.',
+    ], [finding('outcome-unobserved', 'The response and completion of this request were not captured; reload the page to run it again.')]);
+  }
   if (mode === 'same-origin') {
     return modeBlocked(ctx, 'DisallowedByMode', 'use-same-origin-or-cors', crossOriginBecause,
       `The request used mode "same-origin" but goes to ${target.origin}, another origin than the page ${ctx.pageOrigin}.`,

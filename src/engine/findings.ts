@@ -109,6 +109,12 @@ export const FINDINGS = {
     hint: 'After a redirect to another origin the browser sends `Origin: null`. Have the page call the final URL directly, or keep the redirect within one origin.',
     link: `${FETCH}/#concept-request-tainted-origin`,
   },
+  'outcome-unobserved': {
+    title: 'Corsight missed how this request ended',
+    severity: 'warning',
+    hint: 'Its response and completion reached Corsight while the browser was restarting the extension\'s worker. Reload the page (capture stays on) to run the request again.',
+    link: `${MDN}/Guides/CORS`,
+  },
   'outcome-mismatch': {
     title: 'The captured headers do not explain the observed outcome',
     severity: 'warning',

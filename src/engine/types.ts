@@ -129,7 +129,12 @@ export type PreflightObservation =
 export type Outcome =
   | { kind: 'completed' }
   /** `error` is the browser's string, e.g. `net::ERR_FAILED`, `NS_ERROR_DOM_BAD_URI`. */
-  | { kind: 'failed'; error: string };
+  | { kind: 'failed'; error: string }
+  /**
+   * The capture saw the request leave but none of its later events (they were dispatched while
+   * the capture's service worker was being stopped): no response, no completion, so no verdict.
+   */
+  | { kind: 'unobserved' };
 
 export interface Initiator {
   type?: string;

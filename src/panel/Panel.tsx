@@ -13,6 +13,7 @@ import {
   formatClock,
   formatDuration,
   targetOrigins,
+  mergeRows,
   toRow,
   type Filter,
   type Row,
@@ -75,10 +76,7 @@ export function Panel({ source }: { source: PanelSource }) {
       } else if (event.type === 'records') {
         mark('corsight:rows-received');
         const fresh = event.records.map(toRow);
-        setLive((prev) => {
-          const next = prev.concat(fresh);
-          return next.length > MAX_ROWS ? next.slice(next.length - MAX_ROWS) : next;
-        });
+        setLive((prev) => mergeRows(prev, fresh, MAX_ROWS));
         if (event.dropped) setDropped((d) => d + event.dropped);
       } else if (event.type === 'capture') {
         setCapture(event.capture);

@@ -108,7 +108,7 @@ export function timeline(exchange: Exchange, diagnosis: Diagnosis): TimelineStep
     const status = hop.response?.status;
     const isRedirect = status !== undefined && status >= 300 && status < 400 && i < exchange.hops.length - 1;
     const last = i === exchange.hops.length - 1;
-    let result = status !== undefined ? String(status) : exchange.outcome.kind === 'failed' ? exchange.outcome.error : 'no response';
+    let result = status !== undefined ? String(status) : exchange.outcome.kind === 'failed' ? exchange.outcome.error : exchange.outcome.kind === 'unobserved' ? 'not captured' : 'no response';
     if (hop.response?.fromCache) result += ' (cache)';
     let failed = false;
     if (blocked) {

@@ -135,6 +135,21 @@ export function toRow(record: ExchangeRecord): Row {
 }
 
 /** Rows that pass the filter, in order. A tight loop: no allocation per row beyond the result. */
+/**
+ * The live rows after a `records` batch: a record whose seq is already listed replaces that row
+ * (an unobserved outcome seen after all), the others are appended; the newest `max` are kept.
+ */
+export function mergeRows(prev: readonly Row[], fresh: readonly Row[], max: number): Row[] {
+  const lastSeq = prev.length ? prev[prev.length - 1]!.seq : -Infinity;
+  let next: Row[];
+  if (fresh.every((r) => r.seq > lastSeq)) next = prev.concat(fresh);
+  else {
+    const replacing = new Map(fresh.filter((r) => r.seq <= lastSeq).map((r) => [r.seq, r]));
+    next = prev.map((r) => replacing.get(r.seq) ?? r).concat(fresh.filter((r) => r.seq > lastSeq));
+  }
+  return next.length > max ? next.slice(next.length - max) : next;
+}
+
 export function filterRows(rows: readonly Row[], filter: Filter): Row[] {
   const text = filter.text.trim().toLowerCase();
   const { status, target } = filter;

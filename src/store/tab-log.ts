@@ -58,6 +58,11 @@ export class TabLogs {
   private readonly tabs = new Map<number, TabState>();
   private readonly removedKeys = new Set<string>();
   private readonly listeners = new Set<(event: TabLogEvent) => void>();
+  /**
+   * Per tab, the records whose outcome was not observed, by exchange id: the capture emits the
+   * real exchange under the same id if the request's events come after all, and it replaces them.
+   */
+  private readonly unobserved = new Map<number, Map<string, ExchangeRecord>>();
   /** Number of storage batches written (for diagnostics and tests). */
   flushes = 0;
 
@@ -104,6 +109,7 @@ export class TabLogs {
         state.metaDirty = true;
       }
       state.records = [...loaded, ...early];
+      for (const record of loaded) this.noteUnobserved(tabId, record);
       this.trim(state, tabId);
     }
   }
@@ -135,13 +141,40 @@ export class TabLogs {
     return [...this.tabs.keys()];
   }
 
-  /** Diagnoses and appends exchanges; returns the new records. */
+  /** Remembers a record whose outcome was not observed, so its real exchange can replace it. */
+  private noteUnobserved(tabId: number, record: ExchangeRecord): void {
+    const id = record.exchange.id;
+    if (id === undefined || record.exchange.outcome?.kind !== 'unobserved') return;
+    let byId = this.unobserved.get(tabId);
+    if (!byId) this.unobserved.set(tabId, (byId = new Map()));
+    byId.set(id, record);
+  }
+
+  /**
+   * Diagnoses and appends exchanges; returns the new records. An exchange with the id of a kept
+   * record whose outcome was not observed replaces that record (same seq) instead.
+   */
   append(tabId: number, exchanges: readonly Exchange[]): ExchangeRecord[] {
     if (exchanges.length === 0) return [];
     const state = this.state(tabId);
     const added: ExchangeRecord[] = [];
     for (const exchange of exchanges) {
+      const unobserved = exchange.id === undefined ? undefined : this.unobserved.get(tabId);
+      const earlier = unobserved?.get(exchange.id!);
+      if (unobserved && earlier) {
+        unobserved.delete(exchange.id!);
+        // Still kept (not dropped as the oldest): replace it where it is.
+        if (earlier.seq >= state.firstSeq) {
+          earlier.exchange = exchange;
+          earlier.diagnosis = diagnose(exchange);
+          state.dirtyChunks.add(Math.floor(earlier.seq / CHUNK));
+          this.noteUnobserved(tabId, earlier);
+          added.push(earlier);
+          continue;
+        }
+      }
       const record: ExchangeRecord = { seq: state.seq++, exchange, diagnosis: diagnose(exchange) };
+      this.noteUnobserved(tabId, record);
       state.records.push(record);
       const k = Math.floor(record.seq / CHUNK);
       state.dirtyChunks.add(k);
@@ -204,6 +237,7 @@ export class TabLogs {
     for (const k of state.chunks) this.removedKeys.add(chunkKey(tabId, k));
     for (const k of state.dirtyChunks) this.removedKeys.add(chunkKey(tabId, k));
     state.records = [];
+    this.unobserved.delete(tabId);
     state.chunks = [];
     state.dirtyChunks.clear();
     state.dropped = 0;
@@ -220,6 +254,7 @@ export class TabLogs {
     this.removedKeys.add(metaKey(tabId));
     for (const k of new Set([...state.chunks, ...state.dirtyChunks])) this.removedKeys.add(chunkKey(tabId, k));
     this.tabs.delete(tabId);
+    this.unobserved.delete(tabId);
   }
 
   get dirty(): boolean {

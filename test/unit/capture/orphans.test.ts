@@ -1,7 +1,8 @@
 /**
  * Requests restored after a worker restart whose completion event never arrives (a forced stop
  * lost it) are settled from their response headers after ORPHAN_GRACE_MS (docs/capture.md,
- * "Worker restarts"); nothing else is, and nothing is emitted twice.
+ * "Worker restarts"), or emitted as unobserved when no response was seen; nothing else is, and
+ * nothing is emitted twice except an unobserved exchange's real one (same id, replaced in the log).
  */
 import { describe, expect, it } from 'vitest';
 import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
@@ -98,20 +99,58 @@ describe('assembler: orphans restored after a worker restart', () => {
     expect(emitted).toHaveLength(1);
   });
 
-  it('a restored request without any response keeps waiting, and pairs normally when its events come', () => {
+  it('a restored request without any response is emitted once as unobserved; its late events emit the real exchange under the same id', () => {
     const url = `${API}/slow`;
     const snap = snapshotBeforeStop([ev('beforeSendHeaders', '4', url, { requestHeaders: sendHeaders() })]);
     const { emitted, make } = collect();
     const a = make();
     a.restore(snap, T0);
-    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(0);
-    expect(emitted).toEqual([]);
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(1);
+    expect(emitted.map((e) => [e.id, e.outcome.kind])).toEqual([['wr-4', 'unobserved']]);
+    const unobserved = diagnose(emitted[0]!);
+    expect(unobserved.status).toBe('warning');
+    expect(unobserved.corsError).toBeUndefined();
+    expect(unobserved.findings.map((f) => f.id)).toEqual(['outcome-unobserved']);
     expect(a.pendingCount).toBe(1);
-    expect(a.orphanDeadline).toBeUndefined();
-    a.push(ev('headersReceived', '4', url, { statusCode: 200, responseHeaders: allow }));
-    a.push(ev('completed', '4', url, { statusCode: 200 }));
+    // Another restart: the request is an orphan again, but is not emitted a second time.
+    const b = make();
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())) as AssemblerSnapshot, T0 + 5000);
+    expect(b.settleOrphans(T0 + 5000 + ORPHAN_GRACE_MS)).toBe(0);
     expect(emitted).toHaveLength(1);
-    expect(emitted[0]!.outcomeInferred).toBeUndefined();
+    // The events come after all (a slow server): the real exchange, same id, observed outcome.
+    b.push(ev('headersReceived', '4', url, { statusCode: 200, responseHeaders: [] }));
+    b.push(ev('error', '4', url, { error: 'net::ERR_FAILED' }));
+    expect(emitted.map((e) => [e.id, e.outcome.kind])).toEqual([['wr-4', 'unobserved'], ['wr-4', 'failed']]);
+    expect(emitted[1]!.outcomeInferred).toBeUndefined();
+    expect(emitted[1]!.hops[0]!.response?.status).toBe(200);
+    // The unobserved exchange emitted first was not changed by the later events.
+    expect(emitted[0]!.hops[0]!.response).toBeUndefined();
+    expect(diagnose(emitted[1]!).corsError).toBe('MissingAllowOriginHeader');
+  });
+
+  it('an unobserved request leaves its preflight to the real exchange', () => {
+    const url = `${API}/pf-slow`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '20', url, {
+        method: 'OPTIONS',
+        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+      }),
+      ev('headersReceived', '20', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow }),
+      ev('completed', '20', url, { method: 'OPTIONS', statusCode: 204 }),
+      ev('beforeSendHeaders', '21', url, { requestHeaders: sendHeaders([{ name: 'x-test', value: '1' }]) }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(1);
+    expect(emitted[0]!.preflight.kind).toBe('sent');
+    a.push(ev('headersReceived', '21', url, { statusCode: 200, responseHeaders: allow }));
+    a.push(ev('completed', '21', url, { statusCode: 200 }));
+    expect(emitted.map((e) => [e.id, e.outcome.kind, e.preflight.kind])).toEqual([
+      ['wr-21', 'unobserved', 'sent'],
+      ['wr-21', 'completed', 'sent'],
+    ]);
+    expect(diagnose(emitted[1]!).status).toBe('ok');
   });
 
   it('a restored request that gets an event after the restore is alive: its real settle event decides', () => {

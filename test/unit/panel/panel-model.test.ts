@@ -5,7 +5,7 @@ import type { Exchange } from '../../../src/engine/types.ts';
 import { actualCurl, preflightCurl, shellQuote } from '../../../src/panel/curl.ts';
 import { askedAllowed, planAsHttp, timeline } from '../../../src/panel/detail-model.ts';
 import { buildReport, exchangesToHar, importFile } from '../../../src/panel/exporters.ts';
-import { EMPTY_FILTER, countRows, filterRows, shortenUrl, targetOrigins, toRow, verdictWords } from '../../../src/panel/model.ts';
+import { EMPTY_FILTER, countRows, filterRows, mergeRows, shortenUrl, targetOrigins, toRow, verdictWords } from '../../../src/panel/model.ts';
 import { scrollToReveal, visibleRange } from '../../../src/panel/virtual.ts';
 import { FAILED, PAGE, URL1, acao, ex, h, preflight, res } from '../engine/helpers.ts';
 
@@ -136,5 +136,20 @@ describe('export and import', () => {
   it('refuses what is not a HAR', () => {
     expect(() => importFile('not json')).toThrow(/Not a JSON file/);
     expect(() => importFile('{"hello":1}')).toThrow(/Not a HAR/);
+  });
+});
+
+describe('mergeRows', () => {
+  const rows = (pairs: Array<[number, Exchange]>) => pairs.map(([seq, e]) => toRow(record(e, seq)));
+  it('appends new seqs and replaces a row whose seq is already listed, in place', () => {
+    const prev = rows([[1, fine], [2, ex({ hops: [{ url: URL1 }], outcome: { kind: 'unobserved' } })], [3, fine]]);
+    const next = mergeRows(prev, rows([[2, noAcao], [4, fine]]), 10);
+    expect(next.map((r) => [r.seq, r.status])).toEqual([[1, 'ok'], [2, 'blocked'], [3, 'ok'], [4, 'ok']]);
+    // The earlier list is not modified.
+    expect(prev.map((r) => r.status)).toEqual(['ok', 'warning', 'ok']);
+  });
+  it('keeps the newest rows when over the bound', () => {
+    const next = mergeRows(rows([[1, fine], [2, fine]]), rows([[3, fine], [4, noAcao]]), 3);
+    expect(next.map((r) => r.seq)).toEqual([2, 3, 4]);
   });
 });

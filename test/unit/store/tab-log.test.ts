@@ -58,6 +58,39 @@ describe('TabLogs', () => {
     expect(again.report(7, capture).entries.at(-1)?.seq).toBe(1001);
   });
 
+  it('replaces an unobserved record by the real exchange with its id, also after a reload; nothing else', async () => {
+    const area = memoryArea();
+    const logs = new TabLogs(area, 250);
+    const events: Array<{ type: string; seqs?: number[] }> = [];
+    logs.subscribe((e) => events.push(e.type === 'records' ? { type: e.type, seqs: e.records.map((r) => r.seq) } : { type: e.type }));
+    const unobserved: Exchange = { ...ex(1), id: 'wr-1', hops: [{ url: 'https://api.example/r?i=1' }], outcome: { kind: 'unobserved' } };
+    logs.append(7, [{ ...ex(0), id: 'wr-0' }, unobserved, { ...ex(2), id: 'wr-2' }]);
+    expect(logs.report(7, capture).entries[1]?.diagnosis.findings.map((f) => f.id)).toEqual(['outcome-unobserved']);
+    await logs.flush();
+
+    // The worker restarts: the reloaded log still knows which record may be replaced.
+    const again = new TabLogs(area, 250);
+    await again.load();
+    again.subscribe((e) => events.push(e.type === 'records' ? { type: e.type, seqs: e.records.map((r) => r.seq) } : { type: e.type }));
+    again.append(7, [{ ...ex(1, true), id: 'wr-1' }, { ...ex(3), id: 'wr-0' }]);
+    const r = again.report(7, capture);
+    // wr-1 replaced in place (same seq 2); wr-0 was observed, so its id coming again appends.
+    expect(r.entries.map((e) => [e.seq, e.exchange.id, e.diagnosis.status])).toEqual([
+      [1, 'wr-0', 'ok'],
+      [2, 'wr-1', 'blocked'],
+      [3, 'wr-2', 'ok'],
+      [4, 'wr-0', 'ok'],
+    ]);
+    expect(events.at(-1)).toEqual({ type: 'records', seqs: [2, 4] });
+    // A second exchange with the same id is appended: only an unobserved record is replaced.
+    again.append(7, [{ ...ex(1), id: 'wr-1' }]);
+    expect(again.report(7, capture).entries).toHaveLength(5);
+    await again.flush();
+    const third = new TabLogs(area, 250);
+    await third.load();
+    expect(third.report(7, capture).entries.map((e) => e.diagnosis.status)).toEqual(['ok', 'blocked', 'ok', 'ok', 'ok']);
+  });
+
   it('clears, preserves, deletes', async () => {
     const area = memoryArea();
     const logs = new TabLogs(area);
