@@ -20,8 +20,8 @@ import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../.
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
 
-type Config = 'none' | 'cheap-on' | 'cheap-off' | 'devtools-bare' | 'devtools-page' | 'devtools-listener' | 'devtools-ext' | 'webrequest' | 'bare-extraheaders';
-const ALL: Config[] = ['none', 'cheap-on', 'cheap-off', 'devtools-bare', 'devtools-page', 'devtools-listener', 'devtools-ext', 'webrequest', 'bare-extraheaders'];
+type Config = 'none' | 'cheap-on' | 'cheap-off' | 'devtools-bare' | 'devtools-page' | 'devtools-listener' | 'devtools-ext' | 'devtools-ext-nowatch' | 'devtools-active' | 'webrequest' | 'bare-extraheaders';
+const ALL: Config[] = ['none', 'cheap-on', 'cheap-off', 'devtools-bare', 'devtools-page', 'devtools-listener', 'devtools-ext', 'devtools-ext-nowatch', 'devtools-active', 'webrequest', 'bare-extraheaders'];
 // BENCH_CONFIGS=none,cheap-off runs a subset (ratios whose two sides did not run print NaN).
 const CONFIGS: Config[] = process.env.BENCH_CONFIGS ? ALL.filter((c) => process.env.BENCH_CONFIGS?.split(',').includes(c)) : ALL;
 
@@ -59,6 +59,7 @@ function bareDevtoolsListenerExtension(listener = true): string {
   // An empty worker: the test harness waits for an extension's worker to learn its id.
   fs.writeFileSync(path.join(dir, 'sw.js'), '');
   fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>');
+  fs.writeFileSync(path.join(dir, 'page.html'), '<!doctype html><title>bare</title>');
   fs.writeFileSync(path.join(dir, 'devtools.js'), listener ? 'chrome.devtools.network.onRequestFinished.addListener(() => undefined);' : '');
   return dir;
 }
@@ -72,6 +73,7 @@ function emptyExtension(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-empty-'));
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'empty', version: '1', background: { service_worker: 'sw.js' } }));
   fs.writeFileSync(path.join(dir, 'sw.js'), '');
+  fs.writeFileSync(path.join(dir, 'page.html'), '<!doctype html><title>empty</title>');
   return dir;
 }
 
@@ -125,31 +127,38 @@ async function tabIdOf(ext: Page, prefix: string): Promise<number> {
 async function once(config: Config): Promise<number> {
   const withExt = config !== 'none' && config !== 'devtools-bare' && config !== 'devtools-listener' && config !== 'devtools-page';
   const extDir = config === 'bare-extraheaders' ? bareDir : withExt ? DEFAULT_EXTENSION_DIR : undefined;
-  const devtools = config === 'devtools-bare' || config === 'devtools-page' || config === 'devtools-listener' || config === 'devtools-ext';
+  const devtools = config === 'devtools-bare' || config === 'devtools-page' || config === 'devtools-listener' || config === 'devtools-ext' || config === 'devtools-ext-nowatch' || config === 'devtools-active';
   const launchDir =
     config === 'devtools-listener' ? bareDevtoolsDir : config === 'devtools-page' ? bareDevtoolsPageDir : config === 'none' || config === 'devtools-bare' ? emptyDir : extDir;
   const browser: LaunchedBrowser = await launchBrowser({ extensionDir: launchDir, devtools });
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto(`${app.origin}/blank`);
+    // Every configuration opens (and closes) one extension page before the measured load, the
+    // same steps for all: with DevTools on, that tab gets its own DevTools window too.
+    const ext = await browser.context.newPage();
+    const extPage = extDir && config !== 'bare-extraheaders' ? 'src/popup/index.html' : 'page.html';
+    await ext.goto(`chrome-extension://${browser.extensionId}/${extPage}`);
     if (extDir) {
-      const ext = await browser.context.newPage();
-      const extPage = config === 'bare-extraheaders' ? 'page.html' : 'src/popup/index.html';
-      await ext.goto(`chrome-extension://${browser.extensionId}/${extPage}`);
       const tabId = await tabIdOf(ext, app.origin);
       const ask = (m: Record<string, unknown>) => ext.evaluate((msg) => chrome.runtime.sendMessage(msg), m);
-      if (config === 'cheap-off') await ask({ type: 'settings/set', patch: { cheapWatch: false } });
+      if (config === 'cheap-off' || config === 'devtools-ext-nowatch') await ask({ type: 'settings/set', patch: { cheapWatch: false } });
       if (config === 'webrequest') await ask({ type: 'capture/start', tabId, reload: false });
       if (config === 'bare-extraheaders') await ask({ tabId });
-      if (config === 'devtools-ext') {
+      if (config === 'devtools-ext' || config === 'devtools-ext-nowatch' || config === 'devtools-active') {
         for (let i = 0; i < 100; i++) {
           const s = (await ask({ type: 'debug/state' })) as { devtoolsTabs: number[] };
           if (s.devtoolsTabs.includes(tabId)) break;
           await new Promise((r) => setTimeout(r, 100));
         }
+        // Asking for the tab's report (as the popup or the CORS panel does) starts the listening.
+        if (config === 'devtools-active') await ask({ type: 'tab/report', tabId });
+        const s = (await ask({ type: 'debug/state' })) as { devtoolsActiveTabs: number[] };
+        if (s.devtoolsActiveTabs.includes(tabId) !== (config === 'devtools-active')) throw new Error(`${config}: the DevTools page's listening state is not the one measured`);
       }
-      await ext.close();
-    } else if (devtools) await new Promise((r) => setTimeout(r, 2000));
+    }
+    if (devtools) await new Promise((r) => setTimeout(r, 2000));
+    await ext.close();
     await page.bringToFront();
     await page.goto(`${app.origin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
@@ -179,8 +188,10 @@ for (const c of CONFIGS) console.log(`  ${c.padEnd(18)} median ${med(c).toFixed(
 const ratio = (a: Config, b: Config) => (med(a) / med(b)).toFixed(3);
 console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03)`);
 console.log(`  not diagnosed, cheap watch off  vs no extension:            ${ratio('cheap-off', 'none')}  (target 1.00 within noise)`);
-console.log(`  diagnosed through DevTools      vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02)`);
-console.log(`  diagnosed through DevTools      vs an empty network-log listener: ${ratio('devtools-ext', 'devtools-listener')}  (what Corsight adds to reading the log)`);
+console.log(`  DevTools open, Corsight idle    vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02; listens once the tab is diagnosed)`);
+console.log(`  DevTools open, idle, watch off  vs DevTools, no extension:  ${ratio('devtools-ext-nowatch', 'devtools-bare')}`);
+console.log(`  diagnosed through DevTools      vs DevTools, no extension:  ${ratio('devtools-active', 'devtools-bare')}  (target <= 1.02)`);
+console.log(`  diagnosed through DevTools      vs an empty network-log listener: ${ratio('devtools-active', 'devtools-listener')}  (what Corsight adds to reading the log)`);
 console.log(`  empty network-log listener      vs DevTools, no extension:  ${ratio('devtools-listener', 'devtools-bare')}  (the browser's cost of any log reader)`);
 console.log(`  empty network-log listener      vs a DevTools page alone:   ${ratio('devtools-listener', 'devtools-page')}  (the listener's share of it)`);
 console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target within 5%)`);

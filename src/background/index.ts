@@ -10,6 +10,7 @@ import {
   SUBSCRIBE_PORT,
   isOwnExtensionPage,
   parseDevtoolsPortMessage,
+  type DevtoolsPortCommand,
   parseRequest,
   parseSubscribeMessage,
   type CorsightRequest,
@@ -82,6 +83,12 @@ let settings: Settings = { cheapWatch: true, snippetStack: null };
 const capturedTabs = new Set<number>();
 const tabWatchers = new Map<number, () => void>();
 const devtoolsPorts = new Map<number, Set<chrome.runtime.Port>>();
+/** Tabs whose DevTools page listens to the network log (it starts idle: see src/devtools). */
+const devtoolsActive = new Set<number>();
+/** Reports waiting for a DevTools page to send its backlog (resolved by its `active`). */
+const devtoolsWaiters = new Map<number, Array<() => void>>();
+/** How long a report waits for an activated DevTools page's backlog. */
+const DEVTOOLS_BACKLOG_WAIT_MS = 3000;
 const subscribers = new Map<number, Set<chrome.runtime.Port>>();
 const harStreams = new Map<number, HarStream>();
 const harEntries = new Map<number, RingBuffer<Record<string, unknown>>>();
@@ -339,6 +346,35 @@ function captureState(tabId: number): CaptureState {
 }
 
 /** The tab's capture state changed: tell its subscribers, and switch its badge's meaning. */
+/**
+ * The tab is to be diagnosed: if DevTools is open on it and its page is not listening yet, ask it
+ * to (it reads the backlog since the last navigation and sends it first). Resolves once that
+ * backlog has arrived, or after DEVTOOLS_BACKLOG_WAIT_MS.
+ */
+function activateDevtools(tabId: number): Promise<void> {
+  const ports = devtoolsPorts.get(tabId);
+  if (!ports?.size || devtoolsActive.has(tabId)) return Promise.resolve();
+  return new Promise((resolve) => {
+    let list = devtoolsWaiters.get(tabId);
+    if (!list) {
+      devtoolsWaiters.set(tabId, (list = []));
+      for (const port of ports) port.postMessage({ type: 'activate' } satisfies DevtoolsPortCommand);
+    }
+    const timeout = setTimeout(resolve, DEVTOOLS_BACKLOG_WAIT_MS);
+    list.push(() => {
+      clearTimeout(timeout);
+      resolve();
+    });
+  });
+}
+
+function onDevtoolsActive(tabId: number): void {
+  devtoolsActive.add(tabId);
+  const waiting = devtoolsWaiters.get(tabId) ?? [];
+  devtoolsWaiters.delete(tabId);
+  for (const resolve of waiting) resolve();
+}
+
 function broadcastCapture(tabId: number): void {
   updateBadge(tabId);
   const event: SubscriptionEvent = { type: 'capture', capture: captureState(tabId) };
@@ -371,6 +407,8 @@ async function persistCaptureSet(): Promise<void> {
 function applyCheapWatch(): void {
   if (settings.cheapWatch && !stopCheapWatch) {
     stopCheapWatch = watchLikelyCorsFailures((tabId) => {
+      // DevTools open but not listening yet: this failure is worth diagnosing, start now.
+      if (devtoolsPorts.has(tabId)) void activateDevtools(tabId);
       if (capturedTabs.has(tabId) || devtoolsPorts.has(tabId) || !logsLoaded) return;
       logs.countLikelyFailure(tabId);
       badgeDirty.add(tabId);
@@ -477,6 +515,7 @@ async function handle(request: CorsightRequest): Promise<ResponseMap[keyof Respo
   switch (request.type) {
     case 'tab/report':
       await ready;
+      await activateDevtools(request.tabId);
       drainAppends();
       return logs.report(request.tabId, captureState(request.tabId), await tabUrl(request.tabId));
     case 'tab/clear':
@@ -488,6 +527,8 @@ async function handle(request: CorsightRequest): Promise<ResponseMap[keyof Respo
       return { cleared: true };
     case 'tab/preserve-log':
       await ready;
+      // Keeping the log across navigations needs the listener: getHAR() only holds the current page.
+      if (request.preserve) void activateDevtools(request.tabId);
       logs.setPreserveLog(request.tabId, request.preserve);
       scheduleFlush();
       return { preserveLog: request.preserve };
@@ -548,6 +589,7 @@ async function handle(request: CorsightRequest): Promise<ResponseMap[keyof Respo
         startedAt: START,
         capturedTabs: [...capturedTabs],
         devtoolsTabs: [...devtoolsPorts.keys()],
+        devtoolsActiveTabs: [...devtoolsActive],
         pending: assembler.pendingCount,
         flushes: logs.flushes,
         journalWrites,
@@ -605,6 +647,8 @@ chrome.runtime.onConnect.addListener((port) => {
       if (tabId !== undefined) removeFromSet(subscribers, tabId, port);
       const id = m.tabId;
       tabId = id;
+      // Someone looks at the tab (the panel, the popup): diagnose it.
+      void activateDevtools(id);
       void ready.then(async () => {
         drainAppends();
         addToSet(subscribers, id, port);
@@ -618,14 +662,22 @@ chrome.runtime.onConnect.addListener((port) => {
     let tabId: number | undefined;
     port.onMessage.addListener((message: unknown) => {
       const m = parseDevtoolsPortMessage(message);
-      if (!m || tabId !== undefined) return;
-      tabId = m.tabId;
-      addToSet(devtoolsPorts, m.tabId, port);
-      broadcastCapture(m.tabId);
+      if (!m || (tabId !== undefined && m.tabId !== tabId)) return;
+      if (tabId === undefined) {
+        tabId = m.tabId;
+        addToSet(devtoolsPorts, m.tabId, port);
+        broadcastCapture(m.tabId);
+        // A tab kept across navigations needs the listener from the start (after a worker restart too).
+        void ready.then(() => {
+          if (logs.preserveLog(m.tabId)) void activateDevtools(m.tabId);
+        });
+      }
+      if (m.type === 'active') onDevtoolsActive(m.tabId);
     });
     port.onDisconnect.addListener(() => {
       if (tabId === undefined) return;
       removeFromSet(devtoolsPorts, tabId, port);
+      if (!devtoolsPorts.has(tabId)) devtoolsActive.delete(tabId);
       broadcastCapture(tabId);
     });
   } else port.disconnect();

@@ -1,4 +1,5 @@
 import { originOfUrl } from '../capture/assembler.ts';
+import { BackfillMerge } from '../capture/har-backfill.ts';
 import { HarStream } from '../capture/har.ts';
 import type { Exchange } from '../engine/types.ts';
 import { ask } from '../messages/client.ts';
@@ -13,6 +14,14 @@ import { DEVTOOLS_PORT, type DevtoolsPortMessage } from '../messages/protocol.ts
  * its next hop) lives exactly as long as its source, DevTools, and is not lost when the service
  * worker is stopped; and an Exchange is a fraction of a HAR entry's size (no timings, cookies,
  * content), so less crosses the process boundary. The worker diagnoses and stores.
+ *
+ * Listening on demand: an `onRequestFinished` listener makes DevTools build and post a HAR entry
+ * for every request of the tab, which measured ~10% slower page loads with an EMPTY listener
+ * (docs/capture.md, "Cost"); a DevTools page without one costs nothing measurable. So this page
+ * starts idle and starts listening only when the worker asks (`activate`: the CORS panel or the
+ * popup looks at the tab, the cheap watch saw a failure that looks like CORS, or "preserve log"
+ * is on); it then reads the backlog since the last navigation with getHAR() and listens from
+ * then on, until DevTools closes.
  */
 chrome.devtools.panels.create('CORS', 'icons/icon-32.png', 'src/panel/index.html');
 
@@ -56,27 +65,56 @@ function plain(entry: unknown): Record<string, unknown> {
   return har;
 }
 
-// Chains whose next hop never came (a redirect that was not followed) are emitted after 2 s.
-setInterval(() => stream.flush(), 1000);
+const merge = new BackfillMerge();
+/** Listening (after the worker's `activate`); stays so until DevTools closes. */
+let active = false;
+let port: chrome.runtime.Port | undefined;
 
-chrome.devtools.network.onRequestFinished.addListener((entry) => stream.push(plain(entry)));
+function onRequestFinished(entry: unknown): void {
+  const har = plain(entry);
+  if (merge.live(har)) stream.push(har);
+}
 
-chrome.devtools.network.onNavigated.addListener((url) => stream.reset(originOfUrl(url)));
-
-// Backfill: what the network log already holds (since the last navigation) when DevTools opened.
-chrome.devtools.inspectedWindow.eval('location.origin', (...args: unknown[]) => {
-  const origin = args[0];
-  if (typeof origin === 'string' && origin !== 'null') stream.pageOrigin = origin;
+/** Starts listening, then takes the backlog since the last navigation; tells the worker once sent. */
+function activate(): void {
+  if (active) return;
+  active = true;
+  // Chains whose next hop never came (a redirect that was not followed) are emitted after 2 s.
+  setInterval(() => stream.flush(), 1000);
+  // Listener first, backlog second: a request finishing in between is in both, and taken once.
+  chrome.devtools.network.onRequestFinished.addListener(onRequestFinished);
   chrome.devtools.network.getHAR((log) => {
-    for (const entry of log?.entries ?? []) stream.push(plain(entry));
+    for (const entry of merge.backlog((log?.entries ?? []).map(plain))) stream.push(entry);
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const batch = outbox;
+    outbox = [];
+    // The worker answers a report it was asked for once this arrives (after the batch).
+    void (batch.length ? send(batch) : Promise.resolve()).then(() => port?.postMessage({ type: 'active', tabId } satisfies DevtoolsPortMessage));
   });
+}
+
+chrome.devtools.network.onNavigated.addListener((url) => {
+  stream.reset(originOfUrl(url));
+  merge.reset();
 });
 
-// Presence: the worker counts the tab as "DevTools open" while this port is connected.
+// The page's origin, for entries that carry no Origin header (cheap: one evaluation).
+chrome.devtools.inspectedWindow.eval('location.origin', (...args: unknown[]) => {
+  const origin = args[0];
+  if (typeof origin === 'string' && origin !== 'null' && stream.pageOrigin === undefined) stream.pageOrigin = origin;
+});
+
+// Presence: the worker counts the tab as "DevTools open" while this port is connected, and
+// sends `activate` on it when the tab is to be diagnosed.
 function connect(): void {
-  const port = chrome.runtime.connect({ name: DEVTOOLS_PORT });
-  port.postMessage({ type: 'devtools', tabId } satisfies DevtoolsPortMessage);
-  port.onDisconnect.addListener(() => {
+  const current = chrome.runtime.connect({ name: DEVTOOLS_PORT });
+  port = current;
+  current.postMessage({ type: active ? 'active' : 'devtools', tabId } satisfies DevtoolsPortMessage);
+  current.onMessage.addListener((message: unknown) => {
+    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'activate') activate();
+  });
+  current.onDisconnect.addListener(() => {
     // The worker stopped (or restarted): reconnect, which starts it again.
     setTimeout(connect, 250);
   });

@@ -55,6 +55,8 @@ export interface DebugState {
   startedAt: number;
   capturedTabs: number[];
   devtoolsTabs: number[];
+  /** Tabs whose DevTools page listens to the network log (activated). */
+  devtoolsActiveTabs: number[];
   /** In-flight webRequest pairing state (requests + preflights). */
   pending: number;
   /** Storage batches (checkpoints) written by this worker instance. */
@@ -75,7 +77,13 @@ export const SUBSCRIBE_PORT = 'corsight/subscribe';
 
 /** Name of the runtime Port the DevTools page holds open while DevTools is open on a tab. */
 export const DEVTOOLS_PORT = 'corsight/devtools';
-export type DevtoolsPortMessage = { type: 'devtools'; tabId: number };
+/**
+ * DevTools page -> worker: `devtools` (open, not listening to the network log) or `active`
+ * (listening, and its backlog has been sent) on connect; `active` again once it starts listening.
+ */
+export type DevtoolsPortMessage = { type: 'devtools' | 'active'; tabId: number };
+/** Worker -> DevTools page: start listening to the network log (the tab is being diagnosed). */
+export type DevtoolsPortCommand = { type: 'activate' };
 
 /** Page -> worker on the subscribe port. */
 export type SubscribeMessage = { type: 'subscribe'; tabId: number };
@@ -168,8 +176,8 @@ export function parseRequest(message: unknown): CorsightRequest | undefined {
 }
 
 export function parseDevtoolsPortMessage(message: unknown): DevtoolsPortMessage | undefined {
-  if (!isPlainObject(message) || message.type !== 'devtools' || !isTabId(message.tabId)) return undefined;
-  return { type: 'devtools', tabId: message.tabId };
+  if (!isPlainObject(message) || (message.type !== 'devtools' && message.type !== 'active') || !isTabId(message.tabId)) return undefined;
+  return { type: message.type, tabId: message.tabId };
 }
 
 export function parseSubscribeMessage(message: unknown): SubscribeMessage | undefined {

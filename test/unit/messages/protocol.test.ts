@@ -68,6 +68,8 @@ describe('parseRequest', () => {
     expect(parseSubscribeMessage({ type: 'subscribe', tabId: -4 })).toBeUndefined();
     expect(parseDevtoolsPortMessage({ type: 'devtools', tabId: 4 })).toEqual({ type: 'devtools', tabId: 4 });
     expect(parseDevtoolsPortMessage({ type: 'devtools' })).toBeUndefined();
+    expect(parseDevtoolsPortMessage({ type: 'active', tabId: 4, extra: '<x>' })).toEqual({ type: 'active', tabId: 4 });
+    expect(parseDevtoolsPortMessage({ type: 'activate', tabId: 4 })).toBeUndefined();
     const origin = 'chrome-extension://abc';
     expect(isOwnExtensionPage({ id: 'abc', url: `${origin}/src/popup/index.html` }, 'abc', origin)).toBe(true);
     expect(isOwnExtensionPage({ id: 'abc', url: 'https://evil.example/' }, 'abc', origin)).toBe(false);

@@ -1,0 +1,97 @@
+/**
+ * Merging the DevTools network log's two views of the same requests: `getHAR()` (everything
+ * since the last navigation, read once when Corsight starts listening) and `onRequestFinished`
+ * (each request as it finishes, from the moment the listener is registered). The listener is
+ * registered first and `getHAR()` asked second, so no request falls between the two, and a
+ * request that finished in between is in both: it must be taken once. Pure (no chrome.*).
+ *
+ * Measured on Chromium 156: `getHAR()` also lists requests still in flight. One with no response
+ * yet has status 0 and no `_error` (it will be reported by the listener when it finishes: skip it
+ * here); one whose body is still arriving already has its status and headers (the CORS verdict is
+ * decided by then: take it, and skip its later listener entry). Both views of one request share
+ * `startedDateTime`, method, URL and resource type: the key below.
+ */
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/** What identifies one request in both views (identical requests started in the same ms share it: counted). */
+export function harEntryKey(entry: unknown): string {
+  const e = record(entry);
+  const request = record(e.request);
+  return `${String(e._resourceType ?? '')}|${String(request.method ?? '')}|${String(request.url ?? '')}|${String(e.startedDateTime ?? '')}`;
+}
+
+/** An entry `getHAR()` listed before its request got any response or error (still waiting). */
+export function isUnanswered(entry: unknown): boolean {
+  const e = record(entry);
+  const response = record(e.response);
+  return (response.status === 0 || response.status === undefined) && !response._error;
+}
+
+/** When the entry's request finished (start + total time), for replaying a backlog in live order. */
+function finishedAt(entry: unknown): number {
+  const e = record(entry);
+  const start = Date.parse(String(e.startedDateTime ?? ''));
+  const time = typeof e.time === 'number' && Number.isFinite(e.time) && e.time > 0 ? e.time : 0;
+  return (Number.isFinite(start) ? start : 0) + time;
+}
+
+const MAX_REMEMBERED = 5000;
+
+export class BackfillMerge {
+  /** Keys the listener delivered while the backlog was being read (counts). */
+  private readonly liveBeforeBacklog = new Map<string, number>();
+  /** Keys taken from the backlog whose listener entry may still come (counts). */
+  private readonly fromBacklog = new Map<string, number>();
+  private backlogRead = false;
+
+  /** A listener entry: true when it is new, false when the backlog already gave it. */
+  live(entry: unknown): boolean {
+    const key = harEntryKey(entry);
+    if (take(this.fromBacklog, key)) return false;
+    if (!this.backlogRead) add(this.liveBeforeBacklog, key);
+    return true;
+  }
+
+  /**
+   * The `getHAR()` entries still to be taken, in the order the listener would have reported
+   * them (by finish time: a preflight before the request it guards); each key taken at most as
+   * many times as it was listed, minus what the listener already delivered.
+   */
+  backlog(entries: readonly unknown[]): unknown[] {
+    this.backlogRead = true;
+    const out: unknown[] = [];
+    for (const entry of entries) {
+      if (isUnanswered(entry)) continue;
+      const key = harEntryKey(entry);
+      if (take(this.liveBeforeBacklog, key)) continue;
+      if (this.fromBacklog.size < MAX_REMEMBERED) add(this.fromBacklog, key);
+      out.push(entry);
+    }
+    this.liveBeforeBacklog.clear();
+    return out
+      .map((entry, index) => ({ entry, index, at: finishedAt(entry) }))
+      .sort((a, b) => a.at - b.at || a.index - b.index)
+      .map((x) => x.entry);
+  }
+
+  /** A navigation: requests of the old page will not be listed again. */
+  reset(): void {
+    this.fromBacklog.clear();
+    this.liveBeforeBacklog.clear();
+  }
+}
+
+function add(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function take(counts: Map<string, number>, key: string): boolean {
+  const n = counts.get(key);
+  if (!n) return false;
+  if (n === 1) counts.delete(key);
+  else counts.set(key, n - 1);
+  return true;
+}
