@@ -19,6 +19,7 @@ import {
   type Settings,
   type SubscriptionEvent,
 } from '../messages/protocol.ts';
+import { BatchSequence } from '../capture/devtools-batches.ts';
 import { CHECKPOINT_KEY, journalKey, readJournal, type JournalEntry } from '../store/journal.ts';
 import { countStatuses, type CaptureState } from '../store/report.ts';
 import { packString, unpackStored } from '../store/pack.ts';
@@ -64,6 +65,8 @@ const STARTUP_OVERLAP_MS = 250;
 const START = Date.now();
 const CAPTURE_KEY = 'capture';
 const ASSEMBLER_KEY = 'assembler';
+/** The DevTools pages' last batch taken per tab, written with the logs that hold it. */
+const DEVTOOLS_BATCHES_KEY = 'devtoolsBatches';
 const SETTINGS_KEY = 'settings';
 const FLUSH_INTERVAL_MS = 250;
 /** At most one batch this often even when asked for soon: each batch costs the browser's UI thread. */
@@ -106,10 +109,16 @@ function onExchange(tabId: number, exchange: Exchange): void {
   let list = appendQueue.get(tabId);
   if (!list) appendQueue.set(tabId, (list = []));
   list.push(exchange);
-  // webRequest exchanges are rebuilt from the journaled events; the others are journaled as is.
-  if (exchange.source !== 'webrequest' && !replaying) journalAppend({ exchange: [tabId, exchange] });
+  // webRequest exchanges are rebuilt from the journaled events; a DevTools page keeps its batches
+  // until a checkpoint holds them (devtoolsBatches); a raw HAR entry's exchange is journaled.
+  if (exchange.source !== 'webrequest' && !fromNumberedBatch && !replaying) journalAppend({ exchange: [tabId, exchange] });
   scheduleFlush(false);
 }
+
+/** Set while the exchanges of a numbered DevTools batch are taken (not journaled: the page resends). */
+let fromNumberedBatch = false;
+const devtoolsBatches = new BatchSequence();
+let devtoolsBatchesDirty = false;
 
 function drainAppends(): void {
   if (!logsLoaded) return;
@@ -303,6 +312,11 @@ async function flushNow(): Promise<void> {
   const snapshotDirty = assembler.dirty;
   if (snapshotDirty) extra[ASSEMBLER_KEY] = packString(assemblerSnapshot());
   assembler.dirty = false;
+  // Every batch taken so far is in the logs now (drainAppends above): written together.
+  const batches = devtoolsBatches.snapshot();
+  const batchesDirty = devtoolsBatchesDirty;
+  if (batchesDirty) extra[DEVTOOLS_BATCHES_KEY] = batches;
+  devtoolsBatchesDirty = false;
   if (journalQueue.length > 0) {
     sealedJournal.push([checkpointGen, journalQueue]);
     journalQueue = [];
@@ -316,8 +330,15 @@ async function flushNow(): Promise<void> {
       for (let i = journalKeys.length - 1; i >= 0; i--) if (isObsolete(journalKeys[i]!)) journalKeys.splice(i, 1);
       await chrome.storage.session.remove(obsolete);
     }
+    if (batchesDirty) {
+      for (const [tabId, batch] of batches) {
+        const message: DevtoolsPortCommand = { type: 'persisted', page: batch.page, upTo: batch.n };
+        for (const port of devtoolsPorts.get(tabId) ?? []) port.postMessage(message);
+      }
+    }
   } catch (e) {
     if (snapshotDirty) assembler.dirty = true;
+    if (batchesDirty) devtoolsBatchesDirty = true;
     console.warn('Corsight: storage batch failed', e);
   }
   for (const tabId of badgeDirty) updateBadge(tabId);
@@ -435,6 +456,7 @@ const ready: Promise<void> = (async () => {
   else setTimeout(endStartupWatch, STARTUP_OVERLAP_MS);
   assembler.restore(unpackStored(first[ASSEMBLER_KEY]) as AssemblerSnapshot | undefined, Date.now());
   checkpointGen = typeof first[CHECKPOINT_KEY] === 'number' ? first[CHECKPOINT_KEY] : 0;
+  devtoolsBatches.restore(first[DEVTOOLS_BATCHES_KEY]);
   // What the previous instance journaled after its last checkpoint, in order, before anything new.
   const replayedExchanges: Array<[number, Exchange]> = [];
   replaying = true;
@@ -493,6 +515,8 @@ chrome.tabs.onRemoved.addListener((tabId) => {
     }
     harStreams.delete(tabId);
     harEntries.delete(tabId);
+    devtoolsBatches.forgetTab(tabId);
+    devtoolsBatchesDirty = true;
     appliedBadges.delete(tabId);
     assembler.forgetTab(tabId);
     logs.delete(tabId);
@@ -559,9 +583,20 @@ async function handle(request: CorsightRequest): Promise<ResponseMap[keyof Respo
       applyCheapWatch();
       for (const tabId of logs.tabIds()) updateBadge(tabId);
       return settings;
-    case 'devtools/exchanges':
+    case 'devtools/exchanges': {
+      if (request.batch) {
+        // Taken strictly in order; a new worker knows from its checkpoint which ones its logs hold.
+        await ready;
+        const verdict = devtoolsBatches.accept(request.tabId, request.batch);
+        if (verdict.kind === 'duplicate') return { accepted: 0 };
+        if (verdict.kind === 'gap') return { accepted: 0, expected: verdict.expected };
+        devtoolsBatchesDirty = true;
+      }
+      fromNumberedBatch = request.batch !== undefined;
       for (const exchange of request.exchanges) onExchange(request.tabId, { ...exchange, source: 'devtools' });
+      fromNumberedBatch = false;
       return { accepted: request.exchanges.length };
+    }
     case 'devtools/har-entries': {
       let ring = harEntries.get(request.tabId);
       if (!ring) harEntries.set(request.tabId, (ring = new RingBuffer(2000)));

@@ -1,9 +1,10 @@
 import { originOfUrl } from '../capture/assembler.ts';
+import { OutgoingBatches } from '../capture/devtools-batches.ts';
 import { BackfillMerge } from '../capture/har-backfill.ts';
 import { HarStream } from '../capture/har.ts';
 import type { Exchange } from '../engine/types.ts';
 import { ask } from '../messages/client.ts';
-import { DEVTOOLS_PORT, type DevtoolsPortMessage } from '../messages/protocol.ts';
+import { DEVTOOLS_PORT, type DevtoolsPortCommand, type DevtoolsPortMessage } from '../messages/protocol.ts';
 
 /**
  * The DevTools page loads whenever DevTools opens on a tab, panel shown or not, so the network
@@ -30,25 +31,40 @@ const BATCH_MS = 100;
 
 let outbox: Exchange[] = [];
 let timer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * Numbered batches kept until a worker checkpoint holds them: this page outlives worker restarts,
+ * so it, not a worker-side journal, is the durable copy (src/capture/devtools-batches.ts).
+ */
+const outgoing = new OutgoingBatches<Exchange>(`${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`);
+let sending: Promise<void> = Promise.resolve();
+let retry: ReturnType<typeof setTimeout> | undefined;
 
-async function send(batch: Exchange[], attempt = 0): Promise<void> {
-  try {
-    await ask({ type: 'devtools/exchanges', tabId, exchanges: batch });
-  } catch {
-    // The worker may be restarting: try again shortly (sendMessage wakes it).
-    if (attempt < 5) {
-      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
-      await send(batch, attempt + 1);
+/** Sends the batches the worker has not taken, one at a time and in order. */
+function sendPending(): Promise<void> {
+  sending = sending.then(async () => {
+    for (let batch = outgoing.next(); batch; batch = outgoing.next()) {
+      const { items, ...id } = batch;
+      let answer: { expected?: number };
+      try {
+        answer = await ask({ type: 'devtools/exchanges', tabId, exchanges: items, batch: id });
+      } catch {
+        // The worker is restarting: the reconnect sends again; if it never drops the port, so does this.
+        if (retry === undefined) retry = setTimeout(() => ((retry = undefined), void sendPending()), 1000);
+        return;
+      }
+      outgoing.answered(id.n, answer.expected);
     }
-  }
+  });
+  return sending;
 }
 
 function flushOutbox(): void {
+  if (timer !== undefined) clearTimeout(timer);
   timer = undefined;
   if (outbox.length === 0) return;
-  const batch = outbox;
+  outgoing.add(outbox);
   outbox = [];
-  void send(batch);
+  void sendPending();
 }
 
 const stream = new HarStream(
@@ -85,12 +101,9 @@ function activate(): void {
   chrome.devtools.network.onRequestFinished.addListener(onRequestFinished);
   chrome.devtools.network.getHAR((log) => {
     for (const entry of merge.backlog((log?.entries ?? []).map(plain))) stream.push(entry);
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    const batch = outbox;
-    outbox = [];
-    // The worker answers a report it was asked for once this arrives (after the batch).
-    void (batch.length ? send(batch) : Promise.resolve()).then(() => port?.postMessage({ type: 'active', tabId } satisfies DevtoolsPortMessage));
+    flushOutbox();
+    // The worker answers a report it was asked for once this arrives (after the backlog).
+    void sendPending().then(() => port?.postMessage({ type: 'active', tabId } satisfies DevtoolsPortMessage));
   });
 }
 
@@ -108,11 +121,19 @@ chrome.devtools.inspectedWindow.eval('location.origin', (...args: unknown[]) => 
 // Presence: the worker counts the tab as "DevTools open" while this port is connected, and
 // sends `activate` on it when the tab is to be diagnosed.
 function connect(): void {
+  const reconnecting = port !== undefined;
   const current = chrome.runtime.connect({ name: DEVTOOLS_PORT });
   port = current;
   current.postMessage({ type: active ? 'active' : 'devtools', tabId } satisfies DevtoolsPortMessage);
+  if (reconnecting) {
+    // A new worker: what no checkpoint confirmed goes again (it skips what its logs hold).
+    outgoing.resendUnconfirmed();
+    void sendPending();
+  }
   current.onMessage.addListener((message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'activate') activate();
+    const command = message as Partial<DevtoolsPortCommand> | null;
+    if (command?.type === 'activate') activate();
+    else if (command?.type === 'persisted' && command.page === outgoing.page && typeof command.upTo === 'number') outgoing.persisted(command.upTo);
   });
   current.onDisconnect.addListener(() => {
     // The worker stopped (or restarted): reconnect, which starts it again.

@@ -1,3 +1,4 @@
+import type { SentBatch } from '../capture/devtools-batches.ts';
 import type { RawWebRequestEvent } from '../capture/raw-event.ts';
 import type { Exchange } from '../engine/types.ts';
 import type { CaptureState, ExchangeRecord, TabReport } from '../store/report.ts';
@@ -27,8 +28,11 @@ export type CorsightRequest =
   | { type: 'settings/set'; patch: Partial<Settings> }
   /** Finished entries of the DevTools network log of `tabId`, forwarded by the DevTools page. */
   | { type: 'devtools/har-entries'; tabId: number; entries: Record<string, unknown>[] }
-  /** Exchanges the DevTools page already built from its network log (the usual path). */
-  | { type: 'devtools/exchanges'; tabId: number; exchanges: Exchange[] }
+  /**
+   * Exchanges the DevTools page already built from its network log (the usual path), as its
+   * numbered batch (src/capture/devtools-batches.ts); without `batch` they are taken as they come.
+   */
+  | { type: 'devtools/exchanges'; tabId: number; exchanges: Exchange[]; batch?: SentBatch }
   /** Worker internals, for tests and diagnostics of Corsight itself. */
   | { type: 'debug/state' }
   /** Raw capture, for tests and diagnostics of Corsight itself. */
@@ -44,7 +48,8 @@ export interface ResponseMap {
   'settings/get': Settings;
   'settings/set': Settings;
   'devtools/har-entries': { accepted: number };
-  'devtools/exchanges': { accepted: number };
+  /** `expected`: the batch was refused, send this one first. */
+  'devtools/exchanges': { accepted: number; expected?: number };
   'debug/state': DebugState;
   'debug/raw-events': { events: RawWebRequestEvent[]; dropped: number };
   'debug/har-entries': { entries: Record<string, unknown>[] };
@@ -82,8 +87,11 @@ export const DEVTOOLS_PORT = 'corsight/devtools';
  * (listening, and its backlog has been sent) on connect; `active` again once it starts listening.
  */
 export type DevtoolsPortMessage = { type: 'devtools' | 'active'; tabId: number };
-/** Worker -> DevTools page: start listening to the network log (the tab is being diagnosed). */
-export type DevtoolsPortCommand = { type: 'activate' };
+/**
+ * Worker -> DevTools page: `activate`: start listening to the network log (the tab is being
+ * diagnosed); `persisted`: a checkpoint holds the page's batches up to `upTo`.
+ */
+export type DevtoolsPortCommand = { type: 'activate' } | { type: 'persisted'; page: string; upTo: number };
 
 /** Page -> worker on the subscribe port. */
 export type SubscribeMessage = { type: 'subscribe'; tabId: number };
@@ -95,6 +103,11 @@ export type SubscriptionEvent =
   /** New records since the last event, in seq order. */
   | { type: 'records'; records: ExchangeRecord[]; dropped: number }
   | { type: 'capture'; capture: CaptureState };
+
+/** A positive safe integer (batch numbers). */
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
 
 function isTabId(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
@@ -164,7 +177,10 @@ export function parseRequest(message: unknown): CorsightRequest | undefined {
     case 'devtools/exchanges': {
       const exchanges = message.exchanges;
       if (!isTabId(tabId) || !Array.isArray(exchanges) || exchanges.length > 10_000 || !exchanges.every(isExchangeShape)) return undefined;
-      return { type, tabId, exchanges: exchanges as Exchange[] };
+      if (message.batch === undefined) return { type, tabId, exchanges: exchanges as Exchange[] };
+      const batch = message.batch;
+      if (!isPlainObject(batch) || typeof batch.page !== 'string' || batch.page.length > 64 || !isCount(batch.n) || !isCount(batch.oldest) || batch.oldest > batch.n) return undefined;
+      return { type, tabId, exchanges: exchanges as Exchange[], batch: { page: batch.page, n: batch.n, oldest: batch.oldest } };
     }
     case 'debug/state':
       return { type };

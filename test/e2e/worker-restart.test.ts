@@ -27,135 +27,145 @@ afterAll(async () => {
 
 const listen = (handler: http.RequestListener): Promise<string> => listenOnLoopback(servers, handler);
 
-describe('worker restarts during a captured run', () => {
-  it('loses and duplicates no exchange', async () => {
-    let appOrigin = '';
-    const api = await listen((req, res) => {
-      const u = new URL(req.url ?? '/', 'http://x');
-      const delay = Number(u.searchParams.get('d') ?? 0);
-      const blocked = u.searchParams.get('b') === '1';
-      setTimeout(() => {
-        const headers: Record<string, string> = blocked ? {} : { 'access-control-allow-origin': appOrigin, 'access-control-allow-headers': 'x-test' };
-        res.writeHead(req.method === 'OPTIONS' ? 204 : 200, headers);
-        res.end('ok');
-      }, req.method === 'OPTIONS' ? 0 : delay);
-    });
-    appOrigin = await listen((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><title>restart</title>');
-    });
+async function restartRun(source: 'webrequest' | 'devtools'): Promise<void> {
+  let appOrigin = '';
+  const api = await listen((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const delay = Number(u.searchParams.get('d') ?? 0);
+    const blocked = u.searchParams.get('b') === '1';
+    setTimeout(() => {
+      const headers: Record<string, string> = blocked ? {} : { 'access-control-allow-origin': appOrigin, 'access-control-allow-headers': 'x-test' };
+      res.writeHead(req.method === 'OPTIONS' ? 204 : 200, headers);
+      res.end('ok');
+    }, req.method === 'OPTIONS' ? 0 : delay);
+  });
+  appOrigin = await listen((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>restart</title>');
+  });
 
-    rig = await startRig();
-    const page = await rig.browser.context.newPage();
-    await page.goto(appOrigin + '/');
-    const tabId = await rig.tabIdOf(appOrigin);
-    await rig.ask({ type: 'capture/start', tabId, reload: false });
-    const firstStart = (await rig.ask({ type: 'debug/state' })).startedAt;
+  await rig?.close();
+  rig = await startRig({ devtools: source === 'devtools' });
+  const page = await rig.browser.context.newPage();
+  await page.goto(appOrigin + '/');
+  const tabId = await rig.tabIdOf(appOrigin);
+  if (source === 'webrequest') await rig.ask({ type: 'capture/start', tabId, reload: false });
+  else {
+    // DevTools open on the tab: its DevTools page is the source; asking for the report starts it.
+    for (let i = 0; i < 100 && !(await rig.ask({ type: 'debug/state' })).devtoolsTabs.includes(tabId); i++) await sleep(100);
+    await rig.ask({ type: 'tab/report', tabId });
+    expect((await rig.ask({ type: 'debug/state' })).devtoolsActiveTabs).toContain(tabId);
+  }
+  const firstStart = (await rig.ask({ type: 'debug/state' })).startedAt;
 
-    // ServiceWorker.* lives on a page session (it stops every worker of the profile's partition).
-    const pageCdp = await rig.browser.context.newCDPSession(page);
-    // Each stop+wake cycle of the extension's worker, as the ServiceWorker domain reports it.
-    const statusLog: string[] = [];
-    pageCdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      for (const v of versions) if (v.scriptURL.startsWith(`chrome-extension://${rig?.browser.extensionId}/`)) statusLog.push(v.runningStatus);
-    });
-    await pageCdp.send('ServiceWorker.enable');
+  // ServiceWorker.* lives on a page session (it stops every worker of the profile's partition).
+  const pageCdp = await rig.browser.context.newCDPSession(page);
+  // Each stop+wake cycle of the extension's worker, as the ServiceWorker domain reports it.
+  const statusLog: string[] = [];
+  pageCdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) if (v.scriptURL.startsWith(`chrome-extension://${rig?.browser.extensionId}/`)) statusLog.push(v.runningStatus);
+  });
+  await pageCdp.send('ServiceWorker.enable');
 
-    // Request i: delay up to 900 ms, every 3rd preflighted (x-test), every 5th blocked (no ACAO).
-    const plan = Array.from({ length: N_WAVES * PER_WAVE }, (_, i) => ({
-      url: `${api}/r?i=${i}&d=${(i * 37) % 900}&b=${i % 5 === 0 ? 1 : 0}`,
-      preflight: i % 3 === 0,
-      blocked: i % 5 === 0,
-    }));
-    const run = page.evaluate(
-      async ([list, waves, perWave]) => {
-        const results: boolean[] = [];
-        const all: Promise<void>[] = [];
-        for (let w = 0; w < waves; w++) {
-          for (let j = 0; j < perWave; j++) {
-            const k = w * perWave + j;
-            const item = list[k]!;
-            all.push(
-              fetch(item.url, item.preflight ? { headers: { 'x-test': '1' } } : {}).then(
-                (r) => r.text().then(() => void (results[k] = true)),
-                () => void (results[k] = false),
-              ),
-            );
-          }
-          await new Promise((r) => setTimeout(r, 150));
+  // Request i: delay up to 900 ms, every 3rd preflighted (x-test), every 5th blocked (no ACAO).
+  const plan = Array.from({ length: N_WAVES * PER_WAVE }, (_, i) => ({
+    url: `${api}/r?i=${i}&d=${(i * 37) % 900}&b=${i % 5 === 0 ? 1 : 0}`,
+    preflight: i % 3 === 0,
+    blocked: i % 5 === 0,
+  }));
+  const run = page.evaluate(
+    async ([list, waves, perWave]) => {
+      const results: boolean[] = [];
+      const all: Promise<void>[] = [];
+      for (let w = 0; w < waves; w++) {
+        for (let j = 0; j < perWave; j++) {
+          const k = w * perWave + j;
+          const item = list[k]!;
+          all.push(
+            fetch(item.url, item.preflight ? { headers: { 'x-test': '1' } } : {}).then(
+              (r) => r.text().then(() => void (results[k] = true)),
+              () => void (results[k] = false),
+            ),
+          );
         }
-        await Promise.all(all);
-        return results;
-      },
-      [plan, N_WAVES, PER_WAVE] as const,
-    );
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await Promise.all(all);
+      return results;
+    },
+    [plan, N_WAVES, PER_WAVE] as const,
+  );
 
-    const delaysBeforeStops: number[] = [];
-    let stops = 0;
-    let restartsSeen = 0;
-    const cycleSeen = (from: number) => {
-      const after = statusLog.slice(from);
-      const stopped = after.indexOf('stopped');
-      return stopped >= 0 && after.indexOf('running', stopped) > stopped;
-    };
-    for (let s = 0; s < STOPS; s++) {
-      await sleep(380);
-      // How late the instance about to be stopped was getting its events (Chromium's delivery).
-      delaysBeforeStops.push((await rig.ask({ type: 'debug/state' })).maxEventDelayMs);
-      const from = statusLog.length;
-      await pageCdp.send('ServiceWorker.stopAllWorkers');
-      stops++;
-      // The page's next request wakes the worker again: wait for stopped, then running.
-      for (let i = 0; i < 80 && !cycleSeen(from); i++) await sleep(25);
-      if (cycleSeen(from)) restartsSeen++;
-    }
-    const pageResults = await run;
-    // Requests whose completion event a stop lost are settled ORPHAN_GRACE_MS after the last
-    // restore (ExchangeAssembler.settleOrphans): wait past that, then for the storage batch.
-    await sleep(ORPHAN_GRACE_MS + 1500);
+  const delaysBeforeStops: number[] = [];
+  let stops = 0;
+  let restartsSeen = 0;
+  const cycleSeen = (from: number) => {
+    const after = statusLog.slice(from);
+    const stopped = after.indexOf('stopped');
+    return stopped >= 0 && after.indexOf('running', stopped) > stopped;
+  };
+  for (let s = 0; s < STOPS; s++) {
+    await sleep(380);
+    // How late the instance about to be stopped was getting its events (Chromium's delivery).
+    delaysBeforeStops.push((await rig.ask({ type: 'debug/state' })).maxEventDelayMs);
+    const from = statusLog.length;
+    await pageCdp.send('ServiceWorker.stopAllWorkers');
+    stops++;
+    // The page's next request wakes the worker again: wait for stopped, then running.
+    for (let i = 0; i < 80 && !cycleSeen(from); i++) await sleep(25);
+    if (cycleSeen(from)) restartsSeen++;
+  }
+  const pageResults = await run;
+  // Requests whose completion event a stop lost are settled ORPHAN_GRACE_MS after the last
+  // restore (ExchangeAssembler.settleOrphans): wait past that, then for the storage batch.
+  await sleep(ORPHAN_GRACE_MS + 1500);
 
-    const state = await rig.ask({ type: 'debug/state' });
-    const report = await rig.ask({ type: 'tab/report', tabId });
-    const byUrl = new Map<string, number>();
-    for (const e of report.entries) byUrl.set(e.url, (byUrl.get(e.url) ?? 0) + 1);
-    const missing = plan.filter((p) => !byUrl.has(p.url)).map((p) => p.url);
-    const duplicated = [...byUrl].filter(([, n]) => n > 1).map(([u]) => u);
-    // Seen leaving, but its response and completion went to a stopping worker: kept, no verdict.
-    const unobserved = report.entries.filter((e) => e.exchange.outcome.kind === 'unobserved');
-    const wrong = report.entries.filter((e) => {
-      if (e.exchange.outcome.kind === 'unobserved') return e.status !== 'warning' || e.corsError !== null;
-      const p = plan.find((x) => x.url === e.url);
-      if (!p) return true;
-      return p.blocked ? e.status !== 'blocked' : e.status === 'blocked';
-    });
-    const unpaired = report.entries.filter((e) => e.exchange.outcome.kind !== 'unobserved' && plan.find((x) => x.url === e.url)?.preflight && e.exchange.preflight.kind !== 'sent');
-    console.log(
-      `worker restart: ${plan.length} requests, ${stops} stops (${restartsSeen} stop+wake cycles reported by ServiceWorker.workerVersionUpdated, worker instance changed: ${state.startedAt !== firstStart}), ` +
-        `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unobserved.length} with an unobserved outcome, ${unpaired.length} preflights not paired; ${state.pending} requests still pending in the worker, ${state.flushes} storage batches and ${state.journalWrites} journal writes (${state.journalEntries} entries) in the last instance, events delivered up to ${state.maxEventDelayMs} ms after they happened`,
-    );
-    console.log(`  largest event delivery delay of each instance before its stop: ${delaysBeforeStops.join(', ')} ms`);
-    for (const u of duplicated.slice(0, 3)) console.log('  dup', u, report.entries.filter((e) => e.url === u).map((e) => `${e.seq}:${e.exchange.id}:${e.status}:${e.exchange.preflight.kind}`).join(' '));
-    if (missing.length) {
-      const raw = await rig.ask({ type: 'debug/raw-events', tabId });
-      const stored = Object.entries(await rig.ext.evaluate(() => chrome.storage.session.get(null)));
-      const where = (u: string) => stored.filter(([, v]) => JSON.stringify(v).includes(u.slice(u.indexOf('/r?')))).map(([k]) => k).join(',');
-      const snapshot = unpackStored(stored.find(([k]) => k === 'assembler')?.[1]) as AssemblerSnapshot | undefined;
-      const pendingAs = (u: string) =>
-        (snapshot?.requests ?? []).filter((r) => r.hops[0]?.url === u).map((r) => `pending ${r.requestId} responses [${r.hops.map((h) => h.response?.status ?? '-').join(',')}]`).join(' ');
-      for (const u of missing.slice(0, 3)) console.log('  lost', u, 'stored in:', where(u), pendingAs(u), raw.events.filter((e) => e.url === u).map((e) => `${e.phase}:${e.requestId}:${e.method}`).join(' '));
-    }
-    const inferred = report.entries.filter((e) => e.exchange.outcomeInferred);
-    console.log(`  ${inferred.length} exchanges settled from their response headers (completion event missed): ${inferred.map((e) => `${e.url.slice(e.url.indexOf('/r?'))}:${e.status}`).join(' ')}`);
-    for (const e of unobserved) console.log('  unobserved', e.url.slice(e.url.indexOf('/r?')), 'seen leaving; response and completion reached no worker');
-    for (const e of wrong.slice(0, 3)) console.log('  wrong', e.url, e.status, e.corsError, e.exchange.outcome.kind, JSON.stringify(e.exchange.hops.map((h) => h.response?.status)));
-    for (const e of unpaired.slice(0, 3)) console.log('  unpaired', e.url, e.seq, e.exchange.preflight.kind, e.exchange.requestHeaders.length);
-    expect(pageResults.filter((ok, i) => ok === plan[i]!.blocked)).toEqual([]);
-    expect(restartsSeen).toBe(STOPS);
-    expect(state.startedAt).not.toBe(firstStart);
-    expect(missing).toEqual([]);
-    expect(duplicated).toEqual([]);
-    expect(wrong.map((e) => `${e.url} ${e.status}`)).toEqual([]);
-    expect(report.entries).toHaveLength(plan.length);
-    expect(unpaired.map((e) => e.url)).toEqual([]);
-  }, 120_000);
+  const state = await rig.ask({ type: 'debug/state' });
+  const report = await rig.ask({ type: 'tab/report', tabId });
+  const byUrl = new Map<string, number>();
+  for (const e of report.entries) byUrl.set(e.url, (byUrl.get(e.url) ?? 0) + 1);
+  const missing = plan.filter((p) => !byUrl.has(p.url)).map((p) => p.url);
+  const duplicated = [...byUrl].filter(([, n]) => n > 1).map(([u]) => u);
+  // Seen leaving, but its response and completion went to a stopping worker: kept, no verdict.
+  const unobserved = report.entries.filter((e) => e.exchange.outcome.kind === 'unobserved');
+  const wrong = report.entries.filter((e) => {
+    if (e.exchange.outcome.kind === 'unobserved') return e.status !== 'warning' || e.corsError !== null;
+    const p = plan.find((x) => x.url === e.url);
+    if (!p) return true;
+    return p.blocked ? e.status !== 'blocked' : e.status === 'blocked';
+  });
+  const unpaired = report.entries.filter((e) => e.exchange.outcome.kind !== 'unobserved' && plan.find((x) => x.url === e.url)?.preflight && e.exchange.preflight.kind !== 'sent');
+  console.log(
+    `worker restart (${source}): ${plan.length} requests, ${stops} stops (${restartsSeen} stop+wake cycles reported by ServiceWorker.workerVersionUpdated, worker instance changed: ${state.startedAt !== firstStart}), ` +
+      `${report.entries.length} exchanges kept, ${missing.length} lost, ${duplicated.length} duplicated, ${wrong.length} wrong verdicts, ${unobserved.length} with an unobserved outcome, ${unpaired.length} preflights not paired; ${state.pending} requests still pending in the worker, ${state.flushes} storage batches and ${state.journalWrites} journal writes (${state.journalEntries} entries) in the last instance, events delivered up to ${state.maxEventDelayMs} ms after they happened`,
+  );
+  console.log(`  largest event delivery delay of each instance before its stop: ${delaysBeforeStops.join(', ')} ms`);
+  for (const u of duplicated.slice(0, 3)) console.log('  dup', u, report.entries.filter((e) => e.url === u).map((e) => `${e.seq}:${e.exchange.id}:${e.status}:${e.exchange.preflight.kind}`).join(' '));
+  if (missing.length) {
+    const raw = await rig.ask({ type: 'debug/raw-events', tabId });
+    const stored = Object.entries(await rig.ext.evaluate(() => chrome.storage.session.get(null)));
+    const where = (u: string) => stored.filter(([, v]) => JSON.stringify(v).includes(u.slice(u.indexOf('/r?')))).map(([k]) => k).join(',');
+    const snapshot = unpackStored(stored.find(([k]) => k === 'assembler')?.[1]) as AssemblerSnapshot | undefined;
+    const pendingAs = (u: string) =>
+      (snapshot?.requests ?? []).filter((r) => r.hops[0]?.url === u).map((r) => `pending ${r.requestId} responses [${r.hops.map((h) => h.response?.status ?? '-').join(',')}]`).join(' ');
+    for (const u of missing.slice(0, 3)) console.log('  lost', u, 'stored in:', where(u), pendingAs(u), raw.events.filter((e) => e.url === u).map((e) => `${e.phase}:${e.requestId}:${e.method}`).join(' '));
+  }
+  const inferred = report.entries.filter((e) => e.exchange.outcomeInferred);
+  console.log(`  ${inferred.length} exchanges settled from their response headers (completion event missed): ${inferred.map((e) => `${e.url.slice(e.url.indexOf('/r?'))}:${e.status}`).join(' ')}`);
+  for (const e of unobserved) console.log('  unobserved', e.url.slice(e.url.indexOf('/r?')), 'seen leaving; response and completion reached no worker');
+  for (const e of wrong.slice(0, 3)) console.log('  wrong', e.url, e.status, e.corsError, e.exchange.outcome.kind, JSON.stringify(e.exchange.hops.map((h) => h.response?.status)));
+  for (const e of unpaired.slice(0, 3)) console.log('  unpaired', e.url, e.seq, e.exchange.preflight.kind, e.exchange.requestHeaders.length);
+  expect(pageResults.filter((ok, i) => ok === plan[i]!.blocked)).toEqual([]);
+  expect(restartsSeen).toBe(STOPS);
+  expect(state.startedAt).not.toBe(firstStart);
+  expect(missing).toEqual([]);
+  expect(duplicated).toEqual([]);
+  expect(wrong.map((e) => `${e.url} ${e.status}`)).toEqual([]);
+  expect(report.entries).toHaveLength(plan.length);
+  expect(unpaired.map((e) => e.url)).toEqual([]);
+}
+
+describe('worker restarts during a captured run', () => {
+  it('loses and duplicates no exchange (webRequest capture)', () => restartRun('webrequest'), 120_000);
+  it('loses and duplicates no exchange (DevTools open on the tab)', () => restartRun('devtools'), 120_000);
 });

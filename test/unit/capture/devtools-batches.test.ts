@@ -1,0 +1,126 @@
+/**
+ * The DevTools page's batches reach the worker's log exactly once across worker restarts, with
+ * no worker-side journal: the page keeps what no checkpoint confirmed and sends it again; the
+ * worker takes batches in sequence and knows from its checkpoint what its log holds.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BatchSequence, OutgoingBatches } from '../../../src/capture/devtools-batches.ts';
+
+const TAB = 3;
+
+/** A worker: its log and sequence in memory, and what its last checkpoint wrote. */
+class FakeWorker {
+  log: number[] = [];
+  seq = new BatchSequence();
+  stored: { log: number[]; batches: unknown } = { log: [], batches: [] };
+  receive(page: OutgoingBatches<number>): boolean {
+    const batch = page.next();
+    if (!batch) return false;
+    const verdict = this.seq.accept(TAB, batch);
+    if (verdict.kind === 'take') this.log.push(...batch.items);
+    page.answered(batch.n, verdict.kind === 'gap' ? verdict.expected : undefined);
+    return true;
+  }
+  checkpoint(page: OutgoingBatches<number>): void {
+    this.stored = { log: [...this.log], batches: JSON.parse(JSON.stringify(this.seq.snapshot())) };
+    const mine = this.seq.snapshot().find(([tab]) => tab === TAB)?.[1];
+    if (mine && mine.page === page.page) page.persisted(mine.n);
+  }
+  /** Stopped: everything since the checkpoint is gone; the next instance restores it. */
+  restart(page: OutgoingBatches<number>): void {
+    this.log = [...this.stored.log];
+    this.seq = new BatchSequence();
+    this.seq.restore(this.stored.batches);
+    page.resendUnconfirmed();
+  }
+}
+
+describe('DevTools batches across worker restarts', () => {
+  it('a batch taken but not checkpointed before a stop is sent again and taken once', () => {
+    const page = new OutgoingBatches<number>('p1');
+    const worker = new FakeWorker();
+    page.add([1, 2]);
+    worker.receive(page);
+    worker.checkpoint(page);
+    expect(page.waiting).toBe(0);
+    page.add([3]);
+    page.add([4]);
+    worker.receive(page);
+    worker.receive(page);
+    worker.restart(page);
+    while (worker.receive(page));
+    expect(worker.log).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a batch sent to the old worker after the new one started is refused as a gap, and the page goes back', () => {
+    const page = new OutgoingBatches<number>('p1');
+    const worker = new FakeWorker();
+    page.add([1]);
+    worker.receive(page);
+    worker.checkpoint(page);
+    page.add([2]);
+    page.add([3]);
+    worker.receive(page); // 2 reached the old worker only
+    worker.restart(page);
+    page.answered(2); // the old loop's answer for 2 arrives after the reconnect reset
+    // 3 goes to the new worker first: it expects 2.
+    const seq = worker.seq.accept(TAB, { ...page.next()!, page: 'p1' });
+    expect(seq).toEqual({ kind: 'gap', expected: 2 });
+    page.answered(3, 2);
+    while (worker.receive(page));
+    expect(worker.log).toEqual([1, 2, 3]);
+  });
+
+  it('a gap the page can no longer fill (it dropped batches beyond its bound) is accepted', () => {
+    const page = new OutgoingBatches<number>('p1', 2);
+    const worker = new FakeWorker();
+    page.add([1]);
+    worker.receive(page);
+    worker.checkpoint(page);
+    for (let i = 2; i <= 5; i++) page.add([i]);
+    expect(page.droppedUnconfirmed).toBe(2);
+    worker.restart(page);
+    while (worker.receive(page));
+    expect(worker.log).toEqual([1, 4, 5]);
+  });
+
+  it('a reopened DevTools (a new page instance) starts its own sequence', () => {
+    const worker = new FakeWorker();
+    const first = new OutgoingBatches<number>('p1');
+    first.add([1]);
+    first.add([2]);
+    while (worker.receive(first));
+    const second = new OutgoingBatches<number>('p2');
+    second.add([10]);
+    while (worker.receive(second));
+    expect(worker.log).toEqual([1, 2, 10]);
+  });
+
+  it('restores only well-formed checkpoint values', () => {
+    const seq = new BatchSequence();
+    seq.restore([[1, { page: 'a', n: 4 }], [2, { page: 5, n: 1 }], 'x', [3, null], [4, { page: 'b', n: 1.5 }]]);
+    expect(seq.snapshot()).toEqual([[1, { page: 'a', n: 4 }]]);
+    seq.restore('nonsense');
+    expect(seq.accept(1, { page: 'a', n: 4, oldest: 1 })).toEqual({ kind: 'duplicate' });
+  });
+
+  it('random sends, checkpoints and stops: every item exactly once, in order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('add', 'send', 'send', 'checkpoint', 'restart'), { maxLength: 80 }), (steps) => {
+        const page = new OutgoingBatches<number>('p');
+        const worker = new FakeWorker();
+        let item = 0;
+        for (const step of steps) {
+          if (step === 'add') page.add([++item, ++item]);
+          else if (step === 'send') worker.receive(page);
+          else if (step === 'checkpoint') worker.checkpoint(page);
+          else worker.restart(page);
+        }
+        while (worker.receive(page));
+        expect(worker.log).toEqual(Array.from({ length: item }, (_, i) => i + 1));
+      }),
+      { seed: 20261127, numRuns: 500 },
+    );
+  });
+});
