@@ -30,8 +30,10 @@ import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
  * message API (docs/messages.md). Design and measurements: docs/capture.md.
  *
  * Which source feeds a tab:
- * - DevTools open on it: the DevTools page maps its network log to Exchanges and sends them
- *   (devtools/exchanges); it holds a DEVTOOLS_PORT open so the worker knows.
+ * - DevTools open on it: the DevTools page holds a DEVTOOLS_PORT open so the worker knows; it
+ *   listens to its network log only once the worker sends `activate` (the tab is to be
+ *   diagnosed), then maps it to Exchanges and sends them in numbered batches (devtools/exchanges)
+ *   that it keeps until a checkpoint holds them.
  * - capture/start (DevTools closed): webRequest listeners with extraHeaders filtered to that tab.
  * - otherwise: at most the cheap onErrorOccurred watch (settings.cheapWatch).
  *
@@ -88,8 +90,8 @@ const tabWatchers = new Map<number, () => void>();
 const devtoolsPorts = new Map<number, Set<chrome.runtime.Port>>();
 /** Tabs whose DevTools page listens to the network log (it starts idle: see src/devtools). */
 const devtoolsActive = new Set<number>();
-/** Reports waiting for a DevTools page to send its backlog (resolved by its `active`). */
-const devtoolsWaiters = new Map<number, Array<() => void>>();
+/** Per tab, an `activate` sent and what waits for the page's `active` (its backlog sent). */
+const devtoolsWaiters = new Map<number, { waiting: Array<() => void> }>();
 /** How long a report waits for an activated DevTools page's backlog. */
 const DEVTOOLS_BACKLOG_WAIT_MS = 3000;
 const subscribers = new Map<number, Set<chrome.runtime.Port>>();
@@ -103,6 +105,12 @@ let keepalive: ReturnType<typeof setInterval> | undefined;
 /** Exchanges waiting to be diagnosed and appended (held until the logs are loaded; drained by every write). */
 const appendQueue = new Map<number, Exchange[]>();
 
+/** Set while the exchanges of a numbered DevTools batch are taken (not journaled: the page resends). */
+let fromNumberedBatch = false;
+/** The last DevTools batch taken per tab (written with each checkpoint). */
+const devtoolsBatches = new BatchSequence();
+let devtoolsBatchesDirty = false;
+
 function onExchange(tabId: number, exchange: Exchange): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
   if (exchange.source === 'webrequest' && devtoolsPorts.has(tabId)) return;
@@ -114,11 +122,6 @@ function onExchange(tabId: number, exchange: Exchange): void {
   if (exchange.source !== 'webrequest' && !fromNumberedBatch && !replaying) journalAppend({ exchange: [tabId, exchange] });
   scheduleFlush(false);
 }
-
-/** Set while the exchanges of a numbered DevTools batch are taken (not journaled: the page resends). */
-let fromNumberedBatch = false;
-const devtoolsBatches = new BatchSequence();
-let devtoolsBatchesDirty = false;
 
 function drainAppends(): void {
   if (!logsLoaded) return;
@@ -366,7 +369,6 @@ function captureState(tabId: number): CaptureState {
   return { devtools: devtoolsPorts.has(tabId), webRequest: capturedTabs.has(tabId), cheapWatch: settings.cheapWatch };
 }
 
-/** The tab's capture state changed: tell its subscribers, and switch its badge's meaning. */
 /**
  * The tab is to be diagnosed: if DevTools is open on it and its page is not listening yet, ask it
  * to (it reads the backlog since the last navigation and sends it first). Resolves once that
@@ -376,26 +378,29 @@ function activateDevtools(tabId: number): Promise<void> {
   const ports = devtoolsPorts.get(tabId);
   if (!ports?.size || devtoolsActive.has(tabId)) return Promise.resolve();
   return new Promise((resolve) => {
-    let list = devtoolsWaiters.get(tabId);
-    if (!list) {
-      devtoolsWaiters.set(tabId, (list = []));
+    let request = devtoolsWaiters.get(tabId);
+    if (!request) {
+      const sent: { waiting: Array<() => void> } = (request = { waiting: [] });
+      devtoolsWaiters.set(tabId, sent);
       for (const port of ports) port.postMessage({ type: 'activate' } satisfies DevtoolsPortCommand);
+      // No answer in time (the page was reloading?): the next call asks again.
+      setTimeout(() => {
+        if (devtoolsWaiters.get(tabId) === sent) devtoolsWaiters.delete(tabId);
+        for (const done of sent.waiting.splice(0)) done();
+      }, DEVTOOLS_BACKLOG_WAIT_MS);
     }
-    const timeout = setTimeout(resolve, DEVTOOLS_BACKLOG_WAIT_MS);
-    list.push(() => {
-      clearTimeout(timeout);
-      resolve();
-    });
+    request.waiting.push(resolve);
   });
 }
 
 function onDevtoolsActive(tabId: number): void {
   devtoolsActive.add(tabId);
-  const waiting = devtoolsWaiters.get(tabId) ?? [];
+  const request = devtoolsWaiters.get(tabId);
   devtoolsWaiters.delete(tabId);
-  for (const resolve of waiting) resolve();
+  for (const done of request?.waiting.splice(0) ?? []) done();
 }
 
+/** The tab's capture state changed: tell its subscribers, and switch its badge's meaning. */
 function broadcastCapture(tabId: number): void {
   updateBadge(tabId);
   const event: SubscriptionEvent = { type: 'capture', capture: captureState(tabId) };

@@ -49,7 +49,12 @@ function sendPending(): Promise<void> {
         answer = await ask({ type: 'devtools/exchanges', tabId, exchanges: items, batch: id });
       } catch {
         // The worker is restarting: the reconnect sends again; if it never drops the port, so does this.
-        if (retry === undefined) retry = setTimeout(() => ((retry = undefined), void sendPending()), 1000);
+        if (retry === undefined) {
+          retry = setTimeout(() => {
+            retry = undefined;
+            void sendPending();
+          }, 1000);
+        }
         return;
       }
       outgoing.answered(id.n, answer.expected);
@@ -84,6 +89,8 @@ function plain(entry: unknown): Record<string, unknown> {
 const merge = new BackfillMerge();
 /** Listening (after the worker's `activate`); stays so until DevTools closes. */
 let active = false;
+/** The getHAR() backlog has been sent: the worker may be told `active`. */
+let backlogSent = false;
 let port: chrome.runtime.Port | undefined;
 
 function onRequestFinished(entry: unknown): void {
@@ -103,7 +110,10 @@ function activate(): void {
     for (const entry of merge.backlog((log?.entries ?? []).map(plain))) stream.push(entry);
     flushOutbox();
     // The worker answers a report it was asked for once this arrives (after the backlog).
-    void sendPending().then(() => port?.postMessage({ type: 'active', tabId } satisfies DevtoolsPortMessage));
+    void sendPending().then(() => {
+      backlogSent = true;
+      port?.postMessage({ type: 'active', tabId } satisfies DevtoolsPortMessage);
+    });
   });
 }
 
@@ -124,7 +134,7 @@ function connect(): void {
   const reconnecting = port !== undefined;
   const current = chrome.runtime.connect({ name: DEVTOOLS_PORT });
   port = current;
-  current.postMessage({ type: active ? 'active' : 'devtools', tabId } satisfies DevtoolsPortMessage);
+  current.postMessage({ type: backlogSent ? 'active' : 'devtools', tabId } satisfies DevtoolsPortMessage);
   if (reconnecting) {
     // A new worker: what no checkpoint confirmed goes again (it skips what its logs hold).
     outgoing.resendUnconfirmed();
@@ -132,7 +142,11 @@ function connect(): void {
   }
   current.onMessage.addListener((message: unknown) => {
     const command = message as Partial<DevtoolsPortCommand> | null;
-    if (command?.type === 'activate') activate();
+    if (command?.type === 'activate') {
+      // Already listening (a worker that did not know yet): just say so again.
+      if (backlogSent) current.postMessage({ type: 'active', tabId } satisfies DevtoolsPortMessage);
+      else activate();
+    }
     else if (command?.type === 'persisted' && command.page === outgoing.page && typeof command.upTo === 'number') outgoing.persisted(command.upTo);
   });
   current.onDisconnect.addListener(() => {
