@@ -213,6 +213,8 @@ export class ExchangeAssembler {
   private readonly preflightCache = new Map<string, CacheEntry>();
   /** Restored requests that have had no event since the restore. */
   private readonly orphans = new Set<string>();
+  /** Restored settled preflights not claimed by an actual request yet (by OPTIONS requestId). */
+  private readonly orphanPreflights = new Set<string>();
   private orphanDue: number | undefined;
   /** Requests already emitted (requestId -> when): their late events are dropped. */
   private readonly settledIds = new Map<string, number>();
@@ -269,7 +271,7 @@ export class ExchangeAssembler {
 
   /** When settleOrphans() is due (undefined: no restored request is waiting for it). */
   get orphanDeadline(): number | undefined {
-    return this.orphans.size > 0 ? this.orphanDue : undefined;
+    return this.orphans.size > 0 || this.orphanPreflights.size > 0 ? this.orphanDue : undefined;
   }
 
   /**
@@ -306,9 +308,48 @@ export class ExchangeAssembler {
       this.forgetPreflightsBefore(at - PREFLIGHT_CLAIM_WINDOW_MS);
       emitted++;
     }
+    emitted += this.settleStoppedByPreflight();
     this.orphans.clear();
+    this.orphanPreflights.clear();
     this.orphanDue = undefined;
     this.dirty = true;
+    return emitted;
+  }
+
+  /**
+   * A restored preflight that failed and that no actual request claimed: Chromium never sent the
+   * request it guarded, whose only event, `error`, came right after the preflight and reached no
+   * worker (it was being stopped). Settled as that error event would have been, marked
+   * `outcomeInferred`. A preflight that passed is left alone (its request may still come).
+   */
+  private settleStoppedByPreflight(): number {
+    let emitted = 0;
+    for (const record of [...this.settledPreflights]) {
+      if (record.claimed || !this.orphanPreflights.has(record.requestId) || record.requestedMethod === '' || record.origin === undefined) continue;
+      const error: RawWebRequestEvent = {
+        phase: 'error',
+        requestId: `pf-${record.requestId}`,
+        tabId: record.tabId,
+        frameId: record.frameId,
+        url: record.url,
+        method: record.requestedMethod,
+        type: 'xmlhttprequest',
+        initiator: record.origin,
+        timeStamp: record.settledAt ?? record.observation.startedAt ?? 0,
+        error: 'net::ERR_FAILED',
+      };
+      // The engine judges whether this preflight stopped its request, on what the event would bring.
+      const probe = this.build(this.newRequest(error, []), error.timeStamp, false);
+      this.requests.delete(error.requestId);
+      if (!probe) continue;
+      probe.outcome = { kind: 'failed', error: 'net::ERR_FAILED' };
+      // Without credentials: a preflight that only fails if the request carried them is not proof.
+      probe.credentials = 'omit';
+      const verdict = diagnose(probe);
+      if (verdict.status !== 'blocked' || verdict.stage.kind !== 'preflight') continue;
+      this.onSettled(error, true);
+      emitted++;
+    }
     return emitted;
   }
 
@@ -340,7 +381,8 @@ export class ExchangeAssembler {
    */
   watchPendingAsOrphans(now = Date.now()): void {
     for (const id of this.requests.keys()) this.orphans.add(id);
-    if (this.orphans.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
+    for (const record of this.settledPreflights) if (!record.claimed) this.orphanPreflights.add(record.requestId);
+    if (this.orphans.size > 0 || this.orphanPreflights.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
   }
 
   /**
@@ -355,12 +397,13 @@ export class ExchangeAssembler {
       this.requests.set(r.requestId, r);
       this.orphans.add(r.requestId);
     }
-    if (this.orphans.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
     for (const p of snapshot.preflights ?? []) {
       if (p.settled) {
         if (!this.settledPreflights.some((q) => q.requestId === p.requestId)) this.settledPreflights.push(p);
+        if (!p.claimed) this.orphanPreflights.add(p.requestId);
       } else if (!this.preflightsByRequestId.has(p.requestId)) this.preflightsByRequestId.set(p.requestId, p);
     }
+    if (this.orphans.size > 0 || this.orphanPreflights.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
     for (const [k, v] of snapshot.cache ?? []) if (!this.preflightCache.has(k)) this.preflightCache.set(k, v);
   }
 
@@ -459,7 +502,7 @@ export class ExchangeAssembler {
     request.respondedAt = event.timeStamp;
   }
 
-  private onSettled(event: RawWebRequestEvent): void {
+  private onSettled(event: RawWebRequestEvent, inferred = false): void {
     let request = this.requests.get(event.requestId);
     this.requests.delete(event.requestId);
     // Never reached the network: stopped by its preflight (or by the renderer).
@@ -476,14 +519,15 @@ export class ExchangeAssembler {
     if (lastHop?.response && lastHop.response.status >= 300 && lastHop.response.status < 400 && event.url !== lastHop.url) {
       appendRedirectHop(request, { url: event.url });
     }
-    this.finish(request, event);
+    this.finish(request, event, inferred);
   }
 
-  private finish(request: PendingRequest, settled: RawWebRequestEvent): void {
+  private finish(request: PendingRequest, settled: RawWebRequestEvent, inferred = false): void {
     this.rememberSettled(request.requestId, settled.timeStamp);
     const exchange = this.build(request, settled.timeStamp);
     if (exchange) {
       if (settled.phase === 'error') exchange.outcome = { kind: 'failed', error: settled.error ?? 'unknown error' };
+      if (inferred) exchange.outcomeInferred = true;
       this.emit(exchange, request.tabId);
     }
     this.forgetPreflightsBefore(settled.timeStamp - PREFLIGHT_CLAIM_WINDOW_MS);

@@ -204,6 +204,61 @@ describe('assembler: orphans restored after a worker restart', () => {
     for (const e of emitted) expect(diagnose(e).status).toBe('ok');
   });
 
+  it('a restored failed preflight whose request\'s error event never came is settled as that request, blocked, inferred', () => {
+    const url = `${API}/pf-denied`;
+    const options = (id: string, allowed: HttpHeader[]) => [
+      ev('beforeSendHeaders', id, url, {
+        method: 'OPTIONS',
+        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'PUT' }],
+      }),
+      ev('headersReceived', id, url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allowed }),
+      ev('completed', id, url, { method: 'OPTIONS', statusCode: 204 }),
+    ];
+    // 30 failed (no ACAO), 31 passed: neither's actual request was seen before the stop.
+    const snap = snapshotBeforeStop([...options('30', []), ...options('31', [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Access-Control-Allow-Methods', value: 'PUT' }])]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    expect(a.orphanDeadline).toBe(T0 + ORPHAN_GRACE_MS);
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(1);
+    expect(emitted.map((e) => [e.method, e.hops[0]!.url, e.preflight.kind, e.outcome.kind, e.outcomeInferred])).toEqual([['PUT', url, 'sent', 'failed', true]]);
+    expect(diagnose(emitted[0]!).corsError).toBe('PreflightMissingAllowOriginHeader');
+    // The passing preflight is still there for its request, which arrives late.
+    a.push(ev('beforeSendHeaders', '32', url, { method: 'PUT', requestHeaders: sendHeaders() }));
+    a.push(ev('headersReceived', '32', url, { method: 'PUT', statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] }));
+    a.push(ev('completed', '32', url, { method: 'PUT', statusCode: 200 }));
+    expect(emitted.map((e) => [e.method, e.preflight.kind, diagnose(e).status])).toEqual([['PUT', 'sent', 'blocked'], ['PUT', 'sent', 'ok']]);
+  });
+
+  it('a restored failed preflight whose request\'s error event does come is settled once, by that event', () => {
+    const url = `${API}/pf-denied2`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '40', url, { method: 'OPTIONS', requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'PUT' }] }),
+      ev('headersReceived', '40', url, { method: 'OPTIONS', statusCode: 500, responseHeaders: [] }),
+      ev('completed', '40', url, { method: 'OPTIONS', statusCode: 500 }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0);
+    a.push(ev('error', '41', url, { method: 'PUT', error: 'net::ERR_FAILED' }));
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(0);
+    // Chromium checks Access-Control-Allow-Origin before the status (lab: fetch-preflight-404-bare).
+    expect(emitted.map((e) => [e.id, e.outcomeInferred, diagnose(e).corsError])).toEqual([['wr-41', undefined, 'PreflightMissingAllowOriginHeader']]);
+  });
+
+  it('a failed preflight replayed from the journal (not in the snapshot) is watched too', () => {
+    const url = `${API}/pf-journal`;
+    const { emitted, make } = collect();
+    const a = make();
+    // Replayed events of the previous instance, then the watch starts.
+    a.push(ev('beforeSendHeaders', '50', url, { method: 'OPTIONS', requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'DELETE' }] }));
+    a.push(ev('headersReceived', '50', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] }));
+    a.push(ev('completed', '50', url, { method: 'OPTIONS', statusCode: 204 }));
+    a.watchPendingAsOrphans(T0);
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(1);
+    expect(diagnose(emitted[0]!).corsError).toBe('MethodDisallowedByPreflightResponse');
+  });
+
   it('a restored pending preflight pairs normally with an actual request that arrives later', () => {
     const url = `${API}/pf2`;
     const snap = snapshotBeforeStop([
