@@ -31,7 +31,9 @@ import type { RawWebRequestEvent } from './raw-event.ts';
  * marked `outcomeInferred`. One without a response is emitted with the outcome `unobserved`
  * (its response and completion went to the stopping worker) and stays pending: if its events do
  * come after all (a slow server), the real exchange is emitted under the same `id`, and the log
- * replaces the unobserved one. Requests never restored are never settled this way.
+ * replaces the unobserved one. A restored preflight that failed and that no request claimed is
+ * settled as the request it stopped (its lone `error` event was lost), also `outcomeInferred`.
+ * Requests never restored are never settled this way.
  *
  * Every emitted request's id is remembered for a while (in the snapshot too): a late event for
  * it (after an inferred outcome, or an event Chromium delivered again to the next worker after
@@ -277,7 +279,8 @@ export class ExchangeAssembler {
   /**
    * Settles the restored requests that got no event since the restore: those with a response
    * are emitted with an outcome inferred from it; those without are emitted once with the
-   * outcome `unobserved` and keep waiting for their events. Returns how many were emitted.
+   * outcome `unobserved` and keep waiting for their events; restored failed preflights nobody
+   * claimed become the request they stopped. Returns how many were emitted.
    */
   settleOrphans(now: number): number {
     let emitted = 0;
