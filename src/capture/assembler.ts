@@ -327,7 +327,8 @@ export class ExchangeAssembler {
    */
   private settleStoppedByPreflight(): number {
     let emitted = 0;
-    for (const record of [...this.settledPreflights]) {
+    // Claiming replaces this.settledPreflights with a filtered copy: this loop keeps the old one.
+    for (const record of this.settledPreflights) {
       if (record.claimed || !this.orphanPreflights.has(record.requestId) || record.requestedMethod === '' || record.origin === undefined) continue;
       const error: RawWebRequestEvent = {
         phase: 'error',
