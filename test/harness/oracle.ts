@@ -227,13 +227,13 @@ export async function devToolsEndpoint(profileDir: string, timeoutMs = 5_000): P
 }
 
 /** The part of the WebSocket API used here (global WebSocket, or the `ws` bundled by Playwright). */
-interface MiniSocket {
+export interface MiniSocket {
   addEventListener(type: 'open' | 'error' | 'close' | 'message', fn: (ev: { data?: unknown }) => void): void;
   send(data: string): void;
   close(): void;
 }
 
-function openSocket(url: string): MiniSocket {
+export function openSocket(url: string): MiniSocket {
   const G = (globalThis as unknown as { WebSocket?: new (u: string) => MiniSocket }).WebSocket;
   // Node 20 has no global WebSocket without --experimental-websocket: use Playwright's `ws`.
   const Ctor = G ?? (createRequire(import.meta.url)('playwright-core/lib/utilsBundle') as { ws: new (u: string) => MiniSocket }).ws;
