@@ -36,15 +36,12 @@ function bareExtension(): string {
     path.join(dir, 'sw.js'),
     `const types = ['xmlhttprequest', 'font', 'script', 'image', 'media', 'other'];
 chrome.runtime.onMessage.addListener((m, _s, reply) => {
-  // The tab's requests, and those outside any tab (service and shared workers), as Corsight does.
-  for (const tabId of [m.tabId, -1]) {
-    const filter = { urls: ['<all_urls>'], types, tabId };
-    const nop = () => undefined;
-    chrome.webRequest.onBeforeSendHeaders.addListener(nop, filter, ['requestHeaders', 'extraHeaders']);
-    chrome.webRequest.onHeadersReceived.addListener(nop, filter, ['responseHeaders', 'extraHeaders']);
-    chrome.webRequest.onCompleted.addListener(nop, filter);
-    chrome.webRequest.onErrorOccurred.addListener(nop, filter);
-  }
+  const filter = { urls: ['<all_urls>'], types, tabId: m.tabId };
+  const nop = () => undefined;
+  chrome.webRequest.onBeforeSendHeaders.addListener(nop, filter, ['requestHeaders', 'extraHeaders']);
+  chrome.webRequest.onHeadersReceived.addListener(nop, filter, ['responseHeaders', 'extraHeaders']);
+  chrome.webRequest.onCompleted.addListener(nop, filter);
+  chrome.webRequest.onErrorOccurred.addListener(nop, filter);
   reply('ok');
 });`,
   );

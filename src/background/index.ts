@@ -1,5 +1,5 @@
 import { applyBadge, badgeFor } from './badge.ts';
-import { ExchangeAssembler, originOfUrl, type AssemblerSnapshot } from '../capture/assembler.ts';
+import { ExchangeAssembler, type AssemblerSnapshot } from '../capture/assembler.ts';
 import { HarStream } from '../capture/har.ts';
 import type { RawWebRequestEvent } from '../capture/raw-event.ts';
 import { RingBuffer } from '../capture/ring-buffer.ts';
@@ -56,38 +56,8 @@ let overlapSeen: Set<string> | undefined = new Set();
 let stopStartupWatch: (() => void) | undefined = watchRequests(undefined, (event) => {
   if (!capturedTabsKnown) {
     if (startupEvents.length < MAX_STARTUP_EVENTS) startupEvents.push(event);
-  } else takeIfCaptured(event);
+  } else if (capturedTabs.has(event.tabId)) onCaptureEvent(event);
 });
-
-/**
- * Origins of the captured tabs' top-level documents. Service and shared workers' requests come
- * with tabId -1 (measured, docs/capture.md "Open"); they are given to the captured tab whose
- * origin made them (their initiator), the first one when several tabs share it.
- */
-const capturedOrigins = new Map<number, string>();
-
-function takeIfCaptured(event: RawWebRequestEvent): void {
-  if (event.tabId >= 0) {
-    if (capturedTabs.has(event.tabId)) onCaptureEvent(event);
-    return;
-  }
-  if (event.initiator === undefined) return;
-  for (const [tabId, origin] of capturedOrigins) {
-    if (origin === event.initiator) {
-      onCaptureEvent({ ...event, tabId });
-      return;
-    }
-  }
-}
-
-async function learnCapturedOrigin(tabId: number): Promise<void> {
-  try {
-    const origin = originOfUrl((await chrome.tabs.get(tabId)).url ?? '');
-    if (origin && capturedTabs.has(tabId)) capturedOrigins.set(tabId, origin);
-  } catch {
-    capturedOrigins.delete(tabId);
-  }
-}
 /**
  * The start-up listeners stay this long after the tab listeners are added: an event Chromium
  * dispatched to them just before the swap is still delivered to them, not dropped.
@@ -437,13 +407,9 @@ function broadcastCapture(tabId: number): void {
   for (const port of subscribers.get(tabId) ?? []) port.postMessage(event);
 }
 
-/** Listeners for requests outside any tab (service and shared workers), while a tab is captured. */
-let stopWorkerWatch: (() => void) | undefined;
-
 function startWatching(tabId: number): void {
   if (tabWatchers.has(tabId)) return;
   tabWatchers.set(tabId, watchRequests(tabId, onCaptureEvent));
-  stopWorkerWatch ??= watchRequests(-1, takeIfCaptured);
   if (keepalive === undefined) {
     // Any extension API call resets Chromium's 30 s idle timer: the worker is not idled out
     // while the user has asked to capture a tab (forced stops: the start-up listeners).
@@ -454,10 +420,7 @@ function startWatching(tabId: number): void {
 function stopWatching(tabId: number): void {
   tabWatchers.get(tabId)?.();
   tabWatchers.delete(tabId);
-  capturedOrigins.delete(tabId);
   if (tabWatchers.size === 0) {
-    stopWorkerWatch?.();
-    stopWorkerWatch = undefined;
     if (keepalive !== undefined) clearInterval(keepalive);
     keepalive = undefined;
   }
@@ -492,10 +455,8 @@ const ready: Promise<void> = (async () => {
     capturedTabs.add(tabId);
     startWatching(tabId);
   }
-  // Workers' requests (tabId -1) are given to a captured tab by its origin: learn them first.
-  await Promise.all(tabs.map(learnCapturedOrigin));
   capturedTabsKnown = true;
-  for (const event of startupEvents.splice(0)) takeIfCaptured(event);
+  for (const event of startupEvents.splice(0)) if (capturedTabs.has(event.tabId)) onCaptureEvent(event);
   if (capturedTabs.size === 0) endStartupWatch();
   else setTimeout(endStartupWatch, STARTUP_OVERLAP_MS);
   assembler.restore(unpackStored(first[ASSEMBLER_KEY]) as AssemblerSnapshot | undefined, Date.now());
@@ -541,10 +502,6 @@ chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
   if (changeInfo.status !== 'loading') {
     if (logs.has(tabId)) updateBadge(tabId);
     return;
-  }
-  if (capturedTabs.has(tabId)) {
-    const origin = originOfUrl(tab.url ?? '');
-    if (origin) capturedOrigins.set(tabId, origin);
   }
   void ready.then(() => {
     if (!logs.has(tabId)) return;
@@ -608,7 +565,6 @@ async function handle(request: CorsightRequest): Promise<ResponseMap[keyof Respo
       await ready;
       capturedTabs.add(request.tabId);
       await persistCaptureSet();
-      await learnCapturedOrigin(request.tabId);
       startWatching(request.tabId);
       broadcastCapture(request.tabId);
       if (request.reload) await chrome.tabs.reload(request.tabId).catch(() => undefined);
