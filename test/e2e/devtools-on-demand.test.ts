@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../harness/lab-runner.ts';
 import { startLab, type Lab } from '../lab/server.ts';
-import { sleep, startRig, type Rig } from './pipeline-support.ts';
+import { sleep, startRig, waitForDevtoolsPort, type Rig } from './pipeline-support.ts';
 
 let lab: Lab | undefined;
 let rig: Rig | undefined;
@@ -23,16 +23,12 @@ describe('DevTools capture on demand', () => {
     rig = await startRig({ devtools: true });
     const r = rig;
     const listening = async (tabId: number) => (await r.ask({ type: 'debug/state' })).devtoolsActiveTabs.includes(tabId);
-    const waitForPort = async (tabId: number) => {
-      for (let i = 0; i < 100 && !(await r.ask({ type: 'debug/state' })).devtoolsTabs.includes(tabId); i++) await sleep(100);
-      expect((await r.ask({ type: 'debug/state' })).devtoolsTabs).toContain(tabId);
-    };
     expect((await r.ask({ type: 'settings/get' })).cheapWatch).toBe(true);
 
     const page = await r.browser.context.newPage();
     await page.goto(lab.pageUrl);
     const tabId = await r.tabIdOf(lab.pageUrl);
-    await waitForPort(tabId);
+    await waitForDevtoolsPort(r, tabId);
     const passed = await runScenario(page, lab, 'fetch-get-acao-ok');
     const preflighted = await runScenario(page, lab, 'fetch-preflight-ok');
     await sleep(500);
@@ -55,7 +51,7 @@ describe('DevTools capture on demand', () => {
     const other = await r.browser.context.newPage();
     await other.goto(lab.pageUrl + '?second');
     const otherTab = await r.tabIdOf(lab.pageUrl + '?second');
-    await waitForPort(otherTab);
+    await waitForDevtoolsPort(r, otherTab);
     expect(await listening(otherTab)).toBe(false);
     await r.ask({ type: 'tab/preserve-log', tabId: otherTab, preserve: true });
     let startedByPreserve = false;

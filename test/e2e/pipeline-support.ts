@@ -43,6 +43,29 @@ export async function startRig(options: { devtools?: boolean; args?: string[] } 
   return { browser, ext, ask, tabIdOf, close: () => browser.close() };
 }
 
+/** Waits until the tab's DevTools page has connected its port (DevTools is open on the tab). */
+export async function waitForDevtoolsPort(rig: Rig, tabId: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await rig.ask({ type: 'debug/state' })).devtoolsTabs.includes(tabId)) return;
+    await sleep(100);
+  }
+  throw new Error(`no DevTools page connected for tab ${tabId} within 10 s`);
+}
+
+/**
+ * Makes `source` capture the tab: capture/start for webRequest; with DevTools open, asking for
+ * the tab's report starts its DevTools page's listening (it starts idle).
+ */
+export async function startSource(rig: Rig, tabId: number, source: 'webrequest' | 'devtools'): Promise<void> {
+  if (source === 'webrequest') {
+    await rig.ask({ type: 'capture/start', tabId, reload: false });
+    return;
+  }
+  await waitForDevtoolsPort(rig, tabId);
+  await rig.ask({ type: 'tab/report', tabId });
+  if (!(await rig.ask({ type: 'debug/state' })).devtoolsActiveTabs.includes(tabId)) throw new Error(`the DevTools page of tab ${tabId} did not start listening`);
+}
+
 export type SimpleVerdict = { kind: 'ok' } | { kind: 'cors'; corsError: string; failedParameter: string } | { kind: 'net'; error: string };
 
 export function entryVerdict(e: ReportEntry): SimpleVerdict {

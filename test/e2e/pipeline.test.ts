@@ -15,7 +15,7 @@ import { runAll } from '../harness/lab-runner.ts';
 import { IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 import { expectedById } from '../conformance/expectations.ts';
-import { agrees, entryVerdict, fmt, sleep, startRig, type SimpleVerdict } from './pipeline-support.ts';
+import { agrees, entryVerdict, fmt, sleep, startRig, waitForDevtoolsPort, type SimpleVerdict } from './pipeline-support.ts';
 
 const RENDERER = 'decided in the renderer before any network activity: no webRequest event, no HAR entry (test/conformance/expectations.ts)';
 
@@ -71,7 +71,7 @@ async function runPipeline(source: 'devtools' | 'webrequest'): Promise<{ agree: 
       // Nothing but the report below may start the DevTools page's listening (not a failure).
       await rig.ask({ type: 'settings/set', patch: { cheapWatch: false } });
       // The DevTools page of the lab tab announces itself over its port.
-      for (let i = 0; i < 100 && !(await rig.ask({ type: 'debug/state' })).devtoolsTabs.includes(tabId); i++) await sleep(100);
+      await waitForDevtoolsPort(rig, tabId);
     } else {
       const { capture } = await rig.ask({ type: 'capture/start', tabId, reload: false });
       expect(capture.webRequest).toBe(true);

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devToolsEndpoint, openSocket } from '../harness/oracle.ts';
-import { listenOnLoopback, sleep, startRig, type Rig } from './pipeline-support.ts';
+import { listenOnLoopback, sleep, startRig, startSource, type Rig } from './pipeline-support.ts';
 
 const servers: http.Server[] = [];
 let rig: Rig | undefined;
@@ -95,11 +95,7 @@ async function runWorkers(source: 'webrequest' | 'devtools'): Promise<Array<{ ur
     const page = await rig.browser.context.newPage();
     await page.goto(appOrigin + '/');
     const tabId = await rig.tabIdOf(appOrigin);
-    if (source === 'webrequest') await rig.ask({ type: 'capture/start', tabId, reload: false });
-    else {
-      for (let i = 0; i < 100 && !(await rig.ask({ type: 'debug/state' })).devtoolsTabs.includes(tabId); i++) await sleep(100);
-      await rig.ask({ type: 'tab/report', tabId });
-    }
+    await startSource(rig, tabId, source);
     // Start both workers, and give the CDP client time to attach before they fetch anything.
     await page.evaluate(async () => {
       await navigator.serviceWorker.register('/sw.js');

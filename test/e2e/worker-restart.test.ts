@@ -12,7 +12,7 @@ import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../src/capture/assembler.ts';
 import { unpackStored } from '../../src/store/pack.ts';
-import { listenOnLoopback, sleep, startRig, type Rig } from './pipeline-support.ts';
+import { listenOnLoopback, sleep, startRig, startSource, type Rig } from './pipeline-support.ts';
 
 const N_WAVES = 12;
 const PER_WAVE = 25;
@@ -49,13 +49,7 @@ async function restartRun(source: 'webrequest' | 'devtools'): Promise<void> {
   const page = await rig.browser.context.newPage();
   await page.goto(appOrigin + '/');
   const tabId = await rig.tabIdOf(appOrigin);
-  if (source === 'webrequest') await rig.ask({ type: 'capture/start', tabId, reload: false });
-  else {
-    // DevTools open on the tab: its DevTools page is the source; asking for the report starts it.
-    for (let i = 0; i < 100 && !(await rig.ask({ type: 'debug/state' })).devtoolsTabs.includes(tabId); i++) await sleep(100);
-    await rig.ask({ type: 'tab/report', tabId });
-    expect((await rig.ask({ type: 'debug/state' })).devtoolsActiveTabs).toContain(tabId);
-  }
+  await startSource(rig, tabId, source);
   const firstStart = (await rig.ask({ type: 'debug/state' })).startedAt;
 
   // ServiceWorker.* lives on a page session (it stops every worker of the profile's partition).
