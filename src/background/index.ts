@@ -105,21 +105,22 @@ let keepalive: ReturnType<typeof setInterval> | undefined;
 /** Exchanges waiting to be diagnosed and appended (held until the logs are loaded; drained by every write). */
 const appendQueue = new Map<number, Exchange[]>();
 
-/** Set while the exchanges of a numbered DevTools batch are taken (not journaled: the page resends). */
-let fromNumberedBatch = false;
 /** The last DevTools batch taken per tab (written with each checkpoint). */
 const devtoolsBatches = new BatchSequence();
 let devtoolsBatchesDirty = false;
 
-function onExchange(tabId: number, exchange: Exchange): void {
+/**
+ * `journal`: write the exchange to the journal too. Not for webRequest exchanges (rebuilt from
+ * their journaled events), a DevTools page's numbered batches (the page resends what no
+ * checkpoint confirmed) or exchanges replayed from the journal.
+ */
+function onExchange(tabId: number, exchange: Exchange, journal: boolean): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
   if (exchange.source === 'webrequest' && devtoolsPorts.has(tabId)) return;
   let list = appendQueue.get(tabId);
   if (!list) appendQueue.set(tabId, (list = []));
   list.push(exchange);
-  // webRequest exchanges are rebuilt from the journaled events; a DevTools page keeps its batches
-  // until a checkpoint holds them (devtoolsBatches); a raw HAR entry's exchange is journaled.
-  if (exchange.source !== 'webrequest' && !fromNumberedBatch && !replaying) journalAppend({ exchange: [tabId, exchange] });
+  if (journal) journalAppend({ exchange: [tabId, exchange] });
   scheduleFlush(false);
 }
 
@@ -132,7 +133,7 @@ function drainAppends(): void {
   appendQueue.clear();
 }
 
-const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange));
+const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false));
 let assemblerRestored = false;
 const earlyEvents: RawWebRequestEvent[] = [];
 
@@ -197,7 +198,6 @@ let lastJournalWrite = 0;
 let journalKeyInFlight: string | undefined;
 let journalWrites = 0;
 let journalEntries = 0;
-let replaying = false;
 /** Journal keys written or found, by generation: removed once a later checkpoint is stored. */
 const journalKeys: Array<[number, string]> = [];
 
@@ -464,15 +464,13 @@ const ready: Promise<void> = (async () => {
   devtoolsBatches.restore(first[DEVTOOLS_BATCHES_KEY]);
   // What the previous instance journaled after its last checkpoint, in order, before anything new.
   const replayedExchanges: Array<[number, Exchange]> = [];
-  replaying = true;
   const journal = readJournal(first, checkpointGen);
   journalKeys.push(...journal.keys);
   for (const entry of journal.entries) {
     if (entry.event) assembler.push(entry.event);
     else if (entry.exchange) replayedExchanges.push(entry.exchange);
   }
-  for (const [tabId, exchange] of replayedExchanges) onExchange(tabId, exchange);
-  replaying = false;
+  for (const [tabId, exchange] of replayedExchanges) onExchange(tabId, exchange, false);
   assembler.watchPendingAsOrphans(Date.now());
   assemblerRestored = true;
   for (const event of earlyEvents.splice(0)) applyEvent(event);
@@ -597,9 +595,7 @@ async function handle(request: CorsightRequest): Promise<ResponseMap[keyof Respo
         if (verdict.kind === 'gap') return { accepted: 0, expected: verdict.expected };
         devtoolsBatchesDirty = true;
       }
-      fromNumberedBatch = request.batch !== undefined;
-      for (const exchange of request.exchanges) onExchange(request.tabId, { ...exchange, source: 'devtools' });
-      fromNumberedBatch = false;
+      for (const exchange of request.exchanges) onExchange(request.tabId, { ...exchange, source: 'devtools' }, request.batch === undefined);
       return { accepted: request.exchanges.length };
     }
     case 'devtools/har-entries': {
@@ -608,7 +604,7 @@ async function handle(request: CorsightRequest): Promise<ResponseMap[keyof Respo
       let stream = harStreams.get(request.tabId);
       if (!stream) {
         const tabId = request.tabId;
-        harStreams.set(tabId, (stream = new HarStream((e) => onExchange(tabId, e), { source: 'devtools', idPrefix: 'har' })));
+        harStreams.set(tabId, (stream = new HarStream((e) => onExchange(tabId, e, true), { source: 'devtools', idPrefix: 'har' })));
       }
       for (const entry of request.entries) {
         ring.push(entry);

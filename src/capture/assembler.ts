@@ -204,6 +204,22 @@ const FETCH_MODES: Record<string, RequestMode> = {
   navigate: 'navigate',
 };
 
+/** A request as its first event shows it (not registered anywhere). */
+function pendingRequestOf(event: RawWebRequestEvent, headers: HttpHeader[]): PendingRequest {
+  const request: PendingRequest = {
+    requestId: event.requestId,
+    tabId: event.tabId,
+    frameId: event.frameId,
+    method: event.method,
+    type: event.type,
+    startedAt: event.timeStamp,
+    hops: [{ url: event.url, requestHeaders: headers }],
+    requestHeaders: headers,
+  };
+  if (event.initiator !== undefined) request.initiator = event.initiator;
+  return request;
+}
+
 export function cacheKey(tabId: number, origin: string, url: string): string {
   return `${tabId}\n${origin}\n${url}`;
 }
@@ -343,8 +359,7 @@ export class ExchangeAssembler {
         error: 'net::ERR_FAILED',
       };
       // The engine judges whether this preflight stopped its request, on what the event would bring.
-      const probe = this.build(this.newRequest(error, []), error.timeStamp, false);
-      this.requests.delete(error.requestId);
+      const probe = this.build(pendingRequestOf(error, []), error.timeStamp, false);
       if (!probe) continue;
       probe.outcome = { kind: 'failed', error: 'net::ERR_FAILED' };
       // Without credentials: a preflight that only fails if the request carried them is not proof.
@@ -464,17 +479,7 @@ export class ExchangeAssembler {
 
   private newRequest(event: RawWebRequestEvent, headers: HttpHeader[]): PendingRequest {
     if (this.requests.size >= MAX_PENDING) this.dropStale(event.timeStamp, true);
-    const request: PendingRequest = {
-      requestId: event.requestId,
-      tabId: event.tabId,
-      frameId: event.frameId,
-      method: event.method,
-      type: event.type,
-      startedAt: event.timeStamp,
-      hops: [{ url: event.url, requestHeaders: headers }],
-      requestHeaders: headers,
-    };
-    if (event.initiator !== undefined) request.initiator = event.initiator;
+    const request = pendingRequestOf(event, headers);
     this.requests.set(event.requestId, request);
     return request;
   }
