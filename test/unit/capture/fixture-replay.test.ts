@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExchangeAssembler } from '../../../src/capture/assembler.ts';
-import { HarStream } from '../../../src/capture/har.ts';
 import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 import { expectedById } from '../../conformance/expectations.ts';
+import { streamHar } from './har-replay.ts';
 
 interface Fixture {
   origins: { app: string };
@@ -76,16 +76,7 @@ describe('capture fixture replay', () => {
   });
 
   it('HAR entries (DevTools network log) -> Exchanges with Chromium verdict', () => {
-    const out: Exchange[] = [];
-    let now = 0;
-    const stream = new HarStream((e) => out.push(e), { now: () => now });
-    stream.pageOrigin = fixture.origins.app;
-    for (const entry of fixture.harEntries) {
-      now += 5;
-      stream.push(entry);
-    }
-    stream.flush(true);
-    const r = compare(out, 'devtools');
+    const r = compare(streamHar(fixture.harEntries, fixture.origins.app).exchanges, 'devtools');
     console.log(`fixture devtools: ${r.agree} agree, ${r.disagree.length} disagree, ${r.unseen.length} unseen`);
     // preflight-acao-https: the fixture's DevTools page started after that scenario's preflight.
     expect(r.disagree).toEqual(['preflight-acao-https: chromium PreflightAllowOriginMismatch(https://127.0.0.1:37985) devtools blocked()']);

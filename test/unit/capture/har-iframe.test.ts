@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HarStream, harToExchanges } from '../../../src/capture/har.ts';
+import { harToExchanges } from '../../../src/capture/har.ts';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
+import { streamHar } from './har-replay.ts';
 
 interface Fixture {
   origins: { app: string };
@@ -38,18 +39,10 @@ describe('HAR of a cross-site iframe', () => {
   });
 
   it('live stream: one exchange per fetch, none for the navigations, judged like Chromium', () => {
-    let now = 0;
-    const out: Exchange[] = [];
-    const stream = new HarStream((e) => out.push(e), { now: () => now });
-    stream.pageOrigin = fixture.origins.app;
-    for (const entry of fixture.harEntries) {
-      now += 5;
-      stream.push(entry);
-    }
-    stream.flush(true);
-    checkAgainstChromium(out);
+    const { exchanges, skipped } = streamHar(fixture.harEntries, fixture.origins.app);
+    checkAgainstChromium(exchanges);
     // The frame documents are skipped; the frame scripts are same-origin to the frame (Referer).
-    expect(stream.skipped).toBe(4);
+    expect(skipped).toBe(4);
   });
 
   it('exported HAR file: the same', () => {

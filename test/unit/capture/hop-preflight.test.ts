@@ -11,10 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExchangeAssembler, headerValue, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
-import { HarStream, harToExchanges } from '../../../src/capture/har.ts';
+import { harToExchanges } from '../../../src/capture/har.ts';
 import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange, HttpHeader } from '../../../src/engine/types.ts';
+import { streamHar } from './har-replay.ts';
 
 interface RecordedScenario {
   id: string;
@@ -76,18 +77,6 @@ function assemble(events: readonly RawWebRequestEvent[], restartAfter?: (e: RawW
 }
 
 /** HAR entries as the DevTools page receives them (finish order), 5 ms apart. */
-function streamHar(entries: readonly unknown[]): Exchange[] {
-  const exchanges: Exchange[] = [];
-  let now = 0;
-  const stream = new HarStream((e) => exchanges.push(e), { now: () => now });
-  stream.pageOrigin = PAGE;
-  for (const entry of entries) {
-    now += 5;
-    stream.push(entry);
-  }
-  stream.flush(true);
-  return exchanges;
-}
 
 const forScenario = (exchanges: readonly Exchange[], r: Recorded) =>
   exchanges.filter((e) => e.hops.some((h) => h.url === r.scenario.url || h.url === r.targetUrl));
@@ -154,8 +143,8 @@ describe('Hop.preflight from recorded webRequest events (ExchangeAssembler)', ()
 
 describe('Hop.preflight from recorded DevTools HAR entries (HarStream)', () => {
   const variants: Array<{ name: string; run: (r: Recorded) => Exchange[] }> = [
-    { name: 'the scenario\'s entries, live', run: (r) => streamHar(r.entries) },
-    { name: 'the whole recorded log, live', run: () => streamHar(fixture.harEntries) },
+    { name: 'the scenario\'s entries, live', run: (r) => streamHar(r.entries, PAGE).exchanges },
+    { name: 'the whole recorded log, live', run: () => streamHar(fixture.harEntries, PAGE).exchanges },
     // An exported file: harToExchanges feeds every preflight before the actual requests.
     { name: 'a HAR file', run: (r) => harToExchanges({ log: { entries: r.entries } }, { pageOrigin: PAGE }).exchanges },
   ];
