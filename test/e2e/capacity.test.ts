@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listenOnLoopback, sleep, startRig, type Rig } from './pipeline-support.ts';
+import { emptyPage, listenOnLoopback, openTab, sleep, startRig, type Rig } from './pipeline-support.ts';
 
 const TOTAL = 5000;
 
@@ -48,14 +48,9 @@ describe('capacity', () => {
       res.writeHead(req.method === 'OPTIONS' ? 204 : 200, headers);
       res.end('ok');
     });
-    appOrigin = await listen((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><title>capacity</title>');
-    });
+    appOrigin = await listen(emptyPage('capacity'));
     rig = await startRig();
-    const page = await rig.browser.context.newPage();
-    await page.goto(appOrigin + '/');
-    const tabId = await rig.tabIdOf(appOrigin);
+    const { page, tabId } = await openTab(rig, appOrigin);
     await rig.ask({ type: 'capture/start', tabId, reload: false });
     const heap = await workerHeap(rig);
     const heapBefore = await heap();

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listenOnLoopback, sleep, startRig, type Rig } from './pipeline-support.ts';
+import { emptyPage, listenOnLoopback, openTab, sleep, startRig, watchExtensionWorker, type Rig } from './pipeline-support.ts';
 
 let rig: Rig | undefined;
 const servers: http.Server[] = [];
@@ -24,20 +24,10 @@ describe('a stopped worker and requests of tabs', () => {
       res.writeHead(200, { 'access-control-allow-origin': '*' });
       res.end('ok');
     });
-    const app = await listenOnLoopback(servers, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><title>idle</title>');
-    });
+    const app = await listenOnLoopback(servers, emptyPage('idle'));
     rig = await startRig();
-    const page = await rig.browser.context.newPage();
-    await page.goto(app + '/');
-    const tabId = await rig.tabIdOf(app);
-    const cdp = await rig.browser.context.newCDPSession(page);
-    const statuses: string[] = [];
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      for (const v of versions) if (v.scriptURL.startsWith(`chrome-extension://${rig?.browser.extensionId}/`)) statuses.push(v.runningStatus);
-    });
-    await cdp.send('ServiceWorker.enable');
+    const { page, tabId } = await openTab(rig, app);
+    const { cdp, statuses } = await watchExtensionWorker(rig, page);
 
     /** Stops the worker, lets the page fetch, and returns the running statuses seen meanwhile. */
     const statusesWhileFetching = async (p: Page): Promise<string[]> => {

@@ -1,10 +1,11 @@
 /**
- * Shared by the pipeline, worker-restart and capacity e2e tests: a browser with the built
- * extension, the lab, an extension page to talk to the worker through the message API.
+ * Shared by the capture e2e tests (pipeline, worker restarts, capacity, worker kinds...): a
+ * browser with the built extension, an extension page to talk to the worker through the message
+ * API, the tab under test, the worker's running status.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import type { CorsightRequest, ResponseFor } from '../../src/messages/protocol.ts';
 import type { ReportEntry } from '../../src/store/report.ts';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
@@ -41,6 +42,37 @@ export async function startRig(options: { devtools?: boolean; args?: string[] } 
     throw new Error(`no tab at ${prefix}`);
   };
   return { browser, ext, ask, tabIdOf, close: () => browser.close() };
+}
+
+/** A handler serving an empty HTML page: the app whose tab is captured. */
+export function emptyPage(title: string): http.RequestListener {
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><title>${title}</title>`);
+  };
+}
+
+/** Opens `origin/` in a new tab; its page and tab id. */
+export async function openTab(rig: Rig, origin: string): Promise<{ page: Page; tabId: number }> {
+  const page = await rig.browser.context.newPage();
+  await page.goto(origin + '/');
+  return { page, tabId: await rig.tabIdOf(origin) };
+}
+
+/**
+ * The extension worker's running statuses as the ServiceWorker domain reports them, in order,
+ * through a CDP session on `page` (ServiceWorker.* lives on a page session; its stopAllWorkers
+ * stops every worker of the profile's partition, the extension's included).
+ */
+export async function watchExtensionWorker(rig: Rig, page: Page): Promise<{ cdp: CDPSession; statuses: string[] }> {
+  const cdp = await rig.browser.context.newCDPSession(page);
+  const statuses: string[] = [];
+  const prefix = `chrome-extension://${rig.browser.extensionId}/`;
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) if (v.scriptURL.startsWith(prefix)) statuses.push(v.runningStatus);
+  });
+  await cdp.send('ServiceWorker.enable');
+  return { cdp, statuses };
 }
 
 /** Waits until the tab's DevTools page has connected its port (DevTools is open on the tab). */

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devToolsEndpoint, openSocket } from '../harness/oracle.ts';
-import { listenOnLoopback, sleep, startRig, startSource, type Rig } from './pipeline-support.ts';
+import { listenOnLoopback, openTab, sleep, startRig, startSource, type Rig } from './pipeline-support.ts';
 
 const servers: http.Server[] = [];
 let rig: Rig | undefined;
@@ -92,9 +92,7 @@ async function runWorkers(source: 'webrequest' | 'devtools'): Promise<Array<{ ur
   rig = await startRig({ devtools: source === 'devtools', args: ['--remote-debugging-port=0'] });
   const targets = await watchWorkerTargets(await devToolsEndpoint(rig.browser.profileDir), appOrigin);
   try {
-    const page = await rig.browser.context.newPage();
-    await page.goto(appOrigin + '/');
-    const tabId = await rig.tabIdOf(appOrigin);
+    const { page, tabId } = await openTab(rig, appOrigin);
     await startSource(rig, tabId, source);
     // Start both workers, and give the CDP client time to attach before they fetch anything.
     await page.evaluate(async () => {

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../src/capture/assembler.ts';
 import { unpackStored } from '../../src/store/pack.ts';
-import { listenOnLoopback, sleep, startRig, startSource, type Rig } from './pipeline-support.ts';
+import { emptyPage, listenOnLoopback, openTab, sleep, startRig, startSource, watchExtensionWorker, type Rig } from './pipeline-support.ts';
 
 const N_WAVES = 12;
 const PER_WAVE = 25;
@@ -39,27 +39,15 @@ async function restartRun(source: 'webrequest' | 'devtools'): Promise<void> {
       res.end('ok');
     }, req.method === 'OPTIONS' ? 0 : delay);
   });
-  appOrigin = await listen((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>restart</title>');
-  });
+  appOrigin = await listen(emptyPage('restart'));
 
   await rig?.close();
   rig = await startRig({ devtools: source === 'devtools' });
-  const page = await rig.browser.context.newPage();
-  await page.goto(appOrigin + '/');
-  const tabId = await rig.tabIdOf(appOrigin);
+  const { page, tabId } = await openTab(rig, appOrigin);
   await startSource(rig, tabId, source);
   const firstStart = (await rig.ask({ type: 'debug/state' })).startedAt;
-
-  // ServiceWorker.* lives on a page session (it stops every worker of the profile's partition).
-  const pageCdp = await rig.browser.context.newCDPSession(page);
   // Each stop+wake cycle of the extension's worker, as the ServiceWorker domain reports it.
-  const statusLog: string[] = [];
-  pageCdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    for (const v of versions) if (v.scriptURL.startsWith(`chrome-extension://${rig?.browser.extensionId}/`)) statusLog.push(v.runningStatus);
-  });
-  await pageCdp.send('ServiceWorker.enable');
+  const { cdp: pageCdp, statuses: statusLog } = await watchExtensionWorker(rig, page);
 
   // Request i: delay up to 900 ms, every 3rd preflighted (x-test), every 5th blocked (no ACAO).
   const plan = Array.from({ length: N_WAVES * PER_WAVE }, (_, i) => ({
