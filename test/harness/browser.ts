@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { findProgram, isExecutableFile } from './tools.ts';
 
 /** The repository root (this file is test/harness/browser.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,20 +34,12 @@ const INSTALL_HINT =
   '`sudo apt-get update && sudo apt-get install -y chromium`, or set CHROME_PATH=/path/to/chrome. ' +
   '(Browsers are never downloaded by this project.)';
 
-function isExecutable(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.X_OK);
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
+/** A Chrome or Chromium already on this machine (the usual locations, then PATH), or undefined. */
+export function installedChromium(): string | undefined {
+  return (
+    CANDIDATES.find(isExecutableFile) ??
+    ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'].map((name) => findProgram(name)).find(Boolean)
+  );
 }
 
 /**
@@ -56,18 +49,15 @@ function onPath(name: string): string | undefined {
 export function findChromium(): string {
   const env = process.env.CHROME_PATH;
   if (env) {
-    if (!isExecutable(env)) throw new Error(`CHROME_PATH=${env} is not an executable file.`);
+    if (!isExecutableFile(env)) throw new Error(`CHROME_PATH=${env} is not an executable file.`);
     return env;
   }
-  const look = (): string | undefined =>
-    CANDIDATES.find(isExecutable) ??
-    ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'].map(onPath).find(Boolean);
-  const found = look();
+  const found = installedChromium();
   if (found) return found;
-  const apt = onPath('apt-get');
+  const apt = findProgram('apt-get');
   if (apt && process.getuid?.() === 0) {
     execSync('apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium', { stdio: 'inherit' });
-    const after = look();
+    const after = installedChromium();
     if (after) return after;
   }
   throw new Error(INSTALL_HINT);
