@@ -7,13 +7,14 @@
  * (same host, another port) must still be refused by Chromium.
  *
  *   npx tsx test/verify/run.ts [--stack express,nginx] [--scenario put,full]
- * Exit code 1 when any cell fails; stacks whose programs are missing are reported as skipped.
+ * Exit code 1 when any cell fails. A stack whose server, interpreter or modules are missing is
+ * skipped with the missing pieces named; `npm run install:servers` (as root) installs them all.
  */
-import fs from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { generateSnippet } from '../../src/snippets/index.ts';
 import { launchBrowser } from '../harness/browser.ts';
 import { attachOracle } from '../harness/oracle.ts';
+import { checkTools, type FoundTools } from '../harness/tools.ts';
 import { startBackend, startPageServer, type Running } from './backend.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 import { ADAPTERS, cleanWork, freePort, type Adapter } from './servers.ts';
@@ -114,8 +115,16 @@ async function main(): Promise<void> {
   const onlyScenarios = arg('scenario');
   const scenarios = SCENARIOS.filter((s) => !onlyScenarios || onlyScenarios.includes(s.id));
   const adapters = ADAPTERS.filter((a) => !onlyStacks || onlyStacks.includes(a.id));
-  const runnable = adapters.filter((a) => a.needs.every((n) => fs.existsSync(n)));
-  const skipped = adapters.filter((a) => !runnable.includes(a));
+  const found = new Map<Adapter, FoundTools>();
+  const missing = new Map<Adapter, string[]>();
+  for (const a of adapters) {
+    const check = checkTools(a.needs);
+    if (check.ok) found.set(a, check.found);
+    else missing.set(a, check.missing);
+  }
+  const runnable = adapters.filter((a) => found.has(a));
+  const skipped = adapters.filter((a) => missing.has(a));
+  for (const a of skipped) process.stderr.write(`${a.id}: skipped, missing ${(missing.get(a) ?? []).join('; ')}\n`);
 
   const browser = await launchBrowser();
   const pageA = await startPageServer();
@@ -137,7 +146,9 @@ async function main(): Promise<void> {
     snippet.code = mutate(snippet.code);
     let server: Running | undefined;
     try {
-      server = await a.start(snippet, backend.port, port);
+      const tools = found.get(a);
+      if (!tools) throw new Error(`${a.id} is not runnable here`);
+      server = await a.start(snippet, backend.port, port, tools);
       const target = `${server.origin}${a.prefix ?? ''}`;
       const good = await attempt(browser.context, devProxy ? server.origin : pageA.origin, target, check);
       const wrong = await attempt(browser.context, pageB.origin, target, check);
@@ -194,7 +205,7 @@ async function main(): Promise<void> {
   for (const a of runnable) {
     rows.push([a.label ?? a.id, ...scenarios.map((s) => cells.get(`${a.id}/${s.id}`) ?? ''), `${((timing.get(a.id) ?? 0) / 1000).toFixed(1)}s`]);
   }
-  for (const a of skipped) rows.push([a.id, ...scenarios.map(() => 'skipped'), `missing ${a.needs.filter((n) => !fs.existsSync(n)).join(' ')}`]);
+  for (const a of skipped) rows.push([a.label ?? a.id, ...scenarios.map(() => 'skipped'), '']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   console.log(line(header));
@@ -205,8 +216,15 @@ async function main(): Promise<void> {
   if (controls.length) console.log(`\n${controls.join('\n')}`);
   const cellCount = [...cells.values()].filter((v) => v !== 'n/a').length;
   const total = cellCount + controls.length;
+  if (skipped.length) {
+    console.log('\nSkipped: not installed on this machine');
+    for (const a of skipped) console.log(`  ${a.id}: ${(missing.get(a) ?? []).join('; ')}`);
+  }
   console.log(`\ntotal time ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  console.log(`verify:snippets: ${total - failures} passed, ${failures} failed${skipped.length ? `, ${skipped.length * scenarios.length} skipped` : ''}`);
+  console.log(`stacks: ${runnable.length} run, ${skipped.length} skipped${skipped.length ? ` (${skipped.map((a) => a.id).join(', ')})` : ''}`);
+  if (skipped.length) console.log('To verify the skipped stacks too, install their servers (Debian, as root; the list CI uses): npm run install:servers');
+  const skippedCells = skipped.reduce((n, a) => n + scenarios.filter((s) => checkFor(a, s)).length, 0);
+  console.log(`verify:snippets: ${total - failures} passed, ${failures} failed${skippedCells ? `, ${skippedCells} skipped` : ''}`);
   process.exitCode = failures ? 1 : 0;
 }
 

@@ -11,13 +11,13 @@ import { fileURLToPath } from 'node:url';
 import type { Snippet } from '../../src/snippets/index.ts';
 import { NGINX_HTTP_MARK, NGINX_SERVER_MARK } from '../../src/snippets/stacks/nginx.ts';
 import { RAILS_ALLOW_END, RAILS_ALLOW_START } from '../../src/snippets/stacks/rails.ts';
+import { goEnv, OPTIONAL_TOOLS as T, type FoundTools, type Tool } from '../harness/tools.ts';
 import type { Running } from './backend.ts';
 import type { Scenario } from './scenarios.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Under node_modules so that `import 'express'` resolves from the generated files. */
 const WORK = path.join(REPO, 'node_modules', '.cache', 'corsight-verify');
-const PY = '/usr/bin/python3';
 
 export interface Adapter {
   id: string;
@@ -25,8 +25,8 @@ export interface Adapter {
   label?: string;
   /** A line printed under the table: what exactly was verified for this stack. */
   note?: string;
-  /** Programs that must exist for this stack. */
-  needs: string[];
+  /** What must be installed for this stack beyond npm's packages (checked before it runs). */
+  needs: readonly Tool[];
   /**
    * `cors` (default): a page on another origin calls the stack's server, which must answer with
    * the right CORS headers. `dev-proxy`: the stack's dev server serves the page itself and
@@ -40,8 +40,11 @@ export interface Adapter {
   scenarios?: string[];
   /** The stack's own version of a scenario's request (null: does not apply to this stack). */
   request?(s: Scenario): Pick<Scenario, 'request' | 'expectStatus' | 'readHeader'> | null;
-  /** `port` is free and chosen by the runner; an adapter may use it or pick its own. */
-  start(snippet: Snippet, backendPort: number, port: number): Promise<Running>;
+  /**
+   * `port` is free and chosen by the runner; an adapter may use it or pick its own. `tools` has
+   * the paths of what `needs` named.
+   */
+  start(snippet: Snippet, backendPort: number, port: number, tools: FoundTools): Promise<Running>;
 }
 
 let seq = 0;
@@ -434,8 +437,8 @@ process.on('SIGTERM', () => server.stop().finally(() => process.exit(0)));
 
 const flask: Adapter = {
   id: 'flask',
-  needs: [PY],
-  async start(snippet) {
+  needs: [T.flask, T.flaskCors],
+  async start(snippet, _backendPort, _port, tools) {
     const dir = workDir('flask');
     const port = await freePort();
     write(
@@ -475,14 +478,14 @@ if __name__ == "__main__":
     app.run(host="127.0.0.1", port=int(os.environ["PORT"]))
 `,
     );
-    return spawnServer(PY, ['app.py'], port, { cwd: dir });
+    return spawnServer(tools.python, ['app.py'], port, { cwd: dir });
   },
 };
 
 const django: Adapter = {
   id: 'django',
-  needs: [PY],
-  async start(snippet) {
+  needs: [T.django, T.corsheaders],
+  async start(snippet, _backendPort, _port, tools) {
     const dir = workDir('django');
     const port = await freePort();
     write(
@@ -532,17 +535,17 @@ def error(request):
 urlpatterns = [path("data", ok), path("private", ok), path("error", error)]
 `,
     );
-    return spawnServer(PY, ['-m', 'django', 'runserver', `127.0.0.1:${port}`, '--noreload', '--nothreading'], port, {
+    return spawnServer(tools.python, ['-m', 'django', 'runserver', `127.0.0.1:${port}`, '--noreload', '--nothreading'], port, {
       cwd: dir,
-      env: { DJANGO_SETTINGS_MODULE: 'settings', PYTHONPATH: dir },
+      env: { DJANGO_SETTINGS_MODULE: 'settings', PYTHONPATH: [dir, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) },
     });
   },
 };
 
 const fastapi: Adapter = {
   id: 'fastapi',
-  needs: [PY],
-  async start(snippet) {
+  needs: [T.fastapi, T.uvicorn],
+  async start(snippet, _backendPort, _port, tools) {
     const dir = workDir('fastapi');
     const port = await freePort();
     write(
@@ -574,7 +577,7 @@ def error():
     raise RuntimeError("boom")
 `,
     );
-    return spawnServer(PY, ['-m', 'uvicorn', 'main:cors_app', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warning'], port, { cwd: dir });
+    return spawnServer(tools.python, ['-m', 'uvicorn', 'main:cors_app', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warning'], port, { cwd: dir });
   },
 };
 
@@ -582,8 +585,8 @@ def error():
 
 const php: Adapter = {
   id: 'php',
-  needs: ['/usr/bin/php'],
-  async start(snippet) {
+  needs: [T.php],
+  async start(snippet, _backendPort, _port, tools) {
     const dir = workDir('php');
     const port = await freePort();
     write(
@@ -600,14 +603,14 @@ if (($path === '/data' || $path === '/private') && in_array($_SERVER['REQUEST_ME
 http_response_code(404);
 `,
     );
-    return spawnServer('/usr/bin/php', ['-d', 'display_errors=0', '-S', `127.0.0.1:${port}`, 'index.php'], port, { cwd: dir });
+    return spawnServer(tools.program('php'), ['-d', 'display_errors=0', '-S', `127.0.0.1:${port}`, 'index.php'], port, { cwd: dir });
   },
 };
 
 const rails: Adapter = {
   id: 'rails',
-  needs: ['/usr/bin/rackup'],
-  async start(snippet) {
+  needs: [T.ruby, T.rackup, T.rackCors, T.webrick],
+  async start(snippet, _backendPort, _port, tools) {
     const dir = workDir('rails');
     const port = await freePort();
     const lines = snippet.code.split('\n');
@@ -657,14 +660,14 @@ run lambda { |env|
 }
 `,
     );
-    return spawnServer('/usr/bin/rackup', ['-s', 'webrick', '-o', '127.0.0.1', '-p', String(port), '-E', 'none', 'config.ru'], port, { cwd: dir });
+    return spawnServer(tools.program('rackup'), ['-s', 'webrick', '-o', '127.0.0.1', '-p', String(port), '-E', 'none', 'config.ru'], port, { cwd: dir });
   },
 };
 
 const go: Adapter = {
   id: 'go',
-  needs: ['/usr/bin/go'],
-  async start(snippet) {
+  needs: [T.go, T.rsCors],
+  async start(snippet, _backendPort, _port, tools) {
     const dir = workDir('go');
     const port = await freePort();
     const body = snippet.code
@@ -716,9 +719,9 @@ ${body}
 }
 `,
     );
-    const env = { GO111MODULE: 'off', GOPATH: `${path.join(WORK, 'gopath')}:/usr/share/gocode`, GOCACHE: path.join(WORK, 'gocache'), GOFLAGS: '' };
+    const env = goEnv(WORK);
     await new Promise<void>((resolve, reject) => {
-      const b = spawn('/usr/bin/go', ['build', '-o', 'server', 'main.go'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const b = spawn(tools.program('go'), ['build', '-o', 'server', 'main.go'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       b.stderr.on('data', (d: Buffer) => (err += d.toString()));
       b.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go build failed:\n${err}`))));
@@ -731,8 +734,8 @@ ${body}
 
 const nginx: Adapter = {
   id: 'nginx',
-  needs: ['/usr/sbin/nginx'],
-  async start(snippet, backendPort) {
+  needs: [T.nginx],
+  async start(snippet, backendPort, _port, tools) {
     const dir = workDir('nginx');
     const port = await freePort();
     const code = snippet.code;
@@ -766,21 +769,21 @@ ${serverPart}
 }
 `,
     );
-    return spawnServer('/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], port, { cwd: dir });
+    return spawnServer(tools.program('nginx'), ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], port, { cwd: dir });
   },
 };
 
 const apache: Adapter = {
   id: 'apache',
-  needs: ['/usr/sbin/apache2'],
-  async start(snippet, backendPort) {
+  needs: [T.apache2, T.apacheProxyModule],
+  async start(snippet, backendPort, _port, tools) {
     const dir = workDir('apache');
     const port = await freePort();
     const mods = ['mpm_event', 'authz_core', 'headers', 'setenvif', 'rewrite', 'proxy', 'proxy_http'];
     write(
       dir,
       'httpd.conf',
-      `${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
+      `${mods.map((m) => `LoadModule ${m}_module ${path.dirname(T.apacheProxyModule.name)}/mod_${m}.so`).join('\n')}
 ServerName 127.0.0.1
 ServerRoot ${dir}
 DefaultRuntimeDir ${dir}
@@ -797,14 +800,14 @@ ProxyPass / http://127.0.0.1:${backendPort}/
 </VirtualHost>
 `,
     );
-    return spawnServer('/usr/sbin/apache2', ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], port, { cwd: dir });
+    return spawnServer(tools.program('apache2'), ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], port, { cwd: dir });
   },
 };
 
 const caddy: Adapter = {
   id: 'caddy',
-  needs: ['/usr/bin/caddy'],
-  async start(snippet, backendPort) {
+  needs: [T.caddy],
+  async start(snippet, backendPort, _port, tools) {
     const dir = workDir('caddy');
     const port = await freePort();
     write(
@@ -820,7 +823,7 @@ ${snippet.code}
 }
 `,
     );
-    return spawnServer('/usr/bin/caddy', ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], port, {
+    return spawnServer(tools.program('caddy'), ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], port, {
       cwd: dir,
       env: { HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
     });
@@ -829,8 +832,8 @@ ${snippet.code}
 
 const haproxy: Adapter = {
   id: 'haproxy',
-  needs: ['/usr/sbin/haproxy'],
-  async start(snippet, backendPort) {
+  needs: [T.haproxy],
+  async start(snippet, backendPort, _port, tools) {
     const dir = workDir('haproxy');
     const port = await freePort();
     write(
@@ -849,7 +852,7 @@ backend app
     server s1 127.0.0.1:${backendPort}
 `,
     );
-    return spawnServer('/usr/sbin/haproxy', ['-db', '-f', path.join(dir, 'haproxy.cfg')], port, { cwd: dir });
+    return spawnServer(tools.program('haproxy'), ['-db', '-f', path.join(dir, 'haproxy.cfg')], port, { cwd: dir });
   },
 };
 
