@@ -21,11 +21,18 @@ import {
   wellFormed,
   yamlString,
 } from '../../../src/snippets/escape.ts';
+import { checkTools, findProgram, findPython, OPTIONAL_TOOLS as T } from '../../harness/tools.ts';
 import { freePort, spawnServer } from '../../verify/servers.ts';
 import { hostileAscii, hostileString, sample } from './arbitraries.ts';
 
-const PY = '/usr/bin/python3';
-const has = (p: string): boolean => fs.existsSync(p);
+// Each optional program's path, or '' when it is not installed (the test is then skipped).
+const PY = findPython();
+const PY_YAML = findPython(T.yaml);
+const installed = (name: string): string => findProgram(name) ?? '';
+const [PHP, RUBY, GO, NGINX, HAPROXY, CADDY] = [installed('php'), installed('ruby'), installed('go'), installed('nginx'), installed('haproxy'), installed('caddy')];
+const apacheTools = checkTools([T.apache2, T.apacheProxyModule]);
+const APACHE = apacheTools.ok ? apacheTools.found.program('apache2') : '';
+const APACHE_MODULES = path.dirname(T.apacheProxyModule.name);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-escape-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -41,11 +48,11 @@ function expectSame(printed: string, inputs: string[]): void {
 }
 
 describe('escape: language parsers', () => {
-  it.skipIf(!has(PY))('Python ast.literal_eval', () => {
+  it.skipIf(!PY)('Python ast.literal_eval', () => {
     const src = `import ast, json, sys\nlits = json.load(sys.stdin)\nprint(json.dumps([ast.literal_eval(l) for l in lits]))`;
     expectSame(run(PY, ['-c', src], JSON.stringify(INPUTS.map(pyString))), INPUTS);
   });
-  it.skipIf(!has(PY))('YAML (PyYAML) and TOML (tomllib) parse back, one scalar each', () => {
+  it.skipIf(!PY_YAML)('YAML (PyYAML) and TOML (tomllib) parse back, one scalar each', () => {
     const src = [
       'import json, sys, yaml, tomllib',
       'd = json.load(sys.stdin)',
@@ -56,28 +63,28 @@ describe('escape: language parsers', () => {
       'print(json.dumps([[y["k"] for y in ys], [t["k"] for t in ts]]))',
     ].join('\n');
     // TOML cannot hold U+0000..U+001F raw, YAML neither: both escape them; both keep all inputs.
-    const out = JSON.parse(run(PY, ['-c', src], JSON.stringify({ yaml: INPUTS.map(yamlString), toml: INPUTS.map(tomlString) }))) as string[][];
+    const out = JSON.parse(run(PY_YAML, ['-c', src], JSON.stringify({ yaml: INPUTS.map(yamlString), toml: INPUTS.map(tomlString) }))) as string[][];
     expectSame(JSON.stringify(out[0]), INPUTS);
     expectSame(JSON.stringify(out[1]), INPUTS);
   });
-  it.skipIf(!has('/usr/bin/php'))('PHP', () => {
+  it.skipIf(!PHP)('PHP', () => {
     const file = path.join(tmp, 'lits.php');
     fs.writeFileSync(file, `<?php\n$l = [\n${INPUTS.map((s) => `  ${phpString(s)},`).join('\n')}\n];\necho json_encode($l, JSON_UNESCAPED_UNICODE);\n`);
-    expectSame(run('/usr/bin/php', [file]), INPUTS);
+    expectSame(run(PHP, [file]), INPUTS);
   });
-  it.skipIf(!has('/usr/bin/ruby'))('Ruby', () => {
+  it.skipIf(!RUBY)('Ruby', () => {
     const file = path.join(tmp, 'lits.rb');
     fs.writeFileSync(file, `require "json"\nl = [\n${INPUTS.map((s) => `  ${rubyString(s)},`).join('\n')}\n]\nputs JSON.generate(l)\n`);
-    expectSame(run('/usr/bin/ruby', [file]), INPUTS);
+    expectSame(run(RUBY, [file]), INPUTS);
   });
-  it.skipIf(!has('/usr/bin/go'))('Go', () => {
+  it.skipIf(!GO)('Go', () => {
     const dir = path.join(tmp, 'go');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(
       path.join(dir, 'main.go'),
       `package main\n\nimport (\n\t"encoding/json"\n\t"os"\n)\n\nfunc main() {\n\tl := []string{\n${INPUTS.map((s) => `\t\t${goString(s)},`).join('\n')}\n\t}\n\tenc := json.NewEncoder(os.Stdout)\n\tenc.SetEscapeHTML(false)\n\tenc.Encode(l)\n}\n`,
     );
-    expectSame(run('/usr/bin/go', ['run', 'main.go'], undefined, { GO111MODULE: 'off', GOCACHE: path.join(tmp, 'gocache'), GOPATH: path.join(tmp, 'gopath') }, dir).trim(), INPUTS);
+    expectSame(run(GO, ['run', 'main.go'], undefined, { GO111MODULE: 'off', GOCACHE: path.join(tmp, 'gocache'), GOPATH: path.join(tmp, 'gopath') }, dir).trim(), INPUTS);
   }, 60_000);
 });
 
@@ -111,7 +118,7 @@ async function expectEchoed(url: string, cases: Array<{ value: string }>): Promi
 }
 
 describe('escape: config formats read by the real servers', () => {
-  it.skipIf(!has('/usr/sbin/nginx'))('nginx add_header', async () => {
+  it.skipIf(!NGINX)('nginx add_header', async () => {
     const cases = accepted(nginxString).filter((c) => c.value.trim() !== '');
     const dir = fs.mkdtempSync(path.join(tmp, 'nginx-'));
     const port = await freePort();
@@ -119,7 +126,7 @@ describe('escape: config formats read by the real servers', () => {
       path.join(dir, 'nginx.conf'),
       `daemon off; master_process off; pid ${dir}/pid; error_log stderr;\nevents {}\nhttp { access_log off; client_body_temp_path ${dir};\n server { listen 127.0.0.1:${port};\n${cases.map((c, i) => `  add_header X-T${i} ${c.lit} always;`).join('\n')}\n  location / { return 200 "ok"; }\n }\n}\n`,
     );
-    const server = await spawnServer('/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], port, { cwd: dir });
+    const server = await spawnServer(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], port, { cwd: dir });
     try {
       await expectEchoed(`${server.origin}/`, cases);
     } finally {
@@ -127,15 +134,15 @@ describe('escape: config formats read by the real servers', () => {
     }
   }, 30_000);
 
-  it.skipIf(!has('/usr/sbin/apache2'))('Apache Header always set', async () => {
+  it.skipIf(!APACHE)('Apache Header always set', async () => {
     const cases = accepted((s) => apacheString(s, { headerValue: true })).filter((c) => c.value.trim() !== '');
     const dir = fs.mkdtempSync(path.join(tmp, 'apache-'));
     const port = await freePort();
     fs.writeFileSync(
       path.join(dir, 'httpd.conf'),
-      `LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\nLoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so\nLoadModule headers_module /usr/lib/apache2/modules/mod_headers.so\nServerName 127.0.0.1\nServerRoot ${dir}\nDefaultRuntimeDir ${dir}\nPidFile ${dir}/pid\nMutex file:${dir} default\nErrorLog ${dir}/error.log\nUser www-data\nGroup www-data\nDocumentRoot ${dir}\nListen 127.0.0.1:${port}\n${cases.map((c, i) => `Header always set X-T${i} ${c.lit}`).join('\n')}\n`,
+      `LoadModule mpm_event_module ${APACHE_MODULES}/mod_mpm_event.so\nLoadModule authz_core_module ${APACHE_MODULES}/mod_authz_core.so\nLoadModule headers_module ${APACHE_MODULES}/mod_headers.so\nServerName 127.0.0.1\nServerRoot ${dir}\nDefaultRuntimeDir ${dir}\nPidFile ${dir}/pid\nMutex file:${dir} default\nErrorLog ${dir}/error.log\nUser www-data\nGroup www-data\nDocumentRoot ${dir}\nListen 127.0.0.1:${port}\n${cases.map((c, i) => `Header always set X-T${i} ${c.lit}`).join('\n')}\n`,
     );
-    const server = await spawnServer('/usr/sbin/apache2', ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], port, { cwd: dir });
+    const server = await spawnServer(APACHE, ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], port, { cwd: dir });
     try {
       await expectEchoed(`${server.origin}/`, cases);
     } finally {
@@ -143,7 +150,7 @@ describe('escape: config formats read by the real servers', () => {
     }
   }, 30_000);
 
-  it.skipIf(!has('/usr/sbin/haproxy'))('HAProxy http-after-response set-header', async () => {
+  it.skipIf(!HAPROXY)('HAProxy http-after-response set-header', async () => {
     const cases = accepted((s) => haproxyString(s, { logFormat: true })).filter((c) => c.value.trim() !== '');
     const dir = fs.mkdtempSync(path.join(tmp, 'haproxy-'));
     const port = await freePort();
@@ -151,7 +158,7 @@ describe('escape: config formats read by the real servers', () => {
       path.join(dir, 'haproxy.cfg'),
       `defaults\n    mode http\n    timeout connect 5s\n    timeout client 5s\n    timeout server 5s\nfrontend f\n    bind 127.0.0.1:${port}\n    http-request return status 200\n${cases.map((c, i) => `    http-after-response set-header X-T${i} ${c.lit}`).join('\n')}\n`,
     );
-    const server = await spawnServer('/usr/sbin/haproxy', ['-db', '-f', path.join(dir, 'haproxy.cfg')], port, { cwd: dir });
+    const server = await spawnServer(HAPROXY, ['-db', '-f', path.join(dir, 'haproxy.cfg')], port, { cwd: dir });
     try {
       await expectEchoed(`${server.origin}/`, cases);
     } finally {
@@ -159,11 +166,11 @@ describe('escape: config formats read by the real servers', () => {
     }
   }, 30_000);
 
-  it.skipIf(!has('/usr/bin/caddy'))('Caddyfile header values (caddy adapt)', () => {
+  it.skipIf(!CADDY)('Caddyfile header values (caddy adapt)', () => {
     const cases = accepted(caddyString);
     const file = path.join(tmp, 'Caddyfile');
     fs.writeFileSync(file, `http://127.0.0.1:1 {\n\theader {\n${cases.map((c, i) => `\t\tX-T${i} ${c.lit}`).join('\n')}\n\t}\n\trespond 200\n}\n`);
-    const json = run('/usr/bin/caddy', ['adapt', '--config', file, '--adapter', 'caddyfile'], undefined, { HOME: tmp });
+    const json = run(CADDY, ['adapt', '--config', file, '--adapter', 'caddyfile'], undefined, { HOME: tmp });
     const sets: Record<string, string[]> = {};
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(walk);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSnippet } from '../../../src/snippets/index.ts';
+import { findProgram, findPython, OPTIONAL_TOOLS as T } from '../../harness/tools.ts';
 import { FULL_PLAN, SIMPLE_PLAN } from './plans.ts';
 
 /**
@@ -40,7 +41,11 @@ const PLANS = [
 ] as const;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-syntax-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const has = (p: string): boolean => fs.existsSync(p);
+// Each optional parser's path, or '' when it is not installed (the test is then skipped).
+const PY = findPython();
+const PY_YAML = findPython(T.yaml);
+const installed = (name: string): string => findProgram(name) ?? '';
+const [PHP, RUBY, JAVAC, GOFMT] = [installed('php'), installed('ruby'), installed('javac'), installed('gofmt')];
 
 describe.each(PLANS)('syntax (%s plan)', (name, plan) => {
   it.each(['express', 'fastify', 'koa', 'socketio', 'vite', 'webpack-dev-server', 'cloudflare-workers'])('%s parses as JavaScript (ESM)', (id) => {
@@ -54,36 +59,36 @@ describe.each(PLANS)('syntax (%s plan)', (name, plan) => {
   it.each(['s3', 'api-gateway'])('%s is JSON', (id) => {
     expect(() => JSON.parse(generateSnippet(id, plan).code)).not.toThrow();
   });
-  it.skipIf(!has('/usr/bin/python3'))('traefik is YAML with the expected middleware', () => {
+  it.skipIf(!PY_YAML)('traefik is YAML with the expected middleware', () => {
     const src = 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))';
-    const doc = JSON.parse(execFileSync('/usr/bin/python3', ['-c', src], { input: generateSnippet('traefik', plan).code, encoding: 'utf8' }));
+    const doc = JSON.parse(execFileSync(PY_YAML, ['-c', src], { input: generateSnippet('traefik', plan).code, encoding: 'utf8' }));
     expect(doc.http.middlewares.cors.headers.accessControlAllowOriginList).toEqual(plan.policy.allowOrigins);
     expect(doc.http.middlewares.cors.headers.addVaryHeader).toBe(true);
   });
-  it.skipIf(!has('/usr/bin/python3'))('python stacks parse', () => {
+  it.skipIf(!PY)('python stacks parse', () => {
     for (const id of ['django', 'flask', 'fastapi']) {
-      execFileSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: generateSnippet(id, plan).code });
+      execFileSync(PY, ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: generateSnippet(id, plan).code });
     }
   });
-  it.skipIf(!has('/usr/bin/php'))('php lints', () => {
+  it.skipIf(!PHP)('php lints', () => {
     const file = path.join(tmp, `php-${name}.php`);
     fs.writeFileSync(file, generateSnippet('php', plan).code);
-    execFileSync('/usr/bin/php', ['-l', file]);
+    execFileSync(PHP, ['-l', file]);
   });
-  it.skipIf(!has('/usr/bin/ruby'))('rails initializer parses', () => {
-    execFileSync('/usr/bin/ruby', ['-c'], { input: generateSnippet('rails', plan).code });
+  it.skipIf(!RUBY)('rails initializer parses', () => {
+    execFileSync(RUBY, ['-c'], { input: generateSnippet('rails', plan).code });
   });
-  it.skipIf(!has('/usr/bin/javac'))('spring compiles with javac against stubs of the Spring types it uses', () => {
+  it.skipIf(!JAVAC)('spring compiles with javac against stubs of the Spring types it uses', () => {
     const dir = path.join(tmp, `spring-${name}`);
     for (const [file, text] of Object.entries(SPRING_STUBS)) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), text);
     }
     fs.writeFileSync(path.join(dir, 'CorsConfig.java'), generateSnippet('spring', plan).code);
-    execFileSync('/usr/bin/javac', ['-proc:none', '-Xlint:all', '-Werror', '-d', path.join(dir, 'out'), ...Object.keys(SPRING_STUBS).map((f) => path.join(dir, f)), path.join(dir, 'CorsConfig.java')], { stdio: 'pipe' });
+    execFileSync(JAVAC, ['-proc:none', '-Xlint:all', '-Werror', '-d', path.join(dir, 'out'), ...Object.keys(SPRING_STUBS).map((f) => path.join(dir, f)), path.join(dir, 'CorsConfig.java')], { stdio: 'pipe' });
   });
-  it.skipIf(!has('/usr/bin/gofmt'))('go fragment parses inside a function', () => {
+  it.skipIf(!GOFMT)('go fragment parses inside a function', () => {
     const code = generateSnippet('go', plan).code.replace('// import "github.com/rs/cors"\n', '');
-    execFileSync('/usr/bin/gofmt', ['-e'], { input: `package main\n\nfunc main() {\n${code}\n}\n` });
+    execFileSync(GOFMT, ['-e'], { input: `package main\n\nfunc main() {\n${code}\n}\n` });
   });
 });
