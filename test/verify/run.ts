@@ -215,6 +215,11 @@ async function main(): Promise<void> {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
   const notes = runnable.filter((a) => a.note).map((a) => `${a.label ?? a.id}: ${a.note}`);
+  // Which Python ran a Python stack matters: a pip install and Debian's packages differ in version.
+  for (const a of runnable) {
+    const python = found.get(a)?.python;
+    if (python) notes.push(`${a.label ?? a.id}: run by ${python}`);
+  }
   if (notes.length) console.log(`\n${notes.join('\n')}`);
   if (controls.length) console.log(`\n${controls.join('\n')}`);
   const cellCount = [...cells.values()].filter((v) => v !== 'n/a').length;
