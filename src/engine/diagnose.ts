@@ -26,6 +26,7 @@ import {
   type PreflightResult,
 } from './fetch.ts';
 import { blinkHeaderMapOrder } from './blink-order.ts';
+import { capitalize, CORS_CODES, headlineOf, type HeadlineValues } from './codes.ts';
 import { FINDINGS, type FindingId } from './findings.ts';
 import { getHeader, countHeader, parseTokenList } from './headers.ts';
 import { buildFixPlan } from './plan.ts';
@@ -35,7 +36,6 @@ import type {
   Evidence,
   Exchange,
   Finding,
-  FirefoxCorsReason,
   FixActionId,
   FixPlan,
   HttpHeader,
@@ -47,29 +47,6 @@ import { originDifferences, UrlCache, type ParsedUrl } from './url.ts';
 // ---------------------------------------------------------------------------------------
 // Tables
 // ---------------------------------------------------------------------------------------
-
-/** Firefox's reason for the same failure, where one maps (MDN "CORS errors"). */
-const FIREFOX_REASON: Partial<Record<CorsErrorCode, FirefoxCorsReason>> = {
-  WildcardOriginNotAllowed: 'CORSNotSupportingCredentials',
-  PreflightWildcardOriginNotAllowed: 'CORSNotSupportingCredentials',
-  MissingAllowOriginHeader: 'CORSMissingAllowOrigin',
-  PreflightMissingAllowOriginHeader: 'CORSMissingAllowOrigin',
-  MultipleAllowOriginValues: 'CORSMultipleAllowOriginNotAllowed',
-  PreflightMultipleAllowOriginValues: 'CORSMultipleAllowOriginNotAllowed',
-  InvalidAllowOriginValue: 'CORSAllowOriginNotMatchingOrigin',
-  PreflightInvalidAllowOriginValue: 'CORSAllowOriginNotMatchingOrigin',
-  AllowOriginMismatch: 'CORSAllowOriginNotMatchingOrigin',
-  PreflightAllowOriginMismatch: 'CORSAllowOriginNotMatchingOrigin',
-  InvalidAllowCredentials: 'CORSMissingAllowCredentials',
-  PreflightInvalidAllowCredentials: 'CORSMissingAllowCredentials',
-  CorsDisabledScheme: 'CORSRequestNotHttp',
-  PreflightInvalidStatus: 'CORSPreflightDidNotSucceed',
-  PreflightDisallowedRedirect: 'CORSPreflightDidNotSucceed',
-  InvalidAllowMethodsPreflightResponse: 'CORSInvalidAllowMethod',
-  InvalidAllowHeadersPreflightResponse: 'CORSInvalidAllowHeader',
-  MethodDisallowedByPreflightResponse: 'CORSMethodNotFound',
-  HeaderDisallowedByPreflightResponse: 'CORSMissingAllowHeaderFromPreflight',
-};
 
 /** Local Network Access codes (and the legacy Private Network names they replace). */
 const LOCAL_NETWORK_CODES = new Map<string, CorsErrorCode>([
@@ -516,13 +493,11 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   }
   if (mode === 'same-origin') {
     return modeBlocked(ctx, 'DisallowedByMode', 'use-same-origin-or-cors', crossOriginBecause,
-      `The request used mode "same-origin" but goes to ${target.origin}, another origin than the page ${ctx.pageOrigin}.`,
       'A "same-origin" request may not leave the page\'s origin, so the browser stopped it before any network activity. Use mode "cors" (the default of fetch) and have the server send CORS headers, or call a same-origin URL (for example through a proxy on the page\'s own origin).');
   }
   if (mode === 'no-cors') {
     if (ex.redirect === 'error' || ex.redirect === 'manual') {
       return modeBlocked(ctx, 'NoCorsRedirectModeNotFollow', 'redirect-mode-follow', crossOriginBecause,
-        `A "no-cors" request to ${target.origin} used redirect: "${ex.redirect}"; cross-origin "no-cors" requests only allow "follow".`,
         'The browser stopped the request before any network activity. Use redirect: "follow", or switch to mode "cors" if the page needs to handle redirects itself.');
     }
     return noCors(ctx, crossOriginBecause);
@@ -534,7 +509,6 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
       return simple(ctx, null, 'ok', `A ${target.scheme}: URL is not subject to CORS.`, [], []);
     }
     return modeBlocked(ctx, 'CorsDisabledScheme', 'use-http-scheme', crossOriginBecause,
-      `The request goes to a ${target.scheme}: URL; cross-origin requests only work over http and https.`,
       `The browser refuses CORS requests to the ${target.scheme}: scheme. Serve the resource over http(s), or load the page from the same place (for a local file, serve both through a local web server).`);
   }
 
@@ -669,16 +643,16 @@ function modeBlocked(
   code: CorsErrorCode,
   action: FixActionId,
   because: Diagnosis['crossOriginBecause'],
-  headline: string,
   detail: string,
 ): Diagnosis {
+  const firefoxReason = CORS_CODES[code].firefox;
   return {
     status: 'blocked',
     corsError: code,
     failedParameter: '',
-    ...(FIREFOX_REASON[code] ? { firefoxReason: FIREFOX_REASON[code] } : {}),
+    ...(firefoxReason ? { firefoxReason } : {}),
     stage: { kind: 'mode' },
-    headline,
+    headline: headlineOf(code, requestValues(ctx)),
     explanation: [detail, 'This is decided by the page\'s own request options before anything is sent: no server change fixes it.'],
     crossOriginBecause: because,
     evidence: [],
@@ -707,17 +681,12 @@ function planWithoutHeaders(ctx: Ctx, actions: FixActionId[], serverFixable = fa
 }
 
 function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Diagnosis['crossOriginBecause']): Diagnosis {
-  const text: Record<string, string> = {
-    InsecureLocalNetwork: `The page ${ctx.pageOrigin} is not served over a secure context but asked for ${ctx.target.origin}, which is on a more private network (local network or loopback).`,
-    InvalidLocalNetworkAccess: `The request to ${ctx.target.origin} declared a target address space that does not match where the server really is.`,
-    LocalNetworkAccessPermissionDenied: `The page ${ctx.pageOrigin} asked for ${ctx.target.origin} on the local network and the Local Network Access permission was denied.`,
-  };
   return {
     status: 'blocked',
     corsError: code,
     failedParameter: param,
     stage: { kind: ctx.ex.preflight.kind === 'sent' ? 'preflight' : 'actual' },
-    headline: text[code]!,
+    headline: headlineOf(code, requestValues(ctx)),
     explanation: [
       'Local Network Access rules depend on the IP address spaces of the page and the server, which response headers do not show; this verdict comes from the browser\'s own report.',
       'Serve the page over https, let the user grant the local-network permission, and make sure the request targets the right address space.',
@@ -904,17 +873,13 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
   if (f) {
     d.corsError = f.code;
     d.failedParameter = f.param;
-    const ff = FIREFOX_REASON[f.code];
+    const ff = CORS_CODES[f.code].firefox;
     if (ff) d.firefoxReason = ff;
   }
   if (blocked || (diagStatus === 'warning' && t.networkError === null)) {
     d.fixPlan = planFor(ctx, t, T, status);
   }
   return d;
-}
-
-function capitalize(s: string): string {
-  return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
 interface TextArgs {
@@ -939,45 +904,46 @@ function allowedText(a: TextArgs): string {
   return `${res && res.methods.length ? `only ${methods}` : methods} and ${headers}`;
 }
 
+/** Headline values that only depend on the request (mode and Local Network Access verdicts). */
+function requestValues(ctx: Ctx): HeadlineValues {
+  return {
+    where: '',
+    tail: '',
+    status: '',
+    param: '',
+    credentialsValue: '',
+    originSent: '',
+    page: ctx.pageOrigin,
+    target: ctx.target.origin,
+    requestTarget: ctx.target.origin,
+    scheme: ctx.target.scheme,
+    redirectMode: ctx.ex.redirect,
+    preflightAnswer: '',
+    never: '',
+    method: ctx.method,
+    withHeaders: '',
+    allowed: '',
+  };
+}
+
 function headlineFor(f: CheckFailure, a: TextArgs): string {
-  const where = a.t.stage.kind === 'preflight' ? a.preflightAnswer : a.t.stage.kind === 'redirect' ? `the redirect from ${a.T}` : `the response from ${a.T}`;
-  const tail = a.t.stage.kind === 'preflight' ? `, ${a.never}.` : ', so the browser hid the response from the page.';
-  switch (f.code) {
-    case 'MissingAllowOriginHeader':
-    case 'PreflightMissingAllowOriginHeader':
-      return `${capitalize(where)} (HTTP ${a.status}) has no Access-Control-Allow-Origin header${tail}`;
-    case 'AllowOriginMismatch':
-    case 'PreflightAllowOriginMismatch':
-      return `${capitalize(where)} allows the origin ${f.param}, but the request came from ${a.t.originSent}${tail}`;
-    case 'MultipleAllowOriginValues':
-    case 'PreflightMultipleAllowOriginValues':
-      return `${capitalize(where)} lists several origins in Access-Control-Allow-Origin (${f.param}); the browser accepts exactly one${tail}`;
-    case 'InvalidAllowOriginValue':
-    case 'PreflightInvalidAllowOriginValue':
-      return `${capitalize(where)} sends Access-Control-Allow-Origin: "${f.param}", which is not an origin${tail}`;
-    case 'WildcardOriginNotAllowed':
-    case 'PreflightWildcardOriginNotAllowed':
-      return `${capitalize(where)} allows any origin (*), but the request carries credentials, which needs the exact origin ${a.P}${tail}`;
-    case 'InvalidAllowCredentials':
-    case 'PreflightInvalidAllowCredentials':
-      return `The request carries credentials, but ${where} sends Access-Control-Allow-Credentials: ${f.param === '' ? '(absent)' : f.param} instead of true${tail}`;
-    case 'PreflightInvalidStatus':
-      return `${a.T} answered the preflight (OPTIONS) with HTTP ${a.status} instead of a 2xx status, ${a.never}.`;
-    case 'PreflightDisallowedRedirect':
-      return `${a.T} redirected the preflight (OPTIONS) with HTTP ${a.status}; a preflight may not be redirected, ${a.never}.`;
-    case 'InvalidAllowMethodsPreflightResponse':
-      return `${capitalize(a.preflightAnswer)} has an Access-Control-Allow-Methods value that is not a list of method names, ${a.never}.`;
-    case 'InvalidAllowHeadersPreflightResponse':
-      return `${capitalize(a.preflightAnswer)} has an Access-Control-Allow-Headers value that is not a list of header names, ${a.never}.`;
-    case 'MethodDisallowedByPreflightResponse':
-      return `The page at ${a.P} sent ${a.method}${a.withHeaders}; ${a.preflightAnswer} allowed ${allowedText(a)}, ${a.never}.`;
-    case 'HeaderDisallowedByPreflightResponse':
-      return `The page at ${a.P} sent ${a.method}${a.withHeaders}; ${a.preflightAnswer} allowed ${allowedText(a)}, not ${f.param}, ${a.never}.`;
-    case 'RedirectContainsCredentials':
-      return `${a.T} redirected the request to a URL containing a user name or password; the browser refuses to follow it.`;
-    default:
-      return `${capitalize(where)} failed the CORS check (${f.code}).`;
-  }
+  const preflight = a.t.stage.kind === 'preflight';
+  return headlineOf(f.code, {
+    ...requestValues(a.ctx),
+    where: preflight ? a.preflightAnswer : a.t.stage.kind === 'redirect' ? `the redirect from ${a.T}` : `the response from ${a.T}`,
+    tail: preflight ? `, ${a.never}.` : ', so the browser hid the response from the page.',
+    status: String(a.status),
+    param: f.param,
+    credentialsValue: f.param === '' ? '(absent)' : f.param,
+    originSent: a.t.originSent,
+    page: a.P,
+    target: a.T,
+    preflightAnswer: a.preflightAnswer,
+    never: a.never,
+    method: a.method,
+    withHeaders: a.withHeaders,
+    allowed: allowedText(a),
+  });
 }
 
 function detailFor(explanation: string[], findings: Finding[], f: CheckFailure, a: TextArgs): void {

@@ -1,5 +1,6 @@
+import { labelOf } from '../engine/codes.ts';
 import { FINDINGS } from '../engine/findings.ts';
-import type { CorsErrorCode, Diagnosis, DiagnosisStatus, Exchange } from '../engine/types.ts';
+import type { Diagnosis, DiagnosisStatus, Exchange } from '../engine/types.ts';
 import type { ExchangeRecord } from '../store/report.ts';
 
 /**
@@ -34,46 +35,10 @@ export interface Filter {
 
 export const EMPTY_FILTER: Filter = { status: 'all', text: '', target: '' };
 
-/** A few words for each Chromium verdict, for the list's "Verdict" column. */
-const VERDICT_WORDS: Record<CorsErrorCode, string> = {
-  DisallowedByMode: 'Blocked by mode: same-origin',
-  InvalidResponse: 'Invalid response',
-  WildcardOriginNotAllowed: 'ACAO * with credentials',
-  MissingAllowOriginHeader: 'No Access-Control-Allow-Origin',
-  MultipleAllowOriginValues: 'Several ACAO values',
-  InvalidAllowOriginValue: 'ACAO is not an origin',
-  AllowOriginMismatch: 'ACAO names another origin',
-  InvalidAllowCredentials: 'ACAC is not "true"',
-  CorsDisabledScheme: 'Scheme without CORS',
-  PreflightInvalidStatus: 'Preflight status not 2xx',
-  PreflightDisallowedRedirect: 'Preflight redirected',
-  PreflightWildcardOriginNotAllowed: 'Preflight: ACAO * with credentials',
-  PreflightMissingAllowOriginHeader: 'Preflight: no ACAO',
-  PreflightMultipleAllowOriginValues: 'Preflight: several ACAO values',
-  PreflightInvalidAllowOriginValue: 'Preflight: ACAO is not an origin',
-  PreflightAllowOriginMismatch: 'Preflight: ACAO names another origin',
-  PreflightInvalidAllowCredentials: 'Preflight: ACAC is not "true"',
-  PreflightMissingAllowExternal: 'Preflight: no Allow-Private-Network',
-  PreflightInvalidAllowExternal: 'Preflight: bad Allow-Private-Network',
-  InvalidAllowMethodsPreflightResponse: 'Preflight: bad Allow-Methods',
-  InvalidAllowHeadersPreflightResponse: 'Preflight: bad Allow-Headers',
-  MethodDisallowedByPreflightResponse: 'Method not allowed',
-  HeaderDisallowedByPreflightResponse: 'Header not allowed',
-  RedirectContainsCredentials: 'Redirect URL has credentials',
-  InsecureLocalNetwork: 'Local network from insecure page',
-  InvalidLocalNetworkAccess: 'Invalid local network access',
-  NoCorsRedirectModeNotFollow: 'no-cors with redirect mode',
-  LocalNetworkAccessPermissionDenied: 'Local network access denied',
-};
-
 export function verdictWords(d: Diagnosis): string {
   if (d.status === 'blocked') {
     if (!d.corsError) return 'Blocked (preflight not seen)';
-    const words = VERDICT_WORDS[d.corsError] ?? d.corsError;
-    if (d.corsError === 'MethodDisallowedByPreflightResponse' || d.corsError === 'HeaderDisallowedByPreflightResponse') {
-      return d.failedParameter ? `${words}: ${d.failedParameter}` : words;
-    }
-    return words;
+    return labelOf(d.corsError, d.failedParameter ?? '');
   }
   if (d.status === 'warning') {
     const worst = d.findings.find((f) => f.severity === 'error') ?? d.findings.find((f) => f.severity === 'warning') ?? d.findings[0];

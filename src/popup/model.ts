@@ -3,6 +3,7 @@
  * cannot see, problems grouped by cause and target server, a one-line fix and the merged fix
  * plan of each group. No chrome.*, no DOM.
  */
+import { causeOf } from '../engine/codes.ts';
 import { FINDINGS, mergeFixPlans } from '../engine/index.ts';
 import type { CorsErrorCode, DiagnosisStatus, FixPlan } from '../engine/types.ts';
 import type { ReportEntry } from '../store/report.ts';
@@ -62,65 +63,7 @@ export function hostOf(origin: string): string {
 
 /** The cause of a blocked request in a few words (after "N requests to host: "). */
 export function causeText(code: CorsErrorCode | null, param: string | null): string {
-  const p = clip(param ?? '');
-  const quoted = p ? ` (got "${p}")` : '';
-  switch (code) {
-    case 'MissingAllowOriginHeader':
-      return 'no Access-Control-Allow-Origin header';
-    case 'PreflightMissingAllowOriginHeader':
-      return 'the preflight answer has no Access-Control-Allow-Origin header';
-    case 'AllowOriginMismatch':
-      return `Access-Control-Allow-Origin does not match the page${quoted}`;
-    case 'PreflightAllowOriginMismatch':
-      return `the preflight's Access-Control-Allow-Origin does not match the page${quoted}`;
-    case 'WildcardOriginNotAllowed':
-      return 'Access-Control-Allow-Origin: * on a request with credentials';
-    case 'PreflightWildcardOriginNotAllowed':
-      return 'the preflight answers Access-Control-Allow-Origin: * to a request with credentials';
-    case 'MultipleAllowOriginValues':
-      return `Access-Control-Allow-Origin has several values${quoted}`;
-    case 'PreflightMultipleAllowOriginValues':
-      return `the preflight's Access-Control-Allow-Origin has several values${quoted}`;
-    case 'InvalidAllowOriginValue':
-      return `invalid Access-Control-Allow-Origin value${quoted}`;
-    case 'PreflightInvalidAllowOriginValue':
-      return `invalid Access-Control-Allow-Origin on the preflight${quoted}`;
-    case 'InvalidAllowCredentials':
-      return 'credentials sent but Access-Control-Allow-Credentials is not "true"';
-    case 'PreflightInvalidAllowCredentials':
-      return 'credentials sent but the preflight lacks Access-Control-Allow-Credentials: true';
-    case 'PreflightInvalidStatus':
-      return 'the preflight (OPTIONS) got a non-2xx answer';
-    case 'PreflightDisallowedRedirect':
-      return 'the preflight (OPTIONS) was redirected';
-    case 'HeaderDisallowedByPreflightResponse':
-      return p ? `header ${p} not allowed by the preflight` : 'a request header not allowed by the preflight';
-    case 'MethodDisallowedByPreflightResponse':
-      return p ? `method ${p} not allowed by the preflight` : 'the method is not allowed by the preflight';
-    case 'InvalidAllowHeadersPreflightResponse':
-      return `invalid Access-Control-Allow-Headers on the preflight${quoted}`;
-    case 'InvalidAllowMethodsPreflightResponse':
-      return `invalid Access-Control-Allow-Methods on the preflight${quoted}`;
-    case 'DisallowedByMode':
-      return 'mode "same-origin" used for another origin';
-    case 'CorsDisabledScheme':
-      return 'a URL scheme that CORS does not support';
-    case 'RedirectContainsCredentials':
-      return 'redirected to a URL containing user:password@';
-    case 'NoCorsRedirectModeNotFollow':
-      return 'a no-cors request with a redirect mode other than "follow"';
-    case 'InvalidResponse':
-      return 'no usable response';
-    case 'PreflightMissingAllowExternal':
-    case 'PreflightInvalidAllowExternal':
-    case 'InsecureLocalNetwork':
-    case 'InvalidLocalNetworkAccess':
-    case 'LocalNetworkAccessPermissionDenied':
-      return 'Local Network Access refused';
-    case null:
-      return 'blocked';
-  }
-  return code;
+  return code ? causeOf(code, clip(param ?? '')) : 'blocked';
 }
 
 export interface ProblemGroup {

@@ -1,0 +1,285 @@
+/**
+ * The catalogue of Chromium's CORS verdicts (CDP `Network.CorsError`): for each code, Firefox's
+ * name for the same failure, its twin on the other stage, and every wording Corsight shows for
+ * it (the diagnosis headline, the panel's label, the popup's cause). The engine, the panel, the
+ * popup and the CLI read their words from here; test/unit/engine/codes.test.ts checks that the
+ * catalogue is complete and that every template uses known placeholders only.
+ */
+import type { CorsErrorCode, FirefoxCorsReason } from './types.ts';
+
+/**
+ * Placeholders a headline template may use, each filled by the engine for the request at hand.
+ * `{Where}` is `{where}` with a capital first letter.
+ */
+export const HEADLINE_PLACEHOLDERS = {
+  where: 'the answer that failed the check: "the preflight (OPTIONS) answer from T", "the redirect from T" or "the response from T"',
+  Where: '{where}, capitalised',
+  tail: 'how the sentence ends: ", so the browser never sent the PUT." or ", so the browser hid the response from the page."',
+  status: 'the HTTP status of the answer that failed',
+  param: "Chromium's failedParameter",
+  credentialsValue: 'the Access-Control-Allow-Credentials value seen, or "(absent)"',
+  originSent: 'the Origin header the request carried (null after a cross-origin redirect)',
+  page: "the page's origin",
+  target: 'the origin of the answer that failed',
+  requestTarget: 'the origin of the URL the page asked for',
+  scheme: "the request URL's scheme, without the colon",
+  redirectMode: "the request's redirect mode",
+  preflightAnswer: '"the preflight (OPTIONS) answer from T"',
+  PreflightAnswer: '{preflightAnswer}, capitalised',
+  never: '"so the browser never sent the PUT"',
+  method: 'the request method',
+  withHeaders: '" with the headers a and b" (the non-safelisted request headers), or ""',
+  allowed: 'what the preflight allowed, in words',
+  code: 'the code itself',
+} as const;
+
+export type HeadlinePlaceholder = keyof typeof HEADLINE_PLACEHOLDERS;
+
+export interface CorsCodeInfo {
+  /** Firefox's reason for the same failure (MDN "CORS errors"), where one maps. */
+  firefox?: FirefoxCorsReason;
+  /** The same check on the other stage (a `Preflight*` code and its actual-response code). */
+  twin?: CorsErrorCode;
+  /** A few words for a list: the panel's Verdict column. */
+  label: string;
+  /** Whether lists show failedParameter after the label ("Method not allowed: PUT"). */
+  labelShowsParam?: true;
+  /**
+   * The cause in a few words, after "3 requests to api.example.com: " (popup). `param` is
+   * failedParameter, already shortened for display ('' when there is none).
+   */
+  cause(param: string): string;
+  /** The diagnosis headline: one sentence with {placeholders} (HEADLINE_PLACEHOLDERS). */
+  headline: string;
+}
+
+const got = (param: string): string => (param ? ` (got "${param}")` : '');
+
+const LOCAL_NETWORK_CAUSE = (): string => 'Local Network Access refused';
+const GENERIC_HEADLINE = '{Where} failed the CORS check ({code}).';
+
+export const CORS_CODES: Record<CorsErrorCode, CorsCodeInfo> = {
+  DisallowedByMode: {
+    label: 'Blocked by mode: same-origin',
+    cause: () => 'mode "same-origin" used for another origin',
+    headline: 'The request used mode "same-origin" but goes to {requestTarget}, another origin than the page {page}.',
+  },
+  InvalidResponse: {
+    label: 'Invalid response',
+    cause: () => 'no usable response',
+    headline: GENERIC_HEADLINE,
+  },
+  WildcardOriginNotAllowed: {
+    firefox: 'CORSNotSupportingCredentials',
+    twin: 'PreflightWildcardOriginNotAllowed',
+    label: 'ACAO * with credentials',
+    cause: () => 'Access-Control-Allow-Origin: * on a request with credentials',
+    headline: '{Where} allows any origin (*), but the request carries credentials, which needs the exact origin {page}{tail}',
+  },
+  MissingAllowOriginHeader: {
+    firefox: 'CORSMissingAllowOrigin',
+    twin: 'PreflightMissingAllowOriginHeader',
+    label: 'No Access-Control-Allow-Origin',
+    cause: () => 'no Access-Control-Allow-Origin header',
+    headline: '{Where} (HTTP {status}) has no Access-Control-Allow-Origin header{tail}',
+  },
+  MultipleAllowOriginValues: {
+    firefox: 'CORSMultipleAllowOriginNotAllowed',
+    twin: 'PreflightMultipleAllowOriginValues',
+    label: 'Several ACAO values',
+    cause: (p) => `Access-Control-Allow-Origin has several values${got(p)}`,
+    headline: '{Where} lists several origins in Access-Control-Allow-Origin ({param}); the browser accepts exactly one{tail}',
+  },
+  InvalidAllowOriginValue: {
+    firefox: 'CORSAllowOriginNotMatchingOrigin',
+    twin: 'PreflightInvalidAllowOriginValue',
+    label: 'ACAO is not an origin',
+    cause: (p) => `invalid Access-Control-Allow-Origin value${got(p)}`,
+    headline: '{Where} sends Access-Control-Allow-Origin: "{param}", which is not an origin{tail}',
+  },
+  AllowOriginMismatch: {
+    firefox: 'CORSAllowOriginNotMatchingOrigin',
+    twin: 'PreflightAllowOriginMismatch',
+    label: 'ACAO names another origin',
+    cause: (p) => `Access-Control-Allow-Origin does not match the page${got(p)}`,
+    headline: '{Where} allows the origin {param}, but the request came from {originSent}{tail}',
+  },
+  InvalidAllowCredentials: {
+    firefox: 'CORSMissingAllowCredentials',
+    twin: 'PreflightInvalidAllowCredentials',
+    label: 'ACAC is not "true"',
+    cause: () => 'credentials sent but Access-Control-Allow-Credentials is not "true"',
+    headline: 'The request carries credentials, but {where} sends Access-Control-Allow-Credentials: {credentialsValue} instead of true{tail}',
+  },
+  CorsDisabledScheme: {
+    firefox: 'CORSRequestNotHttp',
+    label: 'Scheme without CORS',
+    cause: () => 'a URL scheme that CORS does not support',
+    headline: 'The request goes to a {scheme}: URL; cross-origin requests only work over http and https.',
+  },
+  PreflightInvalidStatus: {
+    firefox: 'CORSPreflightDidNotSucceed',
+    label: 'Preflight status not 2xx',
+    cause: () => 'the preflight (OPTIONS) got a non-2xx answer',
+    headline: '{target} answered the preflight (OPTIONS) with HTTP {status} instead of a 2xx status, {never}.',
+  },
+  PreflightDisallowedRedirect: {
+    firefox: 'CORSPreflightDidNotSucceed',
+    label: 'Preflight redirected',
+    cause: () => 'the preflight (OPTIONS) was redirected',
+    headline: '{target} redirected the preflight (OPTIONS) with HTTP {status}; a preflight may not be redirected, {never}.',
+  },
+  PreflightWildcardOriginNotAllowed: {
+    firefox: 'CORSNotSupportingCredentials',
+    twin: 'WildcardOriginNotAllowed',
+    label: 'Preflight: ACAO * with credentials',
+    cause: () => 'the preflight answers Access-Control-Allow-Origin: * to a request with credentials',
+    headline: '{Where} allows any origin (*), but the request carries credentials, which needs the exact origin {page}{tail}',
+  },
+  PreflightMissingAllowOriginHeader: {
+    firefox: 'CORSMissingAllowOrigin',
+    twin: 'MissingAllowOriginHeader',
+    label: 'Preflight: no ACAO',
+    cause: () => 'the preflight answer has no Access-Control-Allow-Origin header',
+    headline: '{Where} (HTTP {status}) has no Access-Control-Allow-Origin header{tail}',
+  },
+  PreflightMultipleAllowOriginValues: {
+    firefox: 'CORSMultipleAllowOriginNotAllowed',
+    twin: 'MultipleAllowOriginValues',
+    label: 'Preflight: several ACAO values',
+    cause: (p) => `the preflight's Access-Control-Allow-Origin has several values${got(p)}`,
+    headline: '{Where} lists several origins in Access-Control-Allow-Origin ({param}); the browser accepts exactly one{tail}',
+  },
+  PreflightInvalidAllowOriginValue: {
+    firefox: 'CORSAllowOriginNotMatchingOrigin',
+    twin: 'InvalidAllowOriginValue',
+    label: 'Preflight: ACAO is not an origin',
+    cause: (p) => `invalid Access-Control-Allow-Origin on the preflight${got(p)}`,
+    headline: '{Where} sends Access-Control-Allow-Origin: "{param}", which is not an origin{tail}',
+  },
+  PreflightAllowOriginMismatch: {
+    firefox: 'CORSAllowOriginNotMatchingOrigin',
+    twin: 'AllowOriginMismatch',
+    label: 'Preflight: ACAO names another origin',
+    cause: (p) => `the preflight's Access-Control-Allow-Origin does not match the page${got(p)}`,
+    headline: '{Where} allows the origin {param}, but the request came from {originSent}{tail}',
+  },
+  PreflightInvalidAllowCredentials: {
+    firefox: 'CORSMissingAllowCredentials',
+    twin: 'InvalidAllowCredentials',
+    label: 'Preflight: ACAC is not "true"',
+    cause: () => 'credentials sent but the preflight lacks Access-Control-Allow-Credentials: true',
+    headline: 'The request carries credentials, but {where} sends Access-Control-Allow-Credentials: {credentialsValue} instead of true{tail}',
+  },
+  PreflightMissingAllowExternal: {
+    label: 'Preflight: no Allow-Private-Network',
+    cause: LOCAL_NETWORK_CAUSE,
+    headline: GENERIC_HEADLINE,
+  },
+  PreflightInvalidAllowExternal: {
+    label: 'Preflight: bad Allow-Private-Network',
+    cause: LOCAL_NETWORK_CAUSE,
+    headline: GENERIC_HEADLINE,
+  },
+  InvalidAllowMethodsPreflightResponse: {
+    firefox: 'CORSInvalidAllowMethod',
+    label: 'Preflight: bad Allow-Methods',
+    cause: (p) => `invalid Access-Control-Allow-Methods on the preflight${got(p)}`,
+    headline: '{PreflightAnswer} has an Access-Control-Allow-Methods value that is not a list of method names, {never}.',
+  },
+  InvalidAllowHeadersPreflightResponse: {
+    firefox: 'CORSInvalidAllowHeader',
+    label: 'Preflight: bad Allow-Headers',
+    cause: (p) => `invalid Access-Control-Allow-Headers on the preflight${got(p)}`,
+    headline: '{PreflightAnswer} has an Access-Control-Allow-Headers value that is not a list of header names, {never}.',
+  },
+  MethodDisallowedByPreflightResponse: {
+    firefox: 'CORSMethodNotFound',
+    label: 'Method not allowed',
+    labelShowsParam: true,
+    cause: (p) => (p ? `method ${p} not allowed by the preflight` : 'the method is not allowed by the preflight'),
+    headline: 'The page at {page} sent {method}{withHeaders}; {preflightAnswer} allowed {allowed}, {never}.',
+  },
+  HeaderDisallowedByPreflightResponse: {
+    firefox: 'CORSMissingAllowHeaderFromPreflight',
+    label: 'Header not allowed',
+    labelShowsParam: true,
+    cause: (p) => (p ? `header ${p} not allowed by the preflight` : 'a request header not allowed by the preflight'),
+    headline: 'The page at {page} sent {method}{withHeaders}; {preflightAnswer} allowed {allowed}, not {param}, {never}.',
+  },
+  RedirectContainsCredentials: {
+    label: 'Redirect URL has credentials',
+    cause: () => 'redirected to a URL containing user:password@',
+    headline: '{target} redirected the request to a URL containing a user name or password; the browser refuses to follow it.',
+  },
+  InsecureLocalNetwork: {
+    label: 'Local network from insecure page',
+    cause: LOCAL_NETWORK_CAUSE,
+    headline: 'The page {page} is not served over a secure context but asked for {requestTarget}, which is on a more private network (local network or loopback).',
+  },
+  InvalidLocalNetworkAccess: {
+    label: 'Invalid local network access',
+    cause: LOCAL_NETWORK_CAUSE,
+    headline: 'The request to {requestTarget} declared a target address space that does not match where the server really is.',
+  },
+  NoCorsRedirectModeNotFollow: {
+    label: 'no-cors with redirect mode',
+    cause: () => 'a no-cors request with a redirect mode other than "follow"',
+    headline: 'A "no-cors" request to {requestTarget} used redirect: "{redirectMode}"; cross-origin "no-cors" requests only allow "follow".',
+  },
+  LocalNetworkAccessPermissionDenied: {
+    label: 'Local network access denied',
+    cause: LOCAL_NETWORK_CAUSE,
+    headline: 'The page {page} asked for {requestTarget} on the local network and the Local Network Access permission was denied.',
+  },
+};
+
+/** The {placeholders} a template uses, in order of appearance. */
+export function templatePlaceholders(template: string): string[] {
+  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}
+
+/** What the engine supplies for a headline; the capitalised forms and {code} are derived. */
+export type HeadlineValues = Record<Exclude<HeadlinePlaceholder, 'Where' | 'PreflightAnswer' | 'code'>, string>;
+
+export function capitalize(s: string): string {
+  return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+/**
+ * Fills a template. Values are inserted as they are (plain text, rendered as text by every
+ * view). A name that is not a placeholder stays as written; the catalogue test rules that out.
+ */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/** The headline of `code` for one request. */
+export function headlineOf(code: CorsErrorCode, values: HeadlineValues): string {
+  return fillTemplate(CORS_CODES[code].headline, {
+    ...values,
+    Where: capitalize(values.where),
+    PreflightAnswer: capitalize(values.preflightAnswer),
+    code,
+  });
+}
+
+/**
+ * The catalogue entry of a code read from data (an imported report may hold any string, even
+ * "constructor"), or undefined when it is not one of Chromium's codes.
+ */
+export function codeInfo(code: string): CorsCodeInfo | undefined {
+  return Object.hasOwn(CORS_CODES, code) ? CORS_CODES[code as CorsErrorCode] : undefined;
+}
+
+/** A few words for lists, with failedParameter where the label shows it; an unknown code as it is. */
+export function labelOf(code: string, param: string): string {
+  const info = codeInfo(code);
+  if (!info) return code;
+  return info.labelShowsParam && param ? `${info.label}: ${param}` : info.label;
+}
+
+/** The cause in a few words (popup); an unknown code as it is. */
+export function causeOf(code: string, param: string): string {
+  return codeInfo(code)?.cause(param) ?? code;
+}
