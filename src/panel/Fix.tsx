@@ -15,6 +15,9 @@ export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
     }
   }, [plan, stack]);
   const http = useMemo(() => planAsHttp(plan), [plan]);
+  // The snippet's notes repeat the plan's actions (so a copied snippet stands alone); the panel
+  // lists the actions above it already.
+  const notes = 'error' in snippet ? [] : snippet.notes.filter((n) => !plan.actions.some((a) => a.text === n));
 
   return (
     <div className="fix">
@@ -40,9 +43,9 @@ export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
               <pre className="mono" data-testid="snippet" tabIndex={0} aria-label={`Fix for ${snippet.filename}`}>
                 <code>{snippet.code}</code>
               </pre>
-              {snippet.notes.length > 0 && (
+              {notes.length > 0 && (
                 <ul className="notes">
-                  {snippet.notes.map((n, i) => (
+                  {notes.map((n, i) => (
                     <li key={i}>{n}</li>
                   ))}
                 </ul>

@@ -1,4 +1,5 @@
-import type { FixActionId, FixPlan } from '../engine/types.ts';
+import { ACTION_TEXT } from '../engine/plan.ts';
+import type { FixPlan } from '../engine/types.ts';
 import { preparePolicy } from './prepare.ts';
 import { commentPrefix } from './render.ts';
 import { apache } from './stacks/apache.ts';
@@ -63,17 +64,6 @@ export type StackId = (typeof STACKS)[number]['id'];
 
 const BY_ID = new Map(GENERATORS.map((g) => [g.info.id, g]));
 
-/** Generic advice for plan actions; shown after the stack's own pitfalls. */
-const ACTION_NOTES: Partial<Record<FixActionId, string>> = {
-  'answer-preflight-2xx': 'The preflight (OPTIONS) must get a 2xx answer: let the CORS layer answer it, not your routes (which often 404 or 405 on OPTIONS).',
-  'answer-preflight-before-auth': 'Preflights never carry cookies or Authorization: the CORS layer must answer them before any authentication check.',
-  'do-not-redirect-preflight': 'Browsers refuse a redirected preflight: call the final URL (https, trailing slash) directly and keep redirects away from OPTIONS.',
-  'do-not-redirect-to-credentials-url': 'Do not redirect a CORS request to a URL carrying user:password@ credentials.',
-  'cors-headers-on-error-responses': 'Error responses (401, 404, 500, 502) need the CORS headers too, or the page sees a CORS error instead of the status.',
-  'single-allow-origin-value': 'Send Access-Control-Allow-Origin exactly once: if a proxy and the app both add it, remove one.',
-  'vary-origin': 'Send Vary: Origin when the allowed origin is chosen per request, so caches do not serve one origin\'s answer to another.',
-};
-
 /** The stack entry for an id, or undefined. */
 export function findStack(stackId: string): StackInfo | undefined {
   return BY_ID.get(stackId)?.info;
@@ -102,8 +92,10 @@ export function generateSnippet(stackId: string, plan: FixPlan): Snippet {
     notes.push(...(out.notes ?? []));
   }
   notes.push(...gen.pitfalls);
+  // The engine's wording of each action, looked up by id: a plan read from a file carries text
+  // of its own, which is not repeated.
   for (const action of p.actions) {
-    const text = ACTION_NOTES[action.id] ?? action.text;
+    const text = Object.hasOwn(ACTION_TEXT, action.id) ? ACTION_TEXT[action.id] : undefined;
     if (text && !notes.includes(text)) notes.push(text);
   }
   if (p.rejected.length) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFixPlan, mergeFixPlans } from '../../../src/engine/index.ts';
+import { ACTION_TEXT, buildFixPlan, mergeFixPlans } from '../../../src/engine/index.ts';
 import type { FixPlan } from '../../../src/engine/types.ts';
 
 const A = 'https://api.example.com';
@@ -44,6 +44,16 @@ describe('buildFixPlan', () => {
     const p = plan({ actions: ['vary-origin', 'vary-origin', 'answer-preflight-2xx'] });
     expect(p.actions.map((a) => a.id)).toEqual(['vary-origin', 'answer-preflight-2xx']);
     expect(p.actions.every((a) => a.text.length > 10)).toBe(true);
+  });
+});
+
+describe('ACTION_TEXT', () => {
+  it('words every action once: one sentence each, no two alike', () => {
+    const texts = Object.values(ACTION_TEXT);
+    expect(new Set(texts).size).toBe(texts.length);
+    for (const [id, text] of Object.entries(ACTION_TEXT)) {
+      expect(text, id).toMatch(/^[A-Z].*\.$/);
+    }
   });
 });
 

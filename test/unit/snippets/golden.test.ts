@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ACTION_TEXT } from '../../../src/engine/plan.ts';
 import { STACKS, findStack, generateSnippet } from '../../../src/snippets/index.ts';
 import { FULL_PLAN, SIMPLE_PLAN } from './plans.ts';
 
@@ -21,8 +22,14 @@ describe.each(STACKS.map((s) => [s.id] as const))('golden %s', (id) => {
     expect(s.language).toBe(findStack(id)?.language);
     expect(s.filename.length).toBeGreaterThan(0);
     expect(s.notes.length).toBeGreaterThan(0);
-    // The plan's actions become notes.
-    expect(s.notes.some((n) => /before any authentication|before auth/i.test(n))).toBe(true);
+    // The plan's actions become notes, in the engine's wording.
+    for (const action of FULL_PLAN.actions) expect(s.notes).toContain(ACTION_TEXT[action.id]);
+  });
+  it('words actions by their id, never with the text a plan from a file carries', () => {
+    const plan = { ...FULL_PLAN, actions: FULL_PLAN.actions.map((a) => ({ ...a, text: 'IMPORTED <b>text</b>' })) };
+    const notes = generateSnippet(id, plan).notes;
+    expect(notes.join('\n')).not.toContain('IMPORTED');
+    for (const action of FULL_PLAN.actions) expect(notes).toContain(ACTION_TEXT[action.id]);
   });
 });
 
