@@ -1,7 +1,8 @@
 /**
  * The Fetch Standard's CORS algorithms, one function each, named after the spec.
- * Spec: https://fetch.spec.whatwg.org/ . Where Chromium deviates (measured, see
- * /work/shared/docs/ground-truth.md), the deviation is implemented and marked "Chromium:".
+ * Spec: https://fetch.spec.whatwg.org/ . Where Chromium deviates (measured against real Chromium
+ * in the lab: test/conformance, docs/conformance.md), the deviation is implemented and marked
+ * "Chromium:".
  * Pure functions: no I/O, no platform APIs beyond string work.
  */
 import { getHeader, isHttpToken, parseTokenList, trimHttpWhitespace } from './headers.ts';
