@@ -246,38 +246,12 @@ function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): 
         return t;
       }
       t.stage = { kind: 'preflight' };
-      if (isRedirectStatus(r.status) && hasLocation(r)) {
+      const answer = checkPreflightAnswer(r, ctx.pageOrigin, ctx, cred, unsafeNames);
+      t.preflightResult = answer.result;
+      t.authWildcard = answer.authWildcard;
+      if (answer.failure) {
         t.preflightState = 'failed';
-        t.failure = { code: 'PreflightDisallowedRedirect', param: '' };
-        return t;
-      }
-      const access = checkPreflightAccess(r, ctx.pageOrigin, cred);
-      if (access) {
-        t.preflightState = 'failed';
-        t.failure = access;
-        return t;
-      }
-      const parsed = parsePreflightResult(r.headers);
-      if ('code' in parsed) {
-        t.preflightState = 'failed';
-        t.failure = parsed;
-        return t;
-      }
-      t.preflightResult = parsed;
-      const m = ensureAllowedCrossOriginMethod(parsed, ctx.method, cred);
-      if (m) {
-        t.preflightState = 'failed';
-        t.failure = m;
-        return t;
-      }
-      let missing = 0;
-      for (const n of unsafeNames) if (!parsed.headers.includes(n)) missing++;
-      const order = missing > 1 ? inChromiumCheckOrder(unsafeNames, ctx.requestHeaders) : unsafeNames;
-      const h = ensureAllowedCrossOriginHeaders(parsed, order, cred);
-      t.authWildcard = h.authorizationCoveredByWildcard;
-      if (h.failure) {
-        t.preflightState = 'failed';
-        t.failure = h.failure;
+        t.failure = answer.failure;
         return t;
       }
       t.preflightState = 'passed';
@@ -348,9 +322,12 @@ function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): 
     // The preflight of the redirect target, when the browser sent one (Origin: null if tainted).
     const hopPreflight = next?.preflight;
     if (hopPreflight?.kind === 'sent' && hopPreflight.response) {
-      const failure = hopPreflightFailure(hopPreflight.response, t.originSent, ctx, cred, unsafeNames);
-      if (failure) {
-        t.failure = failure;
+      const answer = checkPreflightAnswer(hopPreflight.response, t.originSent, ctx, cred, unsafeNames);
+      if (answer.authWildcard) t.authWildcard = true;
+      if (answer.failure) {
+        // The headline's "allowed ..." describes this answer, not the first URL's.
+        t.preflightResult = answer.result;
+        t.failure = answer.failure;
         t.stage = { kind: 'preflight', hop: i + 1 };
         return t;
       }
@@ -366,20 +343,47 @@ function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): 
   return t;
 }
 
-/** The checks of a redirect target's preflight, in the order of the first one (Chromium's order). */
-function hopPreflightFailure(
+interface PreflightAnswer {
+  failure: CheckFailure | null;
+  /** The parsed Allow-Methods / Allow-Headers, once they parsed. */
+  result: PreflightResult | null;
+  /** Authorization was allowed only through `Access-Control-Allow-Headers: *`. */
+  authWildcard: boolean;
+}
+
+/**
+ * The checks of a CORS-preflight answer, for the first URL and for every redirect target alike
+ * (https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7, the step numbers of fetch.ts), in
+ * Chromium's order:
+ * 1. A redirect (3xx with Location) -> PreflightDisallowedRedirect (Chromium refuses it before
+ *    any check; the spec's network error for a redirected preflight).
+ * 2. Step 7's CORS check and ok status (checkPreflightAccess), against the Origin the preflight
+ *    carried: the page's, or null after a cross-origin redirect.
+ * 3. Steps 7.1-7.4: Allow-Methods and Allow-Headers parse (parsePreflightResult).
+ * 4. Steps 7.5-7.6: the method is allowed.
+ * 5. Steps 7.7-7.8: every CORS-unsafe header name is, in Chromium's check order when several
+ *    are missing (inChromiumCheckOrder).
+ */
+function checkPreflightAnswer(
   r: ObservedResponse,
   origin: string,
   ctx: Ctx,
   cred: EffectiveCredentials,
   unsafeNames: string[],
-): CheckFailure | null {
-  if (isRedirectStatus(r.status) && hasLocation(r)) return { code: 'PreflightDisallowedRedirect', param: '' };
+): PreflightAnswer {
+  const refused = (failure: CheckFailure, result: PreflightResult | null = null): PreflightAnswer => ({ failure, result, authWildcard: false });
+  if (isRedirectStatus(r.status) && hasLocation(r)) return refused({ code: 'PreflightDisallowedRedirect', param: '' });
   const access = checkPreflightAccess(r, origin, cred);
-  if (access) return access;
+  if (access) return refused(access);
   const parsed = parsePreflightResult(r.headers);
-  if ('code' in parsed) return parsed;
-  return ensureAllowedCrossOriginMethod(parsed, ctx.method, cred) ?? ensureAllowedCrossOriginHeaders(parsed, unsafeNames, cred).failure;
+  if ('code' in parsed) return refused(parsed);
+  const method = ensureAllowedCrossOriginMethod(parsed, ctx.method, cred);
+  if (method) return refused(method, parsed);
+  let missing = 0;
+  for (const n of unsafeNames) if (!parsed.headers.includes(n)) missing++;
+  const order = missing > 1 ? inChromiumCheckOrder(unsafeNames, ctx.requestHeaders) : unsafeNames;
+  const headers = ensureAllowedCrossOriginHeaders(parsed, order, cred);
+  return { failure: headers.failure, result: parsed, authWildcard: headers.authorizationCoveredByWildcard };
 }
 
 /**

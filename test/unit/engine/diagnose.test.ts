@@ -687,3 +687,39 @@ describe('diagnose: robustness', () => {
     expect(diagnose(evil).explanation[0]).toContain('str');
   });
 });
+
+describe('one preflight path', () => {
+  // The same preflight answer must get the same verdict whether it guards the first URL or a
+  // redirect target: same checks, same order (Chromium's), same parameter.
+  const answer = res(204, acao(PAGE), h('Access-Control-Allow-Headers', 'x-unrelated'));
+  const headerSets = [
+    ['X-Zeta', 'X-Alpha'],
+    ['X-Custom-Header', 'X-Other', 'X-A'],
+    ['Accept-Language', 'X-Other', 'X-Custom-Header'],
+    ['X-Api-Key', 'X-Request-Id', 'X-Trace', 'X-Amz-Date'],
+  ];
+  it.each(headerSets)('%s ... : first URL and redirect target agree', (...names: string[]) => {
+    const requestHeaders = names.map((n) => h(n, n === 'Accept-Language' ? '{bad}' : '1'));
+    const unsafe = names.map((n) => n.toLowerCase()).sort();
+    const first = diagnose(ex({ requestHeaders, hops: [{ url: URL1 }], preflight: preflight('GET', unsafe, answer), outcome: FAILED }));
+    const viaRedirect = diagnose(ex({
+      requestHeaders,
+      hops: [
+        { url: `${PAGE}/go`, response: res(307, h('Location', URL1)) },
+        { url: URL1, preflight: preflight('GET', unsafe, answer) },
+      ],
+      outcome: FAILED,
+    }));
+    expect(first.corsError).toBe('HeaderDisallowedByPreflightResponse');
+    expect(viaRedirect.stage).toEqual({ kind: 'preflight', hop: 1 });
+    expect([viaRedirect.corsError, viaRedirect.failedParameter]).toEqual([first.corsError, first.failedParameter]);
+  });
+  it('exercises a case where Chromium does not check the names alphabetically', () => {
+    const params = headerSets.map((names) => {
+      const unsafe = names.map((n) => n.toLowerCase()).sort();
+      const requestHeaders = names.map((n) => h(n, n === 'Accept-Language' ? '{bad}' : '1'));
+      return [unsafe[0], diagnose(ex({ requestHeaders, hops: [{ url: URL1 }], preflight: preflight('GET', unsafe, answer), outcome: FAILED })).failedParameter];
+    });
+    expect(params.some(([alphabetical, chromium]) => alphabetical !== chromium)).toBe(true);
+  });
+});
