@@ -1,5 +1,6 @@
 import { diagnose } from '../engine/diagnose.ts';
 import type { CredentialsMode, Exchange, Hop, HttpHeader, PreflightObservation, RequestMode } from '../engine/types.ts';
+import { PreflightCacheModel, type ObservedPreflightAnswer, type PreflightCacheEntry } from './preflight-cache.ts';
 import type { RawWebRequestEvent } from './raw-event.ts';
 
 /**
@@ -86,17 +87,11 @@ interface PreflightWanted {
   startedBy: number;
 }
 
-interface CacheEntry {
-  at: number;
-  expires: number;
-  maxAgeSeconds?: number;
-}
-
 /** Plain, JSON-serialisable in-flight state (for storage across worker restarts). */
 export interface AssemblerSnapshot {
   requests: PendingRequest[];
   preflights: PreflightRecord[];
-  cache: Array<[string, CacheEntry]>;
+  cache: Array<[string, PreflightCacheEntry]>;
   /** Requests already emitted (requestId, when): their late events are ignored. */
   settled?: Array<[string, number]>;
 }
@@ -105,9 +100,6 @@ export interface AssemblerSnapshot {
 const PREFLIGHT_CLAIM_WINDOW_MS = 60_000;
 /** A request with no event for this long is dropped from the in-flight table. */
 const STALE_REQUEST_MS = 10 * 60_000;
-/** Chromium's Max-Age rules: absent/unparsable -> 5 s, capped at 7200 s. */
-const DEFAULT_MAX_AGE = 5;
-const MAX_AGE_CAP = 7200;
 /** Bounds, so a misbehaving page cannot grow the worker without limit. */
 const MAX_PENDING = 5000;
 const MAX_CACHE = 2000;
@@ -185,12 +177,6 @@ function isPreflight(event: RawWebRequestEvent): boolean {
   );
 }
 
-function maxAgeOf(headers: readonly HttpHeader[]): number | undefined {
-  const v = headerValue(headers, 'access-control-max-age');
-  if (v === undefined || !/^\d+$/.test(v.trim())) return undefined;
-  return Number(v.trim());
-}
-
 /** Appends a redirect target, noting when the redirect (the last response seen) arrived. */
 function appendRedirectHop(request: PendingRequest, hop: Hop): void {
   request.hops.push(hop);
@@ -228,7 +214,7 @@ export class ExchangeAssembler {
   private readonly requests = new Map<string, PendingRequest>();
   private readonly preflightsByRequestId = new Map<string, PreflightRecord>();
   private settledPreflights: PreflightRecord[] = [];
-  private readonly preflightCache = new Map<string, CacheEntry>();
+  private readonly preflightCache = new PreflightCacheModel(MAX_CACHE);
   /** Restored requests that have had no event since the restore. */
   private readonly orphans = new Set<string>();
   /** Restored settled preflights not claimed by an actual request yet (by OPTIONS requestId). */
@@ -283,7 +269,7 @@ export class ExchangeAssembler {
     for (const [id, p] of this.preflightsByRequestId) if (p.tabId === tabId) this.preflightsByRequestId.delete(id);
     this.settledPreflights = this.settledPreflights.filter((p) => p.tabId !== tabId);
     const prefix = `${tabId}\n`;
-    for (const key of this.preflightCache.keys()) if (key.startsWith(prefix)) this.preflightCache.delete(key);
+    this.preflightCache.forgetPrefix(prefix);
     this.dirty = true;
   }
 
@@ -388,7 +374,7 @@ export class ExchangeAssembler {
     return {
       requests: [...this.requests.values()],
       preflights: [...this.preflightsByRequestId.values(), ...this.settledPreflights],
-      cache: [...this.preflightCache],
+      cache: this.preflightCache.snapshot(),
       settled: [...this.settledIds],
     };
   }
@@ -423,7 +409,7 @@ export class ExchangeAssembler {
       } else if (!this.preflightsByRequestId.has(p.requestId)) this.preflightsByRequestId.set(p.requestId, p);
     }
     if (this.orphans.size > 0 || this.orphanPreflights.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
-    for (const [k, v] of snapshot.cache ?? []) if (!this.preflightCache.has(k)) this.preflightCache.set(k, v);
+    this.preflightCache.restore(snapshot.cache ?? []);
   }
 
   private pushPreflight(event: RawWebRequestEvent, record: PreflightRecord | undefined): void {
@@ -464,17 +450,10 @@ export class ExchangeAssembler {
   /** The preflight-cache model: a passing-looking (2xx, no error) answer covers later requests. */
   private rememberPreflightAnswer(record: PreflightRecord, at: number): void {
     const response = record.observation.response;
-    if (!response || response.status < 200 || response.status > 299 || record.observation.error || !record.origin) return;
-    const maxAge = maxAgeOf(response.headers);
-    const seconds = Math.min(maxAge ?? DEFAULT_MAX_AGE, MAX_AGE_CAP);
-    if (seconds <= 0) return;
-    if (this.preflightCache.size >= MAX_CACHE) {
-      const oldest = this.preflightCache.keys().next().value;
-      if (oldest !== undefined) this.preflightCache.delete(oldest);
-    }
-    const entry: CacheEntry = { at: record.observation.startedAt ?? at, expires: at + seconds * 1000 };
-    if (maxAge !== undefined) entry.maxAgeSeconds = maxAge;
-    this.preflightCache.set(cacheKey(record.tabId, record.origin, record.url), entry);
+    if (!response || !record.origin) return;
+    const answer: ObservedPreflightAnswer = { status: response.status, headers: response.headers, startedAt: record.observation.startedAt ?? at, answeredAt: at };
+    if (record.observation.error) answer.error = record.observation.error;
+    this.preflightCache.remember(cacheKey(record.tabId, record.origin, record.url), answer);
   }
 
   private newRequest(event: RawWebRequestEvent, headers: HttpHeader[]): PendingRequest {
@@ -569,8 +548,8 @@ export class ExchangeAssembler {
     let observation: PreflightObservation = { kind: 'none' };
     if (preflight) observation = preflight.observation;
     else {
-      const cached = this.preflightCache.get(cacheKey(request.tabId, requestOrigin, firstUrl));
-      if (cached && cached.expires >= request.startedAt) {
+      const cached = this.preflightCache.lookup(cacheKey(request.tabId, requestOrigin, firstUrl), request.startedAt);
+      if (cached) {
         observation = { kind: 'cached', fromPreflightAt: cached.at };
         if (cached.maxAgeSeconds !== undefined) observation.maxAgeSeconds = cached.maxAgeSeconds;
       }

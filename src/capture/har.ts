@@ -1,4 +1,5 @@
 import type { CredentialsMode, Exchange, Hop, HttpHeader, Initiator, PreflightObservation, RequestMode } from '../engine/types.ts';
+import { PreflightCacheModel, type ObservedPreflightAnswer } from './preflight-cache.ts';
 import { headerValue, isSameOrigin, originOfUrl } from './assembler.ts';
 
 /**
@@ -230,11 +231,6 @@ export function chainToExchange(
   return exchange;
 }
 
-function maxAgeOf(headers: readonly HttpHeader[]): number | undefined {
-  const v = headerValue(headers, 'access-control-max-age');
-  return v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined;
-}
-
 function requestedMethod(preflight: Entry): string {
   return headerValue(preflight.requestHeaders, 'access-control-request-method') ?? '';
 }
@@ -274,7 +270,7 @@ export class HarStream {
   private chains: PendingChain[] = [];
   private readonly seen = new Set<string>();
   private seenOrder: string[] = [];
-  private readonly cache = new Map<string, { at: number; expires: number; maxAgeSeconds?: number }>();
+  private readonly cache = new PreflightCacheModel(2000);
   private index = 0;
   pageOrigin: string | undefined;
   skipped = 0;
@@ -318,16 +314,10 @@ export class HarStream {
       this.preflights.push(entry);
       if (this.preflights.length > 2000) this.preflights.splice(0, 1000);
       const origin = headerValue(entry.requestHeaders, 'origin');
-      if (origin && entry.status >= 200 && entry.status <= 299 && !entry.error) {
-        const maxAge = maxAgeOf(entry.responseHeaders);
-        const seconds = Math.min(maxAge ?? 5, 7200);
-        const value: { at: number; expires: number; maxAgeSeconds?: number } = { at: entry.startedAt, expires: entry.startedAt + seconds * 1000 + entry.durationMs };
-        if (maxAge !== undefined) value.maxAgeSeconds = maxAge;
-        this.cache.set(`${origin}\n${entry.url}`, value);
-        if (this.cache.size > 2000) {
-          const oldest = this.cache.keys().next().value;
-          if (oldest !== undefined) this.cache.delete(oldest);
-        }
+      if (origin) {
+        const answer: ObservedPreflightAnswer = { status: entry.status, headers: entry.responseHeaders, startedAt: entry.startedAt, answeredAt: entry.startedAt + entry.durationMs };
+        if (entry.error) answer.error = entry.error;
+        this.cache.remember(`${origin}\n${entry.url}`, answer);
       }
       const stopped = this.chains.find((c) => c.awaitingPreflight && c.chain[c.chain.length - 1]?.url === entry.preflightFor);
       if (stopped) this.finish(stopped);
@@ -411,11 +401,7 @@ export class HarStream {
         : (this.takePreflight(first.url, first.method, (o) => o !== 'null') ?? this.takePreflight(first.url, first.method, () => true));
     const pageOrigin = pageOriginOf(first, preflight, this.pageOrigin);
     const hopPreflights = this.takeHopPreflights(pending.chain, pageOrigin);
-    let cached: { at: number; maxAgeSeconds?: number } | undefined;
-    if (!preflight && pageOrigin) {
-      const c = this.cache.get(`${pageOrigin}\n${first.url}`);
-      if (c && c.expires >= first.startedAt) cached = c;
-    }
+    const cached = !preflight && pageOrigin ? this.cache.lookup(`${pageOrigin}\n${first.url}`, first.startedAt) : undefined;
     const exchange = chainToExchange(pending.chain, preflight, {
       pageOrigin: this.pageOrigin,
       cached,
