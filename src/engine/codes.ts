@@ -246,6 +246,13 @@ export function capitalize(s: string): string {
   return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
+/** "a", "a and b", "a, b and c". */
+export function listText(items: readonly string[]): string {
+  if (items.length === 0) return '';
+  if (items.length === 1) return items[0]!;
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 /**
  * Fills a template. Values are inserted as they are (plain text, rendered as text by every
  * view). A name that is not a placeholder stays as written; the catalogue test rules that out.

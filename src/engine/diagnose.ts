@@ -1,35 +1,39 @@
 /**
- * diagnose(exchange): replays the browser's CORS decisions on an observed exchange and
- * explains them. The checks themselves live in fetch.ts (one function per spec algorithm);
- * this file walks the exchange in the browser's order (mode -> preflight -> each hop), keeps
- * the first failure, and turns it into a Diagnosis with evidence, findings and a fix plan.
+ * diagnose(exchange): the engine's entry. It decides which rules apply to the exchange, in the
+ * browser's order (Local Network Access, the request mode, the URL scheme, then the CORS checks),
+ * and builds the Diagnosis. The CORS checks are fetch.ts's (one function per spec algorithm);
+ * replay.ts walks them over the exchange under a credentials mode chosen by credentials.ts;
+ * evidence.ts and prose.ts turn the replay into evidence, findings and words; plan.ts into the
+ * fix plan.
  */
 import {
   accessControlMaxAge,
-  checkPreflightAccess,
-  checkRedirectLocation,
-  corsCheck,
-  corsUnsafeRequestHeaderNames,
   CHROMIUM_MAX_AGE_CAP,
   ensureAllowedCrossOriginHeaders,
-  ensureAllowedCrossOriginMethod,
   isCorsSafelistedMethod,
-  isCorsSafelistedRequestHeader,
-  isCorsSafelistedResponseHeaderName,
-  isRedirectStatus,
   normalizeMethod,
-  parseExposeHeaders,
   parsePreflightResult,
-  redirectTaintsOrigin,
-  type CheckFailure,
-  type EffectiveCredentials,
-  type PreflightResult,
 } from './fetch.ts';
-import { blinkHeaderMapOrder } from './blink-order.ts';
-import { capitalize, CORS_CODES, headlineOf, type HeadlineValues } from './codes.ts';
-import { FINDINGS, type FindingId } from './findings.ts';
-import { getHeader, countHeader, parseTokenList } from './headers.ts';
+import { capitalize, CORS_CODES, headlineOf, listText } from './codes.ts';
+import {
+  addResponseEvidence,
+  originValueFindings,
+  exposureFindings,
+  varyFinding,
+} from './evidence.ts';
+import { finding } from './findings.ts';
+import { getHeader } from './headers.ts';
 import { buildFixPlan } from './plan.ts';
+import { CURL_PARAGRAPH, requestValues, headlineFor, detailFor } from './prose.ts';
+import { traceUnderCredentials } from './credentials.ts';
+import {
+  CORS_LIKE_ERROR,
+  type Trace,
+  type Ctx,
+  isBlocked,
+  failedAsObserved,
+  stageResponse,
+} from './replay.ts';
 import type {
   CorsErrorCode,
   Diagnosis,
@@ -38,9 +42,6 @@ import type {
   Finding,
   FixActionId,
   FixPlan,
-  HttpHeader,
-  ObservedResponse,
-  Stage,
 } from './types.ts';
 import { originDifferences, UrlCache, type ParsedUrl } from './url.ts';
 
@@ -58,358 +59,12 @@ const LOCAL_NETWORK_CODES = new Map<string, CorsErrorCode>([
   ['PrivateNetworkAccessPermissionDenied', 'LocalNetworkAccessPermissionDenied'],
 ]);
 
-/** Browser errors that a CORS failure shows up as. Anything else is not CORS. */
-const CORS_LIKE_ERROR = /ERR_FAILED|NS_ERROR_DOM_BAD_URI|CORS|Failed to fetch/i;
-
-/** Response headers not worth an "unexposed" note: transport, caching and CORS plumbing. */
-const UNINTERESTING_RESPONSE_HEADERS = new Set([
-  'date', 'server', 'connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'vary',
-  'alt-svc', 'strict-transport-security', 'via', 'x-powered-by', 'age', 'accept-ranges',
-  'report-to', 'nel', 'x-content-type-options', 'x-frame-options', 'x-xss-protection',
-  'content-security-policy', 'content-security-policy-report-only', 'referrer-policy',
-  'permissions-policy', 'cross-origin-resource-policy', 'cross-origin-opener-policy',
-  'cross-origin-embedder-policy', 'timing-allow-origin', 'server-timing', 'cf-ray',
-  'cf-cache-status', 'x-cache', 'x-served-by', 'x-timer', 'expect-ct', 'origin-agent-cluster',
-  'priority', 'set-cookie', 'set-cookie2', 'proxy-connection', 'upgrade', 'trailer',
-]);
-
 const NON_FETCH_RESOURCE_TYPES = new Set([
   'image', 'script', 'stylesheet', 'media', 'imageset', 'object', 'ping', 'csp_report',
   'beacon', 'other',
 ]);
+
 const NAVIGATION_RESOURCE_TYPES = new Set(['main_frame', 'sub_frame', 'document', 'navigation']);
-
-const CURL_PARAGRAPH =
-  'curl and Postman succeed with the same request because they are not browsers: they send no preflight and enforce no CORS rule. CORS protects the users of a browser, so the fix belongs in the server\'s responses, not in the request.';
-
-// ---------------------------------------------------------------------------------------
-// Trace: what happened under one credentials hypothesis
-// ---------------------------------------------------------------------------------------
-
-type PreflightState =
-  | 'not-needed'
-  | 'passed'
-  | 'failed'
-  | 'cached'
-  | 'assumed-cached'
-  | 'not-observed'
-  | 'no-response';
-
-interface Trace {
-  cred: EffectiveCredentials;
-  failure: CheckFailure | null;
-  stage: Stage;
-  /** The preflight was needed but not captured, and the request failed: no code can be named. */
-  unresolvedPreflight: boolean;
-  /** A non-CORS failure (network error), in words. */
-  networkError: string | null;
-  preflightNeeded: boolean;
-  preflightState: PreflightState;
-  preflightResult: PreflightResult | null;
-  unsafeNames: string[];
-  authWildcard: boolean;
-  /** Serialized origin the failing/last hop was sent with (`null` once tainted). */
-  originSent: string;
-  taintedAtHop: number;
-  /** Index of the last hop whose response was examined, -1 for none. */
-  lastHop: number;
-  /** Whether the last examined hop was CORS-checked (cross-origin). */
-  lastHopChecked: boolean;
-}
-
-interface Ctx {
-  ex: Exchange;
-  urls: UrlCache;
-  method: string;
-  pageOrigin: string;
-  page: ParsedUrl | null;
-  target: ParsedUrl;
-  hops: Exchange['hops'];
-  requestHeaders: HttpHeader[];
-  outcomeFailed: boolean;
-  outcomeError: string;
-  assumptions: string[];
-}
-
-/**
- * The Location of a redirect response that ends the observed chain of a failed request (the
- * browser refused to follow it), resolved against the hop URL; undefined otherwise.
- */
-function refusedRedirectTarget(ctx: Ctx, hopUrl: string, r: ObservedResponse): string | undefined {
-  if (!ctx.outcomeFailed || !CORS_LIKE_ERROR.test(ctx.outcomeError) || !isRedirectStatus(r.status)) return undefined;
-  const location = getHeader(r.headers, 'location');
-  if (location === null) return undefined;
-  try {
-    return new URL(location, hopUrl).href;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A 304 answering the HTTP cache's own conditional request (measured, Chromium 156): the CORS
- * check then runs on the stored response updated with the 304's headers. A 304 to a request the
- * page made conditional itself (If-None-Match / If-Modified-Since set by the page, which is
- * CORS-unsafe and so listed in the preflight's Access-Control-Request-Headers), or to a request
- * that was not conditional at all, is checked like any response.
- */
-function isCacheRevalidation(ctx: Ctx, hop: Exchange['hops'][number]): boolean {
-  const sent = hop.requestHeaders ?? ctx.requestHeaders;
-  const conditional = ['if-none-match', 'if-modified-since'].filter((n) => getHeader(sent, n) !== null);
-  if (conditional.length === 0) return false;
-  const pf = ctx.ex.preflight;
-  const acrh = pf.kind === 'sent' ? (getHeader(pf.requestHeaders, 'access-control-request-headers') ?? '').toLowerCase() : '';
-  return !conditional.some((n) => acrh.split(',').map((x) => x.trim()).includes(n));
-}
-
-function newTrace(cred: EffectiveCredentials, ctx: Ctx): Trace {
-  return {
-    cred,
-    failure: null,
-    stage: { kind: 'none' },
-    unresolvedPreflight: false,
-    networkError: null,
-    preflightNeeded: false,
-    preflightState: 'not-needed',
-    preflightResult: null,
-    unsafeNames: [],
-    authWildcard: false,
-    originSent: ctx.pageOrigin,
-    taintedAtHop: -1,
-    lastHop: -1,
-    lastHopChecked: false,
-  };
-}
-
-function hasLocation(r: ObservedResponse): boolean {
-  return getHeader(r.headers, 'location') !== null;
-}
-
-/** The CORS-unsafe names as the browser saw them: ACRH of an observed preflight wins. */
-function unsafeNamesFor(ctx: Ctx): string[] {
-  const pf = ctx.ex.preflight;
-  if (pf.kind === 'sent' && getHeader(pf.requestHeaders, 'access-control-request-method') !== null) {
-    const acrh = getHeader(pf.requestHeaders, 'access-control-request-headers');
-    if (acrh === null) return [];
-    const names = parseTokenList(acrh) ?? [];
-    return [...new Set(names.map((n) => n.toLowerCase()))].sort();
-  }
-  return corsUnsafeRequestHeaderNames(ctx.requestHeaders);
-}
-
-/**
- * The unsafe names in the order Chromium checks them (see blink-order.ts): CORS-unsafe values in
- * Blink's header-map order, then, when the 1024-byte total made safelisted values unsafe, those
- * in the same order; names the capture did not see (e.g. Authorization, hidden from webRequest)
- * keep their sorted place at the end. Only called when two or more names fail.
- */
-function inChromiumCheckOrder(names: readonly string[], headers: readonly HttpHeader[]): string[] {
-  const mapOrder = blinkHeaderMapOrder(
-    headers.filter((h) => typeof h.name === 'string' && h.name.toLowerCase() !== 'referer').map((h) => h.name),
-  );
-  const safelistedValue = new Set<string>();
-  for (const h of headers) {
-    if (typeof h.name === 'string' && isCorsSafelistedRequestHeader(h.name, typeof h.value === 'string' ? h.value : '')) {
-      safelistedValue.add(h.name.toLowerCase());
-    }
-  }
-  const listed = mapOrder.filter((n) => names.includes(n));
-  const out = [...listed.filter((n) => !safelistedValue.has(n)), ...listed.filter((n) => safelistedValue.has(n))];
-  for (const n of names) if (!out.includes(n)) out.push(n);
-  return out;
-}
-
-function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): Trace {
-  const t = newTrace(cred, ctx);
-  const ex = ctx.ex;
-  const pf = ex.preflight;
-  t.unsafeNames = unsafeNames;
-  const firstCross = ctx.target.origin !== ctx.pageOrigin || ctx.pageOrigin === 'null';
-
-  // 1. The CORS-preflight fetch (only when the first hop is cross-origin).
-  t.preflightNeeded =
-    firstCross &&
-    (ex.forcedPreflight === true || pf.kind === 'sent' || !isCorsSafelistedMethod(ctx.method) || unsafeNames.length > 0);
-  if (t.preflightNeeded) {
-    if (pf.kind === 'sent') {
-      const r = pf.response;
-      if (!r) {
-        t.preflightState = 'no-response';
-        t.networkError = `the preflight (OPTIONS) got no response${pf.error ? ` (${pf.error})` : ''}`;
-        t.stage = { kind: 'preflight' };
-        return t;
-      }
-      if (r.status === 407) {
-        t.preflightState = 'no-response';
-        t.networkError = 'a proxy asked the preflight (OPTIONS) for authentication (407): Chromium reports net::ERR_UNEXPECTED_PROXY_AUTH, not a CORS error';
-        t.stage = { kind: 'preflight' };
-        return t;
-      }
-      t.stage = { kind: 'preflight' };
-      const answer = checkPreflightAnswer(r, ctx.pageOrigin, ctx, cred, unsafeNames);
-      t.preflightResult = answer.result;
-      t.authWildcard = answer.authWildcard;
-      if (answer.failure) {
-        t.preflightState = 'failed';
-        t.failure = answer.failure;
-        return t;
-      }
-      t.preflightState = 'passed';
-    } else if (pf.kind === 'cached') {
-      t.preflightState = 'cached';
-    } else if (ctx.hops[0]?.response || !ctx.outcomeFailed) {
-      t.preflightState = 'assumed-cached';
-    } else {
-      t.preflightState = 'not-observed';
-      t.stage = { kind: 'preflight' };
-      if (CORS_LIKE_ERROR.test(ctx.outcomeError)) t.unresolvedPreflight = true;
-      else t.networkError = `the request failed with ${ctx.outcomeError}`;
-      return t;
-    }
-  }
-
-  // 2. The actual request, hop by hop (https://fetch.spec.whatwg.org/#http-fetch step 4.4 and
-  //    #http-redirect-fetch).
-  let corsFlag = firstCross;
-  let currentOrigin = ctx.target.origin;
-  for (let i = 0; i < ctx.hops.length; i++) {
-    const hop = ctx.hops[i]!;
-    const r = hop.response;
-    if (!r) break;
-    t.lastHop = i;
-    t.lastHopChecked = corsFlag;
-    const next = ctx.hops[i + 1];
-    // The chain may stop at a redirect Chromium refused to follow (user:pass@, a non-HTTP
-    // scheme): the target is then only in the Location header.
-    const nextUrl = next?.url ?? refusedRedirectTarget(ctx, hop.url, r);
-    const isRedirect = nextUrl !== undefined;
-    const revalidation = r.status === 304 && isCacheRevalidation(ctx, hop);
-    if (corsFlag && !(revalidation && getHeader(r.headers, 'access-control-allow-origin') === null)) {
-      const failure = corsCheck(r.headers, t.originSent, cred);
-      // A revalidation's 304 updates the stored headers: a missing ACAC there is the stored one's.
-      const storedAcac = revalidation && failure?.code === 'InvalidAllowCredentials' && getHeader(r.headers, 'access-control-allow-credentials') === null;
-      if (failure && !storedAcac) {
-        t.failure = failure;
-        t.stage = isRedirect ? { kind: 'redirect', hop: i } : { kind: 'actual' };
-        return t;
-      }
-    }
-    if (!isRedirect) break;
-    if (ex.redirect === 'error') {
-      t.networkError = 'the server redirected, and the request used redirect: "error"';
-      t.stage = { kind: 'redirect', hop: i };
-      return t;
-    }
-    if (ex.redirect === 'manual') break; // The page gets an opaque-redirect response.
-    const loc = ctx.urls.get(nextUrl);
-    if (!loc) {
-      t.networkError = `the redirect target ${JSON.stringify(nextUrl)} is not a valid URL`;
-      t.stage = { kind: 'redirect', hop: i };
-      return t;
-    }
-    const redirectFailure = checkRedirectLocation(loc, ctx.pageOrigin, corsFlag || loc.origin !== ctx.pageOrigin, t.taintedAtHop >= 0);
-    if (redirectFailure) {
-      t.failure = redirectFailure;
-      t.stage = { kind: 'redirect', hop: i };
-      return t;
-    }
-    if (t.taintedAtHop < 0 && redirectTaintsOrigin(currentOrigin, loc.origin, ctx.pageOrigin)) {
-      t.taintedAtHop = i;
-      t.originSent = 'null';
-    }
-    currentOrigin = loc.origin;
-    if (loc.origin !== ctx.pageOrigin) corsFlag = true;
-    // The preflight of the redirect target, when the browser sent one (Origin: null if tainted).
-    const hopPreflight = next?.preflight;
-    if (hopPreflight?.kind === 'sent' && hopPreflight.response) {
-      const answer = checkPreflightAnswer(hopPreflight.response, t.originSent, ctx, cred, unsafeNames);
-      if (answer.authWildcard) t.authWildcard = true;
-      if (answer.failure) {
-        // The headline's "allowed ..." describes this answer, not the first URL's.
-        t.preflightResult = answer.result;
-        t.failure = answer.failure;
-        t.stage = { kind: 'preflight', hop: i + 1 };
-        return t;
-      }
-    }
-  }
-
-  // 3. No response on the last hop: the request failed before any answer arrived.
-  const last = ctx.hops[ctx.hops.length - 1];
-  if (ctx.outcomeFailed && last && !last.response && t.lastHop < ctx.hops.length - 1) {
-    t.networkError = `the request failed with ${ctx.outcomeError} before any response arrived`;
-    t.stage = { kind: 'actual' };
-  }
-  return t;
-}
-
-interface PreflightAnswer {
-  failure: CheckFailure | null;
-  /** The parsed Allow-Methods / Allow-Headers, once they parsed. */
-  result: PreflightResult | null;
-  /** Authorization was allowed only through `Access-Control-Allow-Headers: *`. */
-  authWildcard: boolean;
-}
-
-/**
- * The checks of a CORS-preflight answer, for the first URL and for every redirect target alike
- * (https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7, the step numbers of fetch.ts), in
- * Chromium's order:
- * 1. A redirect (3xx with Location) -> PreflightDisallowedRedirect (Chromium refuses it before
- *    any check; the spec's network error for a redirected preflight).
- * 2. Step 7's CORS check and ok status (checkPreflightAccess), against the Origin the preflight
- *    carried: the page's, or null after a cross-origin redirect.
- * 3. Steps 7.1-7.4: Allow-Methods and Allow-Headers parse (parsePreflightResult).
- * 4. Steps 7.5-7.6: the method is allowed.
- * 5. Steps 7.7-7.8: every CORS-unsafe header name is, in Chromium's check order when several
- *    are missing (inChromiumCheckOrder).
- */
-function checkPreflightAnswer(
-  r: ObservedResponse,
-  origin: string,
-  ctx: Ctx,
-  cred: EffectiveCredentials,
-  unsafeNames: string[],
-): PreflightAnswer {
-  const refused = (failure: CheckFailure, result: PreflightResult | null = null): PreflightAnswer => ({ failure, result, authWildcard: false });
-  if (isRedirectStatus(r.status) && hasLocation(r)) return refused({ code: 'PreflightDisallowedRedirect', param: '' });
-  const access = checkPreflightAccess(r, origin, cred);
-  if (access) return refused(access);
-  const parsed = parsePreflightResult(r.headers);
-  if ('code' in parsed) return refused(parsed);
-  const method = ensureAllowedCrossOriginMethod(parsed, ctx.method, cred);
-  if (method) return refused(method, parsed);
-  let missing = 0;
-  for (const n of unsafeNames) if (!parsed.headers.includes(n)) missing++;
-  const order = missing > 1 ? inChromiumCheckOrder(unsafeNames, ctx.requestHeaders) : unsafeNames;
-  const headers = ensureAllowedCrossOriginHeaders(parsed, order, cred);
-  return { failure: headers.failure, result: parsed, authWildcard: headers.authorizationCoveredByWildcard };
-}
-
-/**
- * Whether a credentials hypothesis explains what was observed: success or failure, and, when a
- * preflight was answered but the actual request got no response, that the preflight failed
- * (after a passing preflight the actual request is sent; after a failing one it never is).
- */
-function fitsObservation(ctx: Ctx, t: Trace): boolean {
-  if (failedAsObserved(t) !== ctx.outcomeFailed) return false;
-  const pf = ctx.ex.preflight;
-  const actualUnanswered = ctx.outcomeFailed && !ctx.hops[0]?.response;
-  if (pf.kind === 'sent' && pf.response && actualUnanswered && t.preflightState === 'passed') return false;
-  return true;
-}
-
-function isBlocked(t: Trace): boolean {
-  return t.failure !== null || t.unresolvedPreflight;
-}
-
-function failedAsObserved(t: Trace): boolean {
-  return isBlocked(t) || t.networkError !== null;
-}
-
-// ---------------------------------------------------------------------------------------
-// diagnose
-// ---------------------------------------------------------------------------------------
 
 /** The assumptions line of an Exchange whose outcome the capture inferred (Exchange.outcomeInferred). */
 export const OUTCOME_INFERRED_ASSUMPTION =
@@ -517,45 +172,7 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   }
 
   // 3. Credentials: known, proven by a Cookie header, or chosen to fit the outcome.
-  const unsafeNames = unsafeNamesFor(ctx);
-  let trace: Trace;
-  const hasCookie =
-    getHeader(ctx.requestHeaders, 'cookie') !== null || getHeader(hops[0]?.requestHeaders, 'cookie') !== null;
-  if (ex.credentials === 'omit' || ex.credentials === 'same-origin' || ex.credentials === 'include') {
-    trace = evaluate(ctx, ex.credentials, unsafeNames);
-  } else if (hasCookie) {
-    trace = evaluate(ctx, 'include', unsafeNames);
-    assumptions.push('The credentials mode was not reported; the Cookie request header proves credentials: "include".');
-  } else {
-    const omit = evaluate(ctx, 'omit', unsafeNames);
-    if (ctx.outcomeFailed && !CORS_LIKE_ERROR.test(ctx.outcomeError)) {
-      // Not a CORS failure (ERR_UNSAFE_REDIRECT, ERR_ABORTED...): nothing to explain by credentials.
-      trace = omit;
-      assumptions.push(`The credentials mode was not reported; assumed no credentials. The request failed with ${ctx.outcomeError}, which is not a CORS error.`);
-    } else if (fitsObservation(ctx, omit)) {
-      trace = omit;
-      assumptions.push(
-        `The credentials mode was not reported; assumed no credentials (fetch's default for cross-origin), which fits the observed ${ctx.outcomeFailed ? 'failure' : 'success'}.`,
-      );
-    } else {
-      const include = evaluate(ctx, 'include', unsafeNames);
-      if (fitsObservation(ctx, include)) {
-        trace = include;
-        assumptions.push(
-          `The credentials mode was not reported; only credentials: "include" (cookies or HTTP auth sent) explains the observed ${ctx.outcomeFailed ? 'failure' : 'success'}, so it was assumed.`,
-        );
-      } else {
-        trace = omit;
-        assumptions.push('The credentials mode was not reported; assumed no credentials. Neither hypothesis matches the observed outcome.');
-      }
-    }
-  }
-  // Chromium ends every CORS failure with net::ERR_FAILED. Another error (ERR_ABORTED for a
-  // no-cors response blocked by ORB or a cancelled request...) was not caused by the CORS
-  // check, whatever the headers say: report the network error, not a CORS code.
-  if (ctx.outcomeFailed && !CORS_LIKE_ERROR.test(ctx.outcomeError) && trace.failure !== null) {
-    trace = { ...trace, failure: null, unresolvedPreflight: false, networkError: `the request failed with ${ctx.outcomeError}` };
-  }
+  const trace = traceUnderCredentials(ctx);
   const extra: Finding[] = [];
   if (failedAsObserved(trace) !== ctx.outcomeFailed) {
     const text = ctx.outcomeFailed
@@ -572,15 +189,7 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   return fromTrace(ctx, trace, crossOriginBecause, extra);
 }
 
-// ---------------------------------------------------------------------------------------
-// Building the Diagnosis
-// ---------------------------------------------------------------------------------------
-
 type CtxBase = Omit<Ctx, 'target'>;
-
-function finding(id: FindingId, message: string): Finding {
-  return { id, severity: FINDINGS[id].severity, message };
-}
 
 function statusFrom(blocked: boolean, findings: Finding[]): Diagnosis['status'] {
   if (blocked) return 'blocked';
@@ -702,27 +311,6 @@ function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Dia
     credentialsAssumed: credentialsFrom(ctx.ex),
     fixPlan: planWithoutHeaders(ctx, ['local-network-access']),
   };
-}
-
-function listText(items: readonly string[]): string {
-  if (items.length === 0) return '';
-  if (items.length === 1) return items[0]!;
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-/** The response the failing (or last) stage examined. */
-function stageResponse(ctx: Ctx, t: Trace): { response: ObservedResponse | undefined; url: string } {
-  if (t.stage.kind === 'preflight' && t.stage.hop !== undefined) {
-    const hop = ctx.hops[t.stage.hop];
-    const pf = hop?.preflight;
-    return { response: pf?.kind === 'sent' ? pf.response : undefined, url: pf?.kind === 'sent' ? pf.url : hop?.url ?? '' };
-  }
-  if (t.stage.kind === 'preflight' && ctx.ex.preflight.kind === 'sent') {
-    return { response: ctx.ex.preflight.response, url: ctx.ex.preflight.url };
-  }
-  const i = t.stage.kind === 'redirect' ? t.stage.hop : t.lastHop;
-  const hop = i >= 0 ? ctx.hops[i] : undefined;
-  return { response: hop?.response, url: hop?.url ?? ctx.hops[0]?.url ?? '' };
 }
 
 function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'], extra: Finding[]): Diagnosis {
@@ -884,252 +472,6 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     d.fixPlan = planFor(ctx, t, T, status);
   }
   return d;
-}
-
-interface TextArgs {
-  P: string;
-  T: string;
-  method: string;
-  withHeaders: string;
-  status: number | undefined;
-  acao: string | null;
-  cred: EffectiveCredentials;
-  preflightAnswer: string;
-  never: string;
-  t: Trace;
-  ctx: Ctx;
-  names: string[];
-}
-
-function allowedText(a: TextArgs): string {
-  const res = a.t.preflightResult;
-  const methods = res && res.methods.length ? listText(res.methods) : 'only the simple methods GET, HEAD and POST';
-  const headers = res && res.headers.length ? `the headers ${listText(res.headers)}` : 'no headers';
-  return `${res && res.methods.length ? `only ${methods}` : methods} and ${headers}`;
-}
-
-/** Headline values that only depend on the request (mode and Local Network Access verdicts). */
-function requestValues(ctx: Ctx): HeadlineValues {
-  return {
-    where: '',
-    tail: '',
-    status: '',
-    param: '',
-    credentialsValue: '',
-    originSent: '',
-    page: ctx.pageOrigin,
-    target: ctx.target.origin,
-    requestTarget: ctx.target.origin,
-    scheme: ctx.target.scheme,
-    redirectMode: ctx.ex.redirect,
-    preflightAnswer: '',
-    never: '',
-    method: ctx.method,
-    withHeaders: '',
-    allowed: '',
-  };
-}
-
-function headlineFor(f: CheckFailure, a: TextArgs): string {
-  const preflight = a.t.stage.kind === 'preflight';
-  return headlineOf(f.code, {
-    ...requestValues(a.ctx),
-    where: preflight ? a.preflightAnswer : a.t.stage.kind === 'redirect' ? `the redirect from ${a.T}` : `the response from ${a.T}`,
-    tail: preflight ? `, ${a.never}.` : ', so the browser hid the response from the page.',
-    status: String(a.status),
-    param: f.param,
-    credentialsValue: f.param === '' ? '(absent)' : f.param,
-    originSent: a.t.originSent,
-    page: a.P,
-    target: a.T,
-    preflightAnswer: a.preflightAnswer,
-    never: a.never,
-    method: a.method,
-    withHeaders: a.withHeaders,
-    allowed: allowedText(a),
-  });
-}
-
-function detailFor(explanation: string[], findings: Finding[], f: CheckFailure, a: TextArgs): void {
-  const { response } = stageResponse(a.ctx, a.t);
-  switch (f.code) {
-    case 'MissingAllowOriginHeader':
-    case 'PreflightMissingAllowOriginHeader': {
-      const st = a.status ?? 0;
-      if (a.t.stage.kind === 'preflight' && (st < 200 || st > 299)) {
-        explanation.push(`The OPTIONS request got HTTP ${st} without CORS headers: the route or the CORS middleware does not handle OPTIONS (CORS attached per route, or auth/routing answering first). The browser reports the missing header first, but the real fix is to answer the preflight with 2xx and the CORS headers.`);
-      } else {
-        explanation.push(`The server must send Access-Control-Allow-Origin: ${a.t.originSent} (or * for requests without credentials) on this response.`);
-      }
-      if (a.t.stage.kind !== 'preflight' && st >= 400) {
-        findings.push(finding('error-response-without-cors',
-          `${a.T} answered ${st} without CORS headers, so the page sees a CORS error instead of the ${st}. Send the CORS headers on error responses too.`));
-      }
-      break;
-    }
-    case 'AllowOriginMismatch':
-    case 'PreflightAllowOriginMismatch': {
-      const near = nearMiss(f.param, a.t.originSent);
-      if (near) {
-        findings.push(finding('allow-origin-near-miss', `Access-Control-Allow-Origin is ${f.param} but the page's origin is ${a.t.originSent}: they differ only by ${near}. The comparison is byte-exact.`));
-        explanation.push(`The two values differ only by ${near}, but the browser compares them byte for byte.`);
-      } else if (f.param === 'null' || a.t.originSent === 'null') {
-        explanation.push(a.t.originSent === 'null'
-          ? `After a cross-origin redirect the browser sends Origin: null, so only Access-Control-Allow-Origin: null or * can match.`
-          : `The value null only matches pages with an opaque origin; this page's origin is ${a.t.originSent}.`);
-      } else {
-        explanation.push(`The server allows a different origin. It must answer with exactly ${a.t.originSent} for this page; a server that serves several front-ends should compare the Origin request header with its allow list and echo the matching origin.`);
-      }
-      break;
-    }
-    case 'MultipleAllowOriginValues':
-    case 'PreflightMultipleAllowOriginValues': {
-      const lines = response ? countHeader(response.headers, 'access-control-allow-origin') : 0;
-      explanation.push(lines > 1
-        ? `The response carries ${lines} Access-Control-Allow-Origin lines, which the browser joins into one list. Typically a proxy and the application both add the header: keep it in one place.`
-        : 'The header takes a single origin. Keep the allow list on the server and echo only the origin that matches the request.');
-      break;
-    }
-    case 'InvalidAllowOriginValue':
-    case 'PreflightInvalidAllowOriginValue':
-      explanation.push(`An origin is written scheme://host[:port], for example ${a.P}. "${f.param}" is not one.`);
-      break;
-    case 'WildcardOriginNotAllowed':
-    case 'PreflightWildcardOriginNotAllowed':
-      explanation.push(`With credentials (cookies or HTTP authentication), * is not accepted: the server must echo the exact origin ${a.P} and send Access-Control-Allow-Credentials: true. Never reflect any origin blindly: compare it with an allow list.`);
-      break;
-    case 'InvalidAllowCredentials':
-    case 'PreflightInvalidAllowCredentials':
-      explanation.push(`A request with credentials needs Access-Control-Allow-Credentials: true (exactly that, lower case)${f.param ? `; the server sent "${f.param}"` : '; the server sent nothing'}. If the page does not need cookies, it can instead drop credentials: "include" / withCredentials.`);
-      break;
-    case 'PreflightInvalidStatus': {
-      const st = a.status ?? 0;
-      explanation.push(st === 401 || st === 403
-        ? 'The CORS headers are there, but the status is an authentication refusal: preflights carry no credentials, so OPTIONS must be answered before the auth check.'
-        : `The preflight must be answered with a 2xx status (200 or 204). HTTP ${st} means the server does not handle OPTIONS for this URL.`);
-      break;
-    }
-    case 'PreflightDisallowedRedirect': {
-      const loc = response ? getHeader(response.headers, 'location') : null;
-      explanation.push(`The preflight was redirected to ${loc ?? 'another URL'}. Browsers never follow preflight redirects: make the page call the final URL directly (for example https instead of http, or with/without the trailing slash).`);
-      break;
-    }
-    case 'InvalidAllowMethodsPreflightResponse':
-    case 'InvalidAllowHeadersPreflightResponse': {
-      const name = f.code === 'InvalidAllowMethodsPreflightResponse' ? 'access-control-allow-methods' : 'access-control-allow-headers';
-      const v = response ? getHeader(response.headers, name) : null;
-      explanation.push(`The value "${v}" could not be parsed: it must be a comma-separated list of tokens (no quotes, slashes, or other separators).`);
-      break;
-    }
-    case 'MethodDisallowedByPreflightResponse':
-      explanation.push(`${a.method} must appear in Access-Control-Allow-Methods, spelled exactly as the page sends it (methods are case-sensitive)${a.cred === 'include' ? '; * does not count for requests with credentials' : ''}.`);
-      break;
-    case 'HeaderDisallowedByPreflightResponse':
-      explanation.push(`Every non-simple request header (${listText(a.names)}) must appear in Access-Control-Allow-Headers${a.cred === 'include' ? '; * does not count for requests with credentials' : ''}.`);
-      break;
-    case 'RedirectContainsCredentials':
-      explanation.push('A cross-origin redirect target may not contain user:password@. Redirect to a URL without credentials and authenticate with a header instead.');
-      break;
-    default:
-      break;
-  }
-}
-
-/** How an ACAO value almost equal to the origin differs from it, or null. */
-function nearMiss(value: string, origin: string): string | null {
-  if (value === `${origin}/`) return 'a trailing slash';
-  if (value.toLowerCase() === origin) return 'letter case';
-  if (value.startsWith(origin + '/')) return 'a path after the origin';
-  const m = /^(https?):\/\/([^/]+):(80|443)\/?$/.exec(value);
-  if (m && `${m[1]}://${m[2]}` === origin) return 'an explicit default port';
-  const swapped = origin.startsWith('https:') ? `http:${origin.slice(6)}` : origin.startsWith('http:') ? `https:${origin.slice(5)}` : '';
-  if (swapped && (value === swapped || value === `${swapped}/`)) return 'the scheme (http vs https)';
-  return null;
-}
-
-const ORIGIN_CODES = new Set<CorsErrorCode | undefined>([
-  'MissingAllowOriginHeader', 'AllowOriginMismatch', 'MultipleAllowOriginValues', 'InvalidAllowOriginValue', 'WildcardOriginNotAllowed',
-  'PreflightMissingAllowOriginHeader', 'PreflightAllowOriginMismatch', 'PreflightMultipleAllowOriginValues', 'PreflightInvalidAllowOriginValue', 'PreflightWildcardOriginNotAllowed',
-]);
-
-function addResponseEvidence(
-  evidence: Evidence[],
-  stage: Evidence['stage'],
-  r: ObservedResponse,
-  originSent: string,
-  cred: EffectiveCredentials,
-  code: CorsErrorCode | undefined,
-): void {
-  const acao = getHeader(r.headers, 'access-control-allow-origin');
-  const statusBad = code === 'PreflightInvalidStatus' || code === 'PreflightDisallowedRedirect';
-  evidence.push({ stage, header: ':status', seen: String(r.status), ...(statusBad ? { needed: code === 'PreflightDisallowedRedirect' ? 'a 2xx answer, not a redirect' : '200-299' } : {}), ok: !statusBad });
-  const acaoBad = ORIGIN_CODES.has(code);
-  const neededOrigin = cred === 'include' ? originSent : `${originSent} (or *)`;
-  evidence.push({ stage, header: 'Access-Control-Allow-Origin', seen: acao, ...(acaoBad ? { needed: neededOrigin } : {}), ok: !acaoBad });
-  const acac = getHeader(r.headers, 'access-control-allow-credentials');
-  if (cred === 'include' || acac !== null) {
-    const bad = code === 'InvalidAllowCredentials' || code === 'PreflightInvalidAllowCredentials';
-    evidence.push({ stage, header: 'Access-Control-Allow-Credentials', seen: acac, ...(bad ? { needed: 'true' } : {}), ok: !bad });
-  }
-  if (stage === 'redirect') {
-    const loc = getHeader(r.headers, 'location');
-    if (loc !== null) evidence.push({ stage, header: 'Location', seen: loc, ok: code !== 'RedirectContainsCredentials' });
-  }
-}
-
-/** Findings on the shape of ACAO / ACAC values, whatever the verdict. */
-function originValueFindings(findings: Finding[], headers: readonly HttpHeader[], where: string, P: string): void {
-  const acao = getHeader(headers, 'access-control-allow-origin');
-  if (acao !== null && acao !== '*') {
-    if (acao.includes('*')) {
-      if (!findings.some((x) => x.id === 'wildcard-subdomain-allow-origin')) {
-        findings.push(finding('wildcard-subdomain-allow-origin', `The ${where} sends Access-Control-Allow-Origin: ${acao}. Wildcard patterns are not supported by any browser; echo ${P} when it matches your allow list.`));
-      }
-    } else if (acao.includes(',') || acao.includes(' ')) {
-      if (!findings.some((x) => x.id === 'list-allow-origin')) {
-        const lines = countHeader(headers, 'access-control-allow-origin');
-        findings.push(finding('list-allow-origin', lines > 1
-          ? `The ${where} carries ${lines} Access-Control-Allow-Origin lines (${acao}); browsers accept exactly one value.`
-          : `The ${where} lists several origins in Access-Control-Allow-Origin (${acao}); browsers accept exactly one.`));
-      }
-    }
-  }
-  const acac = getHeader(headers, 'access-control-allow-credentials');
-  if (acac !== null && acac !== 'true' && acac.toLowerCase() === 'true' && !findings.some((x) => x.id === 'allow-credentials-not-lowercase-true')) {
-    findings.push(finding('allow-credentials-not-lowercase-true', `The ${where} sends Access-Control-Allow-Credentials: ${acac}; only the exact lower-case value true is accepted.`));
-  }
-}
-
-function exposureFindings(findings: Finding[], r: ObservedResponse, cred: EffectiveCredentials, T: string): void {
-  const exposed = parseExposeHeaders(r.headers);
-  const hidden: string[] = [];
-  let setCookie = false;
-  for (const h of r.headers) {
-    const lower = typeof h.name === 'string' ? h.name.toLowerCase() : '';
-    if (lower === 'set-cookie' || lower === 'set-cookie2') {
-      setCookie = true;
-      continue;
-    }
-    if (lower === '' || lower.startsWith('access-control-') || UNINTERESTING_RESPONSE_HEADERS.has(lower)) continue;
-    if (isCorsSafelistedResponseHeaderName(lower, exposed, cred)) continue;
-    if (!hidden.includes(lower)) hidden.push(lower);
-  }
-  if (hidden.length > 0) {
-    findings.push(finding('unexposed-response-header',
-      `The page cannot read ${listText(hidden)} from the response of ${T}: ${hidden.length > 1 ? 'they are' : 'it is'} not listed in Access-Control-Expose-Headers${cred === 'include' && exposed.includes('*') ? ' (* does not count with credentials)' : ''}. Harmless unless the page reads ${hidden.length > 1 ? 'them' : 'it'}.`));
-  }
-  if (setCookie) {
-    findings.push(finding('set-cookie-never-readable', `The response of ${T} sets a cookie; the browser stores it${cred === 'include' ? '' : ' only for requests with credentials (this one had none, so it is ignored)'}, but the page can never read Set-Cookie.`));
-  }
-}
-
-function varyFinding(findings: Finding[], r: ObservedResponse, T: string): void {
-  const acao = getHeader(r.headers, 'access-control-allow-origin');
-  if (acao === null || acao === '*') return;
-  const vary = getHeader(r.headers, 'vary');
-  if (vary !== null && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary)) return;
-  findings.push(finding('dynamic-allow-origin-without-vary',
-    `${T} answers Access-Control-Allow-Origin: ${acao} without Vary: Origin. If a cache or CDN stores this response, another page origin may receive this value and be blocked.`));
 }
 
 function planFor(ctx: Ctx, t: Trace, T: string, status: number | undefined) {

@@ -3,7 +3,7 @@
  * Ids never change once published (saved reports and docs/findings.md refer to them).
  * A unit test checks that every id here is documented in docs/findings.md.
  */
-import type { FindingSeverity } from './types.ts';
+import type { Finding, FindingSeverity } from './types.ts';
 
 export interface FindingSpec {
   title: string;
@@ -126,3 +126,8 @@ export const FINDINGS = {
 export type FindingId = keyof typeof FINDINGS;
 
 export const FINDING_IDS = Object.keys(FINDINGS) as FindingId[];
+
+/** A finding of `id` with a message specific to the request. */
+export function finding(id: FindingId, message: string): Finding {
+  return { id, severity: FINDINGS[id].severity, message };
+}

@@ -1,0 +1,369 @@
+/**
+ * The replay: what the browser did with one exchange under one credentials hypothesis, in
+ * Chromium's order (the preflight, then each hop of the actual request and its redirects). The
+ * checks themselves are fetch.ts's, one function per spec algorithm; this file walks the exchange
+ * and keeps the first failure in a Trace.
+ */
+import {
+  checkPreflightAccess,
+  checkRedirectLocation,
+  corsCheck,
+  corsUnsafeRequestHeaderNames,
+  ensureAllowedCrossOriginHeaders,
+  ensureAllowedCrossOriginMethod,
+  isCorsSafelistedMethod,
+  isCorsSafelistedRequestHeader,
+  isRedirectStatus,
+  parsePreflightResult,
+  redirectTaintsOrigin,
+  type CheckFailure,
+  type EffectiveCredentials,
+  type PreflightResult,
+} from './fetch.ts';
+import { blinkHeaderMapOrder } from './blink-order.ts';
+import { getHeader, parseTokenList } from './headers.ts';
+import type { Exchange, HttpHeader, ObservedResponse, Stage } from './types.ts';
+import { UrlCache, type ParsedUrl } from './url.ts';
+
+// ---------------------------------------------------------------------------------------
+// Trace: what happened under one credentials hypothesis
+// ---------------------------------------------------------------------------------------
+
+/** Browser errors that a CORS failure shows up as. Anything else is not CORS. */
+export const CORS_LIKE_ERROR = /ERR_FAILED|NS_ERROR_DOM_BAD_URI|CORS|Failed to fetch/i;
+
+export type PreflightState =
+  | 'not-needed'
+  | 'passed'
+  | 'failed'
+  | 'cached'
+  | 'assumed-cached'
+  | 'not-observed'
+  | 'no-response';
+
+export interface Trace {
+  cred: EffectiveCredentials;
+  failure: CheckFailure | null;
+  stage: Stage;
+  /** The preflight was needed but not captured, and the request failed: no code can be named. */
+  unresolvedPreflight: boolean;
+  /** A non-CORS failure (network error), in words. */
+  networkError: string | null;
+  preflightNeeded: boolean;
+  preflightState: PreflightState;
+  preflightResult: PreflightResult | null;
+  unsafeNames: string[];
+  authWildcard: boolean;
+  /** Serialized origin the failing/last hop was sent with (`null` once tainted). */
+  originSent: string;
+  taintedAtHop: number;
+  /** Index of the last hop whose response was examined, -1 for none. */
+  lastHop: number;
+  /** Whether the last examined hop was CORS-checked (cross-origin). */
+  lastHopChecked: boolean;
+}
+
+export interface Ctx {
+  ex: Exchange;
+  urls: UrlCache;
+  method: string;
+  pageOrigin: string;
+  page: ParsedUrl | null;
+  target: ParsedUrl;
+  hops: Exchange['hops'];
+  requestHeaders: HttpHeader[];
+  outcomeFailed: boolean;
+  outcomeError: string;
+  assumptions: string[];
+}
+
+/**
+ * The Location of a redirect response that ends the observed chain of a failed request (the
+ * browser refused to follow it), resolved against the hop URL; undefined otherwise.
+ */
+function refusedRedirectTarget(ctx: Ctx, hopUrl: string, r: ObservedResponse): string | undefined {
+  if (!ctx.outcomeFailed || !CORS_LIKE_ERROR.test(ctx.outcomeError) || !isRedirectStatus(r.status)) return undefined;
+  const location = getHeader(r.headers, 'location');
+  if (location === null) return undefined;
+  try {
+    return new URL(location, hopUrl).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A 304 answering the HTTP cache's own conditional request (measured, Chromium 156): the CORS
+ * check then runs on the stored response updated with the 304's headers. A 304 to a request the
+ * page made conditional itself (If-None-Match / If-Modified-Since set by the page, which is
+ * CORS-unsafe and so listed in the preflight's Access-Control-Request-Headers), or to a request
+ * that was not conditional at all, is checked like any response.
+ */
+function isCacheRevalidation(ctx: Ctx, hop: Exchange['hops'][number]): boolean {
+  const sent = hop.requestHeaders ?? ctx.requestHeaders;
+  const conditional = ['if-none-match', 'if-modified-since'].filter((n) => getHeader(sent, n) !== null);
+  if (conditional.length === 0) return false;
+  const pf = ctx.ex.preflight;
+  const acrh = pf.kind === 'sent' ? (getHeader(pf.requestHeaders, 'access-control-request-headers') ?? '').toLowerCase() : '';
+  return !conditional.some((n) => acrh.split(',').map((x) => x.trim()).includes(n));
+}
+
+function newTrace(cred: EffectiveCredentials, ctx: Ctx): Trace {
+  return {
+    cred,
+    failure: null,
+    stage: { kind: 'none' },
+    unresolvedPreflight: false,
+    networkError: null,
+    preflightNeeded: false,
+    preflightState: 'not-needed',
+    preflightResult: null,
+    unsafeNames: [],
+    authWildcard: false,
+    originSent: ctx.pageOrigin,
+    taintedAtHop: -1,
+    lastHop: -1,
+    lastHopChecked: false,
+  };
+}
+
+function hasLocation(r: ObservedResponse): boolean {
+  return getHeader(r.headers, 'location') !== null;
+}
+
+/** The CORS-unsafe names as the browser saw them: ACRH of an observed preflight wins. */
+export function unsafeNamesFor(ctx: Ctx): string[] {
+  const pf = ctx.ex.preflight;
+  if (pf.kind === 'sent' && getHeader(pf.requestHeaders, 'access-control-request-method') !== null) {
+    const acrh = getHeader(pf.requestHeaders, 'access-control-request-headers');
+    if (acrh === null) return [];
+    const names = parseTokenList(acrh) ?? [];
+    return [...new Set(names.map((n) => n.toLowerCase()))].sort();
+  }
+  return corsUnsafeRequestHeaderNames(ctx.requestHeaders);
+}
+
+/**
+ * The unsafe names in the order Chromium checks them (see blink-order.ts): CORS-unsafe values in
+ * Blink's header-map order, then, when the 1024-byte total made safelisted values unsafe, those
+ * in the same order; names the capture did not see (e.g. Authorization, hidden from webRequest)
+ * keep their sorted place at the end. Only called when two or more names fail.
+ */
+function inChromiumCheckOrder(names: readonly string[], headers: readonly HttpHeader[]): string[] {
+  const mapOrder = blinkHeaderMapOrder(
+    headers.filter((h) => typeof h.name === 'string' && h.name.toLowerCase() !== 'referer').map((h) => h.name),
+  );
+  const safelistedValue = new Set<string>();
+  for (const h of headers) {
+    if (typeof h.name === 'string' && isCorsSafelistedRequestHeader(h.name, typeof h.value === 'string' ? h.value : '')) {
+      safelistedValue.add(h.name.toLowerCase());
+    }
+  }
+  const listed = mapOrder.filter((n) => names.includes(n));
+  const out = [...listed.filter((n) => !safelistedValue.has(n)), ...listed.filter((n) => safelistedValue.has(n))];
+  for (const n of names) if (!out.includes(n)) out.push(n);
+  return out;
+}
+
+export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): Trace {
+  const t = newTrace(cred, ctx);
+  const ex = ctx.ex;
+  const pf = ex.preflight;
+  t.unsafeNames = unsafeNames;
+  const firstCross = ctx.target.origin !== ctx.pageOrigin || ctx.pageOrigin === 'null';
+
+  // 1. The CORS-preflight fetch (only when the first hop is cross-origin).
+  t.preflightNeeded =
+    firstCross &&
+    (ex.forcedPreflight === true || pf.kind === 'sent' || !isCorsSafelistedMethod(ctx.method) || unsafeNames.length > 0);
+  if (t.preflightNeeded) {
+    if (pf.kind === 'sent') {
+      const r = pf.response;
+      if (!r) {
+        t.preflightState = 'no-response';
+        t.networkError = `the preflight (OPTIONS) got no response${pf.error ? ` (${pf.error})` : ''}`;
+        t.stage = { kind: 'preflight' };
+        return t;
+      }
+      if (r.status === 407) {
+        t.preflightState = 'no-response';
+        t.networkError = 'a proxy asked the preflight (OPTIONS) for authentication (407): Chromium reports net::ERR_UNEXPECTED_PROXY_AUTH, not a CORS error';
+        t.stage = { kind: 'preflight' };
+        return t;
+      }
+      t.stage = { kind: 'preflight' };
+      const answer = checkPreflightAnswer(r, ctx.pageOrigin, ctx, cred, unsafeNames);
+      t.preflightResult = answer.result;
+      t.authWildcard = answer.authWildcard;
+      if (answer.failure) {
+        t.preflightState = 'failed';
+        t.failure = answer.failure;
+        return t;
+      }
+      t.preflightState = 'passed';
+    } else if (pf.kind === 'cached') {
+      t.preflightState = 'cached';
+    } else if (ctx.hops[0]?.response || !ctx.outcomeFailed) {
+      t.preflightState = 'assumed-cached';
+    } else {
+      t.preflightState = 'not-observed';
+      t.stage = { kind: 'preflight' };
+      if (CORS_LIKE_ERROR.test(ctx.outcomeError)) t.unresolvedPreflight = true;
+      else t.networkError = `the request failed with ${ctx.outcomeError}`;
+      return t;
+    }
+  }
+
+  // 2. The actual request, hop by hop (https://fetch.spec.whatwg.org/#http-fetch step 4.4 and
+  //    #http-redirect-fetch).
+  let corsFlag = firstCross;
+  let currentOrigin = ctx.target.origin;
+  for (let i = 0; i < ctx.hops.length; i++) {
+    const hop = ctx.hops[i]!;
+    const r = hop.response;
+    if (!r) break;
+    t.lastHop = i;
+    t.lastHopChecked = corsFlag;
+    const next = ctx.hops[i + 1];
+    // The chain may stop at a redirect Chromium refused to follow (user:pass@, a non-HTTP
+    // scheme): the target is then only in the Location header.
+    const nextUrl = next?.url ?? refusedRedirectTarget(ctx, hop.url, r);
+    const isRedirect = nextUrl !== undefined;
+    const revalidation = r.status === 304 && isCacheRevalidation(ctx, hop);
+    if (corsFlag && !(revalidation && getHeader(r.headers, 'access-control-allow-origin') === null)) {
+      const failure = corsCheck(r.headers, t.originSent, cred);
+      // A revalidation's 304 updates the stored headers: a missing ACAC there is the stored one's.
+      const storedAcac = revalidation && failure?.code === 'InvalidAllowCredentials' && getHeader(r.headers, 'access-control-allow-credentials') === null;
+      if (failure && !storedAcac) {
+        t.failure = failure;
+        t.stage = isRedirect ? { kind: 'redirect', hop: i } : { kind: 'actual' };
+        return t;
+      }
+    }
+    if (!isRedirect) break;
+    if (ex.redirect === 'error') {
+      t.networkError = 'the server redirected, and the request used redirect: "error"';
+      t.stage = { kind: 'redirect', hop: i };
+      return t;
+    }
+    if (ex.redirect === 'manual') break; // The page gets an opaque-redirect response.
+    const loc = ctx.urls.get(nextUrl);
+    if (!loc) {
+      t.networkError = `the redirect target ${JSON.stringify(nextUrl)} is not a valid URL`;
+      t.stage = { kind: 'redirect', hop: i };
+      return t;
+    }
+    const redirectFailure = checkRedirectLocation(loc, ctx.pageOrigin, corsFlag || loc.origin !== ctx.pageOrigin, t.taintedAtHop >= 0);
+    if (redirectFailure) {
+      t.failure = redirectFailure;
+      t.stage = { kind: 'redirect', hop: i };
+      return t;
+    }
+    if (t.taintedAtHop < 0 && redirectTaintsOrigin(currentOrigin, loc.origin, ctx.pageOrigin)) {
+      t.taintedAtHop = i;
+      t.originSent = 'null';
+    }
+    currentOrigin = loc.origin;
+    if (loc.origin !== ctx.pageOrigin) corsFlag = true;
+    // The preflight of the redirect target, when the browser sent one (Origin: null if tainted).
+    const hopPreflight = next?.preflight;
+    if (hopPreflight?.kind === 'sent' && hopPreflight.response) {
+      const answer = checkPreflightAnswer(hopPreflight.response, t.originSent, ctx, cred, unsafeNames);
+      if (answer.authWildcard) t.authWildcard = true;
+      if (answer.failure) {
+        // The headline's "allowed ..." describes this answer, not the first URL's.
+        t.preflightResult = answer.result;
+        t.failure = answer.failure;
+        t.stage = { kind: 'preflight', hop: i + 1 };
+        return t;
+      }
+    }
+  }
+
+  // 3. No response on the last hop: the request failed before any answer arrived.
+  const last = ctx.hops[ctx.hops.length - 1];
+  if (ctx.outcomeFailed && last && !last.response && t.lastHop < ctx.hops.length - 1) {
+    t.networkError = `the request failed with ${ctx.outcomeError} before any response arrived`;
+    t.stage = { kind: 'actual' };
+  }
+  return t;
+}
+
+interface PreflightAnswer {
+  failure: CheckFailure | null;
+  /** The parsed Allow-Methods / Allow-Headers, once they parsed. */
+  result: PreflightResult | null;
+  /** Authorization was allowed only through `Access-Control-Allow-Headers: *`. */
+  authWildcard: boolean;
+}
+
+/**
+ * The checks of a CORS-preflight answer, for the first URL and for every redirect target alike
+ * (https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7, the step numbers of fetch.ts), in
+ * Chromium's order:
+ * 1. A redirect (3xx with Location) -> PreflightDisallowedRedirect (Chromium refuses it before
+ *    any check; the spec's network error for a redirected preflight).
+ * 2. Step 7's CORS check and ok status (checkPreflightAccess), against the Origin the preflight
+ *    carried: the page's, or null after a cross-origin redirect.
+ * 3. Steps 7.1-7.4: Allow-Methods and Allow-Headers parse (parsePreflightResult).
+ * 4. Steps 7.5-7.6: the method is allowed.
+ * 5. Steps 7.7-7.8: every CORS-unsafe header name is, in Chromium's check order when several
+ *    are missing (inChromiumCheckOrder).
+ */
+function checkPreflightAnswer(
+  r: ObservedResponse,
+  origin: string,
+  ctx: Ctx,
+  cred: EffectiveCredentials,
+  unsafeNames: string[],
+): PreflightAnswer {
+  const refused = (failure: CheckFailure, result: PreflightResult | null = null): PreflightAnswer => ({ failure, result, authWildcard: false });
+  if (isRedirectStatus(r.status) && hasLocation(r)) return refused({ code: 'PreflightDisallowedRedirect', param: '' });
+  const access = checkPreflightAccess(r, origin, cred);
+  if (access) return refused(access);
+  const parsed = parsePreflightResult(r.headers);
+  if ('code' in parsed) return refused(parsed);
+  const method = ensureAllowedCrossOriginMethod(parsed, ctx.method, cred);
+  if (method) return refused(method, parsed);
+  let missing = 0;
+  for (const n of unsafeNames) if (!parsed.headers.includes(n)) missing++;
+  const order = missing > 1 ? inChromiumCheckOrder(unsafeNames, ctx.requestHeaders) : unsafeNames;
+  const headers = ensureAllowedCrossOriginHeaders(parsed, order, cred);
+  return { failure: headers.failure, result: parsed, authWildcard: headers.authorizationCoveredByWildcard };
+}
+
+/**
+ * Whether a credentials hypothesis explains what was observed: success or failure, and, when a
+ * preflight was answered but the actual request got no response, that the preflight failed
+ * (after a passing preflight the actual request is sent; after a failing one it never is).
+ */
+export function fitsObservation(ctx: Ctx, t: Trace): boolean {
+  if (failedAsObserved(t) !== ctx.outcomeFailed) return false;
+  const pf = ctx.ex.preflight;
+  const actualUnanswered = ctx.outcomeFailed && !ctx.hops[0]?.response;
+  if (pf.kind === 'sent' && pf.response && actualUnanswered && t.preflightState === 'passed') return false;
+  return true;
+}
+
+export function isBlocked(t: Trace): boolean {
+  return t.failure !== null || t.unresolvedPreflight;
+}
+
+export function failedAsObserved(t: Trace): boolean {
+  return isBlocked(t) || t.networkError !== null;
+}
+
+/** The response the failing (or last) stage examined. */
+export function stageResponse(ctx: Ctx, t: Trace): { response: ObservedResponse | undefined; url: string } {
+  if (t.stage.kind === 'preflight' && t.stage.hop !== undefined) {
+    const hop = ctx.hops[t.stage.hop];
+    const pf = hop?.preflight;
+    return { response: pf?.kind === 'sent' ? pf.response : undefined, url: pf?.kind === 'sent' ? pf.url : hop?.url ?? '' };
+  }
+  if (t.stage.kind === 'preflight' && ctx.ex.preflight.kind === 'sent') {
+    return { response: ctx.ex.preflight.response, url: ctx.ex.preflight.url };
+  }
+  const i = t.stage.kind === 'redirect' ? t.stage.hop : t.lastHop;
+  const hop = i >= 0 ? ctx.hops[i] : undefined;
+  return { response: hop?.response, url: hop?.url ?? ctx.hops[0]?.url ?? '' };
+}
