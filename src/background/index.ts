@@ -4,6 +4,7 @@ import { HarStream } from '../capture/har.ts';
 import type { RawWebRequestEvent } from '../capture/raw-event.ts';
 import { RingBuffer } from '../capture/ring-buffer.ts';
 import { watchLikelyCorsFailures, watchRequests } from '../capture/webrequest.ts';
+import { diagnose } from '../engine/diagnose.ts';
 import type { Exchange } from '../engine/types.ts';
 import {
   DEVTOOLS_PORT,
@@ -82,7 +83,7 @@ const session: KeyValueArea = {
   remove: (keys) => chrome.storage.session.remove(keys),
 };
 
-const logs = new TabLogs(session);
+const logs = new TabLogs(session, diagnose);
 let logsLoaded = false;
 let settings: Settings = { cheapWatch: true, snippetStack: null };
 const capturedTabs = new Set<number>();
@@ -124,16 +125,17 @@ function onExchange(tabId: number, exchange: Exchange, journal: boolean): void {
   scheduleFlush(false);
 }
 
+/** The pipeline's diagnosis step: every captured exchange is judged here, then kept. */
 function drainAppends(): void {
   if (!logsLoaded) return;
   for (const [tabId, list] of appendQueue) {
-    logs.append(tabId, list);
+    logs.append(tabId, list.map((exchange) => ({ exchange, diagnosis: diagnose(exchange) })));
     badgeDirty.add(tabId);
   }
   appendQueue.clear();
 }
 
-const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false));
+const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose);
 let assemblerRestored = false;
 const earlyEvents: RawWebRequestEvent[] = [];
 

@@ -1,5 +1,4 @@
-import { diagnose } from '../engine/diagnose.ts';
-import type { CredentialsMode, Exchange, Hop, HttpHeader, PreflightObservation, RequestMode } from '../engine/types.ts';
+import type { CredentialsMode, Diagnosis, Exchange, Hop, HttpHeader, PreflightObservation, RequestMode } from '../engine/types.ts';
 import { PreflightCacheModel, type ObservedPreflightAnswer, type PreflightCacheEntry } from './preflight-cache.ts';
 import type { RawWebRequestEvent } from './raw-event.ts';
 
@@ -227,7 +226,14 @@ export class ExchangeAssembler {
   /** Requests dismissed as same-origin (a counter, for diagnostics). */
   dismissed = 0;
 
-  constructor(private readonly emit: (exchange: Exchange, tabId: number) => void) {}
+  /**
+   * `judge` is the engine's verdict (the worker passes diagnose()): the assembler asks it only to
+   * settle requests whose end it never saw (after a worker restart), never to label exchanges.
+   */
+  constructor(
+    private readonly emit: (exchange: Exchange, tabId: number) => void,
+    private readonly judge: (exchange: Exchange) => Pick<Diagnosis, 'status' | 'stage'>,
+  ) {}
 
   /** Feeds one event, in the order the browser delivered it. */
   push(event: RawWebRequestEvent): void {
@@ -308,7 +314,7 @@ export class ExchangeAssembler {
       const exchange = this.build(request, at);
       if (!exchange) continue;
       exchange.outcomeInferred = true;
-      if (diagnose(exchange).status === 'blocked') exchange.outcome = { kind: 'failed', error: 'net::ERR_FAILED' };
+      if (this.judge(exchange).status === 'blocked') exchange.outcome = { kind: 'failed', error: 'net::ERR_FAILED' };
       this.emit(exchange, request.tabId);
       this.forgetPreflightsBefore(at - PREFLIGHT_CLAIM_WINDOW_MS);
       emitted++;
@@ -350,7 +356,7 @@ export class ExchangeAssembler {
       probe.outcome = { kind: 'failed', error: 'net::ERR_FAILED' };
       // Without credentials: a preflight that only fails if the request carried them is not proof.
       probe.credentials = 'omit';
-      const verdict = diagnose(probe);
+      const verdict = this.judge(probe);
       if (verdict.status !== 'blocked' || verdict.stage.kind !== 'preflight') continue;
       this.onSettled(error, true);
       emitted++;

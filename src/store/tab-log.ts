@@ -1,5 +1,4 @@
-import { diagnose } from '../engine/index.ts';
-import type { Exchange } from '../engine/types.ts';
+import type { Diagnosis, Exchange } from '../engine/types.ts';
 import { packString, unpackStored } from './pack.ts';
 import { countStatuses, toReportEntry, type CaptureState, type ExchangeRecord, type TabReport } from './report.ts';
 
@@ -11,10 +10,18 @@ import { countStatuses, toReportEntry, type CaptureState, type ExchangeRecord, t
  * Storage layout (docs/capture.md): `t:<tab>:m` the tab's meta (next seq, dropped count,
  * preserve-log flag, likely-CORS-failure count, oldest kept seq, chunk numbers) and
  * `t:<tab>:c:<k>` chunk k = the exchanges with seq in [k*CHUNK, (k+1)*CHUNK), as
- * `[seq, exchange]` pairs in the packed form of src/store/pack.ts (header lists interned, one JSON string). Only the diagnosis inputs are stored: diagnose() is pure and takes
- * ~5 µs, so records are re-diagnosed on load. Writes happen in batches (`flush()`): each
- * batch rewrites the meta and the chunks touched since the last one, never the whole log.
+ * `[seq, exchange]` pairs in the packed form of src/store/pack.ts (header lists interned, one
+ * JSON string). The store keeps what the worker's diagnosis step gives it; only the diagnosis
+ * inputs are stored, and `rediagnose` (the same step: diagnose() is pure and takes ~5 µs) runs
+ * again on the records read back by `load()`. Writes happen in batches (`flush()`): each batch
+ * rewrites the meta and the chunks touched since the last one, never the whole log.
  */
+
+/** An exchange with its diagnosis, as the worker's pipeline hands it to the store. */
+export interface DiagnosedExchange {
+  exchange: Exchange;
+  diagnosis: Diagnosis;
+}
 
 export interface KeyValueArea {
   get(keys: string[] | null): Promise<Record<string, unknown>>;
@@ -68,6 +75,7 @@ export class TabLogs {
 
   constructor(
     private readonly area: KeyValueArea,
+    private readonly rediagnose: (exchange: Exchange) => Diagnosis,
     readonly capacity = DEFAULT_CAPACITY,
   ) {}
 
@@ -96,7 +104,7 @@ export class TabLogs {
     }
     for (const [tabId, state] of this.tabs) {
       const pairs = (chunksByTab.get(tabId) ?? []).filter(([seq]) => seq >= state.firstSeq).sort((a, b) => a[0] - b[0]);
-      const loaded: ExchangeRecord[] = pairs.map(([seq, exchange]) => ({ seq, exchange, diagnosis: diagnose(exchange) }));
+      const loaded: ExchangeRecord[] = pairs.map(([seq, exchange]) => ({ seq, exchange, diagnosis: this.rediagnose(exchange) }));
       // Records appended before the load finished (events that woke the worker) come after.
       const early = state.records;
       if (early.length) {
@@ -151,14 +159,14 @@ export class TabLogs {
   }
 
   /**
-   * Diagnoses and appends exchanges; returns the new records. An exchange with the id of a kept
+   * Appends diagnosed exchanges; returns the new records. An exchange with the id of a kept
    * record whose outcome was not observed replaces that record (same seq) instead.
    */
-  append(tabId: number, exchanges: readonly Exchange[]): ExchangeRecord[] {
-    if (exchanges.length === 0) return [];
+  append(tabId: number, items: readonly DiagnosedExchange[]): ExchangeRecord[] {
+    if (items.length === 0) return [];
     const state = this.state(tabId);
     const added: ExchangeRecord[] = [];
-    for (const exchange of exchanges) {
+    for (const { exchange, diagnosis } of items) {
       const unobserved = exchange.id === undefined ? undefined : this.unobserved.get(tabId);
       const earlier = unobserved?.get(exchange.id!);
       if (unobserved && earlier) {
@@ -166,14 +174,14 @@ export class TabLogs {
         // Still kept (not dropped as the oldest): replace it where it is.
         if (earlier.seq >= state.firstSeq) {
           earlier.exchange = exchange;
-          earlier.diagnosis = diagnose(exchange);
+          earlier.diagnosis = diagnosis;
           state.dirtyChunks.add(Math.floor(earlier.seq / CHUNK));
           this.noteUnobserved(tabId, earlier);
           added.push(earlier);
           continue;
         }
       }
-      const record: ExchangeRecord = { seq: state.seq++, exchange, diagnosis: diagnose(exchange) };
+      const record: ExchangeRecord = { seq: state.seq++, exchange, diagnosis };
       this.noteUnobserved(tabId, record);
       state.records.push(record);
       const k = Math.floor(record.seq / CHUNK);

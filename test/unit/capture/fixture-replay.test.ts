@@ -65,7 +65,7 @@ const KNOWN_WEBREQUEST = [
 describe('capture fixture replay', () => {
   it('webRequest events -> one Exchange per scenario with Chromium verdict', () => {
     const out: Exchange[] = [];
-    const assembler = new ExchangeAssembler((e) => out.push(e));
+    const assembler = new ExchangeAssembler((e) => out.push(e), diagnose);
     for (const ev of fixture.webRequestEvents) assembler.push(ev);
     const r = compare(out, 'webrequest');
     console.log(`fixture webrequest: ${r.agree} agree, ${r.disagree.length} disagree, ${r.unseen.length} unseen`);

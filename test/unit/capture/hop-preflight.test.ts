@@ -63,12 +63,12 @@ type Recorded = ReturnType<typeof recorded>;
 /** The webRequest events through one assembler, or through two with a worker restart at `restartAfter`. */
 function assemble(events: readonly RawWebRequestEvent[], restartAfter?: (e: RawWebRequestEvent) => boolean): { exchanges: Exchange[]; left: AssemblerSnapshot } {
   const exchanges: Exchange[] = [];
-  let assembler = new ExchangeAssembler((e) => exchanges.push(e));
+  let assembler = new ExchangeAssembler((e) => exchanges.push(e), diagnose);
   for (const event of events) {
     assembler.push(event);
     if (restartAfter?.(event)) {
       const snapshot = JSON.parse(JSON.stringify(assembler.snapshot())) as AssemblerSnapshot;
-      assembler = new ExchangeAssembler((e) => exchanges.push(e));
+      assembler = new ExchangeAssembler((e) => exchanges.push(e), diagnose);
       assembler.restore(snapshot, event.timeStamp);
       restartAfter = undefined;
     }

@@ -24,7 +24,7 @@ const allow: HttpHeader[] = [{ name: 'Access-Control-Allow-Origin', value: PAGE 
 
 function collect(): { emitted: Exchange[]; make: () => ExchangeAssembler } {
   const emitted: Exchange[] = [];
-  return { emitted, make: () => new ExchangeAssembler((e) => emitted.push(e)) };
+  return { emitted, make: () => new ExchangeAssembler((e) => emitted.push(e), diagnose) };
 }
 
 /** A worker that saw the request (and maybe its preflight) up to its response headers, then stopped. */

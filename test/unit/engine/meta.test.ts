@@ -49,6 +49,34 @@ describe('engine purity', () => {
   });
 });
 
+/** Relative imports of a source file, resolved to repository paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s*['"](\.[^'"]+)['"]/g)].map((m) => join(file, '..', m[1]!));
+}
+
+describe('layers', () => {
+  const src = sources(join(ROOT, 'src'));
+  it.each(['src/store', 'src/capture'])('%s does not judge: the worker runs diagnose() and passes it in', (dir) => {
+    for (const file of sources(join(ROOT, dir))) {
+      expect(importsOf(file), file).not.toContain(join(ENGINE, 'diagnose.ts'));
+      expect(importsOf(file), file).not.toContain(join(ENGINE, 'index.ts'));
+    }
+  });
+  it('has no import cycle', () => {
+    const graph = new Map(src.map((f) => [f, importsOf(f).filter((d) => src.includes(d))]));
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]): void => {
+      if (state.get(f) === 'done') return;
+      expect(state.get(f), `cycle: ${[...path, f].map((p) => p.slice(ROOT.length + 1)).join(' -> ')}`).not.toBe('open');
+      state.set(f, 'open');
+      for (const d of graph.get(f) ?? []) visit(d, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of src) visit(f, []);
+  });
+});
+
 describe('findings table', () => {
   const doc = readFileSync(join(ROOT, 'docs/findings.md'), 'utf8');
   it.each(FINDING_IDS)('%s is documented in docs/findings.md', (id) => {

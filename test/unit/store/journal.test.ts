@@ -3,6 +3,7 @@
  * stored checkpoint, in which order, and what it ignores.
  */
 import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../../src/engine/diagnose.ts';
 import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
 import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
 import { journalKey, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
@@ -61,7 +62,7 @@ describe('journal', () => {
     // The old worker checkpointed after the request's beforeSendHeaders, journaled its response
     // and completion, and was stopped before the next checkpoint.
     const emitted: Exchange[] = [];
-    const old = new ExchangeAssembler((e) => emitted.push(e));
+    const old = new ExchangeAssembler((e) => emitted.push(e), diagnose);
     const send = ev('beforeSendHeaders', '7', { requestHeaders: [{ name: 'Origin', value: PAGE }] });
     old.push(send);
     const checkpoint = JSON.parse(JSON.stringify(old.snapshot())) as AssemblerSnapshot;
@@ -75,7 +76,7 @@ describe('journal', () => {
     const all = { [journalKey(2, 10, 0)]: stored([{ event: headers }]), [journalKey(2, 10, 1)]: stored([{ event: done }]), [journalKey(1, 10, 0)]: stored([{ event: send }]) };
 
     const rebuilt: Exchange[] = [];
-    const next = new ExchangeAssembler((e) => rebuilt.push(e));
+    const next = new ExchangeAssembler((e) => rebuilt.push(e), diagnose);
     next.restore(checkpoint);
     for (const entry of readJournal(all, 2).entries) if (entry.event) next.push(entry.event);
     expect(rebuilt).toHaveLength(1);
@@ -85,7 +86,7 @@ describe('journal', () => {
     // A beforeSendHeaders seen twice (replayed from an older generation as well, or delivered
     // again by Chromium) is not taken for a redirect hop.
     const again: Exchange[] = [];
-    const twice = new ExchangeAssembler((e) => again.push(e));
+    const twice = new ExchangeAssembler((e) => again.push(e), diagnose);
     twice.restore(JSON.parse(JSON.stringify(checkpointCopy)) as AssemblerSnapshot);
     for (const entry of readJournal(all, 1).entries) if (entry.event) twice.push(entry.event);
     expect(again).toHaveLength(1);
@@ -93,7 +94,7 @@ describe('journal', () => {
   });
 
   it('a request whose response was journaled but whose completion no worker got is settled from it after the grace period', () => {
-    const old = new ExchangeAssembler(() => undefined);
+    const old = new ExchangeAssembler(() => undefined, diagnose);
     const send = ev('beforeSendHeaders', '8', { requestHeaders: [{ name: 'Origin', value: PAGE }] });
     old.push(send);
     const checkpoint = JSON.parse(JSON.stringify(old.snapshot())) as AssemblerSnapshot;
@@ -103,7 +104,7 @@ describe('journal', () => {
     const all = { [journalKey(3, 10, 0)]: stored([{ event: blockedResponse }]) };
 
     const rebuilt: Exchange[] = [];
-    const next = new ExchangeAssembler((e) => rebuilt.push(e));
+    const next = new ExchangeAssembler((e) => rebuilt.push(e), diagnose);
     const now = 1_800_000_000_000;
     next.restore(checkpoint, now);
     for (const entry of readJournal(all, 3).entries) if (entry.event) next.push(entry.event);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../src/engine/types.ts';
-import { TabLogs, type KeyValueArea } from '../../../src/store/tab-log.ts';
+import { diagnose } from '../../../src/engine/diagnose.ts';
+import { TabLogs, type DiagnosedExchange, type KeyValueArea } from '../../../src/store/tab-log.ts';
+
+/** The worker's diagnosis step, as the pipeline runs it before the store. */
+const diagnosed = (exchanges: Exchange[]): DiagnosedExchange[] => exchanges.map((exchange) => ({ exchange, diagnosis: diagnose(exchange) }));
 
 function memoryArea(): KeyValueArea & { data: Map<string, unknown>; sets: number } {
   const data = new Map<string, unknown>();
@@ -36,8 +40,8 @@ const capture = { devtools: false, webRequest: true, cheapWatch: true };
 describe('TabLogs', () => {
   it('is bounded, counts dropped, persists in batches and reloads after a restart', async () => {
     const area = memoryArea();
-    const logs = new TabLogs(area, 250);
-    for (let i = 0; i < 1000; i += 100) logs.append(7, Array.from({ length: 100 }, (_, j) => ex(i + j, (i + j) % 10 === 0)));
+    const logs = new TabLogs(area, diagnose, 250);
+    for (let i = 0; i < 1000; i += 100) logs.append(7, diagnosed(Array.from({ length: 100 }, (_, j) => ex(i + j, (i + j) % 10 === 0))));
     await logs.flush();
     expect(area.sets).toBe(1);
     const r = logs.report(7, capture);
@@ -48,31 +52,31 @@ describe('TabLogs', () => {
     // Chunks below the oldest kept record are gone from storage.
     expect([...area.data.keys()].filter((k) => k.startsWith('t:7:c:')).length).toBeLessThanOrEqual(4);
 
-    const again = new TabLogs(area, 250);
+    const again = new TabLogs(area, diagnose, 250);
     await again.load();
     const r2 = again.report(7, capture);
     expect(r2.entries.map((e) => e.seq)).toEqual(r.entries.map((e) => e.seq));
     expect(r2.dropped).toBe(750);
     expect(r2.entries[0]?.diagnosis.status).toBe(r.entries[0]?.diagnosis.status);
-    again.append(7, [ex(1000)]);
+    again.append(7, diagnosed([ex(1000)]));
     expect(again.report(7, capture).entries.at(-1)?.seq).toBe(1001);
   });
 
   it('replaces an unobserved record by the real exchange with its id, also after a reload; nothing else', async () => {
     const area = memoryArea();
-    const logs = new TabLogs(area, 250);
+    const logs = new TabLogs(area, diagnose, 250);
     const events: Array<{ type: string; seqs?: number[] }> = [];
     logs.subscribe((e) => events.push(e.type === 'records' ? { type: e.type, seqs: e.records.map((r) => r.seq) } : { type: e.type }));
     const unobserved: Exchange = { ...ex(1), id: 'wr-1', hops: [{ url: 'https://api.example/r?i=1' }], outcome: { kind: 'unobserved' } };
-    logs.append(7, [{ ...ex(0), id: 'wr-0' }, unobserved, { ...ex(2), id: 'wr-2' }]);
+    logs.append(7, diagnosed([{ ...ex(0), id: 'wr-0' }, unobserved, { ...ex(2), id: 'wr-2' }]));
     expect(logs.report(7, capture).entries[1]?.diagnosis.findings.map((f) => f.id)).toEqual(['outcome-unobserved']);
     await logs.flush();
 
     // The worker restarts: the reloaded log still knows which record may be replaced.
-    const again = new TabLogs(area, 250);
+    const again = new TabLogs(area, diagnose, 250);
     await again.load();
     again.subscribe((e) => events.push(e.type === 'records' ? { type: e.type, seqs: e.records.map((r) => r.seq) } : { type: e.type }));
-    again.append(7, [{ ...ex(1, true), id: 'wr-1' }, { ...ex(3), id: 'wr-0' }]);
+    again.append(7, diagnosed([{ ...ex(1, true), id: 'wr-1' }, { ...ex(3), id: 'wr-0' }]));
     const r = again.report(7, capture);
     // wr-1 replaced in place (same seq 2); wr-0 was observed, so its id coming again appends.
     expect(r.entries.map((e) => [e.seq, e.exchange.id, e.diagnosis.status])).toEqual([
@@ -83,18 +87,18 @@ describe('TabLogs', () => {
     ]);
     expect(events.at(-1)).toEqual({ type: 'records', seqs: [2, 4] });
     // A second exchange with the same id is appended: only an unobserved record is replaced.
-    again.append(7, [{ ...ex(1), id: 'wr-1' }]);
+    again.append(7, diagnosed([{ ...ex(1), id: 'wr-1' }]));
     expect(again.report(7, capture).entries).toHaveLength(5);
     await again.flush();
-    const third = new TabLogs(area, 250);
+    const third = new TabLogs(area, diagnose, 250);
     await third.load();
     expect(third.report(7, capture).entries.map((e) => e.diagnosis.status)).toEqual(['ok', 'blocked', 'ok', 'ok', 'ok']);
   });
 
   it('clears, preserves, deletes', async () => {
     const area = memoryArea();
-    const logs = new TabLogs(area);
-    logs.append(1, [ex(1), ex(2)]);
+    const logs = new TabLogs(area, diagnose);
+    logs.append(1, diagnosed([ex(1), ex(2)]));
     logs.countLikelyFailure(1, 3);
     logs.setPreserveLog(1, true);
     await logs.flush();
@@ -132,14 +136,14 @@ describe('packed storage', () => {
       if (size > 60_000) throw new Error('Session storage quota bytes exceeded. Values were not stored.');
       await set(items);
     };
-    const logs = new TabLogs(area, 2000);
-    for (let i = 0; i < 1000; i += 100) logs.append(3, Array.from({ length: 100 }, (_, j) => ex(i + j)));
+    const logs = new TabLogs(area, diagnose, 2000);
+    for (let i = 0; i < 1000; i += 100) logs.append(3, diagnosed(Array.from({ length: 100 }, (_, j) => ex(i + j))));
     await logs.flush();
     const r = logs.report(3, capture);
     expect(logs.quotaErrors).toBeGreaterThan(0);
     expect(r.entries.length + r.dropped).toBe(1000);
     expect(r.entries.at(-1)?.url).toBe('https://api.example/r?i=999');
-    const again = new TabLogs(area, 2000);
+    const again = new TabLogs(area, diagnose, 2000);
     await again.load();
     expect(again.report(3, capture).entries.map((x) => x.seq)).toEqual(r.entries.map((x) => x.seq));
   });
