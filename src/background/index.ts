@@ -21,10 +21,11 @@ import {
   type SubscriptionEvent,
 } from '../messages/protocol.ts';
 import { BatchSequence } from '../capture/devtools-batches.ts';
-import { CHECKPOINT_KEY, journalKey, readJournal, type JournalEntry } from '../store/journal.ts';
+import { CHECKPOINT_KEY, journalKey, type JournalEntry } from '../store/journal.ts';
 import { countStatuses, type CaptureState } from '../store/report.ts';
-import { packString, unpackStored } from '../store/pack.ts';
+import { packString } from '../store/pack.ts';
 import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
+import { ASSEMBLER_KEY, CAPTURE_KEY, DEVTOOLS_BATCHES_KEY, recover, storedCapturedTabs } from './recovery.ts';
 
 /**
  * Service worker: wires the capture sources to the engine and the per-tab logs, and answers the
@@ -66,10 +67,6 @@ let stopStartupWatch: (() => void) | undefined = watchRequests(undefined, (event
 const STARTUP_OVERLAP_MS = 250;
 
 const START = Date.now();
-const CAPTURE_KEY = 'capture';
-const ASSEMBLER_KEY = 'assembler';
-/** The DevTools pages' last batch taken per tab, written with the logs that hold it. */
-const DEVTOOLS_BATCHES_KEY = 'devtoolsBatches';
 const SETTINGS_KEY = 'settings';
 const FLUSH_INTERVAL_MS = 250;
 /** At most one batch this often even when asked for soon: each batch costs the browser's UI thread. */
@@ -452,8 +449,7 @@ function applyCheapWatch(): void {
 const ready: Promise<void> = (async () => {
   // One read of everything: the capture set, the checkpoint, the journal and the logs.
   const first = await chrome.storage.session.get(null);
-  const tabs = Array.isArray(first[CAPTURE_KEY]) ? (first[CAPTURE_KEY] as number[]) : [];
-  for (const tabId of tabs) {
+  for (const tabId of storedCapturedTabs(first)) {
     capturedTabs.add(tabId);
     startWatching(tabId);
   }
@@ -461,19 +457,11 @@ const ready: Promise<void> = (async () => {
   for (const event of startupEvents.splice(0)) if (capturedTabs.has(event.tabId)) onCaptureEvent(event);
   if (capturedTabs.size === 0) endStartupWatch();
   else setTimeout(endStartupWatch, STARTUP_OVERLAP_MS);
-  assembler.restore(unpackStored(first[ASSEMBLER_KEY]) as AssemblerSnapshot | undefined, Date.now());
-  checkpointGen = typeof first[CHECKPOINT_KEY] === 'number' ? first[CHECKPOINT_KEY] : 0;
-  devtoolsBatches.restore(first[DEVTOOLS_BATCHES_KEY]);
-  // What the previous instance journaled after its last checkpoint, in order, before anything new.
-  const replayedExchanges: Array<[number, Exchange]> = [];
-  const journal = readJournal(first, checkpointGen);
-  journalKeys.push(...journal.keys);
-  for (const entry of journal.entries) {
-    if (entry.event) assembler.push(entry.event);
-    else if (entry.exchange) replayedExchanges.push(entry.exchange);
-  }
-  for (const [tabId, exchange] of replayedExchanges) onExchange(tabId, exchange, false);
-  assembler.watchPendingAsOrphans(Date.now());
+  // What the previous instance checkpointed and journaled after it, in order, before anything new.
+  const recovered = recover(first, assembler, devtoolsBatches, Date.now());
+  checkpointGen = recovered.checkpointGen;
+  journalKeys.push(...recovered.journalKeys);
+  for (const [tabId, exchange] of recovered.replayedExchanges) onExchange(tabId, exchange, false);
   assemblerRestored = true;
   for (const event of earlyEvents.splice(0)) applyEvent(event);
   const local = await chrome.storage.local.get(SETTINGS_KEY);

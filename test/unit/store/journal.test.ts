@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
 import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
-import { journalKey, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
+import { ASSEMBLER_KEY, CAPTURE_KEY, DEVTOOLS_BATCHES_KEY, recover } from '../../../src/background/recovery.ts';
+import { BatchSequence } from '../../../src/capture/devtools-batches.ts';
+import { CHECKPOINT_KEY, journalKey, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
 import { packString } from '../../../src/store/pack.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 
@@ -65,20 +67,22 @@ describe('journal', () => {
     const old = new ExchangeAssembler((e) => emitted.push(e), diagnose);
     const send = ev('beforeSendHeaders', '7', { requestHeaders: [{ name: 'Origin', value: PAGE }] });
     old.push(send);
-    const checkpoint = JSON.parse(JSON.stringify(old.snapshot())) as AssemblerSnapshot;
-    // restore() adopts the snapshot's objects: keep a pristine copy for the second worker below.
-    const checkpointCopy = JSON.parse(JSON.stringify(checkpoint)) as AssemblerSnapshot;
+    const checkpoint = packString(old.snapshot());
     const headers = ev('headersReceived', '7', { statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
     const done = ev('completed', '7', { statusCode: 200 });
     old.push(headers);
     old.push(done);
     expect(emitted).toHaveLength(1);
-    const all = { [journalKey(2, 10, 0)]: stored([{ event: headers }]), [journalKey(2, 10, 1)]: stored([{ event: done }]), [journalKey(1, 10, 0)]: stored([{ event: send }]) };
+    const journal = { [journalKey(2, 10, 0)]: stored([{ event: headers }]), [journalKey(2, 10, 1)]: stored([{ event: done }]), [journalKey(1, 10, 0)]: stored([{ event: send }]) };
+    const storage = { ...journal, [ASSEMBLER_KEY]: checkpoint, [CHECKPOINT_KEY]: 2, [CAPTURE_KEY]: [3] };
 
+    // The worker's own start-up recovery, on what the old instance left.
     const rebuilt: Exchange[] = [];
     const next = new ExchangeAssembler((e) => rebuilt.push(e), diagnose);
-    next.restore(checkpoint);
-    for (const entry of readJournal(all, 2).entries) if (entry.event) next.push(entry.event);
+    const recovered = recover(storage, next, new BatchSequence(), Date.now());
+    expect(recovered.capturedTabs).toEqual([3]);
+    expect(recovered.checkpointGen).toBe(2);
+    expect(recovered.journalKeys).toHaveLength(3);
     expect(rebuilt).toHaveLength(1);
     expect(rebuilt[0]!.hops[0]!.requestHeaders).toEqual([{ name: 'Origin', value: PAGE }]);
     expect(rebuilt[0]!.hops[0]!.response?.status).toBe(200);
@@ -87,10 +91,25 @@ describe('journal', () => {
     // again by Chromium) is not taken for a redirect hop.
     const again: Exchange[] = [];
     const twice = new ExchangeAssembler((e) => again.push(e), diagnose);
-    twice.restore(JSON.parse(JSON.stringify(checkpointCopy)) as AssemblerSnapshot);
-    for (const entry of readJournal(all, 1).entries) if (entry.event) twice.push(entry.event);
+    recover({ ...storage, [CHECKPOINT_KEY]: 1 }, twice, new BatchSequence(), Date.now());
     expect(again).toHaveLength(1);
     expect(again[0]!.hops.map((h) => h.url)).toEqual([send.url]);
+  });
+
+  it('hands exchanges journaled without events (DevTools) back in order, and restores the DevTools batch sequence', () => {
+    const batches = new BatchSequence();
+    const storage = {
+      [journalKey(1, 10, 1)]: stored([{ exchange: [5, { id: 'dt-2' } as Exchange] }]),
+      [journalKey(1, 10, 0)]: stored([{ exchange: [5, { id: 'dt-1' } as Exchange] }]),
+      [CHECKPOINT_KEY]: 1,
+      [DEVTOOLS_BATCHES_KEY]: [[5, { page: 'p1', n: 4 }]],
+    };
+    const recovered = recover(storage, new ExchangeAssembler(() => undefined, diagnose), batches, Date.now());
+    expect(recovered.replayedExchanges.map(([tab, e]) => `${tab}:${e.id}`)).toEqual(['5:dt-1', '5:dt-2']);
+    expect(recovered.capturedTabs).toEqual([]);
+    expect(batches.snapshot()).toEqual([[5, { page: 'p1', n: 4 }]]);
+    // The restored sequence knows batch 4 of that page: it is a duplicate now.
+    expect(batches.accept(5, { page: 'p1', n: 4, oldest: 1 })).toEqual({ kind: 'duplicate' });
   });
 
   it('a request whose response was journaled but whose completion no worker got is settled from it after the grace period', () => {
@@ -106,10 +125,8 @@ describe('journal', () => {
     const rebuilt: Exchange[] = [];
     const next = new ExchangeAssembler((e) => rebuilt.push(e), diagnose);
     const now = 1_800_000_000_000;
-    next.restore(checkpoint, now);
-    for (const entry of readJournal(all, 3).entries) if (entry.event) next.push(entry.event);
-    // The replayed event is the old worker's, not a sign of life here.
-    next.watchPendingAsOrphans(now);
+    // The replayed event is the old worker's, not a sign of life here: recovery watches it as an orphan.
+    recover({ ...all, [ASSEMBLER_KEY]: packString(checkpoint), [CHECKPOINT_KEY]: 3 }, next, new BatchSequence(), now);
     expect(next.orphanDeadline).toBe(now + ORPHAN_GRACE_MS);
     expect(next.settleOrphans(now + ORPHAN_GRACE_MS)).toBe(1);
     expect(rebuilt).toHaveLength(1);
