@@ -14,9 +14,9 @@ import {
   type DevtoolsPortCommand,
   parseRequest,
   parseSubscribeMessage,
-  type CorsightRequest,
+  route,
+  type RequestHandlers,
   type DebugState,
-  type ResponseMap,
   type Settings,
   type SubscriptionEvent,
 } from '../messages/protocol.ts';
@@ -528,112 +528,117 @@ async function tabUrl(tabId: number): Promise<string | null> {
   }
 }
 
-async function handle(request: CorsightRequest): Promise<ResponseMap[keyof ResponseMap]> {
-  switch (request.type) {
-    case 'tab/report':
+/** The message API: one handler per request type, each typed by its response (protocol.ts). */
+const handlers: RequestHandlers = {
+  'tab/report': async (request) => {
+    await ready;
+    await activateDevtools(request.tabId);
+    drainAppends();
+    return logs.report(request.tabId, captureState(request.tabId), await tabUrl(request.tabId));
+  },
+  'tab/clear': async (request) => {
+    await ready;
+    drainAppends();
+    logs.clear(request.tabId);
+    badgeDirty.add(request.tabId);
+    scheduleFlush();
+    return { cleared: true };
+  },
+  'tab/preserve-log': async (request) => {
+    await ready;
+    // Keeping the log across navigations needs the listener: getHAR() only holds the current page.
+    if (request.preserve) void activateDevtools(request.tabId);
+    logs.setPreserveLog(request.tabId, request.preserve);
+    scheduleFlush();
+    return { preserveLog: request.preserve };
+  },
+  'capture/start': async (request) => {
+    await ready;
+    capturedTabs.add(request.tabId);
+    await persistCaptureSet();
+    startWatching(request.tabId);
+    broadcastCapture(request.tabId);
+    if (request.reload) await chrome.tabs.reload(request.tabId).catch(() => undefined);
+    return { capture: captureState(request.tabId) };
+  },
+  'capture/stop': async (request) => {
+    await ready;
+    capturedTabs.delete(request.tabId);
+    stopWatching(request.tabId);
+    await persistCaptureSet();
+    broadcastCapture(request.tabId);
+    return { capture: captureState(request.tabId) };
+  },
+  'settings/get': async () => {
+    await ready;
+    return settings;
+  },
+  'settings/set': async (request) => {
+    await ready;
+    settings = { ...settings, ...request.patch };
+    await chrome.storage.local.set({ [SETTINGS_KEY]: settings });
+    applyCheapWatch();
+    for (const tabId of logs.tabIds()) updateBadge(tabId);
+    return settings;
+  },
+  'devtools/exchanges': async (request) => {
+    if (request.batch) {
+      // Taken strictly in order; a new worker knows from its checkpoint which ones its logs hold.
       await ready;
-      await activateDevtools(request.tabId);
-      drainAppends();
-      return logs.report(request.tabId, captureState(request.tabId), await tabUrl(request.tabId));
-    case 'tab/clear':
-      await ready;
-      drainAppends();
-      logs.clear(request.tabId);
-      badgeDirty.add(request.tabId);
-      scheduleFlush();
-      return { cleared: true };
-    case 'tab/preserve-log':
-      await ready;
-      // Keeping the log across navigations needs the listener: getHAR() only holds the current page.
-      if (request.preserve) void activateDevtools(request.tabId);
-      logs.setPreserveLog(request.tabId, request.preserve);
-      scheduleFlush();
-      return { preserveLog: request.preserve };
-    case 'capture/start': {
-      await ready;
-      capturedTabs.add(request.tabId);
-      await persistCaptureSet();
-      startWatching(request.tabId);
-      broadcastCapture(request.tabId);
-      if (request.reload) await chrome.tabs.reload(request.tabId).catch(() => undefined);
-      return { capture: captureState(request.tabId) };
+      const verdict = devtoolsBatches.accept(request.tabId, request.batch);
+      if (verdict.kind === 'duplicate') return { accepted: 0 };
+      if (verdict.kind === 'gap') return { accepted: 0, expected: verdict.expected };
+      devtoolsBatchesDirty = true;
     }
-    case 'capture/stop': {
-      await ready;
-      capturedTabs.delete(request.tabId);
-      stopWatching(request.tabId);
-      await persistCaptureSet();
-      broadcastCapture(request.tabId);
-      return { capture: captureState(request.tabId) };
+    for (const exchange of request.exchanges) onExchange(request.tabId, { ...exchange, source: 'devtools' }, request.batch === undefined);
+    return { accepted: request.exchanges.length };
+  },
+  'devtools/har-entries': (request) => {
+    let ring = harEntries.get(request.tabId);
+    if (!ring) harEntries.set(request.tabId, (ring = new RingBuffer(2000)));
+    let stream = harStreams.get(request.tabId);
+    if (!stream) {
+      const tabId = request.tabId;
+      harStreams.set(tabId, (stream = new HarStream((e) => onExchange(tabId, e, true), { source: 'devtools', idPrefix: 'har' })));
     }
-    case 'settings/get':
-      await ready;
-      return settings;
-    case 'settings/set':
-      await ready;
-      settings = { ...settings, ...request.patch };
-      await chrome.storage.local.set({ [SETTINGS_KEY]: settings });
-      applyCheapWatch();
-      for (const tabId of logs.tabIds()) updateBadge(tabId);
-      return settings;
-    case 'devtools/exchanges': {
-      if (request.batch) {
-        // Taken strictly in order; a new worker knows from its checkpoint which ones its logs hold.
-        await ready;
-        const verdict = devtoolsBatches.accept(request.tabId, request.batch);
-        if (verdict.kind === 'duplicate') return { accepted: 0 };
-        if (verdict.kind === 'gap') return { accepted: 0, expected: verdict.expected };
-        devtoolsBatchesDirty = true;
-      }
-      for (const exchange of request.exchanges) onExchange(request.tabId, { ...exchange, source: 'devtools' }, request.batch === undefined);
-      return { accepted: request.exchanges.length };
+    for (const entry of request.entries) {
+      ring.push(entry);
+      stream.push(entry);
     }
-    case 'devtools/har-entries': {
-      let ring = harEntries.get(request.tabId);
-      if (!ring) harEntries.set(request.tabId, (ring = new RingBuffer(2000)));
-      let stream = harStreams.get(request.tabId);
-      if (!stream) {
-        const tabId = request.tabId;
-        harStreams.set(tabId, (stream = new HarStream((e) => onExchange(tabId, e, true), { source: 'devtools', idPrefix: 'har' })));
-      }
-      for (const entry of request.entries) {
-        ring.push(entry);
-        stream.push(entry);
-      }
-      return { accepted: request.entries.length };
-    }
-    case 'debug/har-entries':
-      return { entries: harEntries.get(request.tabId)?.toArray() ?? [] };
-    case 'debug/raw-events': {
-      const all = rawEvents.toArray();
-      const events = request.tabId === undefined ? all : all.filter((e) => e.tabId === request.tabId);
-      return { events, dropped: rawEvents.dropped };
-    }
-    case 'debug/state': {
-      const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-      const state: DebugState = {
-        startedAt: START,
-        capturedTabs: [...capturedTabs],
-        devtoolsTabs: [...devtoolsPorts.keys()],
-        devtoolsActiveTabs: [...devtoolsActive],
-        pending: assembler.pendingCount,
-        flushes: logs.flushes,
-        journalWrites,
-        journalEntries,
-        maxEventDelayMs: Math.round(maxEventDelayMs),
-      };
-      if (memory) state.heapUsed = memory.usedJSHeapSize;
-      return state;
-    }
-  }
-}
+    return { accepted: request.entries.length };
+  },
+  'debug/har-entries': (request) => {
+    return { entries: harEntries.get(request.tabId)?.toArray() ?? [] };
+  },
+  'debug/raw-events': (request) => {
+    const all = rawEvents.toArray();
+    const events = request.tabId === undefined ? all : all.filter((e) => e.tabId === request.tabId);
+    return { events, dropped: rawEvents.dropped };
+  },
+  'debug/state': () => {
+    const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    const state: DebugState = {
+      startedAt: START,
+      capturedTabs: [...capturedTabs],
+      devtoolsTabs: [...devtoolsPorts.keys()],
+      devtoolsActiveTabs: [...devtoolsActive],
+      pending: assembler.pendingCount,
+      flushes: logs.flushes,
+      journalWrites,
+      journalEntries,
+      maxEventDelayMs: Math.round(maxEventDelayMs),
+    };
+    if (memory) state.heapUsed = memory.usedJSHeapSize;
+    return state;
+  },
+};
 
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   if (!isOwnExtensionPage(sender, chrome.runtime.id, extensionOrigin)) return undefined;
   const request = parseRequest(message);
   // Not ours (or malformed): let other listeners answer.
   if (!request) return undefined;
-  handle(request).then(sendResponse, (e: unknown) => sendResponse({ error: String(e) }));
+  route(handlers, request).then(sendResponse, (e: unknown) => sendResponse({ error: String(e) }));
   return true;
 });
 

@@ -77,6 +77,17 @@ export interface DebugState {
 
 export type ResponseFor<R extends CorsightRequest> = ResponseMap[R['type']];
 
+/** One handler per request type, each answering with its own response type. */
+export type RequestHandlers = {
+  [K in CorsightRequest['type']]: (request: Extract<CorsightRequest, { type: K }>) => ResponseMap[K] | Promise<ResponseMap[K]>;
+};
+
+/** Answers `request` with the handler of its type. */
+export async function route(handlers: RequestHandlers, request: CorsightRequest): Promise<ResponseFor<CorsightRequest>> {
+  const handler = handlers[request.type] as (r: CorsightRequest) => ResponseFor<CorsightRequest> | Promise<ResponseFor<CorsightRequest>>;
+  return handler(request);
+}
+
 /** Name of the runtime Port a page opens to follow one tab's log live. */
 export const SUBSCRIBE_PORT = 'corsight/subscribe';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOwnExtensionPage, parseDevtoolsPortMessage, parseRequest, parseSubscribeMessage } from '../../../src/messages/protocol.ts';
+import { isOwnExtensionPage, parseDevtoolsPortMessage, parseRequest, parseSubscribeMessage, route, type RequestHandlers } from '../../../src/messages/protocol.ts';
 
 const exchange = {
   initiatorOrigin: 'https://app.example',
@@ -76,5 +76,33 @@ describe('parseRequest', () => {
     expect(isOwnExtensionPage({ id: 'other', url: `${origin}/x` }, 'abc', origin)).toBe(false);
     expect(isOwnExtensionPage({ id: 'abc', url: `${origin}.evil/x` }, 'abc', origin)).toBe(false);
     expect(isOwnExtensionPage({ id: 'abc' }, 'abc', origin)).toBe(false);
+  });
+});
+
+describe('route', () => {
+  const settings = { cheapWatch: true, snippetStack: null };
+  const calls: string[] = [];
+  const handlers: RequestHandlers = {
+    'tab/report': () => Promise.reject(new Error('not in this test')),
+    'tab/clear': (r) => (calls.push(`clear ${r.tabId}`), { cleared: true }),
+    'tab/preserve-log': (r) => ({ preserveLog: r.preserve }),
+    'capture/start': () => Promise.reject(new Error('not in this test')),
+    'capture/stop': () => Promise.reject(new Error('not in this test')),
+    'settings/get': () => settings,
+    'settings/set': async (r) => ({ ...settings, ...r.patch }),
+    'devtools/har-entries': (r) => ({ accepted: r.entries.length }),
+    'devtools/exchanges': (r) => ({ accepted: r.exchanges.length }),
+    'debug/state': () => Promise.reject(new Error('not in this test')),
+    'debug/raw-events': () => ({ events: [], dropped: 0 }),
+    'debug/har-entries': () => ({ entries: [] }),
+  };
+  it('answers each request with the handler of its type', async () => {
+    expect(await route(handlers, { type: 'tab/clear', tabId: 4 })).toEqual({ cleared: true });
+    expect(calls).toEqual(['clear 4']);
+    expect(await route(handlers, { type: 'settings/set', patch: { cheapWatch: false } })).toEqual({ cheapWatch: false, snippetStack: null });
+    expect(await route(handlers, { type: 'devtools/har-entries', tabId: 1, entries: [{}, {}] })).toEqual({ accepted: 2 });
+  });
+  it('passes a handler failure on as a rejection', async () => {
+    await expect(route(handlers, { type: 'debug/state' })).rejects.toThrow('not in this test');
   });
 });
