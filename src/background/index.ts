@@ -21,7 +21,7 @@ import {
   type SubscriptionEvent,
 } from '../messages/protocol.ts';
 import { BatchSequence } from '../capture/devtools-batches.ts';
-import { CHECKPOINT_KEY, journalKey, type JournalEntry } from '../store/journal.ts';
+import { CHECKPOINT_KEY, JournalWriter } from '../store/journal.ts';
 import { countStatuses, type CaptureState } from '../store/report.ts';
 import { packString } from '../store/pack.ts';
 import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
@@ -108,17 +108,17 @@ const devtoolsBatches = new BatchSequence();
 let devtoolsBatchesDirty = false;
 
 /**
- * `journal`: write the exchange to the journal too. Not for webRequest exchanges (rebuilt from
+ * `toJournal`: write the exchange to the journal too. Not for webRequest exchanges (rebuilt from
  * their journaled events), a DevTools page's numbered batches (the page resends what no
  * checkpoint confirmed) or exchanges replayed from the journal.
  */
-function onExchange(tabId: number, exchange: Exchange, journal: boolean): void {
+function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
   if (exchange.source === 'webrequest' && devtoolsPorts.has(tabId)) return;
   let list = appendQueue.get(tabId);
   if (!list) appendQueue.set(tabId, (list = []));
   list.push(exchange);
-  if (journal) journalAppend({ exchange: [tabId, exchange] });
+  if (toJournal) journal.append({ exchange: [tabId, exchange] });
   scheduleFlush(false);
 }
 
@@ -167,7 +167,7 @@ function onRawEvent(event: RawWebRequestEvent): void {
 
 function applyEvent(event: RawWebRequestEvent): void {
   assembler.push(event);
-  journalAppend({ event });
+  journal.append({ event });
   scheduleFlush(false);
 }
 
@@ -182,59 +182,7 @@ function applyEvent(event: RawWebRequestEvent): void {
 // ~15% against bare listeners (docs/capture.md, "Cost").
 /** Journal writes start at most this often: group commit even under moderate traffic. */
 const JOURNAL_MIN_GAP_MS = 10;
-let checkpointGen = 0;
-let journalQueue: JournalEntry[] = [];
-/**
- * Entries queued before a checkpoint started, still to be written under the generation they
- * belong to: if that checkpoint never lands (a stop in the middle), they are replayed onto the
- * one before it.
- */
-const sealedJournal: Array<[number, JournalEntry[]]> = [];
-let journalSeq = 0;
-let journalWriting = false;
-let lastJournalWrite = 0;
-/** The key being written: a checkpoint must not remove it before its write lands. */
-let journalKeyInFlight: string | undefined;
-let journalWrites = 0;
-let journalEntries = 0;
-/** Journal keys written or found, by generation: removed once a later checkpoint is stored. */
-const journalKeys: Array<[number, string]> = [];
-
-function journalAppend(entry: JournalEntry): void {
-  journalQueue.push(entry);
-  if (!journalWriting) {
-    journalWriting = true;
-    setTimeout(() => void writeJournal(), 0);
-  }
-}
-
-async function writeJournal(): Promise<void> {
-  for (;;) {
-    const wait = lastJournalWrite + JOURNAL_MIN_GAP_MS - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    let batch = sealedJournal.shift();
-    if (!batch && journalQueue.length > 0) {
-      batch = [checkpointGen, journalQueue];
-      journalQueue = [];
-    }
-    if (!batch) break;
-    const [generation, entries] = batch;
-    lastJournalWrite = Date.now();
-    const key = journalKey(generation, START, journalSeq++);
-    journalKeys.push([generation, key]);
-    journalKeyInFlight = key;
-    journalWrites++;
-    journalEntries += entries.length;
-    try {
-      await chrome.storage.session.set({ [key]: packString(entries) });
-    } catch (e) {
-      // Kept in memory and in the next checkpoint all the same.
-      console.warn('Corsight: journal write failed', e);
-    }
-    journalKeyInFlight = undefined;
-  }
-  journalWriting = false;
-}
+const journal = new JournalWriter(START, (key, value) => chrome.storage.session.set({ [key]: value }), JOURNAL_MIN_GAP_MS);
 
 // ---- Persistence: one storage batch at a time, never one per event. ----
 // Checkpoints: at most one every FLUSH_INTERVAL_MS while things change (the journal covers the
@@ -309,7 +257,7 @@ async function flushNow(): Promise<void> {
   // that no longer holds them, so a stop between two batches neither loses nor duplicates them;
   // from here on the journal starts a new generation.
   drainAppends();
-  const gen = checkpointGen + 1;
+  const gen = journal.generation + 1;
   const extra: Record<string, unknown> = { [CHECKPOINT_KEY]: gen };
   const snapshotDirty = assembler.dirty;
   if (snapshotDirty) extra[ASSEMBLER_KEY] = packString(assemblerSnapshot());
@@ -319,19 +267,11 @@ async function flushNow(): Promise<void> {
   const batchesDirty = devtoolsBatchesDirty;
   if (batchesDirty) extra[DEVTOOLS_BATCHES_KEY] = batches;
   devtoolsBatchesDirty = false;
-  if (journalQueue.length > 0) {
-    sealedJournal.push([checkpointGen, journalQueue]);
-    journalQueue = [];
-  }
-  checkpointGen = gen;
+  journal.seal(gen);
   try {
     await logs.flush(extra);
-    const isObsolete = ([g, key]: [number, string]) => g < gen && key !== journalKeyInFlight;
-    const obsolete = journalKeys.filter(isObsolete).map(([, key]) => key);
-    if (obsolete.length) {
-      for (let i = journalKeys.length - 1; i >= 0; i--) if (isObsolete(journalKeys[i]!)) journalKeys.splice(i, 1);
-      await chrome.storage.session.remove(obsolete);
-    }
+    const obsolete = journal.takeObsolete(gen);
+    if (obsolete.length) await chrome.storage.session.remove(obsolete);
     if (batchesDirty) {
       for (const [tabId, batch] of batches) {
         const message: DevtoolsPortCommand = { type: 'persisted', page: batch.page, upTo: batch.n };
@@ -459,8 +399,7 @@ const ready: Promise<void> = (async () => {
   else setTimeout(endStartupWatch, STARTUP_OVERLAP_MS);
   // What the previous instance checkpointed and journaled after it, in order, before anything new.
   const recovered = recover(first, assembler, devtoolsBatches, Date.now());
-  checkpointGen = recovered.checkpointGen;
-  journalKeys.push(...recovered.journalKeys);
+  journal.adopt(recovered.journalKeys, recovered.checkpointGen);
   for (const [tabId, exchange] of recovered.replayedExchanges) onExchange(tabId, exchange, false);
   assemblerRestored = true;
   for (const event of earlyEvents.splice(0)) applyEvent(event);
@@ -624,8 +563,8 @@ const handlers: RequestHandlers = {
       devtoolsActiveTabs: [...devtoolsActive],
       pending: assembler.pendingCount,
       flushes: logs.flushes,
-      journalWrites,
-      journalEntries,
+      journalWrites: journal.writes,
+      journalEntries: journal.entries,
       maxEventDelayMs: Math.round(maxEventDelayMs),
     };
     if (memory) state.heapUsed = memory.usedJSHeapSize;

@@ -8,7 +8,7 @@ import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
 import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
 import { ASSEMBLER_KEY, CAPTURE_KEY, DEVTOOLS_BATCHES_KEY, recover } from '../../../src/background/recovery.ts';
 import { BatchSequence } from '../../../src/capture/devtools-batches.ts';
-import { CHECKPOINT_KEY, journalKey, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
+import { CHECKPOINT_KEY, journalKey, JournalWriter, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
 import { packString } from '../../../src/store/pack.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 
@@ -132,5 +132,50 @@ describe('journal', () => {
     expect(rebuilt).toHaveLength(1);
     expect(rebuilt[0]!.outcomeInferred).toBe(true);
     expect(rebuilt[0]!.outcome).toEqual({ kind: 'failed', error: 'net::ERR_FAILED' });
+  });
+});
+
+describe('JournalWriter', () => {
+  /** Waits (bounded) until `done()` holds: the writer works on timers of its own. */
+  async function until(done: () => boolean): Promise<void> {
+    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 2));
+    expect(done()).toBe(true);
+  }
+
+  it('writes what was appended, sealed under the generation it belongs to, and replays in order', async () => {
+    const storage = new Map<string, unknown>();
+    const writer = new JournalWriter(100, async (key, value) => void storage.set(key, value), 0);
+    writer.adopt([[1, journalKey(1, 50, 0)]], 1);
+    writer.append({ event: ev('beforeSendHeaders', '1') });
+    writer.append({ event: ev('completed', '1') });
+    await until(() => writer.entries === 2);
+    writer.append({ event: ev('beforeSendHeaders', '2') });
+    writer.seal(2); // a checkpoint of generation 2 starts
+    writer.append({ event: ev('completed', '2') });
+    await until(() => writer.entries === 4);
+    const all = Object.fromEntries(storage);
+    const order = (gen: number) => readJournal(all, gen).entries.map((e) => `${e.event?.requestId}:${e.event?.phase}`);
+    // The checkpoint of generation 2 never landed: everything replays onto generation 1's.
+    expect(order(1)).toEqual(['1:beforeSendHeaders', '1:completed', '2:beforeSendHeaders', '2:completed']);
+    // It landed: only what came after it.
+    expect(order(2)).toEqual(['2:completed']);
+    // Its keys before generation 2 are obsolete once that checkpoint is stored, the adopted one too.
+    const obsolete = writer.takeObsolete(2);
+    expect(obsolete).toContain(journalKey(1, 50, 0));
+    expect(obsolete.map((k) => readJournal({ [k]: all[k] ?? '[]' }, 0).keys[0]![0])).toEqual(obsolete.map(() => 1));
+    expect(writer.takeObsolete(2)).toEqual([]);
+  });
+
+  it('never gives up the key being written', async () => {
+    let land: () => void = () => undefined;
+    const writer = new JournalWriter(100, () => new Promise<void>((r) => (land = r)), 0);
+    writer.append({ event: ev('completed', '3') });
+    await until(() => writer.writes === 1);
+    writer.seal(1);
+    expect(writer.takeObsolete(1)).toEqual([]);
+    land();
+    const taken: string[] = [];
+    await until(() => (taken.push(...writer.takeObsolete(1)), taken.length === 1));
+    expect(taken).toEqual([journalKey(0, 100, 0)]);
   });
 });
