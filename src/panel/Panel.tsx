@@ -3,7 +3,8 @@ import { findStack } from '../snippets/index.ts';
 import type { CaptureState, ExchangeRecord } from '../store/report.ts';
 import { Detail } from './Detail.tsx';
 import { download } from './dom.ts';
-import { buildReport, exchangesToHar, importFile } from './exporters.ts';
+import { buildReport } from '../store/report.ts';
+import { exchangesToHar, importFile } from './exporters.ts';
 import { StatusIcon } from './icons.tsx';
 import {
   EMPTY_FILTER,

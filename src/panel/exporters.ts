@@ -1,35 +1,9 @@
 import { harToExchanges } from '../capture/har.ts';
 import { diagnose } from '../engine/index.ts';
 import type { Exchange, HttpHeader } from '../engine/types.ts';
-import { countStatuses, toReportEntry, type CaptureState, type ExchangeRecord, type TabReport } from '../store/report.ts';
+import type { ExchangeRecord, TabReport } from '../store/report.ts';
 
 /** Export (JSON report, HAR) and import (HAR) of the panel's exchanges. Pure. */
-
-export interface ReportMeta {
-  tabId: number | undefined;
-  url: string | null;
-  capture?: CaptureState;
-  preserveLog?: boolean;
-  dropped?: number;
-  likelyCorsFailures?: number;
-  now?: Date;
-}
-
-/** A TabReport (the "corsight-report" JSON format) of these records. */
-export function buildReport(records: readonly ExchangeRecord[], meta: ReportMeta): TabReport {
-  return {
-    format: 'corsight-report',
-    version: 1,
-    generatedAt: (meta.now ?? new Date()).toISOString(),
-    tab: { id: meta.tabId ?? -1, url: meta.url },
-    capture: meta.capture ?? { devtools: false, webRequest: false, cheapWatch: false },
-    preserveLog: meta.preserveLog ?? false,
-    counts: countStatuses(records),
-    dropped: meta.dropped ?? 0,
-    likelyCorsFailures: meta.likelyCorsFailures ?? 0,
-    entries: records.map(toReportEntry),
-  };
-}
 
 type HarHeader = { name: string; value: string };
 interface HarEntry {

@@ -100,3 +100,32 @@ export function countStatuses(records: readonly { diagnosis: Diagnosis }[]): Sta
   for (const record of records) counts[record.diagnosis.status]++;
   return counts;
 }
+
+export interface ReportMeta {
+  tabId: number | undefined;
+  url: string | null;
+  capture?: CaptureState;
+  preserveLog?: boolean;
+  dropped?: number;
+  likelyCorsFailures?: number;
+  now?: Date;
+}
+
+/**
+ * A TabReport (the "corsight-report" JSON format) of these records: the one builder, used by
+ * the worker's tab logs (the message API's report) and by the panel's export.
+ */
+export function buildReport(records: readonly ExchangeRecord[], meta: ReportMeta): TabReport {
+  return {
+    format: 'corsight-report',
+    version: 1,
+    generatedAt: (meta.now ?? new Date()).toISOString(),
+    tab: { id: meta.tabId ?? -1, url: meta.url },
+    capture: meta.capture ?? { devtools: false, webRequest: false, cheapWatch: false },
+    preserveLog: meta.preserveLog ?? false,
+    counts: countStatuses(records),
+    dropped: meta.dropped ?? 0,
+    likelyCorsFailures: meta.likelyCorsFailures ?? 0,
+    entries: records.map(toReportEntry),
+  };
+}

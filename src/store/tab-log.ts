@@ -1,6 +1,6 @@
 import type { Diagnosis, Exchange } from '../engine/types.ts';
 import { packString, unpackStored } from './pack.ts';
-import { countStatuses, toReportEntry, type CaptureState, type ExchangeRecord, type TabReport } from './report.ts';
+import { buildReport, type CaptureState, type ExchangeRecord, type TabReport } from './report.ts';
 
 /**
  * The per-tab logs of diagnosed exchanges, bounded and persisted in a key-value area
@@ -372,18 +372,13 @@ export class TabLogs {
 
   report(tabId: number, capture: CaptureState, url: string | null = null): TabReport {
     const state = this.tabs.get(tabId);
-    const records = state?.records ?? [];
-    return {
-      format: 'corsight-report',
-      version: 1,
-      generatedAt: new Date().toISOString(),
-      tab: { id: tabId, url: url ?? state?.url ?? null },
+    return buildReport(state?.records ?? [], {
+      tabId,
+      url: url ?? state?.url ?? null,
       capture,
       preserveLog: state?.preserveLog ?? false,
-      counts: countStatuses(records),
       dropped: state?.dropped ?? 0,
       likelyCorsFailures: state?.likely ?? 0,
-      entries: records.map(toReportEntry),
-    };
+    });
   }
 }
