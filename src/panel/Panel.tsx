@@ -1,34 +1,28 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { findStack } from '../snippets/index.ts';
-import type { CaptureState, ExchangeRecord } from '../store/report.ts';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ExchangeRecord } from '../store/report.ts';
 import { Detail } from './Detail.tsx';
 import { download } from './dom.ts';
 import { buildReport } from '../store/report.ts';
 import { exchangesToHar, importFile } from './exporters.ts';
-import { StatusIcon } from './icons.tsx';
 import {
   EMPTY_FILTER,
   STATUS_LABEL,
   countRows,
   filterRows,
-  formatClock,
-  formatDuration,
   targetOrigins,
-  mergeRows,
   toRow,
   type Filter,
   type Row,
-  type StatusFilter,
 } from './model.ts';
-import type { ConnectionStatus, PanelSource } from './source.ts';
+import type { PanelSource } from './source.ts';
 import { VirtualList } from './VirtualList.tsx';
+import { mark, useLiveLog, useSnippetStack } from './hooks.ts';
+import { EmptyState, RowView } from './Rows.tsx';
+import { StatusBar } from './StatusBar.tsx';
+import { Toolbar } from './Toolbar.tsx';
 import './panel.css';
 
 export const ROW_HEIGHT = 21;
-/** The panel keeps at most this many rows (the worker's log is bounded too). */
-const MAX_ROWS = 50_000;
-const DEFAULT_STACK = 'express';
-const STACK_KEY = 'corsight.snippetStack';
 
 interface Imported {
   name: string;
@@ -36,25 +30,14 @@ interface Imported {
   skipped: number;
 }
 
-function mark(name: string): void {
-  performance.mark(name);
-}
-
 function fileStamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 }
 
 export function Panel({ source }: { source: PanelSource }) {
-  const [live, setLive] = useState<Row[]>([]);
+  const { live, setLive, conn, capture, preserve, setPreserve, dropped, setDropped } = useLiveLog(source);
+  const [stack, setStack] = useSnippetStack(source);
   const [imported, setImported] = useState<Imported | null>(null);
-  const [conn, setConn] = useState<ConnectionStatus>({ state: 'connecting' });
-  const [capture, setCapture] = useState<CaptureState | null>(null);
-  const [preserve, setPreserve] = useState(false);
-  const [dropped, setDropped] = useState(0);
-  const [stack, setStackState] = useState<string>(() => {
-    const saved = localStorage.getItem(STACK_KEY);
-    return saved && findStack(saved) ? saved : DEFAULT_STACK;
-  });
   const [filter, setFilter] = useState<Filter>(EMPTY_FILTER);
   const [activeSeq, setActiveSeq] = useState<number | null>(null);
   const [openSeq, setOpenSeq] = useState<number | null>(null);
@@ -64,49 +47,6 @@ export function Panel({ source }: { source: PanelSource }) {
   const headingRef = useRef<HTMLHeadingElement | null>(null);
   const fileRef = useRef<HTMLInputElement | null>(null);
   const focusHeading = useRef(false);
-
-  // Live log of the inspected tab.
-  useEffect(() => {
-    return source.subscribe((event) => {
-      if (event.type === 'snapshot') {
-        mark('corsight:rows-received');
-        setLive(event.report.entries.slice(-MAX_ROWS).map((e) => toRow({ seq: e.seq, exchange: e.exchange, diagnosis: e.diagnosis })));
-        setPreserve(event.report.preserveLog);
-        setCapture(event.report.capture);
-        setDropped(event.report.dropped);
-      } else if (event.type === 'records') {
-        mark('corsight:rows-received');
-        const fresh = event.records.map(toRow);
-        setLive((prev) => mergeRows(prev, fresh, MAX_ROWS));
-        if (event.dropped) setDropped((d) => d + event.dropped);
-      } else if (event.type === 'capture') {
-        setCapture(event.capture);
-      }
-    }, setConn);
-  }, [source]);
-
-  // The remembered snippet stack.
-  useEffect(() => {
-    let stopped = false;
-    source
-      .getSettings()
-      .then((s) => {
-        if (!stopped && s.snippetStack && findStack(s.snippetStack)) setStackState(s.snippetStack);
-      })
-      .catch(() => undefined);
-    return () => {
-      stopped = true;
-    };
-  }, [source]);
-
-  const setStack = useCallback(
-    (id: string) => {
-      setStackState(id);
-      localStorage.setItem(STACK_KEY, id);
-      source.setSettings({ snippetStack: id }).catch(() => undefined);
-    },
-    [source],
-  );
 
   const rows = imported?.rows ?? live;
   const visible = useMemo(() => filterRows(rows, filter), [rows, filter]);
@@ -270,81 +210,25 @@ export function Panel({ source }: { source: PanelSource }) {
     }
   };
 
-  const setStatus = (status: StatusFilter) => setFilter((f) => ({ ...f, status }));
-  const filterButtons: Array<{ id: StatusFilter; label: string; count: number }> = [
-    { id: 'all', label: 'All', count: counts.all },
-    { id: 'blocked', label: 'Blocked', count: counts.blocked },
-    { id: 'warning', label: 'Warnings', count: counts.warning },
-  ];
-
   return (
     <div className={`panel${openRow ? ' with-detail' : ''}`}>
-      <div className="toolbar" role="toolbar" aria-label="CORS log">
-        <button type="button" className="tb-button" onClick={clear} title={imported ? 'Close the imported file' : 'Clear the log'}>
-          {imported ? 'Close file' : 'Clear'}
-        </button>
-        <label className="tb-check" title="Keep the log across page loads">
-          <input type="checkbox" checked={preserve} disabled={Boolean(imported)} onChange={(e) => void togglePreserve(e.target.checked)} /> Preserve log
-        </label>
-        <span className="tb-sep" />
-        <input
-          ref={searchRef}
-          type="search"
-          className="tb-search"
-          placeholder="Filter  /"
-          aria-label="Filter by URL, origin or verdict (press / to focus)"
-          value={filter.text}
-          onChange={(e) => setFilter((f) => ({ ...f, text: e.target.value }))}
-          onKeyDown={onSearchKey}
-        />
-        <span role="radiogroup" aria-label="Show" className="tb-segment">
-          {filterButtons.map((b) => (
-            <button
-              key={b.id}
-              type="button"
-              role="radio"
-              aria-checked={filter.status === b.id}
-              className={`tb-button seg${filter.status === b.id ? ' on' : ''}`}
-              onClick={() => setStatus(b.id)}
-              data-filter={b.id}
-            >
-              {b.label} <span className="count">{b.count}</span>
-            </button>
-          ))}
-        </span>
-        <select
-          className="tb-select"
-          aria-label="Target origin"
-          value={filter.target}
-          onChange={(e) => setFilter((f) => ({ ...f, target: e.target.value }))}
-        >
-          <option value="">All target origins</option>
-          {origins.map((o) => (
-            <option key={o.origin} value={o.origin}>
-              {o.origin} ({o.count}
-              {o.blocked ? `, ${o.blocked} blocked` : ''})
-            </option>
-          ))}
-        </select>
-        <span className="spacer" />
-        <button type="button" className="tb-button" onClick={() => fileRef.current?.click()} title="Diagnose a HAR file">
-          Import HAR…
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept=".har,.json,application/json"
-          hidden
-          data-testid="import-file"
-          onChange={(e) => void onImport(e.target.files?.[0])}
-        />
-        <button type="button" className="tb-button" onClick={() => void exportReport()} disabled={rows.length === 0} title="Save the JSON report">
-          Export report
-        </button>
-        <button type="button" className="tb-button" onClick={exportHar} disabled={rows.length === 0} title="Save the captured exchanges as HAR">
-          Export HAR
-        </button>
-      </div>
+      <Toolbar
+        importedFile={imported !== null}
+        preserve={preserve}
+        filter={filter}
+        onFilter={setFilter}
+        counts={counts}
+        origins={origins}
+        hasRows={rows.length > 0}
+        searchRef={searchRef}
+        onSearchKey={onSearchKey}
+        fileRef={fileRef}
+        onClear={() => void clear()}
+        onPreserve={(next) => void togglePreserve(next)}
+        onImport={(file) => void onImport(file)}
+        onExportReport={() => void exportReport()}
+        onExportHar={exportHar}
+      />
 
       {imported && (
         <div className="banner" role="status">
@@ -424,115 +308,7 @@ export function Panel({ source }: { source: PanelSource }) {
         )}
       </div>
 
-      <footer className="statusbar">
-        <span>
-          {visible.length === rows.length ? `${rows.length} requests` : `${visible.length} / ${rows.length} requests`}
-        </span>
-        <span>
-          <StatusIcon status="blocked" /> {counts.blocked} blocked
-        </span>
-        <span>
-          <StatusIcon status="warning" /> {counts.warning} warnings
-        </span>
-        <span>
-          <StatusIcon status="ok" /> {counts.ok} ok
-        </span>
-        {dropped > 0 && !imported && <span className="muted">{dropped} older requests dropped</span>}
-        <span className="spacer" />
-        {!imported && capture && (
-          <span className="muted">{capture.devtools ? 'Source: DevTools network log' : capture.webRequest ? 'Source: webRequest capture' : 'Not capturing'}</span>
-        )}
-      </footer>
-    </div>
-  );
-}
-
-function RowView({ row }: { row: Row }) {
-  return (
-    <>
-      <span className="c-status">
-        <StatusIcon status={row.status} />
-      </span>
-      <span className="c-method mono">{row.method}</span>
-      <span className="c-url mono" title={row.url}>
-        {row.shortUrl}
-      </span>
-      <span className="c-origins mono" title={`${row.from} → ${row.to}`}>
-        {row.from} → {row.to}
-      </span>
-      <span className={`c-verdict v-${row.status}`} title={row.record.diagnosis.headline}>
-        {row.verdict}
-      </span>
-      <span className="c-time" title={formatClock(row.startedAt)}>
-        {formatDuration(row.durationMs)}
-      </span>
-    </>
-  );
-}
-
-interface EmptyProps {
-  rows: number;
-  counts: ReturnType<typeof countRows>;
-  filter: Filter;
-  imported: boolean;
-  capture: CaptureState | null;
-  onShowAll(): void;
-  onImport(): void;
-}
-
-function EmptyState({ rows, counts, filter, imported, onShowAll, onImport }: EmptyProps) {
-  if (rows === 0) {
-    return (
-      <div className="empty" data-testid="empty">
-        <h2>Nothing cross-origin yet</h2>
-        <p>
-          Corsight lists every request this page makes to another origin (another scheme, host or port), says whether the browser
-          allowed it, and what the server must send when it did not.
-        </p>
-        <p>
-          {imported ? 'This file has no cross-origin requests.' : 'Reload the page (Ctrl+R / ⌘R) to see its requests from the start, or use the page.'}{' '}
-          You can also{' '}
-          <button type="button" className="link-button" onClick={onImport}>
-            import a HAR file
-          </button>
-          .
-        </p>
-      </div>
-    );
-  }
-  if (filter.status === 'blocked' && counts.blocked === 0 && !filter.text && !filter.target) {
-    return (
-      <div className="empty" data-testid="empty">
-        <h2>Nothing blocked</h2>
-        <p>
-          The browser allowed all {rows} cross-origin requests{counts.warning ? `; ${counts.warning} have warnings worth a look` : ''}.
-        </p>
-        <button type="button" className="link-button" onClick={onShowAll}>
-          Show all requests
-        </button>
-      </div>
-    );
-  }
-  if (filter.status === 'warning' && counts.warning === 0 && !filter.text && !filter.target) {
-    return (
-      <div className="empty" data-testid="empty">
-        <h2>No warnings</h2>
-        <p>No cross-origin request has a warning.</p>
-        <button type="button" className="link-button" onClick={onShowAll}>
-          Show all requests
-        </button>
-      </div>
-    );
-  }
-  return (
-    <div className="empty" data-testid="empty">
-      <h2>No request matches</h2>
-      <p>
-        None of the {rows} requests matches {filter.text ? <>“{filter.text}”</> : 'this filter'}.
-      </p>
-      <button type="button" className="link-button" onClick={onShowAll}>
-        Clear the filter
-      </button>
+      <StatusBar shown={visible.length} total={rows.length} counts={counts} dropped={imported ? 0 : dropped} capture={imported ? null : capture} />
     </div>
   );
 }
