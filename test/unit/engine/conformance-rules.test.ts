@@ -1,6 +1,6 @@
 /**
  * Engine rules found by the conformance lab (test/conformance): each was a disagreement with
- * Chromium 156 on a lab scenario, fixed in src/engine/diagnose.ts.
+ * Chromium 156 on a lab scenario, fixed in the engine (src/engine/replay.ts and diagnose.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/engine/index.ts';
