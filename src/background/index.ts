@@ -25,6 +25,7 @@ import { CHECKPOINT_KEY, JournalWriter } from '../store/journal.ts';
 import { countStatuses, type CaptureState } from '../store/report.ts';
 import { packString } from '../store/pack.ts';
 import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
+import { CheckpointScheduler } from './checkpoint-scheduler.ts';
 import { ASSEMBLER_KEY, CAPTURE_KEY, DEVTOOLS_BATCHES_KEY, recover, storedCapturedTabs } from './recovery.ts';
 
 /**
@@ -188,42 +189,11 @@ const journal = new JournalWriter(START, (key, value) => chrome.storage.session.
 // Checkpoints: at most one every FLUSH_INTERVAL_MS while things change (the journal covers the
 // time between), "soon" (at most every MIN_BATCH_GAP_MS) only at start-up and after orphans
 // were settled; one batch in flight at a time, what arrives meanwhile goes into the next one.
-let flushTimer: ReturnType<typeof setTimeout> | undefined;
-let flushDue = 0;
-let flushInFlight = false;
-let again: 'none' | 'lazy' | 'soon' = 'none';
-let lastFlush = 0;
 const badgeDirty = new Set<number>();
+const checkpoints = new CheckpointScheduler(() => flushNow(), FLUSH_INTERVAL_MS, MIN_BATCH_GAP_MS);
 
 function scheduleFlush(soon = false): void {
-  if (!logsLoaded) return;
-  if (flushInFlight) {
-    if (soon) again = 'soon';
-    else if (again === 'none') again = 'lazy';
-    return;
-  }
-  const now = Date.now();
-  const delay = Math.max(0, lastFlush + (soon ? MIN_BATCH_GAP_MS : FLUSH_INTERVAL_MS) - now);
-  if (flushTimer !== undefined) {
-    if (now + delay >= flushDue) return;
-    clearTimeout(flushTimer);
-  }
-  flushDue = now + delay;
-  flushTimer = setTimeout(() => void runFlush(), delay);
-}
-
-async function runFlush(): Promise<void> {
-  flushTimer = undefined;
-  flushInFlight = true;
-  lastFlush = Date.now();
-  try {
-    await flushNow();
-  } finally {
-    flushInFlight = false;
-  }
-  const next = again;
-  again = 'none';
-  if (next !== 'none') scheduleFlush(next === 'soon');
+  if (logsLoaded) checkpoints.schedule(soon);
 }
 
 function assemblerSnapshot(): AssemblerSnapshot {
