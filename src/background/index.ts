@@ -26,6 +26,7 @@ import { countStatuses, type CaptureState } from '../store/report.ts';
 import { packString } from '../store/pack.ts';
 import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
 import { CheckpointScheduler } from './checkpoint-scheduler.ts';
+import { DevtoolsLink } from './devtools-link.ts';
 import { ASSEMBLER_KEY, CAPTURE_KEY, DEVTOOLS_BATCHES_KEY, recover, storedCapturedTabs } from './recovery.ts';
 
 /**
@@ -86,13 +87,10 @@ let logsLoaded = false;
 let settings: Settings = { cheapWatch: true, snippetStack: null };
 const capturedTabs = new Set<number>();
 const tabWatchers = new Map<number, () => void>();
-const devtoolsPorts = new Map<number, Set<chrome.runtime.Port>>();
-/** Tabs whose DevTools page listens to the network log (it starts idle: see src/devtools). */
-const devtoolsActive = new Set<number>();
-/** Per tab, an `activate` sent and what waits for the page's `active` (its backlog sent). */
-const devtoolsWaiters = new Map<number, { waiting: Array<() => void> }>();
 /** How long a report waits for an activated DevTools page's backlog. */
 const DEVTOOLS_BACKLOG_WAIT_MS = 3000;
+/** The DevTools pages open on tabs, and whether they listen (they start idle: see src/devtools). */
+const devtools = new DevtoolsLink<chrome.runtime.Port>(DEVTOOLS_BACKLOG_WAIT_MS);
 const subscribers = new Map<number, Set<chrome.runtime.Port>>();
 const harStreams = new Map<number, HarStream>();
 const harEntries = new Map<number, RingBuffer<Record<string, unknown>>>();
@@ -115,7 +113,7 @@ let devtoolsBatchesDirty = false;
  */
 function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
-  if (exchange.source === 'webrequest' && devtoolsPorts.has(tabId)) return;
+  if (exchange.source === 'webrequest' && devtools.isOpen(tabId)) return;
   let list = appendQueue.get(tabId);
   if (!list) appendQueue.set(tabId, (list = []));
   list.push(exchange);
@@ -245,7 +243,7 @@ async function flushNow(): Promise<void> {
     if (batchesDirty) {
       for (const [tabId, batch] of batches) {
         const message: DevtoolsPortCommand = { type: 'persisted', page: batch.page, upTo: batch.n };
-        for (const port of devtoolsPorts.get(tabId) ?? []) port.postMessage(message);
+        devtools.post(tabId, message);
       }
     }
   } catch (e) {
@@ -275,38 +273,7 @@ function updateBadge(tabId: number): void {
 
 // ---- Capture state ----
 function captureState(tabId: number): CaptureState {
-  return { devtools: devtoolsPorts.has(tabId), webRequest: capturedTabs.has(tabId), cheapWatch: settings.cheapWatch };
-}
-
-/**
- * The tab is to be diagnosed: if DevTools is open on it and its page is not listening yet, ask it
- * to (it reads the backlog since the last navigation and sends it first). Resolves once that
- * backlog has arrived, or after DEVTOOLS_BACKLOG_WAIT_MS.
- */
-function activateDevtools(tabId: number): Promise<void> {
-  const ports = devtoolsPorts.get(tabId);
-  if (!ports?.size || devtoolsActive.has(tabId)) return Promise.resolve();
-  return new Promise((resolve) => {
-    let request = devtoolsWaiters.get(tabId);
-    if (!request) {
-      const sent: { waiting: Array<() => void> } = (request = { waiting: [] });
-      devtoolsWaiters.set(tabId, sent);
-      for (const port of ports) port.postMessage({ type: 'activate' } satisfies DevtoolsPortCommand);
-      // No answer in time (the page was reloading?): the next call asks again.
-      setTimeout(() => {
-        if (devtoolsWaiters.get(tabId) === sent) devtoolsWaiters.delete(tabId);
-        for (const done of sent.waiting.splice(0)) done();
-      }, DEVTOOLS_BACKLOG_WAIT_MS);
-    }
-    request.waiting.push(resolve);
-  });
-}
-
-function onDevtoolsActive(tabId: number): void {
-  devtoolsActive.add(tabId);
-  const request = devtoolsWaiters.get(tabId);
-  devtoolsWaiters.delete(tabId);
-  for (const done of request?.waiting.splice(0) ?? []) done();
+  return { devtools: devtools.isOpen(tabId), webRequest: capturedTabs.has(tabId), cheapWatch: settings.cheapWatch };
 }
 
 /** The tab's capture state changed: tell its subscribers, and switch its badge's meaning. */
@@ -343,8 +310,8 @@ function applyCheapWatch(): void {
   if (settings.cheapWatch && !stopCheapWatch) {
     stopCheapWatch = watchLikelyCorsFailures((tabId) => {
       // DevTools open but not listening yet: this failure is worth diagnosing, start now.
-      if (devtoolsPorts.has(tabId)) void activateDevtools(tabId);
-      if (capturedTabs.has(tabId) || devtoolsPorts.has(tabId) || !logsLoaded) return;
+      if (devtools.isOpen(tabId)) void devtools.activate(tabId);
+      if (capturedTabs.has(tabId) || devtools.isOpen(tabId) || !logsLoaded) return;
       logs.countLikelyFailure(tabId);
       badgeDirty.add(tabId);
       scheduleFlush();
@@ -441,7 +408,7 @@ async function tabUrl(tabId: number): Promise<string | null> {
 const handlers: RequestHandlers = {
   'tab/report': async (request) => {
     await ready;
-    await activateDevtools(request.tabId);
+    await devtools.activate(request.tabId);
     drainAppends();
     return logs.report(request.tabId, captureState(request.tabId), await tabUrl(request.tabId));
   },
@@ -456,7 +423,7 @@ const handlers: RequestHandlers = {
   'tab/preserve-log': async (request) => {
     await ready;
     // Keeping the log across navigations needs the listener: getHAR() only holds the current page.
-    if (request.preserve) void activateDevtools(request.tabId);
+    if (request.preserve) void devtools.activate(request.tabId);
     logs.setPreserveLog(request.tabId, request.preserve);
     scheduleFlush();
     return { preserveLog: request.preserve };
@@ -529,8 +496,8 @@ const handlers: RequestHandlers = {
     const state: DebugState = {
       startedAt: START,
       capturedTabs: [...capturedTabs],
-      devtoolsTabs: [...devtoolsPorts.keys()],
-      devtoolsActiveTabs: [...devtoolsActive],
+      devtoolsTabs: devtools.openTabs(),
+      devtoolsActiveTabs: devtools.activeTabs(),
       pending: assembler.pendingCount,
       flushes: logs.flushes,
       journalWrites: journal.writes,
@@ -588,7 +555,7 @@ chrome.runtime.onConnect.addListener((port) => {
       const id = m.tabId;
       tabId = id;
       // Someone looks at the tab (the panel, the popup): diagnose it.
-      void activateDevtools(id);
+      void devtools.activate(id);
       void ready.then(async () => {
         drainAppends();
         addToSet(subscribers, id, port);
@@ -605,19 +572,18 @@ chrome.runtime.onConnect.addListener((port) => {
       if (!m || (tabId !== undefined && m.tabId !== tabId)) return;
       if (tabId === undefined) {
         tabId = m.tabId;
-        addToSet(devtoolsPorts, m.tabId, port);
+        devtools.connected(m.tabId, port);
         broadcastCapture(m.tabId);
         // A tab kept across navigations needs the listener from the start (after a worker restart too).
         void ready.then(() => {
-          if (logs.preserveLog(m.tabId)) void activateDevtools(m.tabId);
+          if (logs.preserveLog(m.tabId)) void devtools.activate(m.tabId);
         });
       }
-      if (m.type === 'active') onDevtoolsActive(m.tabId);
+      if (m.type === 'active') devtools.markActive(m.tabId);
     });
     port.onDisconnect.addListener(() => {
       if (tabId === undefined) return;
-      removeFromSet(devtoolsPorts, tabId, port);
-      if (!devtoolsPorts.has(tabId)) devtoolsActive.delete(tabId);
+      devtools.disconnected(tabId, port);
       broadcastCapture(tabId);
     });
   } else port.disconnect();
