@@ -27,6 +27,7 @@ import { packString } from '../store/pack.ts';
 import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
 import { CheckpointScheduler } from './checkpoint-scheduler.ts';
 import { DevtoolsLink } from './devtools-link.ts';
+import { Subscribers } from './subscribers.ts';
 import { ASSEMBLER_KEY, CAPTURE_KEY, DEVTOOLS_BATCHES_KEY, recover, storedCapturedTabs } from './recovery.ts';
 
 /**
@@ -91,7 +92,7 @@ const tabWatchers = new Map<number, () => void>();
 const DEVTOOLS_BACKLOG_WAIT_MS = 3000;
 /** The DevTools pages open on tabs, and whether they listen (they start idle: see src/devtools). */
 const devtools = new DevtoolsLink<chrome.runtime.Port>(DEVTOOLS_BACKLOG_WAIT_MS);
-const subscribers = new Map<number, Set<chrome.runtime.Port>>();
+const subscribers = new Subscribers<chrome.runtime.Port>();
 const harStreams = new Map<number, HarStream>();
 const harEntries = new Map<number, RingBuffer<Record<string, unknown>>>();
 /** Raw webRequest events of captured tabs, for tests (debug/raw-events). */
@@ -279,8 +280,7 @@ function captureState(tabId: number): CaptureState {
 /** The tab's capture state changed: tell its subscribers, and switch its badge's meaning. */
 function broadcastCapture(tabId: number): void {
   updateBadge(tabId);
-  const event: SubscriptionEvent = { type: 'capture', capture: captureState(tabId) };
-  for (const port of subscribers.get(tabId) ?? []) port.postMessage(event);
+  subscribers.post(tabId, { type: 'capture', capture: captureState(tabId) });
 }
 
 function startWatching(tabId: number): void {
@@ -519,26 +519,12 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) =>
 });
 
 // ---- Ports: live subscriptions and DevTools presence ----
-function addToSet<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(value);
-}
-
-function removeFromSet<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
-}
-
 logs.subscribe((event) => {
-  const ports = subscribers.get(event.tabId);
-  if (!ports?.size) return;
-  let message: SubscriptionEvent | undefined;
-  if (event.type === 'records') message = { type: 'records', records: event.records, dropped: event.dropped };
-  else if (event.type === 'reset') message = { type: 'snapshot', report: logs.report(event.tabId, captureState(event.tabId)) };
-  if (message) for (const port of ports) port.postMessage(message);
+  subscribers.post(event.tabId, () => {
+    if (event.type === 'records') return { type: 'records', records: event.records, dropped: event.dropped };
+    if (event.type === 'reset') return { type: 'snapshot', report: logs.report(event.tabId, captureState(event.tabId)) };
+    return undefined;
+  });
 });
 
 chrome.runtime.onConnect.addListener((port) => {
@@ -551,19 +537,19 @@ chrome.runtime.onConnect.addListener((port) => {
     port.onMessage.addListener((message: unknown) => {
       const m = parseSubscribeMessage(message);
       if (!m) return;
-      if (tabId !== undefined) removeFromSet(subscribers, tabId, port);
+      if (tabId !== undefined) subscribers.remove(tabId, port);
       const id = m.tabId;
       tabId = id;
       // Someone looks at the tab (the panel, the popup): diagnose it.
       void devtools.activate(id);
       void ready.then(async () => {
         drainAppends();
-        addToSet(subscribers, id, port);
+        subscribers.add(id, port);
         port.postMessage({ type: 'snapshot', report: logs.report(id, captureState(id), await tabUrl(id)) } satisfies SubscriptionEvent);
       });
     });
     port.onDisconnect.addListener(() => {
-      if (tabId !== undefined) removeFromSet(subscribers, tabId, port);
+      if (tabId !== undefined) subscribers.remove(tabId, port);
     });
   } else if (port.name === DEVTOOLS_PORT) {
     let tabId: number | undefined;
