@@ -6,6 +6,7 @@
  * (getHAR() since the last navigation) has been sent.
  */
 import type { DevtoolsPortCommand } from '../messages/protocol.ts';
+import { PortsByTab } from './ports-by-tab.ts';
 
 /** What the link needs of a runtime port. */
 export interface CommandPort {
@@ -13,7 +14,7 @@ export interface CommandPort {
 }
 
 export class DevtoolsLink<P extends CommandPort> {
-  private readonly ports = new Map<number, Set<P>>();
+  private readonly ports = new PortsByTab<P>();
   private readonly active = new Set<number>();
   /** Per tab, an `activate` sent and what waits for the page's `active`. */
   private readonly waiters = new Map<number, { waiting: Array<() => void> }>();
@@ -27,7 +28,7 @@ export class DevtoolsLink<P extends CommandPort> {
   }
 
   openTabs(): number[] {
-    return [...this.ports.keys()];
+    return this.ports.tabs();
   }
 
   activeTabs(): number[] {
@@ -35,20 +36,12 @@ export class DevtoolsLink<P extends CommandPort> {
   }
 
   connected(tabId: number, port: P): void {
-    let set = this.ports.get(tabId);
-    if (!set) this.ports.set(tabId, (set = new Set()));
-    set.add(port);
+    this.ports.add(tabId, port);
   }
 
   /** A page went away; with the last one the tab is neither open nor listening. */
   disconnected(tabId: number, port: P): void {
-    const set = this.ports.get(tabId);
-    if (!set) return;
-    set.delete(port);
-    if (set.size === 0) {
-      this.ports.delete(tabId);
-      this.active.delete(tabId);
-    }
+    if (this.ports.remove(tabId, port)) this.active.delete(tabId);
   }
 
   /**
@@ -57,8 +50,8 @@ export class DevtoolsLink<P extends CommandPort> {
    * was reloading?), after which the next call asks again.
    */
   activate(tabId: number): Promise<void> {
-    const ports = this.ports.get(tabId);
-    if (!ports?.size || this.active.has(tabId)) return Promise.resolve();
+    const ports = this.ports.of(tabId);
+    if (ports.size === 0 || this.active.has(tabId)) return Promise.resolve();
     return new Promise((resolve) => {
       let request = this.waiters.get(tabId);
       if (!request) {
@@ -84,6 +77,6 @@ export class DevtoolsLink<P extends CommandPort> {
 
   /** Sends a command to every DevTools page of the tab. */
   post(tabId: number, command: DevtoolsPortCommand): void {
-    for (const port of this.ports.get(tabId) ?? []) port.postMessage(command);
+    for (const port of this.ports.of(tabId)) port.postMessage(command);
   }
 }
