@@ -1,5 +1,6 @@
-import type { CredentialsMode, Diagnosis, Exchange, Hop, HttpHeader, PreflightObservation, RequestMode } from '../engine/types.ts';
+import type { Diagnosis, Exchange, Hop, HttpHeader, PreflightObservation } from '../engine/types.ts';
 import { PreflightCacheModel, type ObservedPreflightAnswer, type PreflightCacheEntry } from './preflight-cache.ts';
+import { credentialsEvidence, headerValue, isSameOrigin, originOfUrl, requestModeOf } from './request-facts.ts';
 import type { RawWebRequestEvent } from './raw-event.ts';
 
 /**
@@ -108,38 +109,6 @@ export const ORPHAN_GRACE_MS = 3000;
 const SETTLED_MEMORY_MS = STALE_REQUEST_MS;
 const MAX_SETTLED = 300;
 
-export function headerValue(headers: readonly HttpHeader[] | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  const lower = name.toLowerCase();
-  for (const header of headers) if (header.name.toLowerCase() === lower) return header.value;
-  return undefined;
-}
-
-/** `scheme://host[:port]` of an http(s) URL, by string scanning (no URL parsing on the hot path). */
-export function originOfUrl(url: string): string | undefined {
-  let start: number;
-  if (url.startsWith('https://')) start = 8;
-  else if (url.startsWith('http://')) start = 7;
-  else return undefined;
-  let end = url.length;
-  for (let i = start; i < url.length; i++) {
-    const c = url.charCodeAt(i);
-    // '/', '?', '#'
-    if (c === 47 || c === 63 || c === 35) {
-      end = i;
-      break;
-    }
-  }
-  return url.slice(0, end).toLowerCase();
-}
-
-/** True when `url` is same-origin with `origin` (a serialized origin): a string compare. */
-export function isSameOrigin(url: string, origin: string | undefined): boolean {
-  if (!origin || !url.startsWith(origin)) return false;
-  const c = url.charCodeAt(origin.length);
-  return Number.isNaN(c) || c === 47 || c === 63 || c === 35;
-}
-
 /** Sorted, lower-case, comma-joined names that are not CORS-safelisted by name (approximation for tie-breaks). */
 const SAFE_OR_BROWSER = new Set([
   'accept',
@@ -181,13 +150,6 @@ function appendRedirectHop(request: PendingRequest, hop: Hop): void {
   request.hops.push(hop);
   (request.redirectedAt ??= []).push(request.respondedAt ?? request.startedAt);
 }
-
-const FETCH_MODES: Record<string, RequestMode> = {
-  cors: 'cors',
-  'no-cors': 'no-cors',
-  'same-origin': 'same-origin',
-  navigate: 'navigate',
-};
 
 /** A request as its first event shows it (not registered anywhere). */
 function pendingRequestOf(event: RawWebRequestEvent, headers: HttpHeader[]): PendingRequest {
@@ -560,11 +522,8 @@ export class ExchangeAssembler {
         if (cached.maxAgeSeconds !== undefined) observation.maxAgeSeconds = cached.maxAgeSeconds;
       }
     }
-    const secFetchMode = headerValue(request.requestHeaders, 'sec-fetch-mode');
-    const mode: RequestMode = (secFetchMode && FETCH_MODES[secFetchMode]) || 'unknown';
-    const credentials: CredentialsMode = request.hops.some((h) => headerValue(h.requestHeaders, 'cookie') !== undefined)
-      ? 'include'
-      : 'unknown';
+    const mode = requestModeOf(request.requestHeaders);
+    const credentials = credentialsEvidence(request.hops.map((h) => h.requestHeaders));
     const startedAt = Math.min(request.startedAt, preflight?.observation.startedAt ?? request.startedAt);
     const exchange: Exchange = {
       id: `wr-${request.requestId}`,

@@ -1,6 +1,6 @@
-import type { CredentialsMode, Exchange, Hop, HttpHeader, Initiator, PreflightObservation, RequestMode } from '../engine/types.ts';
+import type { Exchange, Hop, HttpHeader, Initiator, PreflightObservation } from '../engine/types.ts';
 import { PreflightCacheModel, type ObservedPreflightAnswer } from './preflight-cache.ts';
-import { headerValue, isSameOrigin, originOfUrl } from './assembler.ts';
+import { credentialsEvidence, headerValue, isSameOrigin, originOfUrl, requestModeOf } from './request-facts.ts';
 
 /**
  * HAR (as DevTools writes it, `chrome.devtools.network` entries or an exported file) -> Exchange.
@@ -137,8 +137,6 @@ export function readEntry(raw: unknown, index: number): Entry | undefined {
   };
 }
 
-const FETCH_MODES: Record<string, RequestMode> = { cors: 'cors', 'no-cors': 'no-cors', 'same-origin': 'same-origin', navigate: 'navigate' };
-
 /**
  * A navigation (an iframe's document, a top-level redirect): not a CORS request. A cross-site
  * iframe's document is cross-origin to the page and would otherwise become an exchange; the
@@ -208,8 +206,7 @@ export function chainToExchange(
     preflightObs = { kind: 'cached', fromPreflightAt: options.cached.at };
     if (options.cached.maxAgeSeconds !== undefined) preflightObs.maxAgeSeconds = options.cached.maxAgeSeconds;
   }
-  const secFetchMode = headerValue(first.requestHeaders, 'sec-fetch-mode');
-  const credentials: CredentialsMode = chain.some((e) => headerValue(e.requestHeaders, 'cookie') !== undefined) ? 'include' : 'unknown';
+  const credentials = credentialsEvidence(chain.map((e) => e.requestHeaders));
   const startedAt = Math.min(first.startedAt, preflight?.startedAt ?? first.startedAt);
   const exchange: Exchange = {
     id: options.id ?? `har-${first.index}`,
@@ -217,7 +214,7 @@ export function chainToExchange(
     initiatorOrigin: pageOrigin,
     method: first.method,
     requestHeaders: first.requestHeaders,
-    mode: (secFetchMode && FETCH_MODES[secFetchMode]) || 'unknown',
+    mode: requestModeOf(first.requestHeaders),
     credentials,
     redirect: 'unknown',
     hops,

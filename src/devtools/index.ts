@@ -1,4 +1,4 @@
-import { originOfUrl } from '../capture/assembler.ts';
+import { originOfUrl } from '../capture/request-facts.ts';
 import { OutgoingBatches } from '../capture/devtools-batches.ts';
 import { BackfillMerge } from '../capture/har-backfill.ts';
 import { HarStream } from '../capture/har.ts';
