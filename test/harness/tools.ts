@@ -157,8 +157,8 @@ export function checkTools(tools: readonly Tool[], env: NodeJS.ProcessEnv = proc
       if (lacking.length < best.length) best = lacking;
     }
     if (!python) {
-      const tried = candidates.length ? `, tried ${candidates.join(' and ')}` : ', no python3 found';
-      for (const m of modules.filter((x) => best.includes(x.name))) missing.push(`Python module ${m.name} (apt: ${m.apt}${tried})`);
+      for (const m of modules.filter((x) => best.includes(x.name))) missing.push(`Python module ${m.name} (apt: ${m.apt})`);
+      missing.push(candidates.length ? `no python3 here imports them all (tried ${candidates.join(' and ')})` : 'no python3 found');
     }
   }
 
