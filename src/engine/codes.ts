@@ -261,14 +261,38 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
+/**
+ * Each headline template split once into text and placeholder names (text at even indices):
+ * diagnose() fills one per blocked request, so filling must not parse or copy.
+ */
+const COMPILED = new Map<CorsErrorCode, string[]>(
+  (Object.keys(CORS_CODES) as CorsErrorCode[]).map((code) => [code, CORS_CODES[code].headline.split(/\{(\w+)\}/)]),
+);
+
+/** Whether the headline of `code` uses a placeholder (to skip computing a value nobody reads). */
+export function headlineUses(code: CorsErrorCode, name: HeadlinePlaceholder): boolean {
+  const parts = COMPILED.get(code)!;
+  for (let i = 1; i < parts.length; i += 2) if (parts[i] === name) return true;
+  return false;
+}
+
 /** The headline of `code` for one request. */
 export function headlineOf(code: CorsErrorCode, values: HeadlineValues): string {
-  return fillTemplate(CORS_CODES[code].headline, {
-    ...values,
-    Where: capitalize(values.where),
-    PreflightAnswer: capitalize(values.preflightAnswer),
-    code,
-  });
+  const parts = COMPILED.get(code)!;
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    const value =
+      name === 'Where'
+        ? capitalize(values.where)
+        : name === 'PreflightAnswer'
+          ? capitalize(values.preflightAnswer)
+          : name === 'code'
+            ? code
+            : (values as Readonly<Record<string, string>>)[name];
+    out += (value ?? `{${name}}`) + parts[i + 1]!;
+  }
+  return out;
 }
 
 /**

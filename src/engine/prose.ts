@@ -3,7 +3,7 @@
  * explanation paragraphs and findings specific to the failing check.
  */
 import type { CheckFailure, EffectiveCredentials } from './fetch.ts';
-import { headlineOf, listText, type HeadlineValues } from './codes.ts';
+import { headlineOf, headlineUses, listText, type HeadlineValues } from './codes.ts';
 import { nearMiss } from './evidence.ts';
 import { finding } from './findings.ts';
 import { getHeader, countHeader } from './headers.ts';
@@ -59,8 +59,8 @@ export function requestValues(ctx: Ctx): HeadlineValues {
 
 export function headlineFor(f: CheckFailure, a: TextArgs): string {
   const preflight = a.t.stage.kind === 'preflight';
+  // One object literal of one shape (no spread): this runs for every blocked request.
   return headlineOf(f.code, {
-    ...requestValues(a.ctx),
     where: preflight ? a.preflightAnswer : a.t.stage.kind === 'redirect' ? `the redirect from ${a.T}` : `the response from ${a.T}`,
     tail: preflight ? `, ${a.never}.` : ', so the browser hid the response from the page.',
     status: String(a.status),
@@ -69,11 +69,14 @@ export function headlineFor(f: CheckFailure, a: TextArgs): string {
     originSent: a.t.originSent,
     page: a.P,
     target: a.T,
+    requestTarget: a.ctx.target.origin,
+    scheme: a.ctx.target.scheme,
+    redirectMode: a.ctx.ex.redirect,
     preflightAnswer: a.preflightAnswer,
     never: a.never,
     method: a.method,
     withHeaders: a.withHeaders,
-    allowed: allowedText(a),
+    allowed: headlineUses(f.code, 'allowed') ? allowedText(a) : '',
   });
 }
 

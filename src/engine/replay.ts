@@ -317,14 +317,13 @@ function checkPreflightAnswer(
   cred: EffectiveCredentials,
   unsafeNames: string[],
 ): PreflightAnswer {
-  const refused = (failure: CheckFailure, result: PreflightResult | null = null): PreflightAnswer => ({ failure, result, authWildcard: false });
-  if (isRedirectStatus(r.status) && hasLocation(r)) return refused({ code: 'PreflightDisallowedRedirect', param: '' });
+  if (isRedirectStatus(r.status) && hasLocation(r)) return { failure: { code: 'PreflightDisallowedRedirect', param: '' }, result: null, authWildcard: false };
   const access = checkPreflightAccess(r, origin, cred);
-  if (access) return refused(access);
+  if (access) return { failure: access, result: null, authWildcard: false };
   const parsed = parsePreflightResult(r.headers);
-  if ('code' in parsed) return refused(parsed);
+  if ('code' in parsed) return { failure: parsed, result: null, authWildcard: false };
   const method = ensureAllowedCrossOriginMethod(parsed, ctx.method, cred);
-  if (method) return refused(method, parsed);
+  if (method) return { failure: method, result: parsed, authWildcard: false };
   let missing = 0;
   for (const n of unsafeNames) if (!parsed.headers.includes(n)) missing++;
   const order = missing > 1 ? inChromiumCheckOrder(unsafeNames, ctx.requestHeaders) : unsafeNames;
