@@ -138,7 +138,7 @@ describe('journal', () => {
 describe('JournalWriter', () => {
   /** Waits (bounded) until `done()` holds: the writer works on timers of its own. */
   async function until(done: () => boolean): Promise<void> {
-    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 2500 && !done(); i++) await new Promise((r) => setTimeout(r, 2));
     expect(done()).toBe(true);
   }
 
