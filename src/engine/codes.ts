@@ -1,8 +1,8 @@
 /**
  * The catalogue of Chromium's CORS verdicts (CDP `Network.CorsError`): for each code, Firefox's
  * name for the same failure, its twin on the other stage, and every wording Corsight shows for
- * it (the diagnosis headline, the panel's label, the popup's cause). The engine, the panel, the
- * popup and the CLI read their words from here; test/unit/engine/codes.test.ts checks that the
+ * it (the diagnosis headline, the panel's label, the popup's cause). The engine, the panel and
+ * the popup read their words from here; test/unit/engine/codes.test.ts checks that the
  * catalogue is complete and that every template uses known placeholders only.
  */
 import type { CorsErrorCode, FirefoxCorsReason } from './types.ts';
@@ -254,14 +254,6 @@ export function listText(items: readonly string[]): string {
 }
 
 /**
- * Fills a template. Values are inserted as they are (plain text, rendered as text by every
- * view). A name that is not a placeholder stays as written; the catalogue test rules that out.
- */
-export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
-}
-
-/**
  * Each headline template split once into text and placeholder names (text at even indices):
  * diagnose() fills one per blocked request, so filling must not parse or copy.
  */
@@ -276,7 +268,10 @@ export function headlineUses(code: CorsErrorCode, name: HeadlinePlaceholder): bo
   return false;
 }
 
-/** The headline of `code` for one request. */
+/**
+ * The headline of `code` for one request. Values are inserted as they are (plain text, rendered
+ * as text by every view), never read as patterns or templates themselves.
+ */
 export function headlineOf(code: CorsErrorCode, values: HeadlineValues): string {
   const parts = COMPILED.get(code)!;
   let out = parts[0]!;

@@ -7,7 +7,6 @@ import {
   causeOf,
   codeInfo,
   CORS_CODES,
-  fillTemplate,
   HEADLINE_PLACEHOLDERS,
   headlineOf,
   labelOf,
@@ -79,11 +78,6 @@ describe('lookups', () => {
     }
   });
 
-  it('inserts values as text: no replacement patterns, no second pass', () => {
-    expect(fillTemplate('[{a}]', { a: '$& $1 {b}', b: 'no' })).toBe('[$& $1 {b}]');
-    expect(fillTemplate('{unknown}', {})).toBe('{unknown}');
-  });
-
   it('fills a headline, capitalising {Where}', () => {
     const values: HeadlineValues = {
       where: 'the response from https://api.example',
@@ -107,5 +101,9 @@ describe('lookups', () => {
       'The response from https://api.example (HTTP 200) has no Access-Control-Allow-Origin header, so the browser hid the response from the page.',
     );
     expect(headlineOf('InvalidResponse', values)).toBe('The response from https://api.example failed the CORS check (InvalidResponse).');
+    // Values are text: no replacement patterns, no second pass over what was inserted.
+    expect(headlineOf('AllowOriginMismatch', { ...values, param: '$& $1 {page}' })).toBe(
+      'The response from https://api.example allows the origin $& $1 {page}, but the request came from https://app.example, so the browser hid the response from the page.',
+    );
   });
 });
