@@ -58,6 +58,17 @@ const got = (param: string): string => (param ? ` (got "${param}")` : '');
 const LOCAL_NETWORK_CAUSE = (): string => 'Local Network Access refused';
 const GENERIC_HEADLINE = '{Where} failed the CORS check ({code}).';
 
+/**
+ * The checks Chromium runs on the preflight answer and on the response alike: both codes of a
+ * twin pair share Firefox's name and the sentence (the placeholders say which answer failed).
+ */
+const WILDCARD_WITH_CREDENTIALS = { firefox: 'CORSNotSupportingCredentials', headline: '{Where} allows any origin (*), but the request carries credentials, which needs the exact origin {page}{tail}' } as const;
+const NO_ALLOW_ORIGIN = { firefox: 'CORSMissingAllowOrigin', headline: '{Where} (HTTP {status}) has no Access-Control-Allow-Origin header{tail}' } as const;
+const SEVERAL_ALLOW_ORIGINS = { firefox: 'CORSMultipleAllowOriginNotAllowed', headline: '{Where} lists several origins in Access-Control-Allow-Origin ({param}); the browser accepts exactly one{tail}' } as const;
+const ALLOW_ORIGIN_NOT_AN_ORIGIN = { firefox: 'CORSAllowOriginNotMatchingOrigin', headline: '{Where} sends Access-Control-Allow-Origin: "{param}", which is not an origin{tail}' } as const;
+const ALLOW_ORIGIN_MISMATCH = { firefox: 'CORSAllowOriginNotMatchingOrigin', headline: '{Where} allows the origin {param}, but the request came from {originSent}{tail}' } as const;
+const ALLOW_CREDENTIALS_NOT_TRUE = { firefox: 'CORSMissingAllowCredentials', headline: 'The request carries credentials, but {where} sends Access-Control-Allow-Credentials: {credentialsValue} instead of true{tail}' } as const;
+
 export const CORS_CODES: Record<CorsErrorCode, CorsCodeInfo> = {
   DisallowedByMode: {
     label: 'Blocked by mode: same-origin',
@@ -70,46 +81,40 @@ export const CORS_CODES: Record<CorsErrorCode, CorsCodeInfo> = {
     headline: GENERIC_HEADLINE,
   },
   WildcardOriginNotAllowed: {
-    firefox: 'CORSNotSupportingCredentials',
+    ...WILDCARD_WITH_CREDENTIALS,
     twin: 'PreflightWildcardOriginNotAllowed',
     label: 'ACAO * with credentials',
     cause: () => 'Access-Control-Allow-Origin: * on a request with credentials',
-    headline: '{Where} allows any origin (*), but the request carries credentials, which needs the exact origin {page}{tail}',
   },
   MissingAllowOriginHeader: {
-    firefox: 'CORSMissingAllowOrigin',
+    ...NO_ALLOW_ORIGIN,
     twin: 'PreflightMissingAllowOriginHeader',
     label: 'No Access-Control-Allow-Origin',
     cause: () => 'no Access-Control-Allow-Origin header',
-    headline: '{Where} (HTTP {status}) has no Access-Control-Allow-Origin header{tail}',
   },
   MultipleAllowOriginValues: {
-    firefox: 'CORSMultipleAllowOriginNotAllowed',
+    ...SEVERAL_ALLOW_ORIGINS,
     twin: 'PreflightMultipleAllowOriginValues',
     label: 'Several ACAO values',
     cause: (p) => `Access-Control-Allow-Origin has several values${got(p)}`,
-    headline: '{Where} lists several origins in Access-Control-Allow-Origin ({param}); the browser accepts exactly one{tail}',
   },
   InvalidAllowOriginValue: {
-    firefox: 'CORSAllowOriginNotMatchingOrigin',
+    ...ALLOW_ORIGIN_NOT_AN_ORIGIN,
     twin: 'PreflightInvalidAllowOriginValue',
     label: 'ACAO is not an origin',
     cause: (p) => `invalid Access-Control-Allow-Origin value${got(p)}`,
-    headline: '{Where} sends Access-Control-Allow-Origin: "{param}", which is not an origin{tail}',
   },
   AllowOriginMismatch: {
-    firefox: 'CORSAllowOriginNotMatchingOrigin',
+    ...ALLOW_ORIGIN_MISMATCH,
     twin: 'PreflightAllowOriginMismatch',
     label: 'ACAO names another origin',
     cause: (p) => `Access-Control-Allow-Origin does not match the page${got(p)}`,
-    headline: '{Where} allows the origin {param}, but the request came from {originSent}{tail}',
   },
   InvalidAllowCredentials: {
-    firefox: 'CORSMissingAllowCredentials',
+    ...ALLOW_CREDENTIALS_NOT_TRUE,
     twin: 'PreflightInvalidAllowCredentials',
     label: 'ACAC is not "true"',
     cause: () => 'credentials sent but Access-Control-Allow-Credentials is not "true"',
-    headline: 'The request carries credentials, but {where} sends Access-Control-Allow-Credentials: {credentialsValue} instead of true{tail}',
   },
   CorsDisabledScheme: {
     firefox: 'CORSRequestNotHttp',
@@ -130,46 +135,40 @@ export const CORS_CODES: Record<CorsErrorCode, CorsCodeInfo> = {
     headline: '{target} redirected the preflight (OPTIONS) with HTTP {status}; a preflight may not be redirected, {never}.',
   },
   PreflightWildcardOriginNotAllowed: {
-    firefox: 'CORSNotSupportingCredentials',
+    ...WILDCARD_WITH_CREDENTIALS,
     twin: 'WildcardOriginNotAllowed',
     label: 'Preflight: ACAO * with credentials',
     cause: () => 'the preflight answers Access-Control-Allow-Origin: * to a request with credentials',
-    headline: '{Where} allows any origin (*), but the request carries credentials, which needs the exact origin {page}{tail}',
   },
   PreflightMissingAllowOriginHeader: {
-    firefox: 'CORSMissingAllowOrigin',
+    ...NO_ALLOW_ORIGIN,
     twin: 'MissingAllowOriginHeader',
     label: 'Preflight: no ACAO',
     cause: () => 'the preflight answer has no Access-Control-Allow-Origin header',
-    headline: '{Where} (HTTP {status}) has no Access-Control-Allow-Origin header{tail}',
   },
   PreflightMultipleAllowOriginValues: {
-    firefox: 'CORSMultipleAllowOriginNotAllowed',
+    ...SEVERAL_ALLOW_ORIGINS,
     twin: 'MultipleAllowOriginValues',
     label: 'Preflight: several ACAO values',
     cause: (p) => `the preflight's Access-Control-Allow-Origin has several values${got(p)}`,
-    headline: '{Where} lists several origins in Access-Control-Allow-Origin ({param}); the browser accepts exactly one{tail}',
   },
   PreflightInvalidAllowOriginValue: {
-    firefox: 'CORSAllowOriginNotMatchingOrigin',
+    ...ALLOW_ORIGIN_NOT_AN_ORIGIN,
     twin: 'InvalidAllowOriginValue',
     label: 'Preflight: ACAO is not an origin',
     cause: (p) => `invalid Access-Control-Allow-Origin on the preflight${got(p)}`,
-    headline: '{Where} sends Access-Control-Allow-Origin: "{param}", which is not an origin{tail}',
   },
   PreflightAllowOriginMismatch: {
-    firefox: 'CORSAllowOriginNotMatchingOrigin',
+    ...ALLOW_ORIGIN_MISMATCH,
     twin: 'AllowOriginMismatch',
     label: 'Preflight: ACAO names another origin',
     cause: (p) => `the preflight's Access-Control-Allow-Origin does not match the page${got(p)}`,
-    headline: '{Where} allows the origin {param}, but the request came from {originSent}{tail}',
   },
   PreflightInvalidAllowCredentials: {
-    firefox: 'CORSMissingAllowCredentials',
+    ...ALLOW_CREDENTIALS_NOT_TRUE,
     twin: 'InvalidAllowCredentials',
     label: 'Preflight: ACAC is not "true"',
     cause: () => 'credentials sent but the preflight lacks Access-Control-Allow-Credentials: true',
-    headline: 'The request carries credentials, but {where} sends Access-Control-Allow-Credentials: {credentialsValue} instead of true{tail}',
   },
   PreflightMissingAllowExternal: {
     label: 'Preflight: no Allow-Private-Network',
@@ -234,11 +233,6 @@ export const CORS_CODES: Record<CorsErrorCode, CorsCodeInfo> = {
   },
 };
 
-/** The {placeholders} a template uses, in order of appearance. */
-export function templatePlaceholders(template: string): string[] {
-  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-}
-
 /** What the engine supplies for a headline; the capitalised forms and {code} are derived. */
 export type HeadlineValues = Record<Exclude<HeadlinePlaceholder, 'Where' | 'PreflightAnswer' | 'code'>, string>;
 
@@ -261,11 +255,14 @@ const COMPILED = new Map<CorsErrorCode, string[]>(
   (Object.keys(CORS_CODES) as CorsErrorCode[]).map((code) => [code, CORS_CODES[code].headline.split(/\{(\w+)\}/)]),
 );
 
+/** The {placeholders} the headline of `code` uses, in order of appearance. */
+export function templatePlaceholders(code: CorsErrorCode): string[] {
+  return COMPILED.get(code)!.filter((_, i) => i % 2 === 1);
+}
+
 /** Whether the headline of `code` uses a placeholder (to skip computing a value nobody reads). */
 export function headlineUses(code: CorsErrorCode, name: HeadlinePlaceholder): boolean {
-  const parts = COMPILED.get(code)!;
-  for (let i = 1; i < parts.length; i += 2) if (parts[i] === name) return true;
-  return false;
+  return templatePlaceholders(code).includes(name);
 }
 
 /**
