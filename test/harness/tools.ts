@@ -75,6 +75,11 @@ export function findProgram(name: string, env: NodeJS.ProcessEnv = process.env):
   return undefined;
 }
 
+/** The program's path on PATH, or '' when it is not installed (for `it.skipIf(!path)`). */
+export function programPath(name: string): string {
+  return findProgram(name) ?? '';
+}
+
 /**
  * Python interpreters to try, in order: `python3` on PATH, then Debian's /usr/bin/python3
  * (Debian's python3-* packages load only there, and a pyenv python3 often comes first on PATH).
@@ -128,12 +133,15 @@ export type ToolCheck = { ok: true; found: FoundTools } | { ok: false; missing: 
  */
 export function checkTools(tools: readonly Tool[], env: NodeJS.ProcessEnv = process.env): ToolCheck {
   const missing: string[] = [];
-  const programs = new Map<string, string>();
+  // Each program is looked up once (ruby and go serve their libraries too): path, or null if absent.
+  const programs = new Map<string, string | null>();
   const needProgram = (name: string, apt: string): string | undefined => {
-    const p = programs.get(name) ?? findProgram(name, env);
-    if (p) programs.set(name, p);
-    else if (!missing.some((m) => m.startsWith(`program ${name} `))) missing.push(`program ${name} not on PATH (apt: ${apt})`);
-    return p;
+    if (!programs.has(name)) {
+      const p = findProgram(name, env) ?? null;
+      programs.set(name, p);
+      if (!p) missing.push(`program ${name} not on PATH (apt: ${apt})`);
+    }
+    return programs.get(name) ?? undefined;
   };
 
   for (const t of tools.filter((x) => x.kind === 'program')) needProgram(t.name, t.apt);

@@ -21,15 +21,14 @@ import {
   wellFormed,
   yamlString,
 } from '../../../src/snippets/escape.ts';
-import { checkTools, findProgram, findPython, OPTIONAL_TOOLS as T } from '../../harness/tools.ts';
+import { checkTools, findPython, programPath, OPTIONAL_TOOLS as T } from '../../harness/tools.ts';
 import { freePort, spawnServer } from '../../verify/servers.ts';
 import { hostileAscii, hostileString, sample } from './arbitraries.ts';
 
 // Each optional program's path, or '' when it is not installed (the test is then skipped).
 const PY = findPython();
 const PY_YAML = findPython(T.yaml);
-const installed = (name: string): string => findProgram(name) ?? '';
-const [PHP, RUBY, GO, NGINX, HAPROXY, CADDY] = [installed('php'), installed('ruby'), installed('go'), installed('nginx'), installed('haproxy'), installed('caddy')];
+const [PHP, RUBY, GO, NGINX, HAPROXY, CADDY] = [programPath('php'), programPath('ruby'), programPath('go'), programPath('nginx'), programPath('haproxy'), programPath('caddy')];
 const apacheTools = checkTools([T.apache2, T.apacheProxyModule]);
 const APACHE = apacheTools.ok ? apacheTools.found.program('apache2') : '';
 const APACHE_MODULES = path.dirname(T.apacheProxyModule.name);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { transformSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSnippet } from '../../../src/snippets/index.ts';
-import { findProgram, findPython, OPTIONAL_TOOLS as T } from '../../harness/tools.ts';
+import { findPython, programPath, OPTIONAL_TOOLS as T } from '../../harness/tools.ts';
 import { FULL_PLAN, SIMPLE_PLAN } from './plans.ts';
 
 /**
@@ -44,8 +44,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 // Each optional parser's path, or '' when it is not installed (the test is then skipped).
 const PY = findPython();
 const PY_YAML = findPython(T.yaml);
-const installed = (name: string): string => findProgram(name) ?? '';
-const [PHP, RUBY, JAVAC, GOFMT] = [installed('php'), installed('ruby'), installed('javac'), installed('gofmt')];
+const [PHP, RUBY, JAVAC, GOFMT] = [programPath('php'), programPath('ruby'), programPath('javac'), programPath('gofmt')];
 
 describe.each(PLANS)('syntax (%s plan)', (name, plan) => {
   it.each(['express', 'fastify', 'koa', 'socketio', 'vite', 'webpack-dev-server', 'cloudflare-workers'])('%s parses as JavaScript (ESM)', (id) => {
