@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { CaptureState } from '../store/report.ts';
 import { StatusIcon } from './icons.tsx';
 import { countRows, formatClock, formatDuration, type Filter, type Row } from './model.ts';
@@ -57,38 +58,37 @@ export function EmptyState({ rows, counts, filter, imported, onShowAll, onImport
       </div>
     );
   }
-  if (filter.status === 'blocked' && counts.blocked === 0 && !filter.text && !filter.target) {
+  // Only the status filter is set and no row has that status: say so, rather than "no match".
+  const onlyStatus = !filter.text && !filter.target;
+  if (onlyStatus && filter.status === 'blocked' && counts.blocked === 0) {
     return (
-      <div className="empty" data-testid="empty">
-        <h2>Nothing blocked</h2>
-        <p>
-          The browser allowed all {rows} cross-origin requests{counts.warning ? `; ${counts.warning} have warnings worth a look` : ''}.
-        </p>
-        <button type="button" className="link-button" onClick={onShowAll}>
-          Show all requests
-        </button>
-      </div>
+      <EmptyFilter title="Nothing blocked" action="Show all requests" onAction={onShowAll}>
+        The browser allowed all {rows} cross-origin requests{counts.warning ? `; ${counts.warning} have warnings worth a look` : ''}.
+      </EmptyFilter>
     );
   }
-  if (filter.status === 'warning' && counts.warning === 0 && !filter.text && !filter.target) {
+  if (onlyStatus && filter.status === 'warning' && counts.warning === 0) {
     return (
-      <div className="empty" data-testid="empty">
-        <h2>No warnings</h2>
-        <p>No cross-origin request has a warning.</p>
-        <button type="button" className="link-button" onClick={onShowAll}>
-          Show all requests
-        </button>
-      </div>
+      <EmptyFilter title="No warnings" action="Show all requests" onAction={onShowAll}>
+        No cross-origin request has a warning.
+      </EmptyFilter>
     );
   }
   return (
+    <EmptyFilter title="No request matches" action="Clear the filter" onAction={onShowAll}>
+      None of the {rows} requests matches {filter.text ? <>“{filter.text}”</> : 'this filter'}.
+    </EmptyFilter>
+  );
+}
+
+/** The list is empty because of the filter: why, and the one button that shows rows again. */
+function EmptyFilter({ title, action, onAction, children }: { title: string; action: string; onAction(): void; children: ReactNode }) {
+  return (
     <div className="empty" data-testid="empty">
-      <h2>No request matches</h2>
-      <p>
-        None of the {rows} requests matches {filter.text ? <>“{filter.text}”</> : 'this filter'}.
-      </p>
-      <button type="button" className="link-button" onClick={onShowAll}>
-        Clear the filter
+      <h2>{title}</h2>
+      <p>{children}</p>
+      <button type="button" className="link-button" onClick={onAction}>
+        {action}
       </button>
     </div>
   );
