@@ -20,16 +20,24 @@ if (process.argv.includes('--list')) {
   process.exit(0);
 }
 
-const isInstalled = (pkg: string): boolean => {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.includes('ok installed');
-};
+/** The packages of `pkgs` that dpkg reports installed (one dpkg-query call for all). */
+function installedOf(pkgs: readonly string[]): Set<string> {
+  // Unknown packages make dpkg-query exit 1, but it still prints the status of the others.
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\n', ...pkgs], { encoding: 'utf8' });
+  const installed = new Set<string>();
+  for (const line of (r.stdout ?? '').split('\n')) {
+    const [name, ...status] = line.split(' ');
+    if (name && status.join(' ').includes('ok installed')) installed.add(name.split(':')[0]!);
+  }
+  return installed;
+}
 
 if (!findProgram('apt-get') || !findProgram('dpkg-query')) {
   console.error(`install:servers needs Debian's apt-get. On another system install the equivalents of: ${wanted.join(' ')}`);
   process.exit(1);
 }
-const missing = wanted.filter((pkg) => !isInstalled(pkg));
+const before = installedOf(wanted);
+const missing = wanted.filter((pkg) => !before.has(pkg));
 if (missing.length === 0) {
   console.log(`install:servers: all ${wanted.length} packages are installed`);
   process.exit(0);
@@ -52,7 +60,8 @@ try {
 } finally {
   if (ownPolicy) fs.rmSync(POLICY, { force: true });
 }
-const still = missing.filter((pkg) => !isInstalled(pkg));
+const after = installedOf(missing);
+const still = missing.filter((pkg) => !after.has(pkg));
 if (still.length) {
   console.error(`install:servers: apt-get finished but these are not installed: ${still.join(' ')}`);
   process.exit(1);
