@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTools, findPython, hidingEnv, optionalPackages, OPTIONAL_TOOLS, type Tool } from '../../harness/tools.ts';
+import { ADAPTERS } from '../../verify/servers.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-tools-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -83,5 +84,14 @@ describe('optionalPackages', () => {
     const packages = optionalPackages();
     expect(new Set(packages).size).toBe(packages.length);
     for (const tool of Object.values(OPTIONAL_TOOLS)) expect(packages).toContain(tool.apt);
+  });
+  it('covers every need of every verify:snippets stack, so CI installs what each one checks for', () => {
+    const packages = optionalPackages();
+    for (const adapter of ADAPTERS) {
+      for (const need of adapter.needs) {
+        expect(Object.values(OPTIONAL_TOOLS), `${adapter.id}: ${need.name}`).toContain(need);
+        expect(packages, `${adapter.id}: ${need.name}`).toContain(need.apt);
+      }
+    }
   });
 });
