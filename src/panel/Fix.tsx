@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { FixPlan } from '../engine/types.ts';
-import { generateSnippet } from '../snippets/index.ts';
+import { actionNotes, generateSnippet } from '../snippets/index.ts';
 import type { Snippet } from '../snippets/types.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
 import { planAsHttp } from './detail-model.ts';
@@ -17,7 +17,11 @@ export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
   const http = useMemo(() => planAsHttp(plan), [plan]);
   // The snippet's notes repeat the plan's actions (so a copied snippet stands alone); the panel
   // lists the actions above it already.
-  const notes = 'error' in snippet ? [] : snippet.notes.filter((n) => !plan.actions.some((a) => a.text === n));
+  const notes = useMemo(() => {
+    if ('error' in snippet) return [];
+    const repeated = new Set(actionNotes(plan.actions));
+    return snippet.notes.filter((n) => !repeated.has(n));
+  }, [snippet, plan]);
 
   return (
     <div className="fix">

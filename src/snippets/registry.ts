@@ -64,6 +64,14 @@ export type StackId = (typeof STACKS)[number]['id'];
 
 const BY_ID = new Map(GENERATORS.map((g) => [g.info.id, g]));
 
+/**
+ * The notes a snippet adds for the plan's actions: the engine's wording, looked up by id (a plan
+ * read from a file carries text of its own, which is never repeated).
+ */
+export function actionNotes(actions: FixPlan['actions']): string[] {
+  return actions.flatMap((a) => (Object.hasOwn(ACTION_TEXT, a.id) ? [ACTION_TEXT[a.id]] : []));
+}
+
 /** The stack entry for an id, or undefined. */
 export function findStack(stackId: string): StackInfo | undefined {
   return BY_ID.get(stackId)?.info;
@@ -92,12 +100,7 @@ export function generateSnippet(stackId: string, plan: FixPlan): Snippet {
     notes.push(...(out.notes ?? []));
   }
   notes.push(...gen.pitfalls);
-  // The engine's wording of each action, looked up by id: a plan read from a file carries text
-  // of its own, which is not repeated.
-  for (const action of p.actions) {
-    const text = Object.hasOwn(ACTION_TEXT, action.id) ? ACTION_TEXT[action.id] : undefined;
-    if (text && !notes.includes(text)) notes.push(text);
-  }
+  for (const text of actionNotes(p.actions)) if (!notes.includes(text)) notes.push(text);
   if (p.rejected.length) {
     if (prefix) {
       const header = p.rejected.map((r) => `${prefix} Corsight: ${r}`).join('\n');

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ACTION_TEXT } from '../../../src/engine/plan.ts';
-import { STACKS, findStack, generateSnippet } from '../../../src/snippets/index.ts';
+import type { FixPlan } from '../../../src/engine/types.ts';
+import { STACKS, actionNotes, findStack, generateSnippet } from '../../../src/snippets/index.ts';
 import { FULL_PLAN, SIMPLE_PLAN } from './plans.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -30,6 +31,17 @@ describe.each(STACKS.map((s) => [s.id] as const))('golden %s', (id) => {
     const notes = generateSnippet(id, plan).notes;
     expect(notes.join('\n')).not.toContain('IMPORTED');
     for (const action of FULL_PLAN.actions) expect(notes).toContain(ACTION_TEXT[action.id]);
+  });
+});
+
+describe('actionNotes', () => {
+  it('words known actions as the engine does and skips ids it does not know', () => {
+    const actions = [
+      { id: 'vary-origin', text: 'from a file' },
+      { id: 'no-such-action', text: 'from a file' },
+      { id: 'constructor', text: 'from a file' },
+    ] as unknown as FixPlan['actions'];
+    expect(actionNotes(actions)).toEqual([ACTION_TEXT['vary-origin']]);
   });
 });
 
