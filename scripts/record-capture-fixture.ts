@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RawWebRequestEvent } from '../src/capture/raw-event.ts';
+import type { RawWebRequestEvent } from '../src/capture/webrequest/raw-event.ts';
 import { DEFAULT_EXTENSION_DIR, REPO_ROOT, chromiumVersion, launchBrowser } from '../test/harness/browser.ts';
 import { runAll } from '../test/harness/lab-runner.ts';
 import { attachOracle } from '../test/harness/oracle.ts';

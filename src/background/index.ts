@@ -1,9 +1,9 @@
 import { applyBadge, badgeFor } from './badge.ts';
-import { ExchangeAssembler, type AssemblerSnapshot } from '../capture/assembler.ts';
-import { HarStream } from '../capture/har.ts';
-import type { RawWebRequestEvent } from '../capture/raw-event.ts';
-import { RingBuffer } from '../capture/ring-buffer.ts';
-import { watchLikelyCorsFailures, watchRequests } from '../capture/webrequest.ts';
+import { ExchangeAssembler, type AssemblerSnapshot } from '../capture/webrequest/assembler.ts';
+import { HarStream } from '../capture/har/stream.ts';
+import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
+import { RingBuffer } from './ring-buffer.ts';
+import { watchLikelyCorsFailures, watchRequests } from '../capture/webrequest/listeners.ts';
 import { diagnose } from '../engine/diagnose.ts';
 import type { Exchange } from '../engine/types.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type Settings,
   type SubscriptionEvent,
 } from '../messages/protocol.ts';
-import { BatchSequence } from '../capture/devtools-batches.ts';
+import { BatchSequence } from '../capture/devtools/batches.ts';
 import { CHECKPOINT_KEY, JournalWriter } from '../store/journal.ts';
 import { countStatuses, type CaptureState } from '../store/report.ts';
 import { packString } from '../store/pack.ts';

@@ -8,8 +8,8 @@
  * checkpoint's generation and later, in writing order; requests still pending after that are
  * watched as orphans (their end may have been dispatched to the stopped instance).
  */
-import type { AssemblerSnapshot, ExchangeAssembler } from '../capture/assembler.ts';
-import type { BatchSequence } from '../capture/devtools-batches.ts';
+import type { AssemblerSnapshot, ExchangeAssembler } from '../capture/webrequest/assembler.ts';
+import type { BatchSequence } from '../capture/devtools/batches.ts';
 import type { Exchange } from '../engine/types.ts';
 import { CHECKPOINT_KEY, readJournal } from '../store/journal.ts';
 import { unpackStored } from '../store/pack.ts';

@@ -1,7 +1,7 @@
 import { originOfUrl } from '../capture/request-facts.ts';
-import { OutgoingBatches } from '../capture/devtools-batches.ts';
-import { BackfillMerge } from '../capture/har-backfill.ts';
-import { HarStream } from '../capture/har.ts';
+import { OutgoingBatches } from '../capture/devtools/batches.ts';
+import { BackfillMerge } from '../capture/devtools/har-backfill.ts';
+import { HarStream } from '../capture/har/stream.ts';
 import type { Exchange } from '../engine/types.ts';
 import { ask } from '../messages/client.ts';
 import { DEVTOOLS_PORT, type DevtoolsPortCommand, type DevtoolsPortMessage } from '../messages/protocol.ts';
@@ -33,7 +33,7 @@ let outbox: Exchange[] = [];
 let timer: ReturnType<typeof setTimeout> | undefined;
 /**
  * Numbered batches kept until a worker checkpoint holds them: this page outlives worker restarts,
- * so it, not a worker-side journal, is the durable copy (src/capture/devtools-batches.ts).
+ * so it, not a worker-side journal, is the durable copy (src/capture/devtools/batches.ts).
  */
 const outgoing = new OutgoingBatches<Exchange>(`${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`);
 let sending: Promise<void> = Promise.resolve();

@@ -1,5 +1,5 @@
-import type { SentBatch } from '../capture/devtools-batches.ts';
-import type { RawWebRequestEvent } from '../capture/raw-event.ts';
+import type { SentBatch } from '../capture/devtools/batches.ts';
+import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
 import type { Exchange } from '../engine/types.ts';
 import type { CaptureState, ExchangeRecord, TabReport } from '../store/report.ts';
 
@@ -30,7 +30,7 @@ export type CorsightRequest =
   | { type: 'devtools/har-entries'; tabId: number; entries: Record<string, unknown>[] }
   /**
    * Exchanges the DevTools page already built from its network log (the usual path), as its
-   * numbered batch (src/capture/devtools-batches.ts); without `batch` they are taken as they come.
+   * numbered batch (src/capture/devtools/batches.ts); without `batch` they are taken as they come.
    */
   | { type: 'devtools/exchanges'; tabId: number; exchanges: Exchange[]; batch?: SentBatch }
   /** Worker internals, for tests and diagnostics of Corsight itself. */

@@ -1,4 +1,4 @@
-import { harToExchanges } from '../capture/har.ts';
+import { harToExchanges } from '../capture/har/file.ts';
 import { diagnose } from '../engine/index.ts';
 import type { Exchange, HttpHeader } from '../engine/types.ts';
 import type { ExchangeRecord, TabReport } from '../store/report.ts';

@@ -1,4 +1,4 @@
-import type { RawWebRequestEvent } from '../capture/raw-event.ts';
+import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
 import type { Exchange } from '../engine/types.ts';
 import { packString, unpackStored } from './pack.ts';
 

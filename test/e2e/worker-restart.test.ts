@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../src/capture/assembler.ts';
+import { ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../src/capture/webrequest/assembler.ts';
 import { unpackStored } from '../../src/store/pack.ts';
 import { emptyPage, listenOnLoopback, openTab, sleep, startRig, startSource, watchExtensionWorker, type Rig } from './pipeline-support.ts';
 

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BatchSequence, OutgoingBatches } from '../../../src/capture/devtools-batches.ts';
+import { BatchSequence, OutgoingBatches } from '../../../src/capture/devtools/batches.ts';
 
 const TAB = 3;
 

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExchangeAssembler } from '../../../src/capture/assembler.ts';
-import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
+import { ExchangeAssembler } from '../../../src/capture/webrequest/assembler.ts';
+import type { RawWebRequestEvent } from '../../../src/capture/webrequest/raw-event.ts';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 import { expectedById } from '../../conformance/expectations.ts';

@@ -4,7 +4,7 @@
  * (getHAR() while a preflighted request waited for its answer and another streamed its body).
  */
 import { describe, expect, it } from 'vitest';
-import { BackfillMerge, harEntryKey, isUnanswered } from '../../../src/capture/har-backfill.ts';
+import { BackfillMerge, harEntryKey, isUnanswered } from '../../../src/capture/devtools/har-backfill.ts';
 
 const API = 'http://127.0.0.1:42371';
 const T = '2026-11-27T04:36:27.115Z';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { harToExchanges } from '../../../src/capture/har.ts';
+import { harToExchanges } from '../../../src/capture/har/file.ts';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 import { streamHar } from './har-replay.ts';

@@ -1,4 +1,4 @@
-import { HarStream } from '../../../src/capture/har.ts';
+import { HarStream } from '../../../src/capture/har/stream.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 
 /**

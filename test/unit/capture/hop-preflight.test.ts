@@ -10,10 +10,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExchangeAssembler, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
+import { ExchangeAssembler, type AssemblerSnapshot } from '../../../src/capture/webrequest/assembler.ts';
 import { headerValue } from '../../../src/capture/request-facts.ts';
-import { harToExchanges } from '../../../src/capture/har.ts';
-import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
+import { harToExchanges } from '../../../src/capture/har/file.ts';
+import type { RawWebRequestEvent } from '../../../src/capture/webrequest/raw-event.ts';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange, HttpHeader } from '../../../src/engine/types.ts';
 import { streamHar } from './har-replay.ts';

@@ -5,8 +5,8 @@
  * nothing is emitted twice except an unobserved exchange's real one (same id, replaced in the log).
  */
 import { describe, expect, it } from 'vitest';
-import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
-import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
+import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/webrequest/assembler.ts';
+import type { RawWebRequestEvent } from '../../../src/capture/webrequest/raw-event.ts';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange, HttpHeader } from '../../../src/engine/types.ts';
 

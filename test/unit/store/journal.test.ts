@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/engine/diagnose.ts';
-import type { RawWebRequestEvent } from '../../../src/capture/raw-event.ts';
-import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/assembler.ts';
+import type { RawWebRequestEvent } from '../../../src/capture/webrequest/raw-event.ts';
+import { ExchangeAssembler, ORPHAN_GRACE_MS, type AssemblerSnapshot } from '../../../src/capture/webrequest/assembler.ts';
 import { ASSEMBLER_KEY, CAPTURE_KEY, DEVTOOLS_BATCHES_KEY, recover } from '../../../src/background/recovery.ts';
-import { BatchSequence } from '../../../src/capture/devtools-batches.ts';
+import { BatchSequence } from '../../../src/capture/devtools/batches.ts';
 import { CHECKPOINT_KEY, journalKey, JournalWriter, readJournal, type JournalEntry } from '../../../src/store/journal.ts';
 import { packString } from '../../../src/store/pack.ts';
 import type { Exchange } from '../../../src/engine/types.ts';

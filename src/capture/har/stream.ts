@@ -1,10 +1,10 @@
-import type { Exchange, Hop, HttpHeader, Initiator, PreflightObservation } from '../engine/types.ts';
-import { PreflightCacheModel, type ObservedPreflightAnswer } from './preflight-cache.ts';
-import { credentialsEvidence, headerValue, isSameOrigin, originOfUrl, requestModeOf } from './request-facts.ts';
+import type { Exchange, Hop } from '../../engine/types.ts';
+import { ExchangeBuilder, type ObservedRequest, type SentPreflight } from '../exchange-builder.ts';
+import { headerValue, originOfUrl } from '../request-facts.ts';
+import { isNavigation, readEntry, type Entry } from './entries.ts';
 
 /**
- * HAR (as DevTools writes it, `chrome.devtools.network` entries or an exported file) -> Exchange.
- * Pure and lenient: every field is read defensively, since files come from anywhere.
+ * HAR entries (the live DevTools network log, or an exported file) -> Exchange. Pure and lenient.
  *
  * DevTools specifics (measured on Chromium 156): each preflight is its own entry with
  * `_resourceType: "preflight"` and `_initiator: {type: "preflight", url: <actual URL>}`; a
@@ -16,136 +16,6 @@ import { credentialsEvidence, headerValue, isSameOrigin, originOfUrl, requestMod
  * entry has status 0 and `net::ERR_FAILED`, like a first URL stopped by its preflight.
  */
 
-export interface HarMappingResult {
-  exchanges: Exchange[];
-  /** Entries that were same-origin, not HTTP, navigations, or unreadable. */
-  skipped: number;
-}
-
-export interface HarMappingOptions {
-  /** The inspected page's origin, used when an entry carries no Origin header. */
-  pageOrigin?: string;
-}
-
-/** One HAR entry, read defensively. */
-export interface Entry {
-  index: number;
-  method: string;
-  url: string;
-  requestHeaders: HttpHeader[];
-  status: number;
-  responseHeaders: HttpHeader[];
-  redirectURL: string;
-  error: string | undefined;
-  resourceType: string;
-  initiator: Initiator | undefined;
-  preflightFor: string | undefined;
-  startedAt: number;
-  durationMs: number;
-  fromCache: boolean;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function readHeaders(value: unknown): HttpHeader[] {
-  if (!Array.isArray(value)) return [];
-  const out: HttpHeader[] = [];
-  for (const item of value) {
-    const record = asRecord(item);
-    const name = asString(record?.name);
-    if (name === undefined) continue;
-    out.push({ name, value: asString(record?.value) ?? '' });
-  }
-  return out;
-}
-
-function readInitiator(value: unknown): Initiator | undefined {
-  const record = asRecord(value);
-  if (!record) return undefined;
-  const initiator: Initiator = {};
-  const type = asString(record.type);
-  if (type !== undefined) initiator.type = type;
-  const url = asString(record.url);
-  if (url !== undefined) initiator.url = url;
-  const lineNumber = asNumber(record.lineNumber);
-  if (lineNumber !== undefined) initiator.lineNumber = lineNumber;
-  const columnNumber = asNumber(record.columnNumber);
-  if (columnNumber !== undefined) initiator.columnNumber = columnNumber;
-  // DevTools nests async stacks under `parent`; keep the first frames of each level.
-  const frames: NonNullable<Initiator['stack']> = [];
-  for (let stack = asRecord(record.stack); stack && frames.length < 50; stack = asRecord(stack.parent)) {
-    const callFrames = Array.isArray(stack.callFrames) ? stack.callFrames : [];
-    for (const frame of callFrames) {
-      const f = asRecord(frame);
-      if (!f) continue;
-      frames.push({
-        functionName: asString(f.functionName) ?? '',
-        url: asString(f.url) ?? '',
-        lineNumber: asNumber(f.lineNumber) ?? 0,
-        columnNumber: asNumber(f.columnNumber) ?? 0,
-      });
-      if (frames.length >= 50) break;
-    }
-  }
-  if (frames.length > 0) {
-    initiator.stack = frames;
-    if (initiator.url === undefined && frames[0]) {
-      initiator.url = frames[0].url;
-      initiator.lineNumber = frames[0].lineNumber;
-      initiator.columnNumber = frames[0].columnNumber;
-    }
-  }
-  return initiator;
-}
-
-export function readEntry(raw: unknown, index: number): Entry | undefined {
-  const entry = asRecord(raw);
-  const request = asRecord(entry?.request);
-  const response = asRecord(entry?.response);
-  if (!entry || !request) return undefined;
-  const url = asString(request.url);
-  const method = asString(request.method);
-  if (url === undefined || method === undefined) return undefined;
-  const initiator = readInitiator(entry._initiator);
-  const resourceType = asString(entry._resourceType) ?? '';
-  const started = Date.parse(asString(entry.startedDateTime) ?? '');
-  return {
-    index,
-    method,
-    url,
-    requestHeaders: readHeaders(request.headers),
-    status: asNumber(response?.status) ?? 0,
-    responseHeaders: readHeaders(response?.headers),
-    redirectURL: asString(response?.redirectURL) ?? '',
-    error: asString(response?._error) || undefined,
-    resourceType,
-    initiator,
-    preflightFor: resourceType === 'preflight' || initiator?.type === 'preflight' ? (initiator?.url ?? url) : undefined,
-    startedAt: Number.isFinite(started) ? started : 0,
-    durationMs: asNumber(entry.time) ?? 0,
-    fromCache: asString(entry._fromCache) !== undefined || response?.status === 304,
-  };
-}
-
-/**
- * A navigation (an iframe's document, a top-level redirect): not a CORS request. A cross-site
- * iframe's document is cross-origin to the page and would otherwise become an exchange; the
- * webRequest capture does not listen to main_frame/sub_frame either.
- */
-function isNavigation(entry: Entry): boolean {
-  return entry.resourceType === 'document' || headerValue(entry.requestHeaders, 'sec-fetch-mode') === 'navigate';
-}
-
 /** The request's page origin: Origin header, then the preflight's, then Referer's origin, then the page. */
 function pageOriginOf(first: Entry, preflight: Entry | undefined, fallback: string | undefined): string | undefined {
   const origin = headerValue(first.requestHeaders, 'origin') ?? (preflight ? headerValue(preflight.requestHeaders, 'origin') : undefined);
@@ -154,8 +24,8 @@ function pageOriginOf(first: Entry, preflight: Entry | undefined, fallback: stri
   return (referer && originOfUrl(referer)) || fallback;
 }
 
-function preflightObservation(preflight: Entry): PreflightObservation {
-  const observation: PreflightObservation = {
+function preflightObservation(preflight: Entry): SentPreflight {
+  const observation: SentPreflight = {
     kind: 'sent',
     url: preflight.url,
     requestHeaders: preflight.requestHeaders,
@@ -168,27 +38,16 @@ function preflightObservation(preflight: Entry): PreflightObservation {
 }
 
 /**
- * Builds the Exchange of one redirect chain (undefined when same-origin or not HTTP).
- * `hopPreflights[i]` is the preflight sent for the redirect target `chain[i]` (i >= 1).
+ * What the entries of one redirect chain show of its request. `hopPreflights[i]` is the
+ * preflight sent for the redirect target `chain[i]` (i >= 1).
  */
-export function chainToExchange(
-  chain: readonly Entry[],
+function observedChain(
+  chain: readonly [Entry, ...Entry[]],
   preflight: Entry | undefined,
-  options: {
-    pageOrigin?: string;
-    cached?: { at: number; maxAgeSeconds?: number };
-    source?: 'har' | 'devtools';
-    id?: string;
-    hopPreflights?: ReadonlyArray<Entry | undefined>;
-  },
-): Exchange | undefined {
+  options: { pageOrigin: string | undefined; source: 'har' | 'devtools'; id: string; hopPreflights: ReadonlyArray<Entry | undefined> },
+): ObservedRequest {
   const first = chain[0];
-  if (!first) return undefined;
   const last = chain[chain.length - 1] ?? first;
-  const pageOrigin = pageOriginOf(first, preflight, options.pageOrigin);
-  if (!originOfUrl(first.url) || !pageOrigin) return undefined;
-  if (chain.every((e) => isSameOrigin(e.url, pageOrigin))) return undefined;
-
   const hops: Hop[] = chain.map((entry, i) => {
     const hop: Hop = { url: entry.url, requestHeaders: entry.requestHeaders };
     // Status 0 means no response came back (e.g. stopped by its preflight).
@@ -196,36 +55,25 @@ export function chainToExchange(
       hop.response = { status: entry.status, headers: entry.responseHeaders };
       if (entry.fromCache) hop.response.fromCache = true;
     }
-    const hopPreflight = i > 0 ? options.hopPreflights?.[i] : undefined;
+    const hopPreflight = i > 0 ? options.hopPreflights[i] : undefined;
     if (hopPreflight) hop.preflight = preflightObservation(hopPreflight);
     return hop;
   });
-  let preflightObs: PreflightObservation = { kind: 'none' };
-  if (preflight) preflightObs = preflightObservation(preflight);
-  else if (options.cached) {
-    preflightObs = { kind: 'cached', fromPreflightAt: options.cached.at };
-    if (options.cached.maxAgeSeconds !== undefined) preflightObs.maxAgeSeconds = options.cached.maxAgeSeconds;
-  }
-  const credentials = credentialsEvidence(chain.map((e) => e.requestHeaders));
-  const startedAt = Math.min(first.startedAt, preflight?.startedAt ?? first.startedAt);
-  const exchange: Exchange = {
-    id: options.id ?? `har-${first.index}`,
-    source: options.source ?? 'har',
-    initiatorOrigin: pageOrigin,
+  const observed: ObservedRequest = {
+    id: options.id,
+    source: options.source,
+    pageOrigin: options.pageOrigin,
     method: first.method,
     requestHeaders: first.requestHeaders,
-    mode: requestModeOf(first.requestHeaders),
-    credentials,
-    redirect: 'unknown',
     hops,
-    preflight: preflightObs,
+    preflight: preflight ? preflightObservation(preflight) : undefined,
     outcome: last.error ? { kind: 'failed', error: last.error } : { kind: 'completed' },
     resourceType: first.resourceType,
-    startedAt,
-    durationMs: Math.max(0, last.startedAt + last.durationMs - startedAt),
+    startedAt: first.startedAt,
+    endedAt: last.startedAt + last.durationMs,
   };
-  if (first.initiator) exchange.initiator = first.initiator;
-  return exchange;
+  if (first.initiator) observed.initiator = first.initiator;
+  return observed;
 }
 
 function requestedMethod(preflight: Entry): string {
@@ -267,7 +115,8 @@ export class HarStream {
   private chains: PendingChain[] = [];
   private readonly seen = new Set<string>();
   private seenOrder: string[] = [];
-  private readonly cache = new PreflightCacheModel(2000);
+  /** Same-origin dismissal, mode, credentials and the preflight-cache model (one page: one scope). */
+  private readonly builder = new ExchangeBuilder(2000);
   private index = 0;
   pageOrigin: string | undefined;
   skipped = 0;
@@ -310,12 +159,7 @@ export class HarStream {
     if (entry.preflightFor !== undefined) {
       this.preflights.push(entry);
       if (this.preflights.length > 2000) this.preflights.splice(0, 1000);
-      const origin = headerValue(entry.requestHeaders, 'origin');
-      if (origin) {
-        const answer: ObservedPreflightAnswer = { status: entry.status, headers: entry.responseHeaders, startedAt: entry.startedAt, answeredAt: entry.startedAt + entry.durationMs };
-        if (entry.error) answer.error = entry.error;
-        this.cache.remember(`${origin}\n${entry.url}`, answer);
-      }
+      this.builder.rememberPreflight('', preflightObservation(entry), entry.startedAt + entry.durationMs);
       const stopped = this.chains.find((c) => c.awaitingPreflight && c.chain[c.chain.length - 1]?.url === entry.preflightFor);
       if (stopped) this.finish(stopped);
       return;
@@ -386,8 +230,9 @@ export class HarStream {
 
   private finish(pending: PendingChain): void {
     this.chains = this.chains.filter((c) => c !== pending);
-    const first = pending.chain[0];
-    if (!first) return;
+    const chain = pending.chain;
+    if (!isNonEmpty(chain)) return;
+    const first = chain[0];
     const origin = headerValue(first.requestHeaders, 'origin');
     // Stopped by its preflight, the first request shows no Origin (provisional headers): an
     // `Origin: null` OPTIONS to the same URL is more likely another chain's redirect-target
@@ -397,39 +242,20 @@ export class HarStream {
         ? this.takePreflight(first.url, first.method, (o) => o === origin)
         : (this.takePreflight(first.url, first.method, (o) => o !== 'null') ?? this.takePreflight(first.url, first.method, () => true));
     const pageOrigin = pageOriginOf(first, preflight, this.pageOrigin);
-    const hopPreflights = this.takeHopPreflights(pending.chain, pageOrigin);
-    const cached = !preflight && pageOrigin ? this.cache.lookup(`${pageOrigin}\n${first.url}`, first.startedAt) : undefined;
-    const exchange = chainToExchange(pending.chain, preflight, {
-      pageOrigin: this.pageOrigin,
-      cached,
+    const hopPreflights = this.takeHopPreflights(chain, pageOrigin);
+    const observed = observedChain(chain, preflight, {
+      pageOrigin,
       source: this.options.source ?? 'devtools',
       id: `${this.options.idPrefix ?? 'dt'}-${first.startedAt}-${first.index}`,
       hopPreflights,
     });
+    const exchange = this.builder.build(observed, '');
     if (exchange) this.emit(exchange);
     else this.skipped++;
   }
 }
 
-/** Maps the entries of a HAR log (or a bare entry array) to Exchanges (an exported HAR file). */
-export function harToExchanges(har: unknown, options: HarMappingOptions = {}): HarMappingResult {
-  const log = asRecord(asRecord(har)?.log);
-  const rawEntries: unknown[] = Array.isArray(har) ? har : Array.isArray(log?.entries) ? (log.entries as unknown[]) : [];
-  // A file is ordered by start time (the actual request starts before its preflight): feed
-  // preflights first so each actual request finds its own.
-  const entries = rawEntries.map((raw, index) => ({ raw, entry: readEntry(raw, index) }));
-  const exchanges: Exchange[] = [];
-  let now = 0;
-  const stream = new HarStream((e) => exchanges.push({ ...e, source: 'har' }), { source: 'har', idPrefix: 'har', now: () => now });
-  stream.pageOrigin = options.pageOrigin;
-  const ordered = [
-    ...entries.filter((e) => e.entry?.preflightFor !== undefined),
-    ...entries.filter((e) => e.entry?.preflightFor === undefined),
-  ];
-  for (const { raw } of ordered) {
-    now++;
-    stream.push(raw);
-  }
-  stream.flush(true);
-  return { exchanges, skipped: stream.skipped };
+function isNonEmpty<T>(list: T[]): list is [T, ...T[]] {
+  return list.length > 0;
 }
+

@@ -1,4 +1,4 @@
-import type { HttpHeader } from '../engine/types.ts';
+import type { HttpHeader } from '../../engine/types.ts';
 
 /** One webRequest event, reduced to what a diagnosis can use. Plain data. */
 export interface RawWebRequestEvent {

@@ -1,6 +1,7 @@
-import type { Diagnosis, Exchange, Hop, HttpHeader, PreflightObservation } from '../engine/types.ts';
-import { PreflightCacheModel, type ObservedPreflightAnswer, type PreflightCacheEntry } from './preflight-cache.ts';
-import { credentialsEvidence, headerValue, isSameOrigin, originOfUrl, requestModeOf } from './request-facts.ts';
+import type { Diagnosis, Exchange, Hop, HttpHeader, Outcome } from '../../engine/types.ts';
+import { ExchangeBuilder, type SentPreflight } from '../exchange-builder.ts';
+import type { PreflightCacheEntry } from '../preflight-cache.ts';
+import { headerValue } from '../request-facts.ts';
 import type { RawWebRequestEvent } from './raw-event.ts';
 
 /**
@@ -71,7 +72,7 @@ interface PreflightRecord {
   origin: string | undefined;
   requestedMethod: string;
   requestedHeaders: string;
-  observation: Extract<PreflightObservation, { kind: 'sent' }>;
+  observation: SentPreflight;
   settled: boolean;
   claimed: boolean;
   settledAt?: number;
@@ -167,15 +168,12 @@ function pendingRequestOf(event: RawWebRequestEvent, headers: HttpHeader[]): Pen
   return request;
 }
 
-export function cacheKey(tabId: number, origin: string, url: string): string {
-  return `${tabId}\n${origin}\n${url}`;
-}
-
 export class ExchangeAssembler {
   private readonly requests = new Map<string, PendingRequest>();
   private readonly preflightsByRequestId = new Map<string, PreflightRecord>();
   private settledPreflights: PreflightRecord[] = [];
-  private readonly preflightCache = new PreflightCacheModel(MAX_CACHE);
+  /** Same-origin dismissal, mode, credentials and the preflight-cache model (scoped by tab). */
+  private readonly builder = new ExchangeBuilder(MAX_CACHE);
   /** Restored requests that have had no event since the restore. */
   private readonly orphans = new Set<string>();
   /** Restored settled preflights not claimed by an actual request yet (by OPTIONS requestId). */
@@ -236,8 +234,7 @@ export class ExchangeAssembler {
     for (const [id, r] of this.requests) if (r.tabId === tabId) this.requests.delete(id);
     for (const [id, p] of this.preflightsByRequestId) if (p.tabId === tabId) this.preflightsByRequestId.delete(id);
     this.settledPreflights = this.settledPreflights.filter((p) => p.tabId !== tabId);
-    const prefix = `${tabId}\n`;
-    this.preflightCache.forgetPrefix(prefix);
+    this.builder.forgetScope(String(tabId));
     this.dirty = true;
   }
 
@@ -342,7 +339,7 @@ export class ExchangeAssembler {
     return {
       requests: [...this.requests.values()],
       preflights: [...this.preflightsByRequestId.values(), ...this.settledPreflights],
-      cache: this.preflightCache.snapshot(),
+      cache: this.builder.snapshotCache(),
       settled: [...this.settledIds],
     };
   }
@@ -377,7 +374,7 @@ export class ExchangeAssembler {
       } else if (!this.preflightsByRequestId.has(p.requestId)) this.preflightsByRequestId.set(p.requestId, p);
     }
     if (this.orphans.size > 0 || this.orphanPreflights.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
-    this.preflightCache.restore(snapshot.cache ?? []);
+    this.builder.restoreCache(snapshot.cache ?? []);
   }
 
   private pushPreflight(event: RawWebRequestEvent, record: PreflightRecord | undefined): void {
@@ -409,19 +406,10 @@ export class ExchangeAssembler {
       record.settledAt = event.timeStamp;
       this.preflightsByRequestId.delete(event.requestId);
       if (!record.claimed) this.settledPreflights.push(record);
-      this.rememberPreflightAnswer(record, event.timeStamp);
+      this.builder.rememberPreflight(String(record.tabId), observation, event.timeStamp);
     }
     // A redirected preflight gets a new beforeSendHeaders under the same requestId: the
     // redirect response is already recorded (Chromium never follows it).
-  }
-
-  /** The preflight-cache model: a passing-looking (2xx, no error) answer covers later requests. */
-  private rememberPreflightAnswer(record: PreflightRecord, at: number): void {
-    const response = record.observation.response;
-    if (!response || !record.origin) return;
-    const answer: ObservedPreflightAnswer = { status: response.status, headers: response.headers, startedAt: record.observation.startedAt ?? at, answeredAt: at };
-    if (record.observation.error) answer.error = record.observation.error;
-    this.preflightCache.remember(cacheKey(record.tabId, record.origin, record.url), answer);
   }
 
   private newRequest(event: RawWebRequestEvent, headers: HttpHeader[]): PendingRequest {
@@ -480,9 +468,9 @@ export class ExchangeAssembler {
 
   private finish(request: PendingRequest, settled: RawWebRequestEvent, inferred = false): void {
     this.rememberSettled(request.requestId, settled.timeStamp);
-    const exchange = this.build(request, settled.timeStamp);
+    const outcome: Outcome = settled.phase === 'error' ? { kind: 'failed', error: settled.error ?? 'unknown error' } : { kind: 'completed' };
+    const exchange = this.build(request, settled.timeStamp, true, outcome);
     if (exchange) {
-      if (settled.phase === 'error') exchange.outcome = { kind: 'failed', error: settled.error ?? 'unknown error' };
       if (inferred) exchange.outcomeInferred = true;
       this.emit(exchange, request.tabId);
     }
@@ -493,54 +481,37 @@ export class ExchangeAssembler {
    * The Exchange of a settled request (outcome completed), or undefined when dismissed as
    * same-origin. `claim` false: a provisional view that leaves the preflights unclaimed.
    */
-  private build(request: PendingRequest, settledAt: number, claim = true): Exchange | undefined {
+  private build(request: PendingRequest, settledAt: number, claim = true, outcome: Outcome = { kind: 'completed' }): Exchange | undefined {
     const firstUrl = request.hops[0]?.url ?? '';
     const pageOrigin = request.initiator ?? headerValue(request.requestHeaders, 'origin');
-    // Same-origin requests cannot fail CORS: dismiss them with a string compare.
-    let sameOrigin = true;
-    for (const hop of request.hops) {
-      if (!isSameOrigin(hop.url, pageOrigin)) {
-        sameOrigin = false;
-        break;
-      }
-    }
-    if (!pageOrigin || sameOrigin || originOfUrl(firstUrl) === undefined) {
+    const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin ?? '';
+    // The first URL's preflight came before the first redirect; a later OPTIONS is a hop's.
+    const firstStartedBy = request.redirectedAt?.[0] ?? settledAt;
+    const preflight = this.claimPreflight(request, { url: firstUrl, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy }, false);
+    const exchange = this.builder.build(
+      {
+        id: `wr-${request.requestId}`,
+        source: 'webrequest',
+        pageOrigin,
+        method: request.method,
+        requestHeaders: request.requestHeaders,
+        hops: request.hops,
+        preflight: preflight?.observation,
+        outcome,
+        resourceType: request.type,
+        startedAt: request.startedAt,
+        endedAt: settledAt,
+      },
+      String(request.tabId),
+    );
+    if (!exchange) {
       this.dismissed++;
       return undefined;
     }
-    const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin;
-    // The first URL's preflight came before the first redirect; a later OPTIONS is a hop's.
-    const firstStartedBy = request.redirectedAt?.[0] ?? settledAt;
-    const preflight = this.claimPreflight(request, { url: firstUrl, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy }, claim);
-    if (claim && request.hops.length > 1) this.claimHopPreflights(request, requestOrigin, settledAt);
-    let observation: PreflightObservation = { kind: 'none' };
-    if (preflight) observation = preflight.observation;
-    else {
-      const cached = this.preflightCache.lookup(cacheKey(request.tabId, requestOrigin, firstUrl), request.startedAt);
-      if (cached) {
-        observation = { kind: 'cached', fromPreflightAt: cached.at };
-        if (cached.maxAgeSeconds !== undefined) observation.maxAgeSeconds = cached.maxAgeSeconds;
-      }
+    if (claim) {
+      if (preflight) this.claim(preflight);
+      if (request.hops.length > 1) this.claimHopPreflights(request, requestOrigin, settledAt);
     }
-    const mode = requestModeOf(request.requestHeaders);
-    const credentials = credentialsEvidence(request.hops.map((h) => h.requestHeaders));
-    const startedAt = Math.min(request.startedAt, preflight?.observation.startedAt ?? request.startedAt);
-    const exchange: Exchange = {
-      id: `wr-${request.requestId}`,
-      source: 'webrequest',
-      initiatorOrigin: pageOrigin,
-      method: request.method,
-      requestHeaders: request.requestHeaders,
-      mode,
-      credentials,
-      redirect: 'unknown',
-      hops: request.hops,
-      preflight: observation,
-      outcome: { kind: 'completed' },
-      resourceType: request.type,
-      startedAt,
-      durationMs: Math.max(0, settledAt - startedAt),
-    };
     return exchange;
   }
 
@@ -581,11 +552,13 @@ export class ExchangeAssembler {
     for (const record of this.settledPreflights) consider(record);
     for (const record of this.preflightsByRequestId.values()) consider(record);
     const chosen = best ?? first;
-    if (chosen && claim) {
-      chosen.claimed = true;
-      if (chosen.settled) this.settledPreflights = this.settledPreflights.filter((r) => r !== chosen);
-    }
+    if (chosen && claim) this.claim(chosen);
     return chosen;
+  }
+
+  private claim(record: PreflightRecord): void {
+    record.claimed = true;
+    if (record.settled) this.settledPreflights = this.settledPreflights.filter((r) => r !== record);
   }
 
   private forgetPreflightsBefore(cutoff: number): void {

@@ -1,0 +1,127 @@
+import type { HttpHeader, Initiator } from '../../engine/types.ts';
+import { headerValue } from '../request-facts.ts';
+
+/**
+ * One HAR entry (as DevTools writes it, in `chrome.devtools.network` or an exported file), read
+ * defensively: every field is checked, since files come from anywhere.
+ */
+
+/** One HAR entry, read defensively. */
+export interface Entry {
+  index: number;
+  method: string;
+  url: string;
+  requestHeaders: HttpHeader[];
+  status: number;
+  responseHeaders: HttpHeader[];
+  redirectURL: string;
+  error: string | undefined;
+  resourceType: string;
+  initiator: Initiator | undefined;
+  preflightFor: string | undefined;
+  startedAt: number;
+  durationMs: number;
+  fromCache: boolean;
+}
+
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function readHeaders(value: unknown): HttpHeader[] {
+  if (!Array.isArray(value)) return [];
+  const out: HttpHeader[] = [];
+  for (const item of value) {
+    const record = asRecord(item);
+    const name = asString(record?.name);
+    if (name === undefined) continue;
+    out.push({ name, value: asString(record?.value) ?? '' });
+  }
+  return out;
+}
+
+function readInitiator(value: unknown): Initiator | undefined {
+  const record = asRecord(value);
+  if (!record) return undefined;
+  const initiator: Initiator = {};
+  const type = asString(record.type);
+  if (type !== undefined) initiator.type = type;
+  const url = asString(record.url);
+  if (url !== undefined) initiator.url = url;
+  const lineNumber = asNumber(record.lineNumber);
+  if (lineNumber !== undefined) initiator.lineNumber = lineNumber;
+  const columnNumber = asNumber(record.columnNumber);
+  if (columnNumber !== undefined) initiator.columnNumber = columnNumber;
+  // DevTools nests async stacks under `parent`; keep the first frames of each level.
+  const frames: NonNullable<Initiator['stack']> = [];
+  for (let stack = asRecord(record.stack); stack && frames.length < 50; stack = asRecord(stack.parent)) {
+    const callFrames = Array.isArray(stack.callFrames) ? stack.callFrames : [];
+    for (const frame of callFrames) {
+      const f = asRecord(frame);
+      if (!f) continue;
+      frames.push({
+        functionName: asString(f.functionName) ?? '',
+        url: asString(f.url) ?? '',
+        lineNumber: asNumber(f.lineNumber) ?? 0,
+        columnNumber: asNumber(f.columnNumber) ?? 0,
+      });
+      if (frames.length >= 50) break;
+    }
+  }
+  if (frames.length > 0) {
+    initiator.stack = frames;
+    if (initiator.url === undefined && frames[0]) {
+      initiator.url = frames[0].url;
+      initiator.lineNumber = frames[0].lineNumber;
+      initiator.columnNumber = frames[0].columnNumber;
+    }
+  }
+  return initiator;
+}
+
+export function readEntry(raw: unknown, index: number): Entry | undefined {
+  const entry = asRecord(raw);
+  const request = asRecord(entry?.request);
+  const response = asRecord(entry?.response);
+  if (!entry || !request) return undefined;
+  const url = asString(request.url);
+  const method = asString(request.method);
+  if (url === undefined || method === undefined) return undefined;
+  const initiator = readInitiator(entry._initiator);
+  const resourceType = asString(entry._resourceType) ?? '';
+  const started = Date.parse(asString(entry.startedDateTime) ?? '');
+  return {
+    index,
+    method,
+    url,
+    requestHeaders: readHeaders(request.headers),
+    status: asNumber(response?.status) ?? 0,
+    responseHeaders: readHeaders(response?.headers),
+    redirectURL: asString(response?.redirectURL) ?? '',
+    error: asString(response?._error) || undefined,
+    resourceType,
+    initiator,
+    preflightFor: resourceType === 'preflight' || initiator?.type === 'preflight' ? (initiator?.url ?? url) : undefined,
+    startedAt: Number.isFinite(started) ? started : 0,
+    durationMs: asNumber(entry.time) ?? 0,
+    fromCache: asString(entry._fromCache) !== undefined || response?.status === 304,
+  };
+}
+
+/**
+ * A navigation (an iframe's document, a top-level redirect): not a CORS request. A cross-site
+ * iframe's document is cross-origin to the page and would otherwise become an exchange; the
+ * webRequest capture does not listen to main_frame/sub_frame either.
+ */
+export function isNavigation(entry: Entry): boolean {
+  return entry.resourceType === 'document' || headerValue(entry.requestHeaders, 'sec-fetch-mode') === 'navigate';
+}
+
