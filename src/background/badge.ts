@@ -73,3 +73,37 @@ export async function applyBadge(tabId: number, badge: Badge): Promise<void> {
     action.setTitle({ tabId, title: badge.title }),
   ]).catch(() => undefined);
 }
+
+/**
+ * The badges of all tabs: applies a tab's badge only when it changed (each change costs four
+ * extension API calls), and collects tabs to update at the next checkpoint.
+ */
+export class TabBadges {
+  private readonly applied = new Map<number, string>();
+  private readonly dirty = new Set<number>();
+
+  constructor(private readonly stateOf: (tabId: number) => BadgeState) {}
+
+  update(tabId: number): void {
+    const badge = badgeFor(this.stateOf(tabId));
+    const key = `${badge.text}\n${badge.color}\n${badge.textColor}\n${badge.title}`;
+    if (this.applied.get(tabId) === key) return;
+    this.applied.set(tabId, key);
+    void applyBadge(tabId, badge);
+  }
+
+  /** The tab's state changed: update its badge with the next `updateDirty()`. */
+  markDirty(tabId: number): void {
+    this.dirty.add(tabId);
+  }
+
+  updateDirty(): void {
+    for (const tabId of this.dirty) this.update(tabId);
+    this.dirty.clear();
+  }
+
+  /** Chromium reset the tab's badge (it navigated) or the tab is gone: apply it again next time. */
+  forget(tabId: number): void {
+    this.applied.delete(tabId);
+  }
+}

@@ -1,9 +1,9 @@
-import { applyBadge, badgeFor } from './badge.ts';
-import { ExchangeAssembler, type AssemblerSnapshot } from '../capture/webrequest/assembler.ts';
+import { TabBadges } from './badge.ts';
+import { ExchangeAssembler } from '../capture/webrequest/assembler.ts';
 import { HarStream } from '../capture/har/stream.ts';
 import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
 import { RingBuffer } from './ring-buffer.ts';
-import { watchLikelyCorsFailures, watchRequests } from '../capture/webrequest/listeners.ts';
+import { watchLikelyCorsFailures } from '../capture/webrequest/listeners.ts';
 import { diagnose } from '../engine/diagnose.ts';
 import type { Exchange } from '../engine/types.ts';
 import {
@@ -21,61 +21,49 @@ import {
   type SubscriptionEvent,
 } from '../messages/protocol.ts';
 import { BatchSequence } from '../capture/devtools/batches.ts';
-import { CHECKPOINT_KEY, JournalWriter } from '../store/journal.ts';
+import { JournalWriter } from '../store/journal.ts';
 import { countStatuses, type CaptureState } from '../store/report.ts';
-import { packString } from '../store/pack.ts';
 import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
+import { CaptureControl } from './capture-control.ts';
+import { Checkpointer } from './checkpoint.ts';
 import { CheckpointScheduler } from './checkpoint-scheduler.ts';
 import { DevtoolsLink } from './devtools-link.ts';
+import { DiagnosisPipeline } from './pipeline.ts';
 import { Subscribers } from './subscribers.ts';
-import { ASSEMBLER_KEY, CAPTURE_KEY, DEVTOOLS_BATCHES_KEY, recover, storedCapturedTabs } from './recovery.ts';
+import { CAPTURE_KEY, recover, storedCapturedTabs } from './recovery.ts';
 
 /**
- * Service worker: wires the capture sources to the engine and the per-tab logs, and answers the
- * message API (docs/messages.md). Design and measurements: docs/capture.md.
+ * Service worker: registers the listeners and wires the parts (docs/architecture.md). Capture
+ * sources -> DiagnosisPipeline (diagnose) -> TabLogs; checkpoints and the journal make it
+ * survive forced stops; the message API goes through a typed router (docs/messages.md).
+ * Design and measurements: docs/capture.md.
  *
  * Which source feeds a tab:
  * - DevTools open on it: the DevTools page holds a DEVTOOLS_PORT open so the worker knows; it
  *   listens to its network log only once the worker sends `activate` (the tab is to be
  *   diagnosed), then maps it to Exchanges and sends them in numbered batches (devtools/exchanges)
  *   that it keeps until a checkpoint holds them.
- * - capture/start (DevTools closed): webRequest listeners with extraHeaders filtered to that tab.
+ * - capture/start (DevTools closed): webRequest listeners with extraHeaders filtered to that tab
+ *   (CaptureControl, which also keeps the worker alive and bridges worker restarts).
  * - otherwise: at most the cheap onErrorOccurred watch (settings.cheapWatch).
- *
- * Worker restarts: the captured-tab set lives in storage.session; the capture listeners are
- * registered synchronously at the top level (all tabs, the set is not known yet) and replaced
- * by tab-filtered ones as soon as the set is read. Measured (docs/capture.md): events that
- * reach a woken worker before it has listeners matching them are lost, so listeners added only
- * after reading storage lost about 1% of the requests straddling a stop. While a tab is
- * captured a keepalive stops Chromium from idling the worker out mid-capture.
  */
 
-// ---- Synchronous top level: everything an event that wakes the worker may need. ----
-// Start-up capture listeners for every tab. An extraHeaders listener taxes every request of
-// every tab, so they live only until the captured tabs are known (plus an overlap, below).
-let capturedTabsKnown = false;
-const startupEvents: RawWebRequestEvent[] = [];
-const MAX_STARTUP_EVENTS = 5000;
-/** Events seen by both the start-up and the tab listeners while they overlap (key: id, phase, time). */
-let overlapSeen: Set<string> | undefined = new Set();
-let stopStartupWatch: (() => void) | undefined = watchRequests(undefined, (event) => {
-  if (!capturedTabsKnown) {
-    if (startupEvents.length < MAX_STARTUP_EVENTS) startupEvents.push(event);
-  } else if (capturedTabs.has(event.tabId)) onCaptureEvent(event);
+// ---- Synchronous top level: the start-up capture listeners must exist before any event. ----
+const capture = new CaptureControl((event) => onCaptureEvent(event), {
+  keepaliveMs: 20_000,
+  // The start-up listeners stay this long after the tab listeners are added: an event Chromium
+  // dispatched to them just before the swap is still delivered to them, not dropped.
+  startupOverlapMs: 250,
+  maxStartupEvents: 5000,
 });
-/**
- * The start-up listeners stay this long after the tab listeners are added: an event Chromium
- * dispatched to them just before the swap is still delivered to them, not dropped.
- */
-const STARTUP_OVERLAP_MS = 250;
 
 const START = Date.now();
 const SETTINGS_KEY = 'settings';
 const FLUSH_INTERVAL_MS = 250;
 /** At most one batch this often even when asked for soon: each batch costs the browser's UI thread. */
 const MIN_BATCH_GAP_MS = 100;
-const KEEPALIVE_MS = 20_000;
-const MAX_SNAPSHOT = 300;
+/** How long a report waits for an activated DevTools page's backlog. */
+const DEVTOOLS_BACKLOG_WAIT_MS = 3000;
 
 const session: KeyValueArea = {
   get: (keys) => chrome.storage.session.get(keys) as Promise<Record<string, unknown>>,
@@ -86,26 +74,24 @@ const session: KeyValueArea = {
 const logs = new TabLogs(session, diagnose);
 let logsLoaded = false;
 let settings: Settings = { cheapWatch: true, snippetStack: null };
-const capturedTabs = new Set<number>();
-const tabWatchers = new Map<number, () => void>();
-/** How long a report waits for an activated DevTools page's backlog. */
-const DEVTOOLS_BACKLOG_WAIT_MS = 3000;
 /** The DevTools pages open on tabs, and whether they listen (they start idle: see src/devtools). */
 const devtools = new DevtoolsLink<chrome.runtime.Port>(DEVTOOLS_BACKLOG_WAIT_MS);
 const subscribers = new Subscribers<chrome.runtime.Port>();
 const harStreams = new Map<number, HarStream>();
 const harEntries = new Map<number, RingBuffer<Record<string, unknown>>>();
-/** Raw webRequest events of captured tabs, for tests (debug/raw-events). */
-const rawEvents = new RingBuffer<RawWebRequestEvent>(2000);
 let stopCheapWatch: (() => void) | undefined;
-let keepalive: ReturnType<typeof setInterval> | undefined;
+const badges = new TabBadges((tabId) => ({
+  capturing: capture.has(tabId) || devtools.isOpen(tabId),
+  blocked: countStatuses(logs.records(tabId)).blocked,
+  likelyCorsFailures: settings.cheapWatch ? logs.likelyFailures(tabId) : 0,
+}));
 
-/** Exchanges waiting to be diagnosed and appended (held until the logs are loaded; drained by every write). */
-const appendQueue = new Map<number, Exchange[]>();
-
+const pipeline = new DiagnosisPipeline(diagnose, (tabId, diagnosed) => {
+  logs.append(tabId, diagnosed);
+  badges.markDirty(tabId);
+});
 /** The last DevTools batch taken per tab (written with each checkpoint). */
 const devtoolsBatches = new BatchSequence();
-let devtoolsBatchesDirty = false;
 
 /**
  * `toJournal`: write the exchange to the journal too. Not for webRequest exchanges (rebuilt from
@@ -115,57 +101,15 @@ let devtoolsBatchesDirty = false;
 function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
   if (exchange.source === 'webrequest' && devtools.isOpen(tabId)) return;
-  let list = appendQueue.get(tabId);
-  if (!list) appendQueue.set(tabId, (list = []));
-  list.push(exchange);
+  pipeline.push(tabId, exchange);
   if (toJournal) journal.append({ exchange: [tabId, exchange] });
   scheduleFlush(false);
 }
 
-/** The pipeline's diagnosis step: every captured exchange is judged here, then kept. */
-function drainAppends(): void {
-  if (!logsLoaded) return;
-  for (const [tabId, list] of appendQueue) {
-    logs.append(tabId, list.map((exchange) => ({ exchange, diagnosis: diagnose(exchange) })));
-    badgeDirty.add(tabId);
-  }
-  appendQueue.clear();
-}
-
 const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose);
-let assemblerRestored = false;
-const earlyEvents: RawWebRequestEvent[] = [];
 
-/** Both listener sets feed this: an event they both saw is taken once. */
+/** Every webRequest event of a captured tab, once the assembler holds the restored state. */
 function onCaptureEvent(event: RawWebRequestEvent): void {
-  if (overlapSeen) {
-    const key = `${event.requestId}|${event.phase}|${event.timeStamp}`;
-    if (overlapSeen.has(key)) return;
-    overlapSeen.add(key);
-  }
-  onRawEvent(event);
-}
-
-function endStartupWatch(): void {
-  stopStartupWatch?.();
-  stopStartupWatch = undefined;
-  overlapSeen = undefined;
-}
-
-let maxEventDelayMs = 0;
-
-function onRawEvent(event: RawWebRequestEvent): void {
-  rawEvents.push(event);
-  const delay = Date.now() - event.timeStamp;
-  if (delay > maxEventDelayMs) maxEventDelayMs = delay;
-  if (!assemblerRestored) {
-    earlyEvents.push(event);
-    return;
-  }
-  applyEvent(event);
-}
-
-function applyEvent(event: RawWebRequestEvent): void {
   assembler.push(event);
   journal.append({ event });
   scheduleFlush(false);
@@ -175,34 +119,41 @@ function applyEvent(event: RawWebRequestEvent): void {
 // A forced worker stop loses whatever is only in memory. Each event (and each exchange that
 // did not come from events: DevTools) is appended to the journal (src/store/journal.ts),
 // written as a small key: one write in flight, at most one per JOURNAL_MIN_GAP_MS, what
-// arrives meanwhile goes into the next one. Every checkpoint (the batches below: log chunks,
-// the assembler's snapshot and its generation) makes the journal keys of older generations
-// obsolete; start-up replays the keys of the stored generation onto the stored snapshot.
-// Measured: writing the log chunk and the snapshot at each settle instead cost a captured page
-// ~15% against bare listeners (docs/capture.md, "Cost").
+// arrives meanwhile goes into the next one. Every checkpoint makes the journal keys of older
+// generations obsolete; start-up replays the keys of the stored generation onto the stored
+// snapshot. Measured: writing the log chunk and the snapshot at each settle instead cost a
+// captured page ~15% against bare listeners (docs/capture.md, "Cost").
 /** Journal writes start at most this often: group commit even under moderate traffic. */
 const JOURNAL_MIN_GAP_MS = 10;
 const journal = new JournalWriter(START, (key, value) => chrome.storage.session.set({ [key]: value }), JOURNAL_MIN_GAP_MS);
 
-// ---- Persistence: one storage batch at a time, never one per event. ----
-// Checkpoints: at most one every FLUSH_INTERVAL_MS while things change (the journal covers the
-// time between), "soon" (at most every MIN_BATCH_GAP_MS) only at start-up and after orphans
-// were settled; one batch in flight at a time, what arrives meanwhile goes into the next one.
-const badgeDirty = new Set<number>();
-const checkpoints = new CheckpointScheduler(() => flushNow(), FLUSH_INTERVAL_MS, MIN_BATCH_GAP_MS);
+// ---- Checkpoints: one storage batch at a time, never one per event. ----
+// At most one every FLUSH_INTERVAL_MS while things change (the journal covers the time
+// between), "soon" (at most every MIN_BATCH_GAP_MS) only at start-up and after orphans were
+// settled; one batch in flight at a time, what arrives meanwhile goes into the next one.
+const checkpointer = new Checkpointer({
+  journal,
+  assembler,
+  devtoolsBatches,
+  drainPipeline: () => void pipeline.drain(),
+  writeLogs: (extra) => logs.flush(extra),
+  removeKeys: (keys) => chrome.storage.session.remove(keys),
+  confirmBatch: (tabId, batch) => {
+    const message: DevtoolsPortCommand = { type: 'persisted', page: batch.page, upTo: batch.n };
+    devtools.post(tabId, message);
+  },
+});
+const checkpoints = new CheckpointScheduler(
+  async () => {
+    await checkpointer.write();
+    badges.updateDirty();
+  },
+  FLUSH_INTERVAL_MS,
+  MIN_BATCH_GAP_MS,
+);
 
 function scheduleFlush(soon = false): void {
   if (logsLoaded) checkpoints.schedule(soon);
-}
-
-function assemblerSnapshot(): AssemblerSnapshot {
-  const s = assembler.snapshot();
-  return {
-    requests: s.requests.slice(-MAX_SNAPSHOT),
-    preflights: s.preflights.slice(-MAX_SNAPSHOT),
-    cache: s.cache.slice(-MAX_SNAPSHOT),
-    settled: (s.settled ?? []).slice(-MAX_SNAPSHOT),
-  };
 }
 
 /**
@@ -221,89 +172,19 @@ function scheduleOrphanCheck(): void {
   }, Math.max(0, due - Date.now()));
 }
 
-async function flushNow(): Promise<void> {
-  // A checkpoint: the exchanges the assembler let go of are written with the in-flight state
-  // that no longer holds them, so a stop between two batches neither loses nor duplicates them;
-  // from here on the journal starts a new generation.
-  drainAppends();
-  const gen = journal.generation + 1;
-  const extra: Record<string, unknown> = { [CHECKPOINT_KEY]: gen };
-  const snapshotDirty = assembler.dirty;
-  if (snapshotDirty) extra[ASSEMBLER_KEY] = packString(assemblerSnapshot());
-  assembler.dirty = false;
-  // Every batch taken so far is in the logs now (drainAppends above): written together.
-  const batches = devtoolsBatches.snapshot();
-  const batchesDirty = devtoolsBatchesDirty;
-  if (batchesDirty) extra[DEVTOOLS_BATCHES_KEY] = batches;
-  devtoolsBatchesDirty = false;
-  journal.seal(gen);
-  try {
-    await logs.flush(extra);
-    const obsolete = journal.takeObsolete(gen);
-    if (obsolete.length) await chrome.storage.session.remove(obsolete);
-    if (batchesDirty) {
-      for (const [tabId, batch] of batches) {
-        const message: DevtoolsPortCommand = { type: 'persisted', page: batch.page, upTo: batch.n };
-        devtools.post(tabId, message);
-      }
-    }
-  } catch (e) {
-    if (snapshotDirty) assembler.dirty = true;
-    if (batchesDirty) devtoolsBatchesDirty = true;
-    console.warn('Corsight: storage batch failed', e);
-  }
-  for (const tabId of badgeDirty) updateBadge(tabId);
-  badgeDirty.clear();
-}
-
-/** The badge last applied per tab: each badge change costs four extension API calls. */
-const appliedBadges = new Map<number, string>();
-
-function updateBadge(tabId: number): void {
-  const capture = captureState(tabId);
-  const badge = badgeFor({
-    capturing: capture.webRequest || capture.devtools,
-    blocked: countStatuses(logs.records(tabId)).blocked,
-    likelyCorsFailures: settings.cheapWatch ? logs.likelyFailures(tabId) : 0,
-  });
-  const key = `${badge.text}\n${badge.color}\n${badge.textColor}\n${badge.title}`;
-  if (appliedBadges.get(tabId) === key) return;
-  appliedBadges.set(tabId, key);
-  void applyBadge(tabId, badge);
-}
-
 // ---- Capture state ----
 function captureState(tabId: number): CaptureState {
-  return { devtools: devtools.isOpen(tabId), webRequest: capturedTabs.has(tabId), cheapWatch: settings.cheapWatch };
+  return { devtools: devtools.isOpen(tabId), webRequest: capture.has(tabId), cheapWatch: settings.cheapWatch };
 }
 
 /** The tab's capture state changed: tell its subscribers, and switch its badge's meaning. */
 function broadcastCapture(tabId: number): void {
-  updateBadge(tabId);
+  badges.update(tabId);
   subscribers.post(tabId, { type: 'capture', capture: captureState(tabId) });
 }
 
-function startWatching(tabId: number): void {
-  if (tabWatchers.has(tabId)) return;
-  tabWatchers.set(tabId, watchRequests(tabId, onCaptureEvent));
-  if (keepalive === undefined) {
-    // Any extension API call resets Chromium's 30 s idle timer: the worker is not idled out
-    // while the user has asked to capture a tab (forced stops: the start-up listeners).
-    keepalive = setInterval(() => void chrome.runtime.getPlatformInfo().catch(() => undefined), KEEPALIVE_MS);
-  }
-}
-
-function stopWatching(tabId: number): void {
-  tabWatchers.get(tabId)?.();
-  tabWatchers.delete(tabId);
-  if (tabWatchers.size === 0) {
-    if (keepalive !== undefined) clearInterval(keepalive);
-    keepalive = undefined;
-  }
-}
-
 async function persistCaptureSet(): Promise<void> {
-  await chrome.storage.session.set({ [CAPTURE_KEY]: [...capturedTabs] });
+  await chrome.storage.session.set({ [CAPTURE_KEY]: capture.tabs() });
 }
 
 function applyCheapWatch(): void {
@@ -311,9 +192,9 @@ function applyCheapWatch(): void {
     stopCheapWatch = watchLikelyCorsFailures((tabId) => {
       // DevTools open but not listening yet: this failure is worth diagnosing, start now.
       if (devtools.isOpen(tabId)) void devtools.activate(tabId);
-      if (capturedTabs.has(tabId) || devtools.isOpen(tabId) || !logsLoaded) return;
+      if (capture.has(tabId) || devtools.isOpen(tabId) || !logsLoaded) return;
       logs.countLikelyFailure(tabId);
-      badgeDirty.add(tabId);
+      badges.markDirty(tabId);
       scheduleFlush();
     });
   } else if (!settings.cheapWatch && stopCheapWatch) {
@@ -326,67 +207,56 @@ function applyCheapWatch(): void {
 const ready: Promise<void> = (async () => {
   // One read of everything: the capture set, the checkpoint, the journal and the logs.
   const first = await chrome.storage.session.get(null);
-  for (const tabId of storedCapturedTabs(first)) {
-    capturedTabs.add(tabId);
-    startWatching(tabId);
-  }
-  capturedTabsKnown = true;
-  for (const event of startupEvents.splice(0)) if (capturedTabs.has(event.tabId)) onCaptureEvent(event);
-  if (capturedTabs.size === 0) endStartupWatch();
-  else setTimeout(endStartupWatch, STARTUP_OVERLAP_MS);
+  capture.adoptStoredTabs(storedCapturedTabs(first));
   // What the previous instance checkpointed and journaled after it, in order, before anything new.
   const recovered = recover(first, assembler, devtoolsBatches, Date.now());
   journal.adopt(recovered.journalKeys, recovered.checkpointGen);
   for (const [tabId, exchange] of recovered.replayedExchanges) onExchange(tabId, exchange, false);
-  assemblerRestored = true;
-  for (const event of earlyEvents.splice(0)) applyEvent(event);
+  capture.release();
   const local = await chrome.storage.local.get(SETTINGS_KEY);
   const saved = local[SETTINGS_KEY] as Partial<Settings> | undefined;
   if (saved) settings = { ...settings, ...saved };
   applyCheapWatch();
   await logs.load(first);
   logsLoaded = true;
-  drainAppends();
+  pipeline.openLogs();
+  pipeline.drain();
   scheduleFlush(true);
   scheduleOrphanCheck();
-  for (const tabId of logs.tabIds()) updateBadge(tabId);
+  for (const tabId of logs.tabIds()) badges.update(tabId);
 })().catch((e) => {
   console.error('Corsight: start-up failed', e);
-  capturedTabsKnown = true;
-  endStartupWatch();
-  assemblerRestored = true;
+  capture.giveUpStoredTabs();
   logsLoaded = true;
+  pipeline.openLogs();
 });
 
 // ---- Tabs: navigation clears the log (unless preserve log), closing deletes it. ----
 chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
   if (changeInfo.status === undefined) return;
   // Chromium resets a tab's own badge when it navigates: apply ours again.
-  appliedBadges.delete(tabId);
+  badges.forget(tabId);
   if (changeInfo.status !== 'loading') {
-    if (logs.has(tabId)) updateBadge(tabId);
+    if (logs.has(tabId)) badges.update(tabId);
     return;
   }
   void ready.then(() => {
     if (!logs.has(tabId)) return;
     if (!logs.preserveLog(tabId)) logs.clear(tabId);
     logs.setUrl(tabId, tab.url ?? null);
-    badgeDirty.add(tabId);
+    badges.markDirty(tabId);
     scheduleFlush();
   });
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   void ready.then(async () => {
-    if (capturedTabs.delete(tabId)) {
-      stopWatching(tabId);
-      await persistCaptureSet();
-    }
+    if (capture.stop(tabId)) await persistCaptureSet();
     harStreams.delete(tabId);
     harEntries.delete(tabId);
     devtoolsBatches.forgetTab(tabId);
-    devtoolsBatchesDirty = true;
-    appliedBadges.delete(tabId);
+    checkpointer.batchesDirty = true;
+    badges.forget(tabId);
     assembler.forgetTab(tabId);
     logs.delete(tabId);
     scheduleFlush();
@@ -409,14 +279,14 @@ const handlers: RequestHandlers = {
   'tab/report': async (request) => {
     await ready;
     await devtools.activate(request.tabId);
-    drainAppends();
+    pipeline.drain();
     return logs.report(request.tabId, captureState(request.tabId), await tabUrl(request.tabId));
   },
   'tab/clear': async (request) => {
     await ready;
-    drainAppends();
+    pipeline.drain();
     logs.clear(request.tabId);
-    badgeDirty.add(request.tabId);
+    badges.markDirty(request.tabId);
     scheduleFlush();
     return { cleared: true };
   },
@@ -430,17 +300,15 @@ const handlers: RequestHandlers = {
   },
   'capture/start': async (request) => {
     await ready;
-    capturedTabs.add(request.tabId);
+    capture.start(request.tabId);
     await persistCaptureSet();
-    startWatching(request.tabId);
     broadcastCapture(request.tabId);
     if (request.reload) await chrome.tabs.reload(request.tabId).catch(() => undefined);
     return { capture: captureState(request.tabId) };
   },
   'capture/stop': async (request) => {
     await ready;
-    capturedTabs.delete(request.tabId);
-    stopWatching(request.tabId);
+    capture.stop(request.tabId);
     await persistCaptureSet();
     broadcastCapture(request.tabId);
     return { capture: captureState(request.tabId) };
@@ -454,7 +322,7 @@ const handlers: RequestHandlers = {
     settings = { ...settings, ...request.patch };
     await chrome.storage.local.set({ [SETTINGS_KEY]: settings });
     applyCheapWatch();
-    for (const tabId of logs.tabIds()) updateBadge(tabId);
+    for (const tabId of logs.tabIds()) badges.update(tabId);
     return settings;
   },
   'devtools/exchanges': async (request) => {
@@ -464,7 +332,7 @@ const handlers: RequestHandlers = {
       const verdict = devtoolsBatches.accept(request.tabId, request.batch);
       if (verdict.kind === 'duplicate') return { accepted: 0 };
       if (verdict.kind === 'gap') return { accepted: 0, expected: verdict.expected };
-      devtoolsBatchesDirty = true;
+      checkpointer.batchesDirty = true;
     }
     for (const exchange of request.exchanges) onExchange(request.tabId, { ...exchange, source: 'devtools' }, request.batch === undefined);
     return { accepted: request.exchanges.length };
@@ -487,22 +355,22 @@ const handlers: RequestHandlers = {
     return { entries: harEntries.get(request.tabId)?.toArray() ?? [] };
   },
   'debug/raw-events': (request) => {
-    const all = rawEvents.toArray();
+    const all = capture.rawEvents.toArray();
     const events = request.tabId === undefined ? all : all.filter((e) => e.tabId === request.tabId);
-    return { events, dropped: rawEvents.dropped };
+    return { events, dropped: capture.rawEvents.dropped };
   },
   'debug/state': () => {
     const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
     const state: DebugState = {
       startedAt: START,
-      capturedTabs: [...capturedTabs],
+      capturedTabs: capture.tabs(),
       devtoolsTabs: devtools.openTabs(),
       devtoolsActiveTabs: devtools.activeTabs(),
       pending: assembler.pendingCount,
       flushes: logs.flushes,
       journalWrites: journal.writes,
       journalEntries: journal.entries,
-      maxEventDelayMs: Math.round(maxEventDelayMs),
+      maxEventDelayMs: Math.round(capture.maxEventDelayMs),
     };
     if (memory) state.heapUsed = memory.usedJSHeapSize;
     return state;
@@ -543,7 +411,7 @@ chrome.runtime.onConnect.addListener((port) => {
       // Someone looks at the tab (the panel, the popup): diagnose it.
       void devtools.activate(id);
       void ready.then(async () => {
-        drainAppends();
+        pipeline.drain();
         subscribers.add(id, port);
         port.postMessage({ type: 'snapshot', report: logs.report(id, captureState(id), await tabUrl(id)) } satisfies SubscriptionEvent);
       });

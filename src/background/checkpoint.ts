@@ -1,0 +1,69 @@
+import type { AssemblerSnapshot, ExchangeAssembler } from '../capture/webrequest/assembler.ts';
+import type { BatchId, BatchSequence } from '../capture/devtools/batches.ts';
+import { CHECKPOINT_KEY, type JournalWriter } from '../store/journal.ts';
+import { packString } from '../store/pack.ts';
+import { ASSEMBLER_KEY, DEVTOOLS_BATCHES_KEY } from './recovery.ts';
+
+/** At most this many entries of each list of the assembler's in-flight state are checkpointed. */
+const MAX_SNAPSHOT = 300;
+
+export interface CheckpointParts {
+  journal: JournalWriter;
+  assembler: ExchangeAssembler;
+  devtoolsBatches: BatchSequence;
+  /** Judges and appends what the pipeline holds (its exchanges must be in the logs written). */
+  drainPipeline(): void;
+  /** Writes the logs' changed chunks together with `extra` in one storage batch. */
+  writeLogs(extra: Record<string, unknown>): Promise<void>;
+  removeKeys(keys: string[]): Promise<void>;
+  /** Tells a tab's DevTools page that its batches up to `batch` are stored (it may drop them). */
+  confirmBatch(tabId: number, batch: BatchId): void;
+}
+
+/**
+ * One checkpoint (docs/capture.md, "Worker restarts"): the exchanges the assembler let go of are
+ * written with the in-flight state that no longer holds them, and the DevTools batches with the
+ * logs that hold them, in one storage batch, so a stop between two checkpoints neither loses nor
+ * duplicates them; the journal then starts a new generation and the older one is removed.
+ */
+export class Checkpointer {
+  /** A DevTools batch was taken since the last checkpoint. */
+  batchesDirty = false;
+
+  constructor(private readonly parts: CheckpointParts) {}
+
+  async write(): Promise<void> {
+    const { journal, assembler, devtoolsBatches } = this.parts;
+    this.parts.drainPipeline();
+    const gen = journal.generation + 1;
+    const extra: Record<string, unknown> = { [CHECKPOINT_KEY]: gen };
+    const snapshotDirty = assembler.dirty;
+    if (snapshotDirty) extra[ASSEMBLER_KEY] = packString(boundedSnapshot(assembler.snapshot()));
+    assembler.dirty = false;
+    const batches = devtoolsBatches.snapshot();
+    const batchesDirty = this.batchesDirty;
+    if (batchesDirty) extra[DEVTOOLS_BATCHES_KEY] = batches;
+    this.batchesDirty = false;
+    journal.seal(gen);
+    try {
+      await this.parts.writeLogs(extra);
+      const obsolete = journal.takeObsolete(gen);
+      if (obsolete.length) await this.parts.removeKeys(obsolete);
+      if (batchesDirty) for (const [tabId, batch] of batches) this.parts.confirmBatch(tabId, batch);
+    } catch (e) {
+      // Written again by the next checkpoint.
+      if (snapshotDirty) assembler.dirty = true;
+      if (batchesDirty) this.batchesDirty = true;
+      console.warn('Corsight: storage batch failed', e);
+    }
+  }
+}
+
+function boundedSnapshot(snapshot: AssemblerSnapshot): AssemblerSnapshot {
+  return {
+    requests: snapshot.requests.slice(-MAX_SNAPSHOT),
+    preflights: snapshot.preflights.slice(-MAX_SNAPSHOT),
+    cache: snapshot.cache.slice(-MAX_SNAPSHOT),
+    settled: (snapshot.settled ?? []).slice(-MAX_SNAPSHOT),
+  };
+}

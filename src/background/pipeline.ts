@@ -1,0 +1,44 @@
+import type { Diagnosis, Exchange } from '../engine/types.ts';
+import type { DiagnosedExchange } from '../store/tab-log.ts';
+
+/**
+ * The pipeline's diagnosis step: every captured exchange, from any source, is queued here, judged
+ * once by the engine, then handed to the tab's log. Exchanges wait in the queue until the logs
+ * are loaded (start-up) and are drained by every reader and every checkpoint, so a report never
+ * misses one that arrived before it.
+ */
+export class DiagnosisPipeline {
+  private readonly queue = new Map<number, Exchange[]>();
+  private open = false;
+
+  constructor(
+    private readonly judge: (exchange: Exchange) => Diagnosis,
+    private readonly append: (tabId: number, diagnosed: DiagnosedExchange[]) => void,
+  ) {}
+
+  push(tabId: number, exchange: Exchange): void {
+    let list = this.queue.get(tabId);
+    if (!list) this.queue.set(tabId, (list = []));
+    list.push(exchange);
+  }
+
+  /** The logs are loaded: drains from now on. */
+  openLogs(): void {
+    this.open = true;
+  }
+
+  /** Judges and appends every queued exchange (nothing before the logs are loaded). Returns the tabs that got some. */
+  drain(): number[] {
+    if (!this.open || this.queue.size === 0) return [];
+    const tabs: number[] = [];
+    for (const [tabId, list] of this.queue) {
+      this.append(
+        tabId,
+        list.map((exchange) => ({ exchange, diagnosis: this.judge(exchange) })),
+      );
+      tabs.push(tabId);
+    }
+    this.queue.clear();
+    return tabs;
+  }
+}
