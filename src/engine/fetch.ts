@@ -2,8 +2,11 @@
  * The Fetch Standard's CORS algorithms, one function each, named after the spec.
  * Spec: https://fetch.spec.whatwg.org/ . Where Chromium deviates (measured against real Chromium
  * in the lab: test/conformance, docs/conformance.md), the deviation is implemented and marked
- * "Chromium:". Every such mark was measured on Debian's Chromium 156.0.8078 (the lab's CI runs
- * whatever Debian ships, so a later build that changes one fails the conformance test).
+ * "Chromium:". Every such mark was measured on Debian's Chromium 156.0.8078.114 (the lab's CI runs
+ * whatever Debian ships, so a later build that changes one fails the conformance test), and
+ * every Chromium source path named in src/engine (services/network/..., third_party/blink/...)
+ * was read at the 156.0.8078.114 tag of chromium/src. Step numbers are the Fetch standard's
+ * (https://fetch.spec.whatwg.org/, as published in 2026), section by section.
  * Pure functions: no I/O, no platform APIs beyond string work.
  */
 import { getHeader, isHttpToken, parseTokenList, trimHttpWhitespace } from './headers.ts';

@@ -38,49 +38,48 @@ function mapCodePoints(s: string, spell: (cp: number, ch: string) => string): st
   return out;
 }
 
+/** How one backslash-escaping language spells a string: its quote, its extra escapes, its code-point escape. */
+interface BackslashLiteral {
+  quote: '"' | "'";
+  /** Characters besides the backslash and the quote that must be escaped, with their spelling. */
+  escapes: Readonly<Record<string, string>>;
+  /** The escape of a code point that is not printable ASCII. */
+  codePoint: (cp: number) => string;
+}
+
+/** `\n`, `\r`, `\t`: every language below spells them so. */
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function backslashLiteral(s: string, language: BackslashLiteral): string {
+  const body = mapCodePoints(s, (cp, ch) => {
+    if (ch === '\\' || ch === language.quote) return `\\${ch}`;
+    const escape = language.escapes[ch];
+    if (escape !== undefined) return escape;
+    return printable(cp) ? ch : language.codePoint(cp);
+  });
+  return `${language.quote}${body}${language.quote}`;
+}
+
+const braceEscape = (cp: number): string => `\\u{${hex(cp, 1)}}`;
+/** `\xHH` up to `byteMax`, then `\uHHHH`, then `\UHHHHHHHH` (Python, YAML, Go). */
+const sizedEscape =
+  (byteMax: number) =>
+  (cp: number): string =>
+    cp <= byteMax ? `\\x${hex(cp, 2)}` : cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
+
 /** JavaScript / TypeScript single-quoted string. */
 export function jsString(s: string): string {
-  const body = mapCodePoints(s, (cp, ch) => {
-    if (ch === '\\') return '\\\\';
-    if (ch === "'") return "\\'";
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    if (printable(cp)) return ch;
-    return `\\u{${hex(cp, 1)}}`;
-  });
-  return `'${body}'`;
+  return backslashLiteral(s, { quote: "'", escapes: CONTROL_ESCAPES, codePoint: braceEscape });
 }
 
 /** Python double-quoted str literal. */
 export function pyString(s: string): string {
-  const body = mapCodePoints(s, (cp, ch) => {
-    if (ch === '\\') return '\\\\';
-    if (ch === '"') return '\\"';
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    if (printable(cp)) return ch;
-    if (cp <= 0xff) return `\\x${hex(cp, 2)}`;
-    if (cp <= 0xffff) return `\\u${hex(cp, 4)}`;
-    return `\\U${hex(cp, 8)}`;
-  });
-  return `"${body}"`;
+  return backslashLiteral(s, { quote: '"', escapes: CONTROL_ESCAPES, codePoint: sizedEscape(0xff) });
 }
 
 /** Ruby double-quoted string; `#` is escaped so `#{...}` / `#@x` never interpolate. */
 export function rubyString(s: string): string {
-  const body = mapCodePoints(s, (cp, ch) => {
-    if (ch === '\\') return '\\\\';
-    if (ch === '"') return '\\"';
-    if (ch === '#') return '\\#';
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    if (printable(cp)) return ch;
-    return `\\u{${hex(cp, 1)}}`;
-  });
-  return `"${body}"`;
+  return backslashLiteral(s, { quote: '"', escapes: { ...CONTROL_ESCAPES, '#': '\\#' }, codePoint: braceEscape });
 }
 
 /** PHP single-quoted string: no interpolation at all; only `\\` and `\'` are escapes. */
@@ -91,33 +90,12 @@ export function phpString(s: string): string {
   if ([...w].every((ch) => printable(ch.codePointAt(0) as number))) {
     return `'${w.replace(/[\\']/g, (m) => `\\${m}`)}'`;
   }
-  const body = mapCodePoints(w, (cp, ch) => {
-    if (ch === '\\') return '\\\\';
-    if (ch === '"') return '\\"';
-    if (ch === '$') return '\\$';
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    if (printable(cp)) return ch;
-    return `\\u{${hex(cp, 1)}}`;
-  });
-  return `"${body}"`;
+  return backslashLiteral(w, { quote: '"', escapes: { ...CONTROL_ESCAPES, $: '\\$' }, codePoint: braceEscape });
 }
 
 /** Go interpreted string literal. */
 export function goString(s: string): string {
-  const body = mapCodePoints(s, (cp, ch) => {
-    if (ch === '\\') return '\\\\';
-    if (ch === '"') return '\\"';
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    if (printable(cp)) return ch;
-    if (cp <= 0x7f) return `\\x${hex(cp, 2)}`;
-    if (cp <= 0xffff) return `\\u${hex(cp, 4)}`;
-    return `\\U${hex(cp, 8)}`;
-  });
-  return `"${body}"`;
+  return backslashLiteral(s, { quote: '"', escapes: CONTROL_ESCAPES, codePoint: sizedEscape(0x7f) });
 }
 
 /**
@@ -163,17 +141,7 @@ export function yamlString(s: string): string {
 
 /** TOML basic string. */
 export function tomlString(s: string): string {
-  const body = mapCodePoints(s, (cp, ch) => {
-    if (ch === '\\') return '\\\\';
-    if (ch === '"') return '\\"';
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    if (printable(cp)) return ch;
-    if (cp <= 0xffff) return `\\u${hex(cp, 4)}`;
-    return `\\U${hex(cp, 8)}`;
-  });
-  return `"${body}"`;
+  return backslashLiteral(s, { quote: '"', escapes: CONTROL_ESCAPES, codePoint: (cp) => (cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`) });
 }
 
 /** Only printable ASCII may go into a config-file token (no raw bytes, no line breaks). */
