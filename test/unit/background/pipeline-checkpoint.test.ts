@@ -1,0 +1,101 @@
+/** The worker's diagnosis step and its checkpoint writer, with the real assembler, journal and batch sequence. */
+import { describe, expect, it, vi } from 'vitest';
+import { Checkpointer } from '../../../src/background/checkpoint.ts';
+import { DiagnosisPipeline } from '../../../src/background/pipeline.ts';
+import { ASSEMBLER_KEY, DEVTOOLS_BATCHES_KEY } from '../../../src/background/recovery.ts';
+import { BatchSequence } from '../../../src/capture/devtools/batches.ts';
+import { ExchangeAssembler } from '../../../src/capture/webrequest/assembler.ts';
+import { diagnose } from '../../../src/engine/diagnose.ts';
+import type { Exchange } from '../../../src/engine/types.ts';
+import { CHECKPOINT_KEY, JournalWriter } from '../../../src/store/journal.ts';
+import type { DiagnosedExchange } from '../../../src/store/tab-log.ts';
+
+const exchange = (id: string): Exchange => ({
+  id,
+  initiatorOrigin: 'https://app.test',
+  method: 'GET',
+  requestHeaders: [],
+  mode: 'cors',
+  credentials: 'omit',
+  redirect: 'follow',
+  hops: [{ url: 'https://api.test/x', response: { status: 200, headers: [] } }],
+  preflight: { kind: 'none' },
+  outcome: { kind: 'failed', error: 'net::ERR_FAILED' },
+});
+
+describe('DiagnosisPipeline', () => {
+  it('holds exchanges until the logs are loaded, then judges each once, per tab, in order', () => {
+    const appended: Array<[number, DiagnosedExchange[]]> = [];
+    const judge = vi.fn(diagnose);
+    const pipeline = new DiagnosisPipeline(judge, (tabId, diagnosed) => appended.push([tabId, diagnosed]));
+    pipeline.push(1, exchange('a'));
+    pipeline.push(2, exchange('b'));
+    pipeline.push(1, exchange('c'));
+    expect(pipeline.drain()).toEqual([]);
+    expect(judge).not.toHaveBeenCalled();
+    pipeline.openLogs();
+    expect(pipeline.drain()).toEqual([1, 2]);
+    expect(appended.map(([tab, list]) => [tab, list.map((d) => `${d.exchange.id}:${d.diagnosis.corsError}`)])).toEqual([
+      [1, ['a:MissingAllowOriginHeader', 'c:MissingAllowOriginHeader']],
+      [2, ['b:MissingAllowOriginHeader']],
+    ]);
+    expect(pipeline.drain()).toEqual([]);
+    expect(judge).toHaveBeenCalledTimes(3);
+  });
+});
+
+function parts(writeLogs: (extra: Record<string, unknown>) => Promise<void>) {
+  const assembler = new ExchangeAssembler(() => undefined, diagnose);
+  const devtoolsBatches = new BatchSequence();
+  const confirmed: Array<[number, number]> = [];
+  const removed: string[][] = [];
+  const drained = vi.fn();
+  const checkpointer = new Checkpointer({
+    journal: new JournalWriter(1, async () => undefined, 0),
+    assembler,
+    devtoolsBatches,
+    drainPipeline: drained,
+    writeLogs,
+    removeKeys: async (keys) => void removed.push(keys),
+    confirmBatch: (tabId, batch) => confirmed.push([tabId, batch.n]),
+  });
+  return { assembler, devtoolsBatches, checkpointer, confirmed, removed, drained };
+}
+
+describe('Checkpointer', () => {
+  it('writes the next generation with the in-flight state and the DevTools batches, then confirms the batches', async () => {
+    const written: Array<Record<string, unknown>> = [];
+    const p = parts(async (extra) => void written.push(extra));
+    p.assembler.push({ phase: 'beforeSendHeaders', requestId: '1', tabId: 3, frameId: 0, url: 'https://api.test/x', method: 'GET', type: 'xmlhttprequest', timeStamp: 1 });
+    expect(p.devtoolsBatches.accept(3, { page: 'p', n: 1, oldest: 1 }).kind).toBe('take');
+    p.checkpointer.batchesDirty = true;
+    await p.checkpointer.write();
+    expect(p.drained).toHaveBeenCalledTimes(1);
+    expect(Object.keys(written[0]!).sort()).toEqual([ASSEMBLER_KEY, CHECKPOINT_KEY, DEVTOOLS_BATCHES_KEY].sort());
+    expect(written[0]![CHECKPOINT_KEY]).toBe(1);
+    expect(p.confirmed).toEqual([[3, 1]]);
+    // Nothing changed since: only the generation is written, nothing confirmed again.
+    await p.checkpointer.write();
+    expect(Object.keys(written[1]!)).toEqual([CHECKPOINT_KEY]);
+    expect(p.confirmed).toHaveLength(1);
+  });
+
+  it('after a failed storage batch, writes the in-flight state and the batches again with the next one', async () => {
+    let fail = true;
+    const written: Array<Record<string, unknown>> = [];
+    const p = parts(async (extra) => {
+      if (fail) throw new Error('quota');
+      written.push(extra);
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    p.assembler.push({ phase: 'beforeSendHeaders', requestId: '1', tabId: 3, frameId: 0, url: 'https://api.test/x', method: 'GET', type: 'xmlhttprequest', timeStamp: 1 });
+    p.checkpointer.batchesDirty = true;
+    await p.checkpointer.write();
+    expect(warn).toHaveBeenCalled();
+    expect(p.confirmed).toEqual([]);
+    fail = false;
+    await p.checkpointer.write();
+    expect(Object.keys(written[0]!).sort()).toEqual([ASSEMBLER_KEY, CHECKPOINT_KEY, DEVTOOLS_BATCHES_KEY].sort());
+    warn.mockRestore();
+  });
+});
