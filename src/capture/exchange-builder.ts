@@ -67,7 +67,7 @@ export class ExchangeBuilder {
     const pageOrigin = observed.pageOrigin;
     if (!pageOrigin || originOfUrl(firstUrl) === undefined) return undefined;
     // A string compare per hop: this runs on every captured request.
-    if (observed.hops.every((hop) => isSameOrigin(hop.url, pageOrigin))) return undefined;
+    if (observed.hops.every((hop) => isSameOrigin(hop.url, pageOrigin)) && !refusedCrossOriginRedirect(observed, pageOrigin)) return undefined;
     const preflight = observed.preflight ?? this.cachedPreflight(scope, headerValue(observed.requestHeaders, 'origin') ?? pageOrigin, firstUrl, observed.startedAt);
     const startedAt = Math.min(observed.startedAt, observed.preflight?.startedAt ?? observed.startedAt);
     const exchange: Exchange = {
@@ -77,7 +77,7 @@ export class ExchangeBuilder {
       method: observed.method,
       requestHeaders: observed.requestHeaders,
       mode: requestModeOf(observed.requestHeaders),
-      credentials: credentialsEvidence(observed.hops.map((hop) => hop.requestHeaders)),
+      credentials: credentialsEvidence(observed.hops, pageOrigin),
       redirect: 'unknown',
       hops: observed.hops,
       preflight,
@@ -111,6 +111,23 @@ export class ExchangeBuilder {
     const observation: PreflightObservation = { kind: 'cached', fromPreflightAt: cached.at };
     if (cached.maxAgeSeconds !== undefined) observation.maxAgeSeconds = cached.maxAgeSeconds;
     return observation;
+  }
+}
+
+/**
+ * The request failed on a redirect to another origin that the browser refused to follow (e.g. a
+ * Location with `user:pass@`): no hop went there, but the request was cross-origin all the same.
+ */
+function refusedCrossOriginRedirect(observed: ObservedRequest, pageOrigin: string): boolean {
+  const last = observed.hops[observed.hops.length - 1];
+  const status = last?.response?.status ?? 0;
+  if (observed.outcome.kind !== 'failed' || !last || status < 300 || status > 399) return false;
+  const location = headerValue(last.response?.headers, 'location');
+  if (location === undefined) return false;
+  try {
+    return new URL(location, last.url).origin !== pageOrigin;
+  } catch {
+    return false;
   }
 }
 

@@ -3,6 +3,7 @@
  * (webRequest, the DevTools network log, HAR files): origins by string scanning (these run on
  * every captured request), the request mode (Sec-Fetch-Mode) and the credentials evidence.
  */
+import { cookieProvesIncludeCredentials } from '../engine/credentials.ts';
 import type { CredentialsMode, HttpHeader, RequestMode } from '../engine/types.ts';
 
 /** The first value of a header (names compare case-insensitively), or undefined. */
@@ -47,9 +48,11 @@ export function requestModeOf(requestHeaders: readonly HttpHeader[] | undefined)
 }
 
 /**
- * Credentials evidence: a Cookie header on any hop proves credentials were sent ('include');
- * its absence proves nothing (no cookie to send, or headers the source does not show).
+ * Credentials evidence: a Cookie header on a hop sent after the request went cross-origin proves
+ * credentials were sent ('include'; the engine's rule, cookieProvesIncludeCredentials); a Cookie
+ * sent only to the page's own origin, or none, proves nothing (no cookie to send, the default
+ * "same-origin" mode, or headers the source does not show).
  */
-export function credentialsEvidence(hopRequestHeaders: ReadonlyArray<readonly HttpHeader[] | undefined>): CredentialsMode {
-  return hopRequestHeaders.some((headers) => headerValue(headers, 'cookie') !== undefined) ? 'include' : 'unknown';
+export function credentialsEvidence(hops: ReadonlyArray<{ url: string; requestHeaders?: readonly HttpHeader[] | undefined }>, pageOrigin: string): CredentialsMode {
+  return cookieProvesIncludeCredentials(hops, (url) => !isSameOrigin(url, pageOrigin)) ? 'include' : 'unknown';
 }

@@ -2,18 +2,42 @@
  * The credentials mode of an exchange. Capture sources rarely report it (webRequest never does),
  * and it changes the verdict (`*` and a missing Allow-Credentials only fail with credentials), so
  * the engine takes, in order: the mode the source reported; "include" when a Cookie header proves
- * it; else the hypothesis (no credentials, then "include") whose replay explains the outcome the
+ * it (cookieProvesIncludeCredentials); else the hypothesis (no credentials, then "include") whose replay explains the outcome the
  * browser reported. Each choice is said in ctx.assumptions.
  */
 import { getHeader } from './headers.ts';
 import { CORS_LIKE_ERROR, evaluate, fitsObservation, unsafeNamesFor, type Ctx, type Trace } from './replay.ts';
+import type { HttpHeader } from './types.ts';
+
+/**
+ * Whether the Cookie headers on the wire prove credentials mode "include": a Cookie on a hop sent
+ * once the request had been cross-origin. Fetch (#http-network-or-cache-fetch, includeCredentials)
+ * sends cookies when the mode is "include", or "same-origin" while the response tainting is
+ * "basic", that is until a hop was cross-origin (#main-fetch sets tainting "cors" then, for good).
+ * So with fetch's default "same-origin" mode the page's cookies go to the same-origin hops before
+ * a redirect to another origin, and a Cookie there proves nothing about the cross-origin hops.
+ * `hops[i].requestHeaders` as sent; `isCrossOrigin(url)`: the URL is not the page's origin.
+ */
+export function cookieProvesIncludeCredentials(
+  hops: ReadonlyArray<{ url: string; requestHeaders?: readonly HttpHeader[] | undefined }>,
+  isCrossOrigin: (url: string) => boolean,
+): boolean {
+  let taintedCors = false;
+  for (const hop of hops) {
+    if (!taintedCors && isCrossOrigin(hop.url)) taintedCors = true;
+    if (taintedCors && getHeader(hop.requestHeaders, 'cookie') !== null) return true;
+  }
+  return false;
+}
 
 /** The replay of the exchange under the credentials mode chosen as above. */
 export function traceUnderCredentials(ctx: Ctx): Trace {
   const unsafeNames = unsafeNamesFor(ctx);
   let trace: Trace;
-  const hasCookie =
-    getHeader(ctx.requestHeaders, 'cookie') !== null || getHeader(ctx.hops[0]?.requestHeaders, 'cookie') !== null;
+  const hasCookie = cookieProvesIncludeCredentials(
+    ctx.hops.map((hop, i) => (i === 0 && !hop.requestHeaders ? { url: hop.url, requestHeaders: ctx.requestHeaders } : hop)),
+    (url) => ctx.pageOrigin === 'null' || ctx.urls.get(url)?.origin !== ctx.pageOrigin,
+  );
   if (ctx.ex.credentials === 'omit' || ctx.ex.credentials === 'same-origin' || ctx.ex.credentials === 'include') {
     trace = evaluate(ctx, ctx.ex.credentials, unsafeNames);
   } else if (hasCookie) {

@@ -33,6 +33,7 @@ import {
   isBlocked,
   failedAsObserved,
   stageResponse,
+  refusedRedirectTarget,
 } from './replay.ts';
 import type {
   CorsErrorCode,
@@ -122,7 +123,14 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   }
   const ctx: Ctx = { ...ctxBase, target };
   const crossOriginBecause = page ? originDifferences(page, target) : [];
-  const anyCross = ctx.pageOrigin === 'null' || hops.some((h) => urls.get(h.url)?.origin !== ctx.pageOrigin);
+  // Cross-origin at some hop, or at a redirect target the browser refused to follow (a
+  // Location with credentials): CORS applies from there on.
+  const lastHop = hops[hops.length - 1];
+  const refusedTarget = lastHop?.response ? refusedRedirectTarget(ctx, lastHop.url, lastHop.response) : undefined;
+  const anyCross =
+    ctx.pageOrigin === 'null' ||
+    hops.some((h) => urls.get(h.url)?.origin !== ctx.pageOrigin) ||
+    (refusedTarget !== undefined && urls.get(refusedTarget)?.origin !== ctx.pageOrigin);
 
   // 0. Local Network Access: decided on address spaces the headers do not show.
   const reported = ex.reportedCorsError?.corsError;

@@ -579,12 +579,18 @@ export interface RedirectTarget {
 }
 
 /**
- * https://fetch.spec.whatwg.org/#http-redirect-fetch steps 6-9 (Chromium CheckRedirectLocation):
- * 1. If locationURL's scheme is not an HTTP(S) scheme and the CORS flag is set ->
- *    CorsDisabledScheme (no parameter).
- * 2. If request's mode is "cors", locationURL includes credentials, and request's origin is not
- *    same origin with locationURL's origin (or the origin is tainted) -> RedirectContainsCredentials.
- * An empty userinfo (`//:@host`) is dropped by the URL parser and is not credentials.
+ * https://fetch.spec.whatwg.org/#http-redirect-fetch steps 6-8 (Chromium CheckRedirectLocation,
+ * services/network/cors/cors_url_loader.cc). `corsFlag`: the request has been cross-origin at some
+ * hop before this redirect (its response tainting is "cors"); the mode is "cors" (the engine only
+ * replays CORS-mode requests).
+ * 1. (Step 6) locationURL's scheme is not an HTTP(S) scheme and the request is or becomes
+ *    cross-origin -> CorsDisabledScheme (no parameter).
+ * 2. (Step 7) locationURL includes credentials and request's origin is not same origin with
+ *    locationURL's origin, or (Chromium) the origin is tainted -> RedirectContainsCredentials.
+ * 3. (Step 8) locationURL includes credentials and response tainting is "cors" (the CORS flag),
+ *    even when locationURL is the page's own origin -> RedirectContainsCredentials.
+ * An empty userinfo (`//:@host`) is dropped by the URL parser and is not credentials; `user:@`
+ * and `:pass@` are credentials (measured, Chromium 156).
  */
 export function checkRedirectLocation(
   location: RedirectTarget,
@@ -592,12 +598,12 @@ export function checkRedirectLocation(
   corsFlag: boolean,
   tainted: boolean,
 ): CheckFailure | null {
-  // Step 1.
-  if (corsFlag && !location.isHttp) return { code: 'CorsDisabledScheme', param: '' };
-  // Step 2.
-  if (location.hasCredentials && (tainted || location.origin !== requestOrigin)) {
-    return { code: 'RedirectContainsCredentials', param: '' };
-  }
+  const crossOriginLocation = location.origin !== requestOrigin;
+  // Step 6.
+  if ((corsFlag || crossOriginLocation) && !location.isHttp) return { code: 'CorsDisabledScheme', param: '' };
+  if (!location.hasCredentials) return null;
+  // Steps 7 and 8.
+  if (crossOriginLocation || tainted || corsFlag) return { code: 'RedirectContainsCredentials', param: '' };
   return null;
 }
 

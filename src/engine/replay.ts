@@ -82,7 +82,7 @@ export interface Ctx {
  * The Location of a redirect response that ends the observed chain of a failed request (the
  * browser refused to follow it), resolved against the hop URL; undefined otherwise.
  */
-function refusedRedirectTarget(ctx: Ctx, hopUrl: string, r: ObservedResponse): string | undefined {
+export function refusedRedirectTarget(ctx: Ctx, hopUrl: string, r: ObservedResponse): string | undefined {
   if (!ctx.outcomeFailed || !CORS_LIKE_ERROR.test(ctx.outcomeError) || !isRedirectStatus(r.status)) return undefined;
   const location = getHeader(r.headers, 'location');
   if (location === null) return undefined;
@@ -132,7 +132,30 @@ function hasLocation(r: ObservedResponse): boolean {
   return getHeader(r.headers, 'location') !== null;
 }
 
-/** The CORS-unsafe names as the browser saw them: ACRH of an observed preflight wins. */
+/**
+ * Request headers Chromium's network stack adds itself, after the CORS checks ran on the headers
+ * the page set: fetch's `cache` modes and EventSource become load flags, and net writes them as
+ * `Cache-Control: no-cache` + `Pragma: no-cache` (bypass the cache: "no-store", "reload",
+ * EventSource) or `Cache-Control: max-age=0` (revalidate: "no-cache"). Measured on Chromium 156
+ * (lab group browser-set-headers): no preflight for them. On the wire they look like the same
+ * headers set by the page, which do need one.
+ */
+const BROWSER_CACHE_HEADER_VALUES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['cache-control', ['no-cache', 'max-age=0']],
+  ['pragma', ['no-cache']],
+]);
+
+function mayBeBrowserCacheHeader(header: HttpHeader): boolean {
+  if (typeof header.name !== 'string' || typeof header.value !== 'string') return false;
+  return BROWSER_CACHE_HEADER_VALUES.get(header.name.toLowerCase())?.includes(header.value.trim().toLowerCase()) ?? false;
+}
+
+/**
+ * The CORS-unsafe names as the browser saw them: ACRH of an observed preflight wins. Without
+ * one, the cache headers the browser may have added itself are not counted: a page that set
+ * them would have sent an OPTIONS the capture saw (or the capture's preflight-cache model would
+ * say `cached`), so with neither they are the browser's.
+ */
 export function unsafeNamesFor(ctx: Ctx): string[] {
   const pf = ctx.ex.preflight;
   if (pf.kind === 'sent' && getHeader(pf.requestHeaders, 'access-control-request-method') !== null) {
@@ -141,6 +164,7 @@ export function unsafeNamesFor(ctx: Ctx): string[] {
     const names = parseTokenList(acrh) ?? [];
     return [...new Set(names.map((n) => n.toLowerCase()))].sort();
   }
+  if (pf.kind === 'none') return corsUnsafeRequestHeaderNames(ctx.requestHeaders.filter((h) => !mayBeBrowserCacheHeader(h)));
   return corsUnsafeRequestHeaderNames(ctx.requestHeaders);
 }
 
@@ -254,7 +278,7 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
       t.stage = { kind: 'redirect', hop: i };
       return t;
     }
-    const redirectFailure = checkRedirectLocation(loc, ctx.pageOrigin, corsFlag || loc.origin !== ctx.pageOrigin, t.taintedAtHop >= 0);
+    const redirectFailure = checkRedirectLocation(loc, ctx.pageOrigin, corsFlag, t.taintedAtHop >= 0);
     if (redirectFailure) {
       t.failure = redirectFailure;
       t.stage = { kind: 'redirect', hop: i };

@@ -4,8 +4,9 @@
  * each hop's status and raw response headers (duplicates kept), and the outcome's error string.
  * Never from the scenario (`expect`, replies) nor from Chromium's corsErrorStatus: this is what
  * the extension faces. Mode comes from Sec-Fetch-Mode; credentials are `unknown` unless a Cookie
- * request header proves `include`.
+ * request header on a cross-origin hop proves `include`.
  */
+import { cookieProvesIncludeCredentials } from '../../src/engine/credentials.ts';
 import type { Exchange, Hop, HttpHeader, ObservedResponse, PreflightObservation, RequestMode } from '../../src/engine/types.ts';
 import type { HeaderLine, OracleHop, OracleRequest, OracleResponse } from '../harness/oracle.ts';
 
@@ -62,7 +63,6 @@ export function observedExchange(req: OracleRequest, ctx: ObserveContext): Excha
 
   const secMode = header(first?.rawHeaders, 'sec-fetch-mode');
   const mode: RequestMode = secMode && (MODES as readonly string[]).includes(secMode) ? (secMode as RequestMode) : 'unknown';
-  const cookie = req.hops.some((h) => header(h.rawHeaders, 'cookie') !== undefined);
   const origin = header(first?.rawHeaders, 'origin');
 
   // The preflight(s) Chromium linked to this request; one per hop when a redirect needed a new one.
@@ -98,10 +98,14 @@ export function observedExchange(req: OracleRequest, ctx: ObserveContext): Excha
   // would need its creator's, not handled here.
   const requesterUrl = req.worker?.url ?? req.documentURL;
   const fallbackOrigin = (requesterUrl !== undefined ? originOf(requesterUrl) : undefined) ?? ctx.pageOrigin;
+  const pageOrigin = origin && origin !== 'null' ? origin : fallbackOrigin;
+  // The capture sources' rule (src/capture/request-facts.ts): a Cookie proves "include" only on a
+  // hop sent after the request went cross-origin.
+  const cookie = cookieProvesIncludeCredentials(hops, (url) => originOf(url) !== pageOrigin);
   return {
     id: req.requestId,
     source: 'test',
-    initiatorOrigin: origin && origin !== 'null' ? origin : fallbackOrigin,
+    initiatorOrigin: pageOrigin,
     method: first?.method ?? req.method,
     requestHeaders,
     mode,

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TabReport } from '../../src/store/report.ts';
 import { attachOracle, devToolsEndpoint } from '../harness/oracle.ts';
 import { runAll } from '../harness/lab-runner.ts';
-import { IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS } from '../lab/scenarios.ts';
+import { IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS, redirectsLeavePageOrigin } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 import { expectedById } from '../conformance/expectations.ts';
 import { agrees, entryVerdict, fmt, sleep, startRig, waitForDevtoolsPort, type SimpleVerdict } from './pipeline-support.ts';
@@ -116,8 +116,10 @@ async function runPipeline(source: 'devtools' | 'webrequest'): Promise<{ agree: 
       const entries = byUrl.get(run.url) ?? [];
       const last = entries.at(-1);
       const mine = last ? entryVerdict(last) : undefined;
-      // Same-origin requests are dismissed by design (CORS does not apply): no exchange.
-      const sameOrigin = run.url.startsWith(lab.origins.app + '/');
+      // Same-origin requests are dismissed by design (CORS does not apply): no exchange. A
+      // request to the page's origin redirected to another one is cross-origin from there on.
+      const scenario = lab.scenarios.find((s) => s.id === run.id);
+      const sameOrigin = run.url.startsWith(lab.origins.app + '/') && !(scenario && redirectsLeavePageOrigin(scenario));
       const ok = sameOrigin
         ? entries.length === 0 && chromium.kind !== 'cors'
         : entries.length === onWire && (mine ? agrees(chromium, mine) : onWire === 0 && chromium.kind !== 'cors');
@@ -128,7 +130,7 @@ async function runPipeline(source: 'devtools' | 'webrequest'): Promise<{ agree: 
     }
     // Nothing else was recorded: every exchange belongs to a scenario URL.
     const scenarioUrls = new Set(runs.map((r) => r.url));
-    const stray = report.entries.filter((e) => !scenarioUrls.has(e.url) && !e.url.startsWith(lab.origins.app + '/'));
+    const stray = report.entries.filter((e) => !scenarioUrls.has(e.url));
     for (const e of stray) problems.push(`stray exchange ${e.method} ${e.url}`);
     console.log(`pipeline (${source}): ${agree} agree, ${problems.length} disagree (${known.length} known: ${Object.keys(KNOWN[source]).length} listed)`);
     for (const k of known) console.log(`  known ${k}`);

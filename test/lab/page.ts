@@ -71,6 +71,7 @@ const DO_FETCH = String.raw`
       redirect: req.redirect || 'follow',
     };
     if (req.targetAddressSpace) init.targetAddressSpace = req.targetAddressSpace;
+    if (req.cache) init.cache = req.cache;
     if (req.body !== undefined && req.body !== null) init.body = req.body;
     return fetch(url, init).then(
       (res) => res.text().then(

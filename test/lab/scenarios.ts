@@ -72,6 +72,8 @@ export interface RequestSpec {
   mode?: ModeOption;
   /** fetch only. Default follow. */
   redirect?: RedirectOption;
+  /** fetch only: the `cache` mode. Default: none given ("default"). */
+  cache?: 'no-store' | 'reload' | 'no-cache' | 'force-cache';
   body?: string;
   /**
    * Absolute URL requested instead of `{target}/s/<id>/...` (placeholders allowed), e.g. an
@@ -306,6 +308,8 @@ const BASE: readonly Scenario[] = [
 type H = readonly [string, string];
 const acao = (v: string): H => ['Access-Control-Allow-Origin', v];
 const acac = (v: string): H => ['Access-Control-Allow-Credentials', v];
+const GIF_CT: H = ['Content-Type', 'image/gif'];
+const SSE: H = ['Content-Type', 'text/event-stream'];
 const acam = (v: string): H => ['Access-Control-Allow-Methods', v];
 const acah = (v: string): H => ['Access-Control-Allow-Headers', v];
 const aceh = (v: string): H => ['Access-Control-Expose-Headers', v];
@@ -678,6 +682,72 @@ const REDIRECT_FAMILY: Scenario[] = [
   { id: 'xhr-redirect-cross-origin-acao', title: 'XHR api2 -> api1, final ACAO = origin', group: 'redirects-more',
     request: { kind: 'xhr', target: 'api2' }, redirects: [R302('api1')], response: { headers: [ACAO_ORIGIN] },
     expect: cors('AllowOriginMismatch', '{origin}') },
+  // A same-origin first hop redirected to another origin: a CORS request from that hop on. The
+  // lab page's cookie (host-wide: cookies ignore ports) goes to the first hop only under fetch's
+  // default credentials "same-origin", so `*` on the cross-origin hop passes (signed-storage URL).
+  { id: 'so-redirect-star', title: 'fetch app -> 302 -> api1 (signed storage URL), ACAO *, cookie sent to the app only', group: 'same-origin-first-hop', control: true,
+    request: { kind: 'fetch', target: 'app' }, redirects: [R302('api1', [])], response: { headers: [acao('*')] }, expect: ok },
+  { id: 'so-redirect-origin', title: 'fetch app -> api1, ACAO = origin', group: 'same-origin-first-hop', control: true,
+    request: { kind: 'fetch', target: 'app' }, redirects: [R302('api1', [])], response: { headers: [ACAO_ORIGIN] }, expect: ok },
+  { id: 'so-redirect-no-acao', title: 'fetch app -> api1, no ACAO', group: 'same-origin-first-hop',
+    request: { kind: 'fetch', target: 'app' }, redirects: [R302('api1', [])], response: {}, expect: cors('MissingAllowOriginHeader') },
+  { id: 'so-redirect-star-cred', title: 'fetch credentials include app -> api1, ACAO *', group: 'same-origin-first-hop',
+    request: { kind: 'fetch', target: 'app', credentials: 'include' }, redirects: [R302('api1', [])], response: { headers: [acao('*'), acac('true')] },
+    expect: cors('WildcardOriginNotAllowed') },
+  { id: 'so-redirect-origin-no-acac-cred', title: 'fetch credentials include app -> api1, ACAO = origin, no ACAC', group: 'same-origin-first-hop',
+    request: { kind: 'fetch', target: 'app', credentials: 'include' }, redirects: [R302('api1', [])], response: { headers: [ACAO_ORIGIN] },
+    expect: cors('InvalidAllowCredentials') },
+  { id: 'so-redirect-two-hops-star', title: 'fetch app -> api1 -> api2 (Origin null there), ACAO *', group: 'same-origin-first-hop', control: true,
+    request: { kind: 'fetch', target: 'app' }, redirects: [R302('api1', []), R302('api2')], response: { headers: [acao('*')] }, expect: ok },
+  { id: 'so-redirect-two-hops-no-acao-on-redirect', title: 'fetch app -> api1 -> api2, api1\'s redirect without ACAO', group: 'same-origin-first-hop',
+    request: { kind: 'fetch', target: 'app' }, redirects: [R302('api1', []), R302('api2', [])], response: { headers: [acao('*')] },
+    expect: cors('MissingAllowOriginHeader') },
+  { id: 'so-redirect-xhr-star', title: 'XHR app -> api1, ACAO *', group: 'same-origin-first-hop', control: true,
+    request: { kind: 'xhr', target: 'app' }, redirects: [R302('api1', [])], response: { headers: [acao('*')] }, expect: ok },
+  { id: 'so-redirect-xhr-star-cred', title: 'XHR withCredentials app -> api1, ACAO *', group: 'same-origin-first-hop',
+    request: { kind: 'xhr', target: 'app', credentials: 'include' }, redirects: [R302('api1', [])], response: { headers: [acao('*')] },
+    expect: cors('WildcardOriginNotAllowed') },
+  { id: 'so-redirect-img-star', title: '<img crossorigin> app -> api1, ACAO *', group: 'same-origin-first-hop', control: true,
+    request: { kind: 'img', target: 'app' }, redirects: [R302('api1', [])], response: { headers: [GIF_CT, acao('*')], asset: 'gif' }, expect: ok },
+  // Credentials in a redirect's Location (#http-redirect-fetch steps 7 and 8).
+  { id: 'userinfo-so-to-cross', title: 'fetch app -> api1 with user:pass@ (cross-origin Location)', group: 'redirect-userinfo',
+    request: { kind: 'fetch', target: 'app' }, redirects: [{ to: { target: 'api1', userinfo: 'user:pass' } }], response: { headers: [acao('*')] },
+    expect: cors('RedirectContainsCredentials') },
+  { id: 'userinfo-so-to-cross-without', title: 'fetch app -> api1, the same Location without user:pass@, ACAO *', group: 'redirect-userinfo', control: true,
+    request: { kind: 'fetch', target: 'app' }, redirects: [{ to: { target: 'api1' } }], response: { headers: [acao('*')] }, expect: ok },
+  { id: 'userinfo-so-to-same', title: 'fetch app -> app with user:pass@ (never cross-origin)', group: 'redirect-userinfo',
+    request: { kind: 'fetch', target: 'app' }, redirects: [{ to: { target: 'app', userinfo: 'user:pass' } }], response: {},
+    expect: { netError: 'net::ERR_ABORTED' }, notes: 'measured, Chromium 156: not a CORS error; the request is same-origin throughout' },
+  { id: 'userinfo-cross-back-to-app', title: 'fetch api1 -> app with user:pass@ (the page origin, after a cross-origin hop)', group: 'redirect-userinfo',
+    request: { kind: 'fetch', target: 'api1' }, redirects: [{ to: { target: 'app', userinfo: 'user:pass' }, headers: [ACAO_ORIGIN] }], response: { headers: [acao('*')] },
+    expect: cors('RedirectContainsCredentials') },
+  { id: 'userinfo-user-only', title: 'fetch api1 -> api2 with user:@', group: 'redirect-userinfo',
+    request: { kind: 'fetch', target: 'api1' }, redirects: [{ to: { target: 'api2', userinfo: 'user:' }, headers: [ACAO_ORIGIN] }], response: { headers: [acao('*')] },
+    expect: cors('RedirectContainsCredentials') },
+  { id: 'userinfo-password-only', title: 'fetch api1 -> api1 with :pass@', group: 'redirect-userinfo',
+    request: { kind: 'fetch', target: 'api1' }, redirects: [{ to: { target: 'api1', userinfo: ':pass' }, headers: [ACAO_ORIGIN] }], response: { headers: [acao('*')] },
+    expect: cors('RedirectContainsCredentials') },
+  { id: 'userinfo-xhr-so-to-cross', title: 'XHR app -> api2 with user:pass@', group: 'redirect-userinfo',
+    request: { kind: 'xhr', target: 'app' }, redirects: [{ to: { target: 'api2', userinfo: 'user:pass' } }], response: { headers: [acao('*')] },
+    expect: cors('RedirectContainsCredentials') },
+];
+
+/** Headers the browser adds itself: fetch's cache modes and EventSource's. */
+const BROWSER_HEADER_FAMILY: Scenario[] = [
+  ...(['no-store', 'reload', 'no-cache'] as const).flatMap((cache): Scenario[] => [
+    { id: `browser-cache-${cache}-star`, title: `fetch cache: "${cache}", ACAO * (no preflight for the browser's cache headers)`, group: 'browser-set-headers', control: true,
+      request: { kind: 'fetch', target: 'api1', cache }, response: { headers: [acao('*')] }, expect: ok },
+    { id: `browser-cache-${cache}-no-acao`, title: `fetch cache: "${cache}", no ACAO`, group: 'browser-set-headers',
+      request: { kind: 'fetch', target: 'api1', cache }, response: {}, expect: cors('MissingAllowOriginHeader') },
+  ]),
+  { id: 'browser-cache-page-set-cache-control', title: 'fetch with Cache-Control: no-cache set by the page, preflight without ACAH', group: 'browser-set-headers',
+    request: { kind: 'fetch', target: 'api1', headers: [['Cache-Control', 'no-cache']] }, preflight: { status: 204, headers: [ACAO_ORIGIN] },
+    response: { headers: [ACAO_ORIGIN] }, expect: cors('HeaderDisallowedByPreflightResponse', 'cache-control') },
+  { id: 'browser-cache-page-set-pragma', title: 'fetch with Pragma: no-cache set by the page, preflight without ACAH', group: 'browser-set-headers',
+    request: { kind: 'fetch', target: 'api1', headers: [['Pragma', 'no-cache']] }, preflight: { status: 204, headers: [ACAO_ORIGIN] },
+    response: { headers: [ACAO_ORIGIN] }, expect: cors('HeaderDisallowedByPreflightResponse', 'pragma') },
+  { id: 'browser-eventsource-redirect-star', title: 'EventSource api1 -> api2, ACAO * (no preflight on either hop)', group: 'browser-set-headers', control: true,
+    request: { kind: 'eventsource', target: 'api1' }, redirects: [R302('api2')], response: { headers: [SSE, acao('*')], body: 'data: ok\n\n' }, expect: ok },
 ];
 
 /** Modes: no-cors and same-origin. */
@@ -763,8 +833,6 @@ const CACHE_FAMILY: Scenario[] = [
 
 /** Other CORS-mode requests: fonts, module scripts, crossorigin elements, preload, EventSource. */
 const JS: H = ['Content-Type', 'text/javascript'];
-const GIF_CT: H = ['Content-Type', 'image/gif'];
-const SSE: H = ['Content-Type', 'text/event-stream'];
 const ELEMENT_KINDS: ReadonlyArray<readonly [kind: RequestKind, slug: string, reply: Reply, credentialed: boolean]> = [
   ['font', 'font', { headers: [['Content-Type', 'font/woff2']], body: 'not a font' }, false],
   ['module-script', 'module', { headers: [JS], body: '// ok' }, true],
@@ -810,9 +878,15 @@ const FAMILIES: readonly Scenario[] = [
   ...WILDCARD_FAMILY,
   ...REDIRECT_FAMILY,
   ...MODE_FAMILY,
+  ...BROWSER_HEADER_FAMILY,
   ...CACHE_FAMILY,
   ...ELEMENT_FAMILY,
 ];
+
+/** A redirect of the scenario goes to another origin than the page's (or to a raw Location). */
+export function redirectsLeavePageOrigin(scenario: Scenario): boolean {
+  return (scenario.redirects ?? []).some((hop) => hop.location !== undefined || hop.to.target !== 'app');
+}
 
 /** Every scenario one browser with default flags runs (test/e2e/lab.test.ts checks each `expect`). */
 export const SCENARIOS: readonly Scenario[] = [...BASE, ...FAMILIES];

@@ -50,6 +50,15 @@ describe('ExchangeBuilder', () => {
     expect(exchange?.hops.map((hop) => hop.url)).toEqual([`${PAGE}/download`, API]);
   });
 
+  it('keeps a same-origin request that failed on a redirect to another origin the browser refused to follow', () => {
+    const refused = (location: string, outcome: ObservedRequest['outcome']) =>
+      new ExchangeBuilder(10).build(observed({ hops: [{ url: `${PAGE}/go`, response: { status: 302, headers: [{ name: 'Location', value: location }] } }], outcome }), '');
+    expect(refused('https://u:p@storage.test/f', { kind: 'failed', error: 'net::ERR_FAILED' })).toBeDefined();
+    // To the page's own origin, or a redirect not refused (redirect: "manual"): same-origin.
+    expect(refused(`${PAGE.replace('https://', 'https://u:p@')}/f`, { kind: 'failed', error: 'net::ERR_FAILED' })).toBeUndefined();
+    expect(refused('https://storage.test/f', { kind: 'completed' })).toBeUndefined();
+  });
+
   it('reads the request mode from Sec-Fetch-Mode and counts a Cookie on any hop as credentials sent', () => {
     const exchange = new ExchangeBuilder(10).build(
       observed({

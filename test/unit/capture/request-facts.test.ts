@@ -12,9 +12,19 @@ describe('request facts', () => {
     expect(requestModeOf(undefined)).toBe('unknown');
   });
 
-  it('takes a Cookie on any hop as proof of credentials, and its absence as no proof', () => {
-    expect(credentialsEvidence([[{ name: 'Accept', value: '*/*' }], [{ name: 'cookie', value: 'a=1' }]])).toBe('include');
-    expect(credentialsEvidence([[{ name: 'Accept', value: '*/*' }], undefined])).toBe('unknown');
+  it('takes a Cookie as proof of credentials only on a hop sent after the request went cross-origin', () => {
+    const PAGE = 'https://app.test';
+    const accept = [{ name: 'Accept', value: '*/*' }];
+    const cookie = [{ name: 'cookie', value: 'a=1' }];
+    // Cross-origin from the start: a Cookie on any hop is proof.
+    expect(credentialsEvidence([{ url: 'https://api.test/a', requestHeaders: accept }, { url: 'https://cdn.test/b', requestHeaders: cookie }], PAGE)).toBe('include');
+    expect(credentialsEvidence([{ url: 'https://api.test/a', requestHeaders: accept }, { url: 'https://cdn.test/b' }], PAGE)).toBe('unknown');
+    // The page's own /download redirected to storage: its cookie went to the page's origin only
+    // (credentials "same-origin"), which proves nothing about the storage hop.
+    expect(credentialsEvidence([{ url: `${PAGE}/download`, requestHeaders: cookie }, { url: 'https://storage.test/f', requestHeaders: accept }], PAGE)).toBe('unknown');
+    expect(credentialsEvidence([{ url: `${PAGE}/download`, requestHeaders: cookie }, { url: 'https://storage.test/f', requestHeaders: cookie }], PAGE)).toBe('include');
+    // Back to the page's origin after a cross-origin hop: "same-origin" sends no cookie there any more.
+    expect(credentialsEvidence([{ url: 'https://api.test/a', requestHeaders: accept }, { url: `${PAGE}/back`, requestHeaders: cookie }], PAGE)).toBe('include');
   });
 
   it('finds origins by string scanning, as the URL parser would', () => {

@@ -33,6 +33,46 @@ describe('conformance rules', () => {
     expect(d).toMatchObject({ status: 'blocked', corsError: 'RedirectContainsCredentials' });
   });
 
+  it('a Cookie sent to the page origin before a redirect to storage does not prove credentials there (lab so-redirect-star)', () => {
+    const download = `${PAGE}/download/123`;
+    const storage = 'https://storage.example.net/f?sig=1';
+    const d = diagnose(ex({ credentials: 'unknown',
+      requestHeaders: [h('Cookie', 'session=1')],
+      hops: [
+        { url: download, requestHeaders: [h('Cookie', 'session=1')], response: res(302, h('Location', storage)) },
+        { url: storage, requestHeaders: [h('Origin', PAGE)], response: res(200, acao('*')) },
+      ] }));
+    expect(d.status).toBe('ok');
+    // The same Cookie on the storage hop does prove it: `*` then fails.
+    const withCookie = diagnose(ex({ credentials: 'unknown',
+      hops: [
+        { url: download, requestHeaders: [h('Cookie', 'session=1')], response: res(302, h('Location', storage)) },
+        { url: storage, requestHeaders: [h('Origin', PAGE), h('Cookie', 'k=1')], response: res(200, acao('*')) },
+      ],
+      outcome: FAILED }));
+    expect(withCookie).toMatchObject({ status: 'blocked', corsError: 'WildcardOriginNotAllowed' });
+  });
+
+  it('credentials in a Location: refused once the request was cross-origin, even back to the page origin (lab userinfo-cross-back-to-app)', () => {
+    const back = `${PAGE.replace('https://', 'https://u:p@')}/cb`;
+    const d = diagnose(ex({ hops: [{ url: URL1, response: res(302, acao(PAGE), h('Location', back)) }], outcome: FAILED }));
+    expect(d).toMatchObject({ status: 'blocked', corsError: 'RedirectContainsCredentials', stage: { kind: 'redirect', hop: 0 } });
+  });
+
+  it('credentials in a cross-origin Location of a same-origin first hop are refused (lab userinfo-so-to-cross)', () => {
+    const d = diagnose(ex({ hops: [{ url: `${PAGE}/go`, response: res(302, h('Location', 'https://u:p@storage.example.net/f')) }], outcome: FAILED }));
+    expect(d).toMatchObject({ status: 'blocked', corsError: 'RedirectContainsCredentials' });
+  });
+
+  it('Cache-Control / Pragma no-cache without any OPTIONS are the browser\'s (fetch cache modes, EventSource): no preflight assumed (lab browser-cache-*)', () => {
+    const d = diagnose(ex({ requestHeaders: [h('Cache-Control', 'no-cache'), h('Pragma', 'no-cache')], hops: [{ url: URL1, response: res(200) }], outcome: FAILED }));
+    expect(d).toMatchObject({ status: 'blocked', corsError: 'MissingAllowOriginHeader', stage: { kind: 'actual' } });
+    expect(d.assumptions.join(' ')).not.toMatch(/cache/i);
+    // Any other value is the page's: it needs a preflight, which was not seen.
+    const pageSet = diagnose(ex({ requestHeaders: [h('Cache-Control', 'max-age=60')], hops: [{ url: URL1 }], outcome: FAILED }));
+    expect(pageSet.stage).toEqual({ kind: 'preflight' });
+  });
+
   it('unknown credentials: a passing preflight cannot explain an actual request that got no response (lab preflight-cred-acac-absent)', () => {
     const d = diagnose(ex({ credentials: 'unknown',
       method: 'PUT',
