@@ -23,7 +23,7 @@ import {
 } from './fetch.ts';
 import { blinkHeaderMapOrder } from './blink-order.ts';
 import { getHeader, parseTokenList } from './headers.ts';
-import type { Exchange, HttpHeader, ObservedResponse, Stage } from './types.ts';
+import type { Exchange, HttpHeader, ObservedResponse, PreflightObservation, Stage } from './types.ts';
 import { UrlCache, type ParsedUrl } from './url.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -158,12 +158,8 @@ function mayBeBrowserCacheHeader(header: HttpHeader): boolean {
  */
 export function unsafeNamesFor(ctx: Ctx): string[] {
   const pf = ctx.ex.preflight;
-  if (pf.kind === 'sent' && getHeader(pf.requestHeaders, 'access-control-request-method') !== null) {
-    const acrh = getHeader(pf.requestHeaders, 'access-control-request-headers');
-    if (acrh === null) return [];
-    const names = parseTokenList(acrh) ?? [];
-    return [...new Set(names.map((n) => n.toLowerCase()))].sort();
-  }
+  const asked = namesAskedBy(pf);
+  if (asked) return asked;
   if (pf.kind === 'none') return corsUnsafeRequestHeaderNames(ctx.requestHeaders.filter((h) => !mayBeBrowserCacheHeader(h)));
   return corsUnsafeRequestHeaderNames(ctx.requestHeaders);
 }
@@ -175,9 +171,8 @@ export function unsafeNamesFor(ctx: Ctx): string[] {
  * keep their sorted place at the end. Only called when two or more names fail.
  */
 function inChromiumCheckOrder(names: readonly string[], headers: readonly HttpHeader[]): string[] {
-  const mapOrder = blinkHeaderMapOrder(
-    headers.filter((h) => typeof h.name === 'string' && h.name.toLowerCase() !== 'referer').map((h) => h.name),
-  );
+  const mapOrder = blinkHeaderMapOrder(rendererHeaderNames(headers));
+
   const safelistedValue = new Set<string>();
   for (const h of headers) {
     if (typeof h.name === 'string' && isCorsSafelistedRequestHeader(h.name, typeof h.value === 'string' ? h.value : '')) {
@@ -188,6 +183,64 @@ function inChromiumCheckOrder(names: readonly string[], headers: readonly HttpHe
   const out = [...listed.filter((n) => !safelistedValue.has(n)), ...listed.filter((n) => safelistedValue.has(n))];
   for (const n of names) if (!out.includes(n)) out.push(n);
   return out;
+}
+
+/**
+ * Headers the network stack adds to a request after the renderer built it, so they are not in
+ * Blink's header map (measured, Chromium 156: the wire headers of a fetch against its provisional
+ * headers in DevTools; `Accept: *\/*` is fetch's default, filled in there too). The key set decides
+ * the map's bucket order (blink-order.ts), so a request that went out (a same-origin first hop
+ * redirected to a preflighted target) is ordered by what its renderer map held.
+ */
+const NETWORK_ADDED_HEADERS: ReadonlySet<string> = new Set([
+  'host', 'connection', 'accept-encoding', 'cookie', 'origin', 'content-length', 'priority',
+  'sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-user', 'sec-fetch-storage-access',
+]);
+
+/**
+ * The names Blink's header map held: provisional headers as they are; headers as sent (the
+ * network stack's own are there: Host, Connection, Sec-Fetch-Mode) without those the network
+ * added. Referer is never in the map (Blink carries it as the referrer).
+ */
+function rendererHeaderNames(headers: readonly HttpHeader[]): string[] {
+  const named = headers.filter((h): h is HttpHeader => typeof h.name === 'string' && h.name.toLowerCase() !== 'referer');
+  const sent = named.some((h) => ['host', 'connection', 'sec-fetch-mode'].includes(h.name.toLowerCase()));
+  if (!sent) return named.map((h) => h.name);
+  return named.filter((h) => !NETWORK_ADDED_HEADERS.has(h.name.toLowerCase()) && !isDefaultFilledIn(h)).map((h) => h.name);
+}
+
+/**
+ * A header as the network stack fills it in when the page set none: fetch's `Accept: *\/*`, and
+ * the browser's Accept-Language (a language list, always a safelisted value). A page may set the
+ * same values itself; then the renderer map held one more key (approximation, measured on the
+ * fuzz corpus); a value the browser never sends (`nn_NO`) is the page's.
+ */
+function isDefaultFilledIn(header: HttpHeader): boolean {
+  const name = header.name.toLowerCase();
+  const value = typeof header.value === 'string' ? header.value : '';
+  if (name === 'accept') return value === '*/*';
+  return name === 'accept-language' && isCorsSafelistedRequestHeader(name, value);
+}
+
+/** https://fetch.spec.whatwg.org/#request-body-header-name: deleted with the body when a redirect makes a GET. */
+const REQUEST_BODY_HEADER_NAMES: ReadonlySet<string> = new Set(['content-encoding', 'content-language', 'content-location', 'content-type']);
+
+/**
+ * https://fetch.spec.whatwg.org/#http-redirect-fetch: a 301 or 302 to a POST, or a 303 to any
+ * method but GET and HEAD, continues as a GET without a body (measured, Chromium 156: fuzz seed
+ * 15 #1005, a PUT redirected by a 303 is preflighted as a GET).
+ */
+function redirectMakesGet(status: number, method: string): boolean {
+  return ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
+}
+
+/** The header names an observed OPTIONS asked for (its Access-Control-Request-Headers), sorted; undefined when it is no preflight. */
+function namesAskedBy(pf: PreflightObservation | undefined): string[] | undefined {
+  if (pf?.kind !== 'sent' || getHeader(pf.requestHeaders, 'access-control-request-method') === null) return undefined;
+  const acrh = getHeader(pf.requestHeaders, 'access-control-request-headers');
+  if (acrh === null) return [];
+  const names = parseTokenList(acrh) ?? [];
+  return [...new Set(names.map((n) => n.toLowerCase()))].sort();
 }
 
 export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): Trace {
@@ -217,7 +270,7 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
         return t;
       }
       t.stage = { kind: 'preflight' };
-      const answer = checkPreflightAnswer(r, ctx.pageOrigin, ctx, cred, unsafeNames);
+      const answer = checkPreflightAnswer(r, ctx.pageOrigin, ctx, cred, unsafeNames, ctx.method);
       t.preflightResult = answer.result;
       t.authWildcard = answer.authWildcard;
       if (answer.failure) {
@@ -243,6 +296,10 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
   //    #http-redirect-fetch).
   let corsFlag = firstCross;
   let currentOrigin = ctx.target.origin;
+  // The method and unsafe names still on the request: a redirect may turn it into a GET without
+  // a body, and one to another origin removes Authorization.
+  let hopMethod = ctx.method;
+  let hopUnsafeNames = unsafeNames;
   for (let i = 0; i < ctx.hops.length; i++) {
     const hop = ctx.hops[i]!;
     const r = hop.response;
@@ -288,12 +345,21 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
       t.taintedAtHop = i;
       t.originSent = 'null';
     }
+    // https://fetch.spec.whatwg.org/#http-redirect-fetch: when locationURL's origin is not the
+    // current URL's, the CORS non-wildcard request-header names (Authorization) are deleted from
+    // the request (measured, Chromium 156: fuzz seed 20260101 #29).
+    if (loc.origin !== currentOrigin) hopUnsafeNames = hopUnsafeNames.filter((n) => n !== 'authorization');
+    if (redirectMakesGet(r.status, hopMethod)) {
+      hopMethod = 'GET';
+      hopUnsafeNames = hopUnsafeNames.filter((n) => !REQUEST_BODY_HEADER_NAMES.has(n));
+    }
     currentOrigin = loc.origin;
     if (loc.origin !== ctx.pageOrigin) corsFlag = true;
-    // The preflight of the redirect target, when the browser sent one (Origin: null if tainted).
+    // The preflight of the redirect target, when the browser sent one (Origin: null if tainted):
+    // checked against the names it asked for, which are the ones still on the request.
     const hopPreflight = next?.preflight;
     if (hopPreflight?.kind === 'sent' && hopPreflight.response) {
-      const answer = checkPreflightAnswer(hopPreflight.response, t.originSent, ctx, cred, unsafeNames);
+      const answer = checkPreflightAnswer(hopPreflight.response, t.originSent, ctx, cred, namesAskedBy(hopPreflight) ?? hopUnsafeNames, hopMethod);
       if (answer.authWildcard) t.authWildcard = true;
       if (answer.failure) {
         // The headline's "allowed ..." describes this answer, not the first URL's.
@@ -341,14 +407,15 @@ function checkPreflightAnswer(
   ctx: Ctx,
   cred: EffectiveCredentials,
   unsafeNames: string[],
+  method: string,
 ): PreflightAnswer {
   if (isRedirectStatus(r.status) && hasLocation(r)) return { failure: { code: 'PreflightDisallowedRedirect', param: '' }, result: null, authWildcard: false };
   const access = checkPreflightAccess(r, origin, cred);
   if (access) return { failure: access, result: null, authWildcard: false };
   const parsed = parsePreflightResult(r.headers);
   if ('code' in parsed) return { failure: parsed, result: null, authWildcard: false };
-  const method = ensureAllowedCrossOriginMethod(parsed, ctx.method, cred);
-  if (method) return { failure: method, result: parsed, authWildcard: false };
+  const methodFailure = ensureAllowedCrossOriginMethod(parsed, method, cred);
+  if (methodFailure) return { failure: methodFailure, result: parsed, authWildcard: false };
   let missing = 0;
   for (const n of unsafeNames) if (!parsed.headers.includes(n)) missing++;
   const order = missing > 1 ? inChromiumCheckOrder(unsafeNames, ctx.requestHeaders) : unsafeNames;

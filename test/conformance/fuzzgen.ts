@@ -20,12 +20,16 @@ export function prng(seed: number): () => number {
 type H = readonly [string, string];
 
 class Gen {
-  constructor(private readonly r: () => number) {}
+  constructor(readonly r: () => number) {}
   pick<T>(xs: readonly T[]): T {
     return xs[Math.floor(this.r() * xs.length)] as T;
   }
   chance(p: number): boolean {
     return this.r() < p;
+  }
+  /** A number in [0, 3). */
+  r3(): number {
+    return this.r() * 3;
   }
   subset<T>(xs: readonly T[], max: number): T[] {
     const n = Math.floor(this.r() * (max + 1));
@@ -45,6 +49,7 @@ const ACAO_VARIANTS: ReadonlyArray<H[]> = [
 ];
 const ACAC_VARIANTS: ReadonlyArray<H[]> = [[], [], [['Access-Control-Allow-Credentials', 'true']], [['Access-Control-Allow-Credentials', 'true']],
   [['Access-Control-Allow-Credentials', 'True']], [['Access-Control-Allow-Credentials', 'false']]];
+const USERINFO = ['user:pass', 'user:', ':pass', ':'];
 const METHODS = ['GET', 'GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'patch', 'put', 'PURGE'];
 const REQUEST_HEADERS: readonly H[] = [
   ['X-Custom-Header', 'v'], ['Authorization', 'Bearer t'], ['Content-Type', 'application/json'], ['Content-Type', 'text/plain;charset=UTF-8'],
@@ -63,7 +68,8 @@ function reply(g: Gen, statuses: readonly number[], extra: H[] = []): Reply {
 export function generate(seed: number, index: number): Scenario {
   const g = new Gen(prng(seed * 100_003 + index));
   const kind = g.chance(0.75) ? 'fetch' : 'xhr';
-  const target: Target = g.pick(['api1', 'api2'] as const);
+  // Sometimes the page's own origin first, redirected away (a signed-storage download).
+  const target: Target = g.chance(0.15) ? 'app' : g.pick(['api1', 'api2'] as const);
   const credentials: CredentialsOption = kind === 'fetch' ? g.pick(['omit', 'same-origin', 'include'] as const) : g.pick(['same-origin', 'include'] as const);
   const method = g.pick(METHODS);
   const headers = g.subset(REQUEST_HEADERS, 2);
@@ -77,10 +83,17 @@ export function generate(seed: number, index: number): Scenario {
   if (preflightStatus === 302) preflightExtra.push(['Location', '{api2}/s/{id}/']);
   const preflight = { ...reply(g, [preflightStatus], preflightExtra), status: preflightStatus };
   const redirects: RedirectHop[] = [];
-  if (g.chance(0.2)) {
-    const to = g.pick(['api1', 'api2'] as const);
-    redirects.push({ status: g.pick([301, 302, 307]), to: { target: to }, headers: [...g.pick(ACAO_VARIANTS), ...g.pick(ACAC_VARIANTS)] });
+  // Chains of one to three redirects across the three origins, now and then with credentials
+  // (or an empty userinfo, which the URL parser drops) in the Location.
+  const hopCount = target === 'app' ? 1 + Math.floor(g.r3()) : g.chance(0.25) ? 1 + Math.floor(g.r3()) : 0;
+  for (let i = 0; i < hopCount; i++) {
+    const to: Target = g.pick(['app', 'api1', 'api2', 'api1', 'api2'] as const);
+    const hop: RedirectHop = { status: g.pick([301, 302, 303, 307]), to: { target: to }, headers: [...g.pick(ACAO_VARIANTS), ...g.pick(ACAC_VARIANTS)] };
+    if (g.chance(0.12)) hop.to = { target: to, userinfo: g.pick(USERINFO) };
+    redirects.push(hop);
   }
+  // fetch's cache modes make the browser add Cache-Control / Pragma itself.
+  const cache = kind === 'fetch' && g.chance(0.15) ? g.pick(['no-store', 'reload', 'no-cache'] as const) : undefined;
   const response = reply(g, [200, 200, 200, 204, 404, 500]);
   const s: Scenario = {
     id: `fz-${seed}-${index}`,
@@ -93,6 +106,7 @@ export function generate(seed: number, index: number): Scenario {
       headers: headers.length ? headers : undefined,
       credentials,
       body: method === 'GET' || method === 'HEAD' ? undefined : 'x',
+      cache,
     },
     preflight,
     redirects: redirects.length ? redirects : undefined,
@@ -116,6 +130,15 @@ export function shrinkCandidates(s: Scenario): Scenario[] {
   if (r.method) push({ ...s, request: { ...r, method: undefined, body: undefined } });
   if (r.credentials && r.credentials !== 'same-origin') push({ ...s, request: { ...r, credentials: undefined } });
   if (r.kind === 'xhr') push({ ...s, request: { ...r, kind: 'fetch' } });
+  if (r.cache) push({ ...s, request: { ...r, cache: undefined } });
+  (s.redirects ?? []).forEach((h, k) => {
+    push({ ...s, redirects: without(s.redirects, k) });
+    if (h.to.userinfo !== undefined) {
+      const hops = [...(s.redirects ?? [])];
+      hops[k] = { ...h, to: { target: h.to.target } };
+      push({ ...s, redirects: hops });
+    }
+  });
   for (let i = 0; i < (r.headers?.length ?? 0); i++) push({ ...s, request: { ...r, headers: without(r.headers, i) } });
   const replyVariants = (rep: Reply | undefined, set: (x: Reply) => Scenario) => {
     if (!rep) return;

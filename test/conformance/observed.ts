@@ -76,16 +76,16 @@ export function observedExchange(req: OracleRequest, ctx: ObserveContext): Excha
     error: pre.failed?.errorText || undefined,
   });
   // The first URL's preflight is Exchange.preflight; a later one belongs to the redirect target
-  // it was sent for (Hop.preflight, Origin: null after a cross-origin redirect).
-  const pre = linked.find((p) => p.url === req.url) ?? linked[0];
-  if (pre) {
-    preflight = sent(pre);
-    for (const p of linked) {
-      if (p === pre) continue;
-      const hop = hops.slice(1).find((h) => h.url === p.url && !h.preflight);
-      if (hop) hop.preflight = sent(p);
-    }
-  } else {
+  // it was sent for (Hop.preflight, Origin: null after a cross-origin redirect). A request to
+  // the page's own origin redirected away has none for its first URL, only for the target.
+  const pre = linked.find((p) => p.url === req.url) ?? linked.find((p) => !hops.slice(1).some((h) => h.url === p.url));
+  if (pre) preflight = sent(pre);
+  for (const p of linked) {
+    if (p === pre) continue;
+    const hop = hops.slice(1).find((h) => h.url === p.url && !h.preflight);
+    if (hop) hop.preflight = sent(p);
+  }
+  if (!pre) {
     // No OPTIONS now: an earlier preflight for the same URL still covers it (preflight cache).
     const earlier = ctx.all.filter((p) => p.isPreflight && p.url === req.url && p.startedAt <= req.startedAt && p.hops[0]?.response).at(-1);
     if (earlier) preflight = { kind: 'cached', fromPreflightAt: earlier.startedAt, maxAgeSeconds: maxAgeOf(earlier) };

@@ -730,6 +730,26 @@ const REDIRECT_FAMILY: Scenario[] = [
   { id: 'userinfo-xhr-so-to-cross', title: 'XHR app -> api2 with user:pass@', group: 'redirect-userinfo',
     request: { kind: 'xhr', target: 'app' }, redirects: [{ to: { target: 'api2', userinfo: 'user:pass' } }], response: { headers: [acao('*')] },
     expect: cors('RedirectContainsCredentials') },
+  // What a redirect changes on the request before the target's own preflight (found by the fuzzer).
+  { id: 'redirect-drops-authorization', title: 'fetch app -> 303 -> api2 with X-Custom-Header and Authorization: the target\'s preflight asks without Authorization', group: 'redirect-rewrites',
+    request: { kind: 'fetch', target: 'app', headers: [X_CUSTOM, ['Authorization', 'Bearer t']] }, preflight: { status: 200, headers: [ACAO_ORIGIN] },
+    redirects: [{ status: 303, to: { target: 'api2' } }], response: {}, expect: cors('HeaderDisallowedByPreflightResponse', 'x-custom-header') },
+  { id: 'redirect-order-after-same-origin-hop', title: 'fetch app -> 301 -> api1 with Accept-Language nn_NO and X-Other: the target\'s preflight names the first in Blink map order', group: 'redirect-rewrites',
+    request: { kind: 'fetch', target: 'app', headers: [['Accept-Language', 'nn_NO'], ['X-Other', 'w']] }, preflight: { status: 200, headers: [ACAO_ORIGIN] },
+    redirects: [{ status: 301, to: { target: 'api1' } }], response: {}, expect: cors('HeaderDisallowedByPreflightResponse', 'x-other') },
+  { id: 'redirect-order-post-becomes-get', title: 'fetch POST app -> 302 -> api2 with Cache-Control and X-Other: the browser\'s own Accept-Language was never in the page\'s map', group: 'redirect-rewrites',
+    request: { kind: 'fetch', target: 'app', method: 'POST', headers: [['Cache-Control', 'no-cache'], ['X-Other', 'w']], body: 'x' }, preflight: { status: 204, headers: [ACAO_ORIGIN] },
+    redirects: [{ status: 302, to: { target: 'api2' } }], response: {}, expect: cors('HeaderDisallowedByPreflightResponse', 'x-other') },
+  { id: 'redirect-303-put-becomes-get', title: 'fetch PUT app -> 303 -> api1 with X-Custom-Header: the target is preflighted as a GET', group: 'redirect-rewrites',
+    request: { kind: 'fetch', target: 'app', method: 'PUT', headers: [X_CUSTOM], body: 'x' }, preflight: { status: 204, headers: [ACAO_ORIGIN] },
+    redirects: [{ status: 303, to: { target: 'api1' } }], response: {}, expect: cors('HeaderDisallowedByPreflightResponse', 'x-custom-header') },
+  { id: 'redirect-303-put-becomes-get-allowed', title: 'fetch PUT app -> 303 -> api1 with X-Custom-Header, allowed without PUT', group: 'redirect-rewrites', control: true,
+    request: { kind: 'fetch', target: 'app', method: 'PUT', headers: [X_CUSTOM], body: 'x' }, preflight: { status: 204, headers: [ACAO_ORIGIN, ['Access-Control-Allow-Headers', 'x-custom-header']] },
+    redirects: [{ status: 303, to: { target: 'api1' } }], response: { headers: [ACAO_ORIGIN] }, expect: ok },
+  { id: 'redirect-302-post-json-becomes-get', title: 'fetch POST JSON api1 -> 302 -> api2: a GET without Content-Type, no preflight there', group: 'redirect-rewrites', control: true,
+    request: { kind: 'fetch', target: 'api1', method: 'POST', headers: [['Content-Type', 'application/json']], body: '[1]' },
+    preflight: { status: 204, headers: [ACAO_ORIGIN, ['Access-Control-Allow-Methods', 'POST'], ['Access-Control-Allow-Headers', 'content-type']] },
+    redirects: [{ status: 302, to: { target: 'api2' }, headers: [ACAO_ORIGIN] }], response: { headers: [acao('*')] }, expect: ok },
 ];
 
 /** Headers the browser adds itself: fetch's cache modes and EventSource's. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
-import { FAILED, PAGE, URL1, acao, ex, h, preflight, res } from './helpers.ts';
+import { API, FAILED, PAGE, URL1, acao, ex, h, preflight, res } from './helpers.ts';
 
 describe('conformance rules', () => {
   it('304 to a request that was not conditional is CORS-checked (lab status-304-bare)', () => {
@@ -71,6 +71,27 @@ describe('conformance rules', () => {
     // Any other value is the page's: it needs a preflight, which was not seen.
     const pageSet = diagnose(ex({ requestHeaders: [h('Cache-Control', 'max-age=60')], hops: [{ url: URL1 }], outcome: FAILED }));
     expect(pageSet.stage).toEqual({ kind: 'preflight' });
+  });
+
+  it('a 303 turns a PUT into a GET: the target\'s preflight is checked for GET (lab redirect-303-put-becomes-get)', () => {
+    const target = `${API}/v1/moved`;
+    const hopPreflight = { ...preflight('GET', ['x-custom-header'], res(204, acao(PAGE)), target) };
+    const d = diagnose(ex({ credentials: 'unknown', method: 'PUT', requestHeaders: [h('X-Custom-Header', 'v')],
+      hops: [{ url: `${PAGE}/put`, response: res(303, h('Location', target)) }, { url: target, preflight: hopPreflight }], outcome: FAILED }));
+    expect(d).toMatchObject({ status: 'blocked', corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-custom-header' });
+  });
+
+  it('after a same-origin hop went out, the header order is the one of the renderer\'s map, without what the network added (lab redirect-order-*)', () => {
+    const target = `${API}/v1/moved`;
+    // The wire headers of lab redirect-order-after-same-origin-hop (names as Chromium 156 sent them).
+    const sent = ['Accept: */*', 'Accept-Encoding: gzip', 'Accept-Language: nn_NO', 'Connection: keep-alive', 'Cookie: a=1', 'Host: app.example.com',
+      `Referer: ${PAGE}/`, 'Sec-Fetch-Dest: empty', 'Sec-Fetch-Mode: cors', 'Sec-Fetch-Site: same-origin', 'User-Agent: UA', 'X-Other: w',
+      'sec-ch-ua: "x"', 'sec-ch-ua-mobile: ?0', 'sec-ch-ua-platform: "Linux"']
+      .map((line) => h(line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)));
+    const d = diagnose(ex({ credentials: 'unknown', requestHeaders: sent,
+      hops: [{ url: `${PAGE}/get`, requestHeaders: sent, response: res(301, h('Location', target)) },
+        { url: target, preflight: preflight('GET', ['accept-language', 'x-other'], res(200, acao(PAGE)), target) }], outcome: FAILED }));
+    expect(d).toMatchObject({ status: 'blocked', corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-other' });
   });
 
   it('unknown credentials: a passing preflight cannot explain an actual request that got no response (lab preflight-cred-acac-absent)', () => {
