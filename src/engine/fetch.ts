@@ -579,15 +579,15 @@ export interface RedirectTarget {
 }
 
 /**
- * https://fetch.spec.whatwg.org/#http-redirect-fetch steps 6-8 (Chromium CheckRedirectLocation,
+ * https://fetch.spec.whatwg.org/#http-redirect-fetch, the checks of locationURL (Chromium CheckRedirectLocation,
  * services/network/cors/cors_url_loader.cc). `corsFlag`: the request has been cross-origin at some
  * hop before this redirect (its response tainting is "cors"); the mode is "cors" (the engine only
  * replays CORS-mode requests).
- * 1. (Step 6) locationURL's scheme is not an HTTP(S) scheme and the request is or becomes
+ * 1. locationURL's scheme is not an HTTP(S) scheme and the request is or becomes
  *    cross-origin -> CorsDisabledScheme (no parameter).
- * 2. (Step 7) locationURL includes credentials and request's origin is not same origin with
+ * 2. The request's mode is "cors", locationURL includes credentials and request's origin is not same origin with
  *    locationURL's origin, or (Chromium) the origin is tainted -> RedirectContainsCredentials.
- * 3. (Step 8) locationURL includes credentials and response tainting is "cors" (the CORS flag),
+ * 3. locationURL includes credentials and request's response tainting is "cors" (the CORS flag),
  *    even when locationURL is the page's own origin -> RedirectContainsCredentials.
  * An empty userinfo (`//:@host`) is dropped by the URL parser and is not credentials; `user:@`
  * and `:pass@` are credentials (measured, Chromium 156).
@@ -599,12 +599,22 @@ export function checkRedirectLocation(
   tainted: boolean,
 ): CheckFailure | null {
   const crossOriginLocation = location.origin !== requestOrigin;
-  // Step 6.
+  // 1.
   if ((corsFlag || crossOriginLocation) && !location.isHttp) return { code: 'CorsDisabledScheme', param: '' };
   if (!location.hasCredentials) return null;
-  // Steps 7 and 8.
+  // 2 and 3.
   if (crossOriginLocation || tainted || corsFlag) return { code: 'RedirectContainsCredentials', param: '' };
   return null;
+}
+
+/**
+ * https://fetch.spec.whatwg.org/#http-redirect-fetch: a 301 or 302 to a POST, or a 303 to
+ * any method but GET and HEAD, continues as a GET without a body (measured, Chromium 156: lab
+ * redirect-303-put-becomes-get, a PUT redirected by a 303 is preflighted as a GET).
+ */
+export function methodAfterRedirect(status: number, method: string): string {
+  const toGet = ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
+  return toGet ? 'GET' : method;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   isCorsSafelistedMethod,
   isCorsSafelistedRequestHeader,
   isRedirectStatus,
+  methodAfterRedirect,
   parsePreflightResult,
   redirectTaintsOrigin,
   type CheckFailure,
@@ -222,17 +223,16 @@ function isDefaultFilledIn(header: HttpHeader): boolean {
   return name === 'accept-language' && isCorsSafelistedRequestHeader(name, value);
 }
 
+/**
+ * How a redirected preflight ends when its 3xx response was not recorded (DevTools does not
+ * always keep it): Chromium's preflight loader (services/network/cors/preflight_controller.cc,
+ * HandleRedirect) reports the OPTIONS to DevTools as completed with net::ERR_INVALID_REDIRECT and
+ * fails the request with PreflightDisallowedRedirect; it reports that error for nothing else.
+ */
+const PREFLIGHT_REDIRECTED_ERROR = 'net::ERR_INVALID_REDIRECT';
+
 /** https://fetch.spec.whatwg.org/#request-body-header-name: deleted with the body when a redirect makes a GET. */
 const REQUEST_BODY_HEADER_NAMES: ReadonlySet<string> = new Set(['content-encoding', 'content-language', 'content-location', 'content-type']);
-
-/**
- * https://fetch.spec.whatwg.org/#http-redirect-fetch: a 301 or 302 to a POST, or a 303 to any
- * method but GET and HEAD, continues as a GET without a body (measured, Chromium 156: fuzz seed
- * 15 #1005, a PUT redirected by a 303 is preflighted as a GET).
- */
-function redirectMakesGet(status: number, method: string): boolean {
-  return ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
-}
 
 /** The header names an observed OPTIONS asked for (its Access-Control-Request-Headers), sorted; undefined when it is no preflight. */
 function namesAskedBy(pf: PreflightObservation | undefined): string[] | undefined {
@@ -257,6 +257,12 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
   if (t.preflightNeeded) {
     if (pf.kind === 'sent') {
       const r = pf.response;
+      if (!r && pf.error === PREFLIGHT_REDIRECTED_ERROR) {
+        t.preflightState = 'failed';
+        t.failure = { code: 'PreflightDisallowedRedirect', param: '' };
+        t.stage = { kind: 'preflight' };
+        return t;
+      }
       if (!r) {
         t.preflightState = 'no-response';
         t.networkError = `the preflight (OPTIONS) got no response${pf.error ? ` (${pf.error})` : ''}`;
@@ -349,7 +355,7 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
     // current URL's, the CORS non-wildcard request-header names (Authorization) are deleted from
     // the request (measured, Chromium 156: fuzz seed 20260101 #29).
     if (loc.origin !== currentOrigin) hopUnsafeNames = hopUnsafeNames.filter((n) => n !== 'authorization');
-    if (redirectMakesGet(r.status, hopMethod)) {
+    if (methodAfterRedirect(r.status, hopMethod) !== hopMethod) {
       hopMethod = 'GET';
       hopUnsafeNames = hopUnsafeNames.filter((n) => !REQUEST_BODY_HEADER_NAMES.has(n));
     }
@@ -358,6 +364,11 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
     // The preflight of the redirect target, when the browser sent one (Origin: null if tainted):
     // checked against the names it asked for, which are the ones still on the request.
     const hopPreflight = next?.preflight;
+    if (hopPreflight?.kind === 'sent' && !hopPreflight.response && hopPreflight.error === PREFLIGHT_REDIRECTED_ERROR) {
+      t.failure = { code: 'PreflightDisallowedRedirect', param: '' };
+      t.stage = { kind: 'preflight', hop: i + 1 };
+      return t;
+    }
     if (hopPreflight?.kind === 'sent' && hopPreflight.response) {
       const answer = checkPreflightAnswer(hopPreflight.response, t.originSent, ctx, cred, namesAskedBy(hopPreflight) ?? hopUnsafeNames, hopMethod);
       if (answer.authWildcard) t.authWildcard = true;

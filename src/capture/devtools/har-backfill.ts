@@ -38,6 +38,26 @@ function finishedAt(entry: unknown): number {
   return (Number.isFinite(start) ? start : 0) + time;
 }
 
+/**
+ * Moves each redirect hop before the hop it redirected to, as the listener reports them: a hop
+ * and its redirect target can finish in the same millisecond (a target refused at once), and
+ * then getHAR()'s own order, which lists the target first, would split the chain in two.
+ */
+export function redirectSourcesFirst(entries: readonly unknown[]): unknown[] {
+  const ordered = [...entries];
+  for (let i = 0; i < ordered.length; i++) {
+    const source = record(ordered[i]);
+    const target = String(record(source.response).redirectURL ?? '');
+    if (!target) continue;
+    const started = String(source.startedDateTime ?? '');
+    const at = ordered.findIndex((e, j) => j < i && String(record(record(e).request).url ?? '') === target && String(record(e).startedDateTime ?? '') >= started);
+    if (at < 0) continue;
+    const [moved] = ordered.splice(i, 1);
+    ordered.splice(at, 0, moved);
+  }
+  return ordered;
+}
+
 const MAX_REMEMBERED = 5000;
 
 export class BackfillMerge {
@@ -71,10 +91,11 @@ export class BackfillMerge {
       out.push(entry);
     }
     this.liveBeforeBacklog.clear();
-    return out
+    const byFinish = out
       .map((entry, index) => ({ entry, index, at: finishedAt(entry) }))
       .sort((a, b) => a.at - b.at || a.index - b.index)
       .map((x) => x.entry);
+    return redirectSourcesFirst(byFinish);
   }
 
   /** A navigation: requests of the old page will not be listed again. */

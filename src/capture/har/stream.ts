@@ -1,3 +1,4 @@
+import { methodAfterRedirect } from '../../engine/fetch.ts';
 import type { Exchange, Hop } from '../../engine/types.ts';
 import { ExchangeBuilder, type ObservedRequest, type SentPreflight } from '../exchange-builder.ts';
 import { headerValue, originOfUrl } from '../request-facts.ts';
@@ -218,9 +219,11 @@ export class HarStream {
    */
   private takeHopPreflights(chain: readonly Entry[], pageOrigin: string | undefined): Array<Entry | undefined> {
     const found: Array<Entry | undefined> = [];
-    const method = chain[0]?.method ?? '';
+    let method = chain[0]?.method ?? '';
     for (let i = 1; i < chain.length; i++) {
       const hop = chain[i]!;
+      // The target's OPTIONS asks for the method the redirect left (a 303 makes a GET).
+      method = methodAfterRedirect(chain[i - 1]!.status, method);
       const sentOrigin = headerValue(hop.requestHeaders, 'origin');
       const originFits = (o: string | undefined) => (sentOrigin !== undefined ? o === sentOrigin : o === 'null' || o === pageOrigin);
       found[i] = this.takePreflight(hop.url, method, originFits, chain[i - 1]!.startedAt);

@@ -1,3 +1,4 @@
+import { methodAfterRedirect } from '../../engine/fetch.ts';
 import type { Diagnosis, Exchange, Hop, HttpHeader, Outcome } from '../../engine/types.ts';
 import { ExchangeBuilder, type SentPreflight } from '../exchange-builder.ts';
 import type { PreflightCacheEntry } from '../preflight-cache.ts';
@@ -81,6 +82,8 @@ interface PreflightRecord {
 /** What an OPTIONS must match to be the preflight of one URL of a request. */
 interface PreflightWanted {
   url: string;
+  /** The method the OPTIONS asks for (Access-Control-Request-Method). */
+  method: string;
   /** `Origin` values the OPTIONS may carry. */
   origins: readonly string[];
   /** The OPTIONS started within [startedFrom, startedBy]. */
@@ -487,7 +490,7 @@ export class ExchangeAssembler {
     const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin ?? '';
     // The first URL's preflight came before the first redirect; a later OPTIONS is a hop's.
     const firstStartedBy = request.redirectedAt?.[0] ?? settledAt;
-    const preflight = this.claimPreflight(request, { url: firstUrl, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy }, false);
+    const preflight = this.claimPreflight(request, { url: firstUrl, method: request.method, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy }, false);
     const exchange = this.builder.build(
       {
         id: `wr-${request.requestId}`,
@@ -522,12 +525,15 @@ export class ExchangeAssembler {
    */
   private claimHopPreflights(request: PendingRequest, requestOrigin: string, settledAt: number): void {
     let startedFrom = request.startedAt;
+    let method = request.method;
     for (let i = 1; i < request.hops.length; i++) {
       const hop = request.hops[i]!;
+      // The target's OPTIONS asks for the method the redirect left (a 303 makes a GET).
+      method = methodAfterRedirect(request.hops[i - 1]?.response?.status ?? 0, method);
       startedFrom = Math.max(startedFrom, request.redirectedAt?.[i - 1] ?? startedFrom);
       const sentOrigin = headerValue(hop.requestHeaders, 'origin');
       const origins = sentOrigin !== undefined ? [sentOrigin] : ['null', requestOrigin];
-      const preflight = this.claimPreflight(request, { url: hop.url, origins, startedFrom, startedBy: settledAt });
+      const preflight = this.claimPreflight(request, { url: hop.url, method, origins, startedFrom, startedBy: settledAt });
       if (!preflight) continue;
       hop.preflight = preflight.observation;
       startedFrom = preflight.observation.startedAt ?? startedFrom;
@@ -542,7 +548,7 @@ export class ExchangeAssembler {
       if (record.claimed || record.tabId !== request.tabId || record.url !== wanted.url) return;
       if (record.frameId !== request.frameId && record.frameId >= 0 && request.frameId >= 0) return;
       // requestedMethod '' / origin undefined: an orphan OPTIONS whose request headers were not seen.
-      if (record.requestedMethod !== request.method && record.requestedMethod !== '') return;
+      if (record.requestedMethod !== wanted.method && record.requestedMethod !== '') return;
       if (record.origin !== undefined && !wanted.origins.includes(record.origin)) return;
       const startedAt = record.observation.startedAt ?? 0;
       if (startedAt > wanted.startedBy || startedAt < wanted.startedFrom) return;

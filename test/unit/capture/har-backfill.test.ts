@@ -69,6 +69,16 @@ describe('BackfillMerge', () => {
     expect(new BackfillMerge().backlog([actual, earlier, preflight])).toEqual([earlier, preflight, actual]);
   });
 
+  it('puts each redirect hop before its target, even when both finished in the same millisecond', () => {
+    const source = { ...entry('GET', '/a', { started: '2026-11-27T04:36:27.100Z', time: 10, status: 302 }) };
+    source.response = { ...source.response, redirectURL: `${API}/b` } as typeof source.response;
+    const middle = { ...entry('GET', '/b', { started: '2026-11-27T04:36:27.105Z', time: 5, status: 302 }) };
+    middle.response = { ...middle.response, redirectURL: `${API}/c` } as typeof middle.response;
+    const target = entry('GET', '/c', { started: '2026-11-27T04:36:27.108Z', time: 2, status: 200, error: 'net::ERR_FAILED' });
+    // Same finish time (27.110): getHAR() listed the target first.
+    expect(new BackfillMerge().backlog([target, middle, source])).toEqual([source, middle, target]);
+  });
+
   it('forgets the old page on navigation', () => {
     const merge = new BackfillMerge();
     const streaming = entry('GET', '/body');

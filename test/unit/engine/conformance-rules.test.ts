@@ -94,6 +94,16 @@ describe('conformance rules', () => {
     expect(d).toMatchObject({ status: 'blocked', corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-other' });
   });
 
+  it('a preflight that ended with net::ERR_INVALID_REDIRECT and no recorded response was redirected (DevTools, lab preflight-status-30x)', () => {
+    const redirected = { ...preflight('PUT', []), error: 'net::ERR_INVALID_REDIRECT' };
+    const d = diagnose(ex({ credentials: 'unknown', method: 'PUT', preflight: redirected, hops: [{ url: URL1 }], outcome: FAILED }));
+    expect(d).toMatchObject({ status: 'blocked', corsError: 'PreflightDisallowedRedirect', stage: { kind: 'preflight' } });
+    // Another error without a response is a network error, not a CORS code.
+    const reset = diagnose(ex({ credentials: 'unknown', method: 'PUT', preflight: preflight('PUT', []), hops: [{ url: URL1 }], outcome: FAILED }));
+    expect(reset.corsError).toBeUndefined();
+    expect(reset.status).not.toBe('blocked');
+  });
+
   it('unknown credentials: a passing preflight cannot explain an actual request that got no response (lab preflight-cred-acac-absent)', () => {
     const d = diagnose(ex({ credentials: 'unknown',
       method: 'PUT',

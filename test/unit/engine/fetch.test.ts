@@ -315,9 +315,9 @@ describe('redirect rules (fetch.bs #http-redirect-fetch)', () => {
     ['non-http target with CORS flag -> CorsDisabledScheme', loc(false, false, 'null'), true, false, 'CorsDisabledScheme'],
     ['non-http target (an opaque origin) of a same-origin request -> CorsDisabledScheme', loc(false, false, 'null'), false, false, 'CorsDisabledScheme'],
     ['credentials in cross-origin target -> RedirectContainsCredentials', loc(true, true, 'https://b.example'), true, false, 'RedirectContainsCredentials'],
-    ['credentials in cross-origin target of a request that was same-origin so far (step 7)', loc(true, true, 'https://b.example'), false, false, 'RedirectContainsCredentials'],
+    ['credentials in cross-origin target of a request that was same-origin so far', loc(true, true, 'https://b.example'), false, false, 'RedirectContainsCredentials'],
     ['credentials in same-origin target of a request never cross-origin pass', loc(true, true, O), false, false, null],
-    ['credentials in the page origin after a cross-origin hop (step 8: CORS flag)', loc(true, true, O), true, false, 'RedirectContainsCredentials'],
+    ['credentials in the page origin after a cross-origin hop (response tainting cors)', loc(true, true, O), true, false, 'RedirectContainsCredentials'],
     ['credentials in same-origin target with tainted origin fail', loc(true, true, O), true, true, 'RedirectContainsCredentials'],
   ] as Array<[string, ReturnType<typeof loc>, boolean, boolean, string | null]>)('%s', (_rule, target, corsFlag, tainted, want) => {
     const got = checkRedirectLocation(target, O, corsFlag, tainted);
