@@ -1,6 +1,5 @@
 import type { FixPlan } from '../engine/types.ts';
-import { commentValue } from './escape.ts';
-import type { PreparedPolicy } from './types.ts';
+import type { PreparedPolicy, RejectedValue } from './types.ts';
 
 /**
  * RFC 9110 token characters minus `$`, `%` and backtick, which several config formats treat
@@ -41,22 +40,22 @@ function dedupe(values: string[], key: (s: string) => string = (s) => s): string
 
 /** Validates every value of the plan; what is refused is listed in `rejected`. */
 export function preparePolicy(plan: FixPlan): PreparedPolicy {
-  const rejected: string[] = [];
+  const rejected: RejectedValue[] = [];
   const policy = plan.policy;
   const origins: string[] = [];
   for (const o of policy.allowOrigins ?? []) {
     if (o === '*' || o === 'null') {
-      rejected.push(`origin ${commentValue(o)} skipped: allowing it would let any site in`);
+      rejected.push({ what: 'origin', value: o, why: 'allowing it would let any site in' });
     } else if (isSerializedOrigin(o)) {
       origins.push(o);
     } else {
-      rejected.push(`origin ${commentValue(o)} skipped: not a serialized origin (scheme://host[:port])`);
+      rejected.push({ what: 'origin', value: o, why: 'not a serialized origin (scheme://host[:port])' });
     }
   }
-  const tokens = (values: string[] | undefined, what: string): string[] =>
+  const tokens = (values: string[] | undefined, what: RejectedValue['what']): string[] =>
     (values ?? []).filter((v) => {
       if (isToken(v)) return true;
-      rejected.push(`${what} ${commentValue(v)} skipped: not a valid HTTP token`);
+      rejected.push({ what, value: v, why: 'not a valid HTTP token' });
       return false;
     });
   const methods = dedupe(tokens(policy.allowMethods, 'method')).filter((m) => !SAFELISTED_METHODS.has(m));
@@ -67,7 +66,7 @@ export function preparePolicy(plan: FixPlan): PreparedPolicy {
     if (Number.isInteger(policy.maxAgeSeconds) && policy.maxAgeSeconds >= 0) {
       maxAge = Math.min(policy.maxAgeSeconds, 86400);
     } else {
-      rejected.push(`max-age ${commentValue(String(policy.maxAgeSeconds))} skipped: not a whole number of seconds`);
+      rejected.push({ what: 'max-age', value: String(policy.maxAgeSeconds), why: 'not a whole number of seconds' });
     }
   }
   const targetOrigin = isSerializedOrigin(plan.targetOrigin) ? plan.targetOrigin : null;

@@ -1,6 +1,7 @@
 import { ACTION_TEXT } from '../engine/plan.ts';
 import type { FixPlan } from '../engine/types.ts';
 import { preparePolicy } from './prepare.ts';
+import { commentValue } from './escape.ts';
 import { commentPrefix } from './render.ts';
 import { apache } from './stacks/apache.ts';
 import { apiGateway } from './stacks/api-gateway.ts';
@@ -103,10 +104,13 @@ export function generateSnippet(stackId: string, plan: FixPlan): Snippet {
   for (const text of actionNotes(p.actions)) if (!notes.includes(text)) notes.push(text);
   if (p.rejected.length) {
     if (prefix) {
-      const header = p.rejected.map((r) => `${prefix} Corsight: ${r}`).join('\n');
+      // What and why only: a value from the page or an imported file never reaches the code, not
+      // even a comment (Python reads `coding:` on line 1 or 2; `?>` ends PHP; `*/` a block).
+      const header = p.rejected.map((r) => `${prefix} Corsight: skipped ${r.what === 'origin' ? 'an' : 'a'} ${r.what}: ${r.why} (the value is in the notes).`).join('\n');
       code = info.language === 'php' && code.startsWith('<?php\n') ? `<?php\n${header}\n${code.slice(6)}` : `${header}\n${code}`;
     }
-    notes.push(...p.rejected.map((r) => `Skipped: ${r}.`));
+    // Notes are shown as text, never as code.
+    notes.push(...p.rejected.map((r) => `Skipped the ${r.what} ${commentValue(r.value)}: ${r.why}.`));
   }
   return { stack: info.id, language: info.language, filename: gen.filename, code: `${code}\n`, notes };
 }

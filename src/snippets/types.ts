@@ -58,8 +58,12 @@ export interface PreparedPolicy {
   maxAge?: number;
   /** True when the allowed origin must be chosen per request (several origins). */
   dynamic: boolean;
-  /** Human-readable lines about values that were refused (already comment-safe). */
-  rejected: string[];
+  /**
+   * Values that were refused: what they were (an origin, a method...), the value as it came (from
+   * a captured or imported exchange: hostile), and why. Generated code names what and why only,
+   * never the value (a comment can turn into code: a Python `coding:` declaration).
+   */
+  rejected: RejectedValue[];
   actions: FixAction[];
   serverFixable: boolean;
 }
@@ -72,4 +76,11 @@ export interface StackGenerator {
   filename: string;
   /** Known pitfalls of this stack, always shown. */
   pitfalls: string[];
+}
+
+/** A plan value the snippet generators refused. */
+export interface RejectedValue {
+  what: 'origin' | 'method' | 'request header' | 'response header' | 'max-age';
+  value: string;
+  why: string;
 }

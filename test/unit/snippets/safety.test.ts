@@ -40,11 +40,11 @@ describe('prepare', () => {
   it('keeps HTTP tokens only, without $ % and backtick', () => {
     expect(HOSTILE_TOKENS.filter(isToken)).toEqual(['x-ok', "x'evil"]);
   });
-  it('reports what it skipped, comment-safe', () => {
+  it('reports what it skipped, with the value as it came', () => {
     const p = preparePolicy(plan(HOSTILE, HOSTILE_TOKENS));
     expect(p.origins).toEqual([]);
     expect(p.rejected.length).toBe(HOSTILE.length + 3 * (HOSTILE_TOKENS.length - 2));
-    for (const r of p.rejected) expect(r).toMatch(/^[\x20-\x7e]*$/);
+    expect(p.rejected.filter((r) => r.what === 'origin').map((r) => r.value)).toEqual(HOSTILE);
   });
 });
 
@@ -53,14 +53,21 @@ describe.each(STACKS.map((s) => [s.id] as const))('hostile plan for %s', (id) =>
     const s = generateSnippet(id, plan(['https://app.example.com', ...HOSTILE], HOSTILE_TOKENS));
     expect(s.code).toMatch(/^[\t\n\x20-\x7e]*$/);
     for (const h of [...HOSTILE.slice(3), ...HOSTILE_TOKENS.filter((t) => t !== '' && !isToken(t))]) {
-      // Only inside a comment line (quoted as JSON), never as code.
+      // Not even in a comment: the notes carry the refused values.
       for (const line of s.code.split('\n')) {
-        if (line.includes('Corsight: ')) continue;
-        expect(line.includes(h), `${id}: ${JSON.stringify(h)} in ${line}`).toBe(false);
+        expect(line.includes(h) || line.includes(JSON.stringify(h).slice(1, -1)), `${id}: ${JSON.stringify(h)} in ${line}`).toBe(false);
       }
     }
     expect(s.code).not.toMatch(/Access-Control-Allow-Origin["',]?\s*[:=,]?\s*["']?\*/);
-    expect(s.code).toContain('https://app.example.com');
+    // A development proxy forwards to the API instead of naming origins.
+    if (!STACKS.find((stack) => stack.id === id)?.devOnly) expect(s.code).toContain('https://app.example.com');
+  });
+  it('keeps a refused value out of the code, even of comments (PEP 263 coding: utf-7 turned one into code)', () => {
+    const method = 'X coding:utf-7 +AAo-print(+ACI-PWNED+ACI-)+AAo-#';
+    const s = generateSnippet(id, plan(['https://app.example.com'], [method]));
+    expect(s.code).not.toContain('coding');
+    expect(s.code).not.toContain('PWNED');
+    expect(s.notes.join('\n')).toContain('PWNED');
   });
   it('writes nothing when no origin is valid', () => {
     const s = generateSnippet(id, plan(HOSTILE, []));
