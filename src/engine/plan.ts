@@ -4,6 +4,8 @@
  * page origin(s) that were observed.
  */
 import { isCorsSafelistedMethod } from './fetch.ts';
+import { isHttpToken } from './headers.ts';
+import { isSerializedOrigin } from './url.ts';
 import type { CorsPolicy, FixAction, FixActionId, FixPlan, PlannedHeader, ResponseKind } from './types.ts';
 
 export const ACTION_TEXT: Record<FixActionId, string> = {
@@ -38,8 +40,19 @@ export interface PlanInput {
 /** Suggested Access-Control-Max-Age, well within Chromium's 7200 s cap. */
 export const SUGGESTED_MAX_AGE = 600;
 
-/** Spells a policy as raw HTTP headers. */
-export function plannedHeaders(policy: CorsPolicy, preflight: boolean): PlannedHeader[] {
+/**
+ * Spells a policy as raw HTTP headers. Values come from captured or imported exchanges: only
+ * serialized origins and HTTP tokens are written (a method `PATCH\r\nSet-Cookie: a=1` from an
+ * imported file would otherwise show, and be copied, as one more header line).
+ */
+export function plannedHeaders(input: CorsPolicy, preflight: boolean): PlannedHeader[] {
+  const policy: CorsPolicy = {
+    ...input,
+    allowOrigins: input.allowOrigins.filter(isSerializedOrigin),
+    allowMethods: input.allowMethods.filter(isHttpToken),
+    allowHeaders: input.allowHeaders.filter(isHttpToken),
+    exposeHeaders: input.exposeHeaders.filter(isHttpToken),
+  };
   const all: ResponseKind[] = preflight ? ['preflight', 'actual', 'error'] : ['actual', 'error'];
   const out: PlannedHeader[] = [];
   if (policy.allowOrigins.length > 0) {

@@ -72,3 +72,18 @@ export function originDifferences(a: ParsedUrl, b: ParsedUrl): Array<'scheme' | 
   if (pa !== pb) out.push('port');
   return out;
 }
+
+/** A serialized tuple origin: scheme://host[:port], lower case, no path, no userinfo, no trailing slash. */
+const SERIALIZED_ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:(\d{1,5}))?$/;
+
+/**
+ * True for a value an allow-list may hold as written (`Access-Control-Allow-Origin`, a snippet's
+ * origin list): a serialized tuple origin with a valid port, at most 300 characters.
+ */
+export function isSerializedOrigin(value: string): boolean {
+  const m = SERIALIZED_ORIGIN.exec(value);
+  if (!m) return false;
+  const port = m[7];
+  if (port !== undefined && (Number(port) > 65535 || port.startsWith('0'))) return false;
+  return value.length <= 300;
+}

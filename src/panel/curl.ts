@@ -32,7 +32,8 @@ function header(h: HttpHeader): string {
 const SKIP = new Set(['host', 'content-length', 'connection', 'accept-encoding']);
 
 function build(method: string, url: string, headers: HttpHeader[]): string {
-  const first = ['curl', shellQuote(url), '-i'];
+  // `--url`: a captured URL starting with `-` must not be read as an option.
+  const first = ['curl', '--url', shellQuote(url), '-i'];
   if (method !== 'GET') first.push('-X', shellQuote(method));
   return [first.join(' '), ...headers.map(header)].join(' \\\n  ');
 }

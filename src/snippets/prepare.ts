@@ -1,4 +1,5 @@
 import type { FixPlan } from '../engine/types.ts';
+import { isSerializedOrigin } from '../engine/url.ts';
 import type { PreparedPolicy, RejectedValue } from './types.ts';
 
 /**
@@ -8,22 +9,14 @@ import type { PreparedPolicy, RejectedValue } from './types.ts';
  */
 const TOKEN = /^[A-Za-z0-9!#&'*+.^_|~-]{1,128}$/;
 
-/** A serialized tuple origin: scheme://host[:port], no path, no userinfo, no trailing slash. */
-const ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:(\d{1,5}))?$/;
-
 const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+export { isSerializedOrigin };
 
 export function isToken(s: string): boolean {
   return TOKEN.test(s);
 }
 
-export function isSerializedOrigin(s: string): boolean {
-  const m = ORIGIN.exec(s);
-  if (!m) return false;
-  const port = m[7];
-  if (port !== undefined && (Number(port) > 65535 || port.startsWith('0'))) return false;
-  return s.length <= 300;
-}
 
 function dedupe(values: string[], key: (s: string) => string = (s) => s): string[] {
   const seen = new Set<string>();

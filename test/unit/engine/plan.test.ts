@@ -20,6 +20,20 @@ function plan(over: Partial<Parameters<typeof buildFixPlan>[0]>): FixPlan {
 }
 
 describe('buildFixPlan', () => {
+  it('writes only serialized origins and HTTP tokens as headers: an imported CRLF never becomes a header line', () => {
+    const p = plan({
+      pageOrigin: 'https://app.example.com\r\nX-Evil: 1',
+      method: 'PATCH\r\nSet-Cookie: admin=1',
+      unsafeNames: ['x-ok', 'x-bad\r\nSet-Cookie: a=1'],
+      exposeHeaders: ['x-total\nX: y'],
+      preflight: true,
+    });
+    const lines = p.headers.map((x) => `${x.name}: ${x.value}`);
+    for (const line of lines) expect(line).toMatch(/^[\x20-\x7e]*$/);
+    expect(p.headers.map((x) => x.name)).toEqual(['Access-Control-Allow-Headers', 'Access-Control-Max-Age']);
+    expect(p.headers[0]?.value).toBe('x-ok');
+  });
+
   it('simple request: ACAO + Vary on actual and error responses only', () => {
     const p = plan({});
     expect(p.policy).toEqual({ allowOrigins: ['https://app.example.com'], allowCredentials: false, allowMethods: [], allowHeaders: [], exposeHeaders: [] });

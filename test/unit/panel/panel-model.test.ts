@@ -36,7 +36,7 @@ describe('shellQuote', () => {
 describe('cURL', () => {
   it('writes the preflight with Origin and the Access-Control-Request-* headers', () => {
     const c = preflightCurl(headerDenied);
-    expect(c).toContain(`curl '${URL1}' -i -X 'OPTIONS'`);
+    expect(c).toContain(`curl --url '${URL1}' -i -X 'OPTIONS'`);
     expect(c).toContain(`-H 'Origin: ${PAGE}'`);
     expect(c).toContain(`-H 'Access-Control-Request-Method: GET'`);
     expect(c).toContain(`-H 'Access-Control-Request-Headers: x-custom-header'`);
@@ -52,6 +52,10 @@ describe('cURL', () => {
     expect(c).toContain(`-H 'Origin: ${PAGE}'`);
     expect(c).toContain(`-H 'X-A: o'\\''k'`);
     expect(c).not.toContain(':authority');
+  });
+  it('passes the URL with --url, so a captured URL starting with "-" is never an option', () => {
+    const c = actualCurl(ex({ hops: [{ url: '-o/tmp/x' }] }));
+    expect(c.split('\n')[0]).toMatch(/^curl --url '-o\/tmp\/x' -i/);
   });
 });
 
