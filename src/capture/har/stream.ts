@@ -81,17 +81,12 @@ function requestedMethod(preflight: Entry): string {
   return headerValue(preflight.requestHeaders, 'access-control-request-method') ?? '';
 }
 
-function sameUrl(a: string | undefined, b: string): boolean {
-  if (!a) return false;
-  try {
-    return new URL(a).href === new URL(b).href;
-  } catch {
-    return false;
-  }
-}
 
 interface PendingChain {
+  id: number;
   chain: Entry[];
+  /** The URLs its last hop redirected to (the Location as written, and parsed), while it waits for that hop. */
+  awaitedUrls?: string[];
   /** When the last hop arrived (ms, the stream's clock). */
   at: number;
   /**
@@ -111,9 +106,100 @@ interface PendingChain {
  * (a redirect that was not followed: redirect mode manual/error). Entries already seen (the
  * `getHAR()` backfill overlaps `onRequestFinished`) are skipped.
  */
+/** A URL as the URL parser writes it (`//:@host` -> `//host`), or undefined when it does not parse. */
+function parsedHref(url: string): string | undefined {
+  try {
+    return new URL(url).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Preflights waiting for their actual request, by the URL they were sent for, oldest first;
+ * bounded (the oldest half goes when full). Every operation is proportional to the preflights
+ * of one URL, never to all of them (a HAR file may hold hundreds of thousands of entries).
+ */
+class PreflightPool {
+  private readonly byUrl = new Map<string, Entry[]>();
+  /** Arrival order, for expiry and the bound; taken entries are skipped lazily. */
+  private order: Entry[] = [];
+  private head = 0;
+  private readonly taken = new WeakSet<Entry>();
+  private count = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  add(entry: Entry, url: string): void {
+    let list = this.byUrl.get(url);
+    if (!list) this.byUrl.set(url, (list = []));
+    list.push(entry);
+    this.order.push(entry);
+    this.count++;
+    if (this.count > this.capacity) this.dropOldest(this.count - this.capacity / 2, () => true);
+  }
+
+  has(url: string): boolean {
+    return (this.byUrl.get(url)?.length ?? 0) > 0;
+  }
+
+  /** Removes and returns the oldest preflight for `url` that `fits`. */
+  take(url: string, fits: (entry: Entry) => boolean): Entry | undefined {
+    const list = this.byUrl.get(url);
+    const i = list ? list.findIndex(fits) : -1;
+    if (!list || i < 0) return undefined;
+    const [entry] = list.splice(i, 1);
+    if (list.length === 0) this.byUrl.delete(url);
+    this.taken.add(entry!);
+    this.count--;
+    return entry;
+  }
+
+  /** Forgets the preflights that started before `cutoff`, oldest first (arrival order). */
+  expire(cutoff: number): void {
+    this.dropOldest(Infinity, (entry) => entry.startedAt < cutoff);
+  }
+
+  clear(): void {
+    this.byUrl.clear();
+    this.order = [];
+    this.head = 0;
+    this.count = 0;
+  }
+
+  private dropOldest(n: number, drop: (entry: Entry) => boolean): void {
+    while (n > 0 && this.head < this.order.length) {
+      const entry = this.order[this.head]!;
+      if (this.taken.has(entry)) {
+        this.head++;
+        continue;
+      }
+      if (!drop(entry)) break;
+      this.head++;
+      n--;
+      const url = entry.preflightFor ?? entry.url;
+      const list = this.byUrl.get(url);
+      const i = list ? list.indexOf(entry) : -1;
+      if (list && i >= 0) list.splice(i, 1);
+      if (list && list.length === 0) this.byUrl.delete(url);
+      this.count--;
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
 export class HarStream {
-  private preflights: Entry[] = [];
-  private chains: PendingChain[] = [];
+  private readonly preflights = new PreflightPool(2000);
+  /** Pending chains, in the order they last changed (re-inserted on each hop): flush stops at the first recent one. */
+  private readonly chains = new Map<number, PendingChain>();
+  private nextChainId = 0;
+  /** Pending chains by the URL their last hop redirected to, oldest first. */
+  private readonly awaiting = new Map<string, PendingChain[]>();
+  /** Complete chains waiting for the preflight that may have stopped their last hop, by that hop's URL. */
+  private readonly awaitingPreflight = new Map<string, PendingChain[]>();
   private readonly seen = new Set<string>();
   private seenOrder: string[] = [];
   /** Same-origin dismissal, mode, credentials and the preflight-cache model (one page: one scope). */
@@ -134,7 +220,7 @@ export class HarStream {
   /** Navigation: DevTools starts a new log; pending state of the old page is dropped. */
   reset(pageOrigin?: string): void {
     this.flush(true);
-    this.preflights = [];
+    this.preflights.clear();
     this.seen.clear();
     this.seenOrder = [];
     if (pageOrigin !== undefined) this.pageOrigin = pageOrigin;
@@ -158,28 +244,34 @@ export class HarStream {
       for (const k of this.seenOrder.splice(0, 10_000)) this.seen.delete(k);
     }
     if (entry.preflightFor !== undefined) {
-      this.preflights.push(entry);
-      if (this.preflights.length > 2000) this.preflights.splice(0, 1000);
+      this.preflights.add(entry, entry.preflightFor);
       this.builder.rememberPreflight('', preflightObservation(entry), entry.startedAt + entry.durationMs);
-      const stopped = this.chains.find((c) => c.awaitingPreflight && c.chain[c.chain.length - 1]?.url === entry.preflightFor);
+      const stopped = this.awaitingPreflight.get(entry.preflightFor)?.[0];
       if (stopped) this.finish(stopped);
       return;
     }
-    // A redirect hop continues the oldest chain waiting for this URL.
-    let pending =
-      this.chains.find((c) => c.chain[c.chain.length - 1]?.redirectURL === entry.url) ??
-      // redirectURL is the Location as written; the next hop's URL is parsed (`//:@host` -> `//host`).
-      this.chains.find((c) => sameUrl(c.chain[c.chain.length - 1]?.redirectURL, entry.url));
-    if (pending) pending.chain.push(entry);
-    else {
-      pending = { chain: [entry], at: this.now() };
-      this.chains.push(pending);
+    // A redirect hop continues the oldest chain waiting for this URL. redirectURL is the Location
+    // as written; the next hop's URL is parsed (`//:@host` -> `//host`): both are keys.
+    let pending = this.awaiting.get(entry.url)?.[0];
+    if (!pending) {
+      const href = parsedHref(entry.url);
+      if (href !== undefined && href !== entry.url) pending = this.awaiting.get(href)?.[0];
     }
-    pending.at = this.now();
+    if (pending) {
+      this.stopAwaiting(pending);
+      pending.chain.push(entry);
+    } else pending = { id: this.nextChainId++, chain: [entry], at: 0 };
+    this.touch(pending);
     if (!entry.redirectURL || entry.error) {
-      const maybeStoppedByPreflight = entry.status === 0 && entry.error === 'net::ERR_FAILED' && !this.preflights.some((p) => p.preflightFor === entry.url);
-      if (maybeStoppedByPreflight) pending.awaitingPreflight = true;
+      const maybeStoppedByPreflight = entry.status === 0 && entry.error === 'net::ERR_FAILED' && !this.preflights.has(entry.url);
+      if (maybeStoppedByPreflight) addTo(this.awaitingPreflight, entry.url, pending);
       else this.finish(pending);
+    } else {
+      const keys = [entry.redirectURL];
+      const href = parsedHref(entry.redirectURL);
+      if (href !== undefined && href !== entry.redirectURL) keys.push(href);
+      pending.awaitedUrls = keys;
+      for (const key of keys) addTo(this.awaiting, key, pending);
     }
     this.flush();
   }
@@ -187,15 +279,29 @@ export class HarStream {
   /** Emits chains whose next hop never came (or all of them with `all`). */
   flush(all = false): void {
     const cutoff = this.now() - (this.options.chainTimeoutMs ?? 2000);
-    for (const pending of this.chains) if (all || pending.at < cutoff) this.finish(pending);
-    const preflightCutoff = this.now() - 60_000;
-    if (this.preflights.length && (this.preflights[0]?.startedAt ?? 0) < preflightCutoff) {
-      this.preflights = this.preflights.filter((p) => p.startedAt >= preflightCutoff);
+    for (const pending of this.chains.values()) {
+      if (!all && pending.at >= cutoff) break;
+      this.finish(pending);
     }
+    this.preflights.expire(this.now() - 60_000);
+  }
+
+  /** The chain changed now: it moves to the end of the flush order. */
+  private touch(pending: PendingChain): void {
+    pending.at = this.now();
+    this.chains.delete(pending.id);
+    this.chains.set(pending.id, pending);
+  }
+
+  private stopAwaiting(pending: PendingChain): void {
+    for (const key of pending.awaitedUrls ?? []) removeFrom(this.awaiting, key, pending);
+    delete pending.awaitedUrls;
+    const last = pending.chain[pending.chain.length - 1];
+    if (last) removeFrom(this.awaitingPreflight, last.url, pending);
   }
 
   get pendingChains(): number {
-    return this.chains.length;
+    return this.chains.size;
   }
 
   /**
@@ -203,11 +309,7 @@ export class HarStream {
    * `originFits`, started at or after `startedFrom`.
    */
   private takePreflight(url: string, method: string, originFits: (origin: string | undefined) => boolean, startedFrom = 0): Entry | undefined {
-    const preflight = this.preflights.find(
-      (p) => p.preflightFor === url && requestedMethod(p) === method && p.startedAt >= startedFrom && originFits(headerValue(p.requestHeaders, 'origin')),
-    );
-    if (preflight) this.preflights = this.preflights.filter((p) => p !== preflight);
-    return preflight;
+    return this.preflights.take(url, (p) => requestedMethod(p) === method && p.startedAt >= startedFrom && originFits(headerValue(p.requestHeaders, 'origin')));
   }
 
   /**
@@ -232,7 +334,8 @@ export class HarStream {
   }
 
   private finish(pending: PendingChain): void {
-    this.chains = this.chains.filter((c) => c !== pending);
+    this.chains.delete(pending.id);
+    this.stopAwaiting(pending);
     const chain = pending.chain;
     if (!isNonEmpty(chain)) return;
     const first = chain[0];
@@ -262,3 +365,16 @@ function isNonEmpty<T>(list: T[]): list is [T, ...T[]] {
   return list.length > 0;
 }
 
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  const i = list ? list.indexOf(value) : -1;
+  if (!list || i < 0) return;
+  list.splice(i, 1);
+  if (list.length === 0) map.delete(key);
+}
