@@ -85,6 +85,15 @@ export function originValueFindings(findings: Finding[], headers: readonly HttpH
     }
   }
   const acac = getHeader(headers, 'access-control-allow-credentials');
+  if (acao === 'null') {
+    const withCredentials = acac === 'true';
+    const id = withCredentials ? 'allow-origin-null-with-credentials' : 'allow-origin-null';
+    if (!findings.some((x) => x.id === id)) {
+      findings.push(finding(id, withCredentials
+        ? `The ${where} sends Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true: any site's sandboxed iframe sends Origin: null and could read it with the user's cookies.`
+        : `The ${where} sends Access-Control-Allow-Origin: null, which every sandboxed iframe, data: URL and local file of any site matches.`));
+    }
+  }
   if (acac !== null && acac !== 'true' && acac.toLowerCase() === 'true' && !findings.some((x) => x.id === 'allow-credentials-not-lowercase-true')) {
     findings.push(finding('allow-credentials-not-lowercase-true', `The ${where} sends Access-Control-Allow-Credentials: ${acac}; only the exact lower-case value true is accepted.`));
   }

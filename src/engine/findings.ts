@@ -43,6 +43,18 @@ export const FINDINGS = {
     hint: 'Patterns such as `https://*.example.com` are not valid in any browser: match the Origin request header on the server and echo the single allowed origin.',
     link: `${MDN}/Headers/Access-Control-Allow-Origin`,
   },
+  'allow-origin-null': {
+    title: 'Access-Control-Allow-Origin: null trusts every sandboxed document',
+    severity: 'warning',
+    hint: 'Sandboxed iframes, data: URLs and local files of any site send Origin: null, so allowing null allows them all. Allow the real origins; if a cross-origin redirect made the Origin null, redirect to the final URL from the start.',
+    link: `${MDN}/Headers/Access-Control-Allow-Origin`,
+  },
+  'allow-origin-null-with-credentials': {
+    title: 'Access-Control-Allow-Origin: null with credentials',
+    severity: 'error',
+    hint: 'Any site can put a sandboxed iframe around its own code and read this response with the user\'s cookies. Never allow null with credentials: allow the real origins only.',
+    link: `${MDN}/Headers/Access-Control-Allow-Origin`,
+  },
   'list-allow-origin': {
     title: 'Access-Control-Allow-Origin with several origins',
     severity: 'error',

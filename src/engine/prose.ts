@@ -105,7 +105,7 @@ export function detailFor(explanation: string[], findings: Finding[], f: CheckFa
         explanation.push(`The two values differ only by ${near}, but the browser compares them byte for byte.`);
       } else if (f.param === 'null' || a.t.originSent === 'null') {
         explanation.push(a.t.originSent === 'null'
-          ? `After a cross-origin redirect the browser sends Origin: null, so only Access-Control-Allow-Origin: null or * can match.`
+          ? `After a cross-origin redirect the browser sends Origin: null, so only Access-Control-Allow-Origin: null or * can match. Answering null would trust every sandboxed page of any site; redirect the page to the final URL from the start instead, or answer * if the response is public and carries no credentials.`
           : `The value null only matches pages with an opaque origin; this page's origin is ${a.t.originSent}.`);
       } else {
         explanation.push(`The server allows a different origin. It must answer with exactly ${a.t.originSent} for this page; a server that serves several front-ends should compare the Origin request header with its allow list and echo the matching origin.`);

@@ -112,7 +112,6 @@ const OK: Array<[string, Exchange]> = [
   ['same-origin request is not subject to CORS', ex({ hops: [{ url: `${PAGE}/api`, response: res(200) }] })],
   ['same-origin mode with a same-origin URL', ex({ mode: 'same-origin', hops: [{ url: `${PAGE}/api`, response: res(200) }] })],
   ['data: URL in cors mode is not subject to CORS', ex({ hops: [{ url: 'data:text/plain,hi' }] })],
-  ['opaque page origin accepted by ACAO null', ex({ initiatorOrigin: 'null', hops: [{ url: URL1, response: res(200, acao('null'), h('Vary', 'Origin')) }] })],
   ['client hint DPR does not need a preflight', ex({ requestHeaders: [h('DPR', '2')] })],
   ['safelisted headers without preflight', ex({ requestHeaders: [h('Accept', 'application/json'), h('Content-Language', 'en-US'), h('Range', 'bytes=0-99')] })],
 ];
@@ -433,11 +432,27 @@ describe('diagnose: explanation is specific to the exchange', () => {
     expect(d.evidence.find((e) => e.stage === 'request' && e.header === 'Origin')?.seen).toBe('null');
   });
 
-  it('tainted origin accepted by ACAO null passes with a warning', () => {
+  it('tainted origin accepted by ACAO null passes with a warning, and says null trusts every sandboxed page', () => {
     const d = diagnose(ex({ hops: [{ url: URL1, response: res(302, acao(PAGE), h('Location', `${API2}/x`)) }, { url: `${API2}/x`, response: res(200, acao('null'), h('Vary', 'Origin')) }] }));
     expect(d.corsError).toBeUndefined();
     expect(d.status).toBe('warning');
-    expect(ids(d)).toEqual(['tainted-origin-redirect']);
+    expect(ids(d).sort()).toEqual(['allow-origin-null', 'tainted-origin-redirect']);
+  });
+
+  it('an opaque page accepted by ACAO null passes, with the null warning', () => {
+    const d = diagnose(ex({ initiatorOrigin: 'null', hops: [{ url: URL1, response: res(200, acao('null'), h('Vary', 'Origin')) }] }));
+    expect(d.corsError).toBeUndefined();
+    expect(d.status).toBe('warning');
+    expect(ids(d)).toEqual(['allow-origin-null']);
+  });
+
+  it('ACAO null with credentials is an error finding, even when the request passed', () => {
+    const d = diagnose(ex({ initiatorOrigin: 'null', credentials: 'include',
+      hops: [{ url: URL1, response: res(200, acao('null'), h('Access-Control-Allow-Credentials', 'true'), h('Vary', 'Origin')) }] }));
+    expect(d.corsError).toBeUndefined();
+    expect(d.status).not.toBe('blocked');
+    expect(ids(d)).toEqual(['allow-origin-null-with-credentials']);
+    expect(d.findings.find((f) => f.id === 'allow-origin-null-with-credentials')?.severity).toBe('error');
   });
 
   it('a single ACAO line with a list explains keeping the list server-side', () => {
