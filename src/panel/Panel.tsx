@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ExchangeRecord } from '../store/report.ts';
 import { Detail } from './Detail.tsx';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { download } from './dom.ts';
 import { buildReport } from '../store/report.ts';
 import { exchangesToHar, importFile } from './exporters.ts';
@@ -276,34 +277,37 @@ export function Panel({ source }: { source: PanelSource }) {
               onImport={() => fileRef.current?.click()}
             />
           ) : (
-            <VirtualList
-              items={visible}
-              rowHeight={ROW_HEIGHT}
-              activeIndex={activeIndex}
-              selectedKey={openSeq ?? undefined}
-              getKey={(r) => r.seq}
-              idPrefix="req-"
-              label="Cross-origin requests"
-              listRef={listRef}
-              onKeyDown={onListKey}
-              onRowClick={(r) => open(r)}
-              rowLabel={(r) => `${STATUS_LABEL[r.status]}: ${r.method} ${r.url}, ${r.verdict}`}
-              renderRow={(r) => <RowView row={r} />}
-            />
+            <ErrorBoundary what="The request list">
+              <VirtualList
+                items={visible}
+                rowHeight={ROW_HEIGHT}
+                activeIndex={activeIndex}
+                selectedKey={openSeq ?? undefined}
+                getKey={(r) => r.seq}
+                idPrefix="req-"
+                label="Cross-origin requests"
+                listRef={listRef}
+                onKeyDown={onListKey}
+                onRowClick={(r) => open(r)}
+                rowLabel={(r) => `${STATUS_LABEL[r.status]}: ${r.method} ${r.url}, ${r.verdict}`}
+                renderRow={(r) => <RowView row={r} />}
+              />
+            </ErrorBoundary>
           )}
         </section>
         {openRow && (
           <section className="detail-pane" aria-label="Request detail">
-            <Detail
-              key={openRow.seq}
-              row={openRow}
-              rows={rows}
-              stack={stack}
-              onStack={setStack}
-              onClose={close}
-              openResource={source.openResource}
-              headingRef={headingRef}
-            />
+            <ErrorBoundary key={openRow.seq} what="The request detail">
+              <Detail
+                row={openRow}
+                rows={rows}
+                stack={stack}
+                onStack={setStack}
+                onClose={close}
+                openResource={source.openResource}
+                headingRef={headingRef}
+              />
+            </ErrorBoundary>
           </section>
         )}
       </div>

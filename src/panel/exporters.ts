@@ -1,4 +1,5 @@
 import { harToExchanges } from '../capture/har/file.ts';
+import { readImportedExchange } from '../store/read-exchange.ts';
 import { diagnose } from '../engine/index.ts';
 import type { Exchange, HttpHeader } from '../engine/types.ts';
 import type { ExchangeRecord, TabReport } from '../store/report.ts';
@@ -135,10 +136,10 @@ export function importFile(text: string, pageOrigin?: string): ImportResult {
   const report = json as Partial<TabReport> | null;
   if (report && report.format === 'corsight-report' && Array.isArray(report.entries)) {
     const records: ExchangeRecord[] = [];
-    report.entries.forEach((entry, i) => {
-      if (entry && typeof entry === 'object' && entry.exchange && typeof entry.exchange === 'object') {
-        records.push({ seq: i + 1, exchange: entry.exchange, diagnosis: diagnose(entry.exchange) });
-      }
+    (report.entries as unknown[]).forEach((entry, i) => {
+      // Shape-checked and copied: a malformed exchange is skipped, never rendered.
+      const exchange = readImportedExchange(typeof entry === 'object' && entry !== null ? (entry as { exchange?: unknown }).exchange : undefined);
+      if (exchange) records.push({ seq: i + 1, exchange, diagnosis: diagnose(exchange) });
     });
     return { records, skipped: report.entries.length - records.length };
   }

@@ -138,6 +138,28 @@ describe('export and import', () => {
     expect(report).toMatchObject({ format: 'corsight-report', version: 1, tab: { id: 7 }, counts: { ok: 1, blocked: 1, warning: 0 } });
     expect(importFile(JSON.stringify(report)).records.map((r) => r.diagnosis.status)).toEqual(['ok', 'blocked']);
   });
+  it('reads a hostile report: malformed exchanges are skipped or cleaned, and every view model renders', () => {
+    const report = buildReport([record(fine, 1), record(noAcao, 2)], { tabId: 7, url: 'https://app.example.com/', now: new Date(0) });
+    const good = report.entries[1]!.exchange;
+    const hostile = [
+      { exchange: { ...good, hops: 3 } },
+      { exchange: { ...good, hops: [{ url: 7 }] } },
+      { exchange: null },
+      'not an entry',
+      { exchange: { ...good, requestHeaders: [{ name: 1, value: 2 }, null, { name: 'X-A', value: { toString: 1 } }], mode: 'constructor',
+        preflight: { kind: 'sent', url: URL1, requestHeaders: 'x', response: { status: '204', headers: null } },
+        hops: [{ url: URL1, response: { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: ['x'] }] }, preflight: 'x' }],
+        outcome: { kind: 'failed', error: 42 }, initiator: { stack: [null, { url: 5 }] } } },
+    ];
+    const back = importFile(JSON.stringify({ ...report, entries: [...report.entries, ...hostile] }));
+    expect(back.skipped).toBe(4);
+    expect(back.records).toHaveLength(3);
+    const cleaned = back.records[2]!.exchange;
+    expect(cleaned.requestHeaders).toEqual([{ name: 'X-A', value: '' }]);
+    expect(cleaned.mode).toBe('unknown');
+    expect(cleaned.preflight).toEqual({ kind: 'sent', url: URL1, requestHeaders: [] });
+    for (const r of back.records) expect(() => timeline(r.exchange, r.diagnosis)).not.toThrow();
+  });
   it('refuses what is not a HAR', () => {
     expect(() => importFile('not json')).toThrow(/Not a JSON file/);
     expect(() => importFile('{"hello":1}')).toThrow(/Not a HAR/);
