@@ -3,14 +3,13 @@
  * field is checked and copied, never trusted as is (a report whose exchange had `hops: 3` blanked
  * the whole panel). What does not have the right shape is dropped, or, when the exchange cannot
  * be judged without it (the page origin, the URL), the exchange is refused. Bounded: at most
- * MAX_HOPS hops and MAX_HEADERS headers per list, strings cut at MAX_STRING characters.
+ * MAX_HOPS hops, and the limits of capture/untrusted-json.ts on strings and header lists.
  */
 import type {
   CredentialsMode,
   Exchange,
   ExchangeSource,
   Hop,
-  HttpHeader,
   Initiator,
   ObservedResponse,
   Outcome,
@@ -18,10 +17,9 @@ import type {
   RedirectMode,
   RequestMode,
 } from '../engine/types.ts';
+import { asNumber, asRecord, asString, readFrame, readHeaders, readInitiatorFields } from '../capture/untrusted-json.ts';
 
 const MAX_HOPS = 25;
-const MAX_HEADERS = 200;
-const MAX_STRING = 16_384;
 const MAX_FRAMES = 50;
 
 const REQUEST_MODES: readonly RequestMode[] = ['cors', 'no-cors', 'same-origin', 'navigate', 'unknown'];
@@ -29,34 +27,10 @@ const CREDENTIALS_MODES: readonly CredentialsMode[] = ['omit', 'same-origin', 'i
 const REDIRECT_MODES: readonly RedirectMode[] = ['follow', 'error', 'manual', 'unknown'];
 const SOURCES: readonly ExchangeSource[] = ['devtools', 'webrequest', 'har', 'probe', 'test'];
 
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value.slice(0, MAX_STRING) : undefined;
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
+const asObject = asRecord;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
-}
-
-function readHeaders(value: unknown): HttpHeader[] {
-  if (!Array.isArray(value)) return [];
-  const out: HttpHeader[] = [];
-  for (const item of value.slice(0, MAX_HEADERS)) {
-    const header = asObject(item);
-    const name = asString(header?.name);
-    if (name === undefined) continue;
-    out.push({ name, value: asString(header?.value) ?? '' });
-  }
-  return out;
 }
 
 function readResponse(value: unknown): ObservedResponse | undefined {
@@ -122,20 +96,11 @@ function readOutcome(value: unknown): Outcome {
 function readInitiator(value: unknown): Initiator | undefined {
   const i = asObject(value);
   if (!i) return undefined;
-  const initiator: Initiator = {};
-  const type = asString(i.type);
-  if (type !== undefined) initiator.type = type;
-  const url = asString(i.url);
-  if (url !== undefined) initiator.url = url;
-  const line = asNumber(i.lineNumber);
-  if (line !== undefined) initiator.lineNumber = line;
-  const column = asNumber(i.columnNumber);
-  if (column !== undefined) initiator.columnNumber = column;
+  const initiator = readInitiatorFields(i);
   if (Array.isArray(i.stack)) {
     initiator.stack = i.stack.slice(0, MAX_FRAMES).flatMap((frame) => {
       const f = asObject(frame);
-      if (!f) return [];
-      return [{ functionName: asString(f.functionName) ?? '', url: asString(f.url) ?? '', lineNumber: asNumber(f.lineNumber) ?? 0, columnNumber: asNumber(f.columnNumber) ?? 0 }];
+      return f ? [readFrame(f)] : [];
     });
   }
   return initiator;

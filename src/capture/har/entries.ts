@@ -1,5 +1,8 @@
 import type { HttpHeader, Initiator } from '../../engine/types.ts';
 import { headerValue } from '../request-facts.ts';
+import { asNumber, asRecord, asString, readFrame, readHeaders, readInitiatorFields } from '../untrusted-json.ts';
+
+export { asRecord };
 
 /**
  * One HAR entry (as DevTools writes it, in `chrome.devtools.network` or an exported file), read
@@ -24,42 +27,10 @@ export interface Entry {
   fromCache: boolean;
 }
 
-export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function readHeaders(value: unknown): HttpHeader[] {
-  if (!Array.isArray(value)) return [];
-  const out: HttpHeader[] = [];
-  for (const item of value) {
-    const record = asRecord(item);
-    const name = asString(record?.name);
-    if (name === undefined) continue;
-    out.push({ name, value: asString(record?.value) ?? '' });
-  }
-  return out;
-}
-
 function readInitiator(value: unknown): Initiator | undefined {
   const record = asRecord(value);
   if (!record) return undefined;
-  const initiator: Initiator = {};
-  const type = asString(record.type);
-  if (type !== undefined) initiator.type = type;
-  const url = asString(record.url);
-  if (url !== undefined) initiator.url = url;
-  const lineNumber = asNumber(record.lineNumber);
-  if (lineNumber !== undefined) initiator.lineNumber = lineNumber;
-  const columnNumber = asNumber(record.columnNumber);
-  if (columnNumber !== undefined) initiator.columnNumber = columnNumber;
+  const initiator = readInitiatorFields(record);
   // DevTools nests async stacks under `parent`; keep the first frames of each level.
   const frames: NonNullable<Initiator['stack']> = [];
   for (let stack = asRecord(record.stack); stack && frames.length < 50; stack = asRecord(stack.parent)) {
@@ -67,12 +38,7 @@ function readInitiator(value: unknown): Initiator | undefined {
     for (const frame of callFrames) {
       const f = asRecord(frame);
       if (!f) continue;
-      frames.push({
-        functionName: asString(f.functionName) ?? '',
-        url: asString(f.url) ?? '',
-        lineNumber: asNumber(f.lineNumber) ?? 0,
-        columnNumber: asNumber(f.columnNumber) ?? 0,
-      });
+      frames.push(readFrame(f));
       if (frames.length >= 50) break;
     }
   }
