@@ -173,7 +173,6 @@ export function unsafeNamesFor(ctx: Ctx): string[] {
  */
 function inChromiumCheckOrder(names: readonly string[], headers: readonly HttpHeader[]): string[] {
   const mapOrder = blinkHeaderMapOrder(rendererHeaderNames(headers));
-
   const safelistedValue = new Set<string>();
   for (const h of headers) {
     if (typeof h.name === 'string' && isCorsSafelistedRequestHeader(h.name, typeof h.value === 'string' ? h.value : '')) {

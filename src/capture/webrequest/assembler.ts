@@ -14,7 +14,8 @@ import type { RawWebRequestEvent } from './raw-event.ts';
  * beforeSendHeaders before the OPTIONS, and a CORS-rejected response as `completed`.
  *
  * Pairing a preflight with the request it guards: same tab and frame, same URL, same Origin,
- * Access-Control-Request-Method = the actual method, started before the actual request settled,
+ * Access-Control-Request-Method = the method (a redirect target's: as the redirect left it, a 303
+ * makes a GET), started before the actual request settled,
  * not claimed yet, oldest first (identical requests in flight pair in the order they were made);
  * when several fit, the one whose Access-Control-Request-Headers equals the actual request's
  * CORS-unsafe header names wins. An actual request without a visible preflight is matched
