@@ -10,7 +10,7 @@
  * Exit code 1 when any cell fails. A stack whose server, interpreter or modules are missing is
  * skipped with the missing pieces named; `npm run install:servers` (as root) installs them all.
  */
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { generateSnippet } from '../../src/snippets/index.ts';
 import { launchBrowser } from '../harness/browser.ts';
 import { attachOracle } from '../harness/oracle.ts';
@@ -53,11 +53,29 @@ const arg = (name: string): string[] | undefined => {
 
 let tag = 0;
 /** Sends the scenario's request from a page at `pageOrigin` to `target`; Chromium's verdict. */
+/**
+ * Loads the page; a dev server that accepted a connection may still refuse the next one for a
+ * moment (seen once with Vite: net::ERR_CONNECTION_REFUSED right after it listened), so a refused
+ * load is tried again, at most 3 times over 1.5 s, and said on stderr.
+ */
+async function gotoWhenUp(page: Page, url: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(url);
+      return;
+    } catch (e) {
+      if (attempt >= 3 || !String(e).includes('ERR_CONNECTION_REFUSED')) throw e;
+      process.stderr.write(`${url}: connection refused, loading again (${attempt})\n`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 async function attempt(context: BrowserContext, pageOrigin: string, target: string, s: Pick<Scenario, 'request' | 'readHeader'>): Promise<Attempt> {
   const page = await context.newPage();
   try {
     const oracle = await attachOracle(context, page);
-    await page.goto(`${pageOrigin}/`);
+    await gotoWhenUp(page, `${pageOrigin}/`);
     const marker = `v=${++tag}`;
     const url = `${target}${s.request.path}${s.request.path.includes('?') ? '&' : '?'}${marker}`;
     const result = await page.evaluate(
