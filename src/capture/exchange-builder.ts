@@ -8,6 +8,7 @@
  * preflight-cache.ts, fed with every preflight answer the source saw).
  */
 import type { Exchange, ExchangeSource, Hop, HttpHeader, Initiator, Outcome, PreflightObservation } from '../engine/types.ts';
+import { refusedRedirectLocation } from '../engine/replay.ts';
 import { PreflightCacheModel, type PreflightCacheEntry } from './preflight-cache.ts';
 import { credentialsEvidence, headerValue, isSameOrigin, originOfUrl, requestModeOf } from './request-facts.ts';
 
@@ -120,15 +121,10 @@ export class ExchangeBuilder {
  */
 function refusedCrossOriginRedirect(observed: ObservedRequest, pageOrigin: string): boolean {
   const last = observed.hops[observed.hops.length - 1];
-  const status = last?.response?.status ?? 0;
-  if (observed.outcome.kind !== 'failed' || !last || status < 300 || status > 399) return false;
-  const location = headerValue(last.response?.headers, 'location');
-  if (location === undefined) return false;
-  try {
-    return new URL(location, last.url).origin !== pageOrigin;
-  } catch {
-    return false;
-  }
+  if (!last?.response || observed.outcome.kind !== 'failed') return false;
+  const target = refusedRedirectLocation(last.url, last.response, observed.outcome.error);
+  // Parsed (this path is rare): `https://u:p@host/` is the origin `https://host`.
+  return target !== undefined && new URL(target).origin !== pageOrigin;
 }
 
 function cacheKey(scope: string, origin: string, url: string): string {

@@ -33,7 +33,7 @@ import {
   isBlocked,
   failedAsObserved,
   stageResponse,
-  refusedRedirectTarget,
+  refusedRedirectLocation,
 } from './replay.ts';
 import type {
   CorsErrorCode,
@@ -126,7 +126,7 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   // Cross-origin at some hop, or at a redirect target the browser refused to follow (a
   // Location with credentials): CORS applies from there on.
   const lastHop = hops[hops.length - 1];
-  const refusedTarget = lastHop?.response ? refusedRedirectTarget(ctx, lastHop.url, lastHop.response) : undefined;
+  const refusedTarget = lastHop?.response ? refusedRedirectLocation(lastHop.url, lastHop.response, ctx.outcomeFailed ? ctx.outcomeError : null) : undefined;
   const anyCross =
     ctx.pageOrigin === 'null' ||
     hops.some((h) => urls.get(h.url)?.origin !== ctx.pageOrigin) ||

@@ -80,11 +80,12 @@ export interface Ctx {
 }
 
 /**
- * The Location of a redirect response that ends the observed chain of a failed request (the
- * browser refused to follow it), resolved against the hop URL; undefined otherwise.
+ * The Location of a redirect response that ends the observed chain of a request that failed with
+ * a CORS-like error (the browser refused to follow it), resolved against the hop URL; undefined
+ * otherwise. `outcomeError` is the failure's error string, null when the request did not fail.
  */
-export function refusedRedirectTarget(ctx: Ctx, hopUrl: string, r: ObservedResponse): string | undefined {
-  if (!ctx.outcomeFailed || !CORS_LIKE_ERROR.test(ctx.outcomeError) || !isRedirectStatus(r.status)) return undefined;
+export function refusedRedirectLocation(hopUrl: string, r: ObservedResponse, outcomeError: string | null): string | undefined {
+  if (outcomeError === null || !CORS_LIKE_ERROR.test(outcomeError) || !isRedirectStatus(r.status)) return undefined;
   const location = getHeader(r.headers, 'location');
   if (location === null) return undefined;
   try {
@@ -92,6 +93,10 @@ export function refusedRedirectTarget(ctx: Ctx, hopUrl: string, r: ObservedRespo
   } catch {
     return undefined;
   }
+}
+
+function refusedRedirectTarget(ctx: Ctx, hopUrl: string, r: ObservedResponse): string | undefined {
+  return refusedRedirectLocation(hopUrl, r, ctx.outcomeFailed ? ctx.outcomeError : null);
 }
 
 /**
