@@ -261,26 +261,20 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
   if (t.preflightNeeded) {
     if (pf.kind === 'sent') {
       const r = pf.response;
-      if (!r && pf.error === PREFLIGHT_REDIRECTED_ERROR) {
-        t.preflightState = 'failed';
-        t.failure = { code: 'PreflightDisallowedRedirect', param: '' };
-        t.stage = { kind: 'preflight' };
-        return t;
-      }
-      if (!r) {
+      const answer = checkPreflightAnswer(pf, ctx.pageOrigin, ctx, cred, unsafeNames, ctx.method);
+      if (!answer) {
         t.preflightState = 'no-response';
         t.networkError = `the preflight (OPTIONS) got no response${pf.error ? ` (${pf.error})` : ''}`;
         t.stage = { kind: 'preflight' };
         return t;
       }
-      if (r.status === 407) {
+      if (r?.status === 407) {
         t.preflightState = 'no-response';
         t.networkError = 'a proxy asked the preflight (OPTIONS) for authentication (407): Chromium reports net::ERR_UNEXPECTED_PROXY_AUTH, not a CORS error';
         t.stage = { kind: 'preflight' };
         return t;
       }
       t.stage = { kind: 'preflight' };
-      const answer = checkPreflightAnswer(r, ctx.pageOrigin, ctx, cred, unsafeNames, ctx.method);
       t.preflightResult = answer.result;
       t.authWildcard = answer.authWildcard;
       if (answer.failure) {
@@ -368,13 +362,8 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
     // The preflight of the redirect target, when the browser sent one (Origin: null if tainted):
     // checked against the names it asked for, which are the ones still on the request.
     const hopPreflight = next?.preflight;
-    if (hopPreflight?.kind === 'sent' && !hopPreflight.response && hopPreflight.error === PREFLIGHT_REDIRECTED_ERROR) {
-      t.failure = { code: 'PreflightDisallowedRedirect', param: '' };
-      t.stage = { kind: 'preflight', hop: i + 1 };
-      return t;
-    }
-    if (hopPreflight?.kind === 'sent' && hopPreflight.response) {
-      const answer = checkPreflightAnswer(hopPreflight.response, t.originSent, ctx, cred, namesAskedBy(hopPreflight) ?? hopUnsafeNames, hopMethod);
+    const answer = hopPreflight?.kind === 'sent' ? checkPreflightAnswer(hopPreflight, t.originSent, ctx, cred, namesAskedBy(hopPreflight) ?? hopUnsafeNames, hopMethod) : null;
+    if (answer) {
       if (answer.authWildcard) t.authWildcard = true;
       if (answer.failure) {
         // The headline's "allowed ..." describes this answer, not the first URL's.
@@ -407,8 +396,9 @@ interface PreflightAnswer {
  * The checks of a CORS-preflight answer, for the first URL and for every redirect target alike
  * (https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7, the step numbers of fetch.ts), in
  * Chromium's order:
- * 1. A redirect (3xx with Location) -> PreflightDisallowedRedirect (Chromium refuses it before
- *    any check; the spec's network error for a redirected preflight).
+ * 1. A redirect (3xx with Location, or no recorded response and net::ERR_INVALID_REDIRECT) ->
+ *    PreflightDisallowedRedirect (Chromium refuses it before any check; the spec's network
+ *    error for a redirected preflight). Any other OPTIONS without a response: null, nothing to check.
  * 2. Step 7's CORS check and ok status (checkPreflightAccess), against the Origin the preflight
  *    carried: the page's, or null after a cross-origin redirect.
  * 3. Steps 7.1-7.4: Allow-Methods and Allow-Headers parse (parsePreflightResult).
@@ -417,14 +407,17 @@ interface PreflightAnswer {
  *    are missing (inChromiumCheckOrder).
  */
 function checkPreflightAnswer(
-  r: ObservedResponse,
+  pf: Extract<PreflightObservation, { kind: 'sent' }>,
   origin: string,
   ctx: Ctx,
   cred: EffectiveCredentials,
   unsafeNames: string[],
   method: string,
-): PreflightAnswer {
-  if (isRedirectStatus(r.status) && hasLocation(r)) return { failure: { code: 'PreflightDisallowedRedirect', param: '' }, result: null, authWildcard: false };
+): PreflightAnswer | null {
+  const r = pf.response;
+  const redirected: PreflightAnswer = { failure: { code: 'PreflightDisallowedRedirect', param: '' }, result: null, authWildcard: false };
+  if (!r) return pf.error === PREFLIGHT_REDIRECTED_ERROR ? redirected : null;
+  if (isRedirectStatus(r.status) && hasLocation(r)) return redirected;
   const access = checkPreflightAccess(r, origin, cred);
   if (access) return { failure: access, result: null, authWildcard: false };
   const parsed = parsePreflightResult(r.headers);
