@@ -72,7 +72,6 @@ const session: KeyValueArea = {
 };
 
 const logs = new TabLogs(session, diagnose);
-let logsLoaded = false;
 let settings: Settings = { cheapWatch: true, snippetStack: null };
 /** The DevTools pages open on tabs, and whether they listen (they start idle: see src/devtools). */
 const devtools = new DevtoolsLink<chrome.runtime.Port>(DEVTOOLS_BACKLOG_WAIT_MS);
@@ -153,7 +152,7 @@ const checkpoints = new CheckpointScheduler(
 );
 
 function scheduleFlush(soon = false): void {
-  if (logsLoaded) checkpoints.schedule(soon);
+  if (pipeline.logsOpen) checkpoints.schedule(soon);
 }
 
 /**
@@ -192,7 +191,7 @@ function applyCheapWatch(): void {
     stopCheapWatch = watchLikelyCorsFailures((tabId) => {
       // DevTools open but not listening yet: this failure is worth diagnosing, start now.
       if (devtools.isOpen(tabId)) void devtools.activate(tabId);
-      if (capture.has(tabId) || devtools.isOpen(tabId) || !logsLoaded) return;
+      if (capture.has(tabId) || devtools.isOpen(tabId) || !pipeline.logsOpen) return;
       logs.countLikelyFailure(tabId);
       badges.markDirty(tabId);
       scheduleFlush();
@@ -218,7 +217,6 @@ const ready: Promise<void> = (async () => {
   if (saved) settings = { ...settings, ...saved };
   applyCheapWatch();
   await logs.load(first);
-  logsLoaded = true;
   pipeline.openLogs();
   pipeline.drain();
   scheduleFlush(true);
@@ -227,7 +225,6 @@ const ready: Promise<void> = (async () => {
 })().catch((e) => {
   console.error('Corsight: start-up failed', e);
   capture.giveUpStoredTabs();
-  logsLoaded = true;
   pipeline.openLogs();
 });
 

@@ -27,6 +27,11 @@ export class DiagnosisPipeline {
     this.open = true;
   }
 
+  /** Whether the logs are loaded (the worker writes nothing before). */
+  get logsOpen(): boolean {
+    return this.open;
+  }
+
   /** Judges and appends every queued exchange (nothing before the logs are loaded). Returns the tabs that got some. */
   drain(): number[] {
     if (!this.open || this.queue.size === 0) return [];
