@@ -39,9 +39,9 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
     (url) => ctx.pageOrigin === 'null' || ctx.urls.get(url)?.origin !== ctx.pageOrigin,
   );
   if (ctx.ex.credentials === 'omit' || ctx.ex.credentials === 'same-origin' || ctx.ex.credentials === 'include') {
-    trace = evaluate(ctx, ctx.ex.credentials, unsafeNames);
+    trace = { ...evaluate(ctx, ctx.ex.credentials, unsafeNames), credKnown: true };
   } else if (hasCookie) {
-    trace = evaluate(ctx, 'include', unsafeNames);
+    trace = { ...evaluate(ctx, 'include', unsafeNames), credKnown: true };
     ctx.assumptions.push('The credentials mode was not reported; the Cookie request header proves credentials: "include".');
   } else {
     const omit = evaluate(ctx, 'omit', unsafeNames);

@@ -24,6 +24,7 @@ import {
 import { finding } from './findings.ts';
 import { getHeader } from './headers.ts';
 import { buildFixPlan } from './plan.ts';
+import { chainFixPlans } from './chain-plan.ts';
 import { CURL_PARAGRAPH, requestValues, headlineFor, detailFor } from './prose.ts';
 import { traceUnderCredentials } from './credentials.ts';
 import {
@@ -477,35 +478,10 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     if (ff) d.firefoxReason = ff;
   }
   if (blocked || (diagStatus === 'warning' && t.networkError === null)) {
-    d.fixPlan = planFor(ctx, t, T, status);
+    const plans = chainFixPlans(ctx, t, T);
+    d.fixPlan = plans.primary;
+    if (plans.others.length > 0) d.chainPlans = plans.others;
   }
   return d;
 }
 
-function planFor(ctx: Ctx, t: Trace, T: string, status: number | undefined) {
-  const actions: FixActionId[] = [];
-  const code = t.failure?.code;
-  const pfStatus = ctx.ex.preflight.kind === 'sent' ? ctx.ex.preflight.response?.status : undefined;
-  if (t.stage.kind === 'preflight' && pfStatus !== undefined) {
-    if (pfStatus === 401 || pfStatus === 403) actions.push('answer-preflight-before-auth');
-    else if (code === 'PreflightDisallowedRedirect') actions.push('do-not-redirect-preflight');
-    else if (pfStatus < 200 || pfStatus > 299) actions.push('answer-preflight-2xx');
-  }
-  if (code === 'RedirectContainsCredentials') actions.push('do-not-redirect-to-credentials-url');
-  if ((t.stage.kind === 'actual' || t.stage.kind === 'redirect') && status !== undefined && status >= 400) {
-    actions.push('cors-headers-on-error-responses');
-  }
-  if (code === 'MultipleAllowOriginValues' || code === 'PreflightMultipleAllowOriginValues') actions.push('single-allow-origin-value');
-  if (t.taintedAtHop >= 0) actions.push('avoid-cross-origin-redirect');
-  actions.push('vary-origin');
-  return buildFixPlan({
-    targetOrigin: T,
-    pageOrigin: ctx.pageOrigin,
-    credentials: t.cred === 'include',
-    method: ctx.method,
-    unsafeNames: t.unsafeNames,
-    preflight: t.preflightNeeded,
-    actions,
-    serverFixable: true,
-  });
-}

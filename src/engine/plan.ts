@@ -22,6 +22,15 @@ export const ACTION_TEXT: Record<FixActionId, string> = {
   'local-network-access': 'Serve the page over https and let the user grant the Local Network Access permission; target the right address space.',
   'redirect-mode-follow': 'Use redirect: "follow" for no-cors requests, or mode "cors" to handle redirects yourself.',
   'avoid-cross-origin-redirect': 'Avoid redirecting to another origin: after such a redirect the browser sends Origin: null. Call the final URL directly.',
+  'no-credentials-across-redirects': 'Call the final URL directly (or proxy it through the first server): after a redirect to another origin the browser sends Origin: null, and no safe Access-Control-Allow-Origin allows that with credentials.',
+  'upper-case-method': 'Write the method in upper case in the page\'s request (PATCH, not patch): fetch upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, and most servers refuse a lower-case method (Node.js answers 400).',
+};
+
+/** Why the plan sends Access-Control-Allow-Credentials, by CorsPolicy.credentialsBasis. */
+const CREDENTIALS_WHY: Record<NonNullable<CorsPolicy['credentialsBasis']>, string> = {
+  required: 'The page sends cookies or HTTP authentication.',
+  kept: 'Your server sends it already: keep it (the page may send cookies or HTTP authentication).',
+  unknown: 'The capture cannot tell whether the page sends cookies or HTTP authentication: with it, requests with and without them work, and with an exact origin it is safe. Leave it out if the page never sends them.',
 };
 
 export interface PlanInput {
@@ -35,6 +44,14 @@ export interface PlanInput {
   actions: FixActionId[];
   serverFixable: boolean;
   exposeHeaders?: readonly string[];
+  /** Methods to allow besides `method`: those the server allows already, an upper-cased spelling. */
+  moreMethods?: readonly string[];
+  /** Request header names the server allows already. */
+  moreHeaders?: readonly string[];
+  /** Allow `*` instead of the page origin (only without credentials; see CorsPolicy.allowAnyOrigin). */
+  anyOrigin?: boolean;
+  /** Why credentials are allowed; absent when `credentials` is false. */
+  credentialsBasis?: CorsPolicy['credentialsBasis'];
 }
 
 /** Suggested Access-Control-Max-Age, well within Chromium's 7200 s cap. */
@@ -55,7 +72,24 @@ export function plannedHeaders(input: CorsPolicy, preflight: boolean): PlannedHe
   };
   const all: ResponseKind[] = preflight ? ['preflight', 'actual', 'error'] : ['actual', 'error'];
   const out: PlannedHeader[] = [];
-  if (policy.allowOrigins.length > 0) {
+  const anyOrigin = policy.allowAnyOrigin === true && !policy.allowCredentials;
+  if (policy.allowAnyOrigin === true && policy.allowCredentials && policy.allowOrigins.length > 0) {
+    // Merged plans: a server that pages call with credentials, also reached with Origin: null
+    // after a redirect (which carries none; Access-Control-Allow-Credentials is not read then).
+    out.push({
+      name: 'Access-Control-Allow-Origin',
+      value: '<the request Origin when it is in the allow list; * for any other>',
+      on: all,
+      why: `Echo the request Origin when it is one of ${policy.allowOrigins.join(', ')} (credentials allowed); answer * to any other, such as Origin: null after a redirect from another origin, which the browser never lets send credentials with *.`,
+    });
+  } else if (anyOrigin) {
+    out.push({
+      name: 'Access-Control-Allow-Origin',
+      value: '*',
+      on: all,
+      why: 'After a redirect from another origin the browser sends Origin: null. Only * allows that safely, and only because the request carries no credentials; never answer null (every sandboxed frame and local file sends it).',
+    });
+  } else if (policy.allowOrigins.length > 0) {
     out.push({
       name: 'Access-Control-Allow-Origin',
       value: policy.allowOrigins.length === 1 ? policy.allowOrigins[0]! : '<the request Origin, when it is in the allow list>',
@@ -66,7 +100,7 @@ export function plannedHeaders(input: CorsPolicy, preflight: boolean): PlannedHe
     });
   }
   if (policy.allowCredentials) {
-    out.push({ name: 'Access-Control-Allow-Credentials', value: 'true', on: all, why: 'The page sends cookies or HTTP authentication.' });
+    out.push({ name: 'Access-Control-Allow-Credentials', value: 'true', on: all, why: CREDENTIALS_WHY[policy.credentialsBasis ?? 'required'] });
   }
   if (preflight && policy.allowMethods.length > 0) {
     out.push({ name: 'Access-Control-Allow-Methods', value: policy.allowMethods.join(', '), on: ['preflight'], why: 'Methods beyond GET, HEAD and POST must be listed, spelled exactly as sent.' });
@@ -80,7 +114,7 @@ export function plannedHeaders(input: CorsPolicy, preflight: boolean): PlannedHe
   if (policy.exposeHeaders.length > 0) {
     out.push({ name: 'Access-Control-Expose-Headers', value: policy.exposeHeaders.join(', '), on: ['actual'], why: 'Lets the page read these response headers.' });
   }
-  if (policy.allowOrigins.length > 0) {
+  if (policy.allowOrigins.length > 0 && !anyOrigin) {
     out.push({ name: 'Vary', value: 'Origin', on: all, why: 'The answer depends on the Origin request header; caches must key on it.' });
   }
   return out;
@@ -92,13 +126,20 @@ function isTupleOrigin(origin: string): boolean {
 
 /** Builds the plan for one diagnosis. */
 export function buildFixPlan(input: PlanInput): FixPlan {
+  const anyOrigin = input.anyOrigin === true && !input.credentials;
+  const methods: string[] = [];
+  union(methods, [input.method, ...(input.moreMethods ?? [])].filter((m) => !isCorsSafelistedMethod(m)));
+  const headers: string[] = [];
+  union(headers, [...input.unsafeNames, ...(input.moreHeaders ?? [])], true);
   const policy: CorsPolicy = {
-    allowOrigins: isTupleOrigin(input.pageOrigin) ? [input.pageOrigin] : [],
+    allowOrigins: isTupleOrigin(input.pageOrigin) && !anyOrigin ? [input.pageOrigin] : [],
     allowCredentials: input.credentials,
-    allowMethods: isCorsSafelistedMethod(input.method) ? [] : [input.method],
-    allowHeaders: [...input.unsafeNames],
+    allowMethods: methods,
+    allowHeaders: headers,
     exposeHeaders: [...(input.exposeHeaders ?? [])],
   };
+  if (anyOrigin) policy.allowAnyOrigin = true;
+  if (input.credentials) policy.credentialsBasis = input.credentialsBasis ?? 'required';
   if (input.preflight) policy.maxAgeSeconds = SUGGESTED_MAX_AGE;
   const actions: FixAction[] = [];
   for (const id of input.actions) if (!actions.some((a) => a.id === id)) actions.push({ id, text: ACTION_TEXT[id] });
@@ -109,6 +150,13 @@ export function buildFixPlan(input: PlanInput): FixPlan {
     actions,
     serverFixable: input.serverFixable,
   };
+}
+
+const BASIS_ORDER = ['unknown', 'kept', 'required'] as const;
+function strongerBasis(a: CorsPolicy['credentialsBasis'], b: CorsPolicy['credentialsBasis']): CorsPolicy['credentialsBasis'] {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return BASIS_ORDER.indexOf(a) >= BASIS_ORDER.indexOf(b) ? a : b;
 }
 
 function union(into: string[], from: readonly string[], lower = false): void {
@@ -139,6 +187,8 @@ export function mergeFixPlans(plans: readonly FixPlan[]): FixPlan[] {
             allowHeaders: p.policy.allowHeaders.map((h) => h.toLowerCase()),
             exposeHeaders: [...p.policy.exposeHeaders],
             ...(p.policy.maxAgeSeconds !== undefined ? { maxAgeSeconds: p.policy.maxAgeSeconds } : {}),
+            ...(p.policy.allowAnyOrigin ? { allowAnyOrigin: true } : {}),
+            ...(p.policy.credentialsBasis ? { credentialsBasis: p.policy.credentialsBasis } : {}),
           },
           headers: [],
           actions: p.actions.map((a) => ({ ...a })),
@@ -154,6 +204,8 @@ export function mergeFixPlans(plans: readonly FixPlan[]): FixPlan[] {
     union(m.policy.allowHeaders, p.policy.allowHeaders, true);
     union(m.policy.exposeHeaders, p.policy.exposeHeaders);
     m.policy.allowCredentials ||= p.policy.allowCredentials;
+    if (p.policy.allowAnyOrigin) m.policy.allowAnyOrigin = true;
+    m.policy.credentialsBasis = strongerBasis(m.policy.credentialsBasis, p.policy.credentialsBasis);
     if (p.policy.maxAgeSeconds !== undefined) {
       m.policy.maxAgeSeconds = Math.max(m.policy.maxAgeSeconds ?? 0, p.policy.maxAgeSeconds);
     }

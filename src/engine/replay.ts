@@ -45,6 +45,8 @@ export type PreflightState =
 
 export interface Trace {
   cred: EffectiveCredentials;
+  /** The credentials mode was reported or proven by a Cookie header, not chosen to fit the outcome. */
+  credKnown: boolean;
   failure: CheckFailure | null;
   stage: Stage;
   /** The preflight was needed but not captured, and the request failed: no code can be named. */
@@ -118,6 +120,7 @@ function isCacheRevalidation(ctx: Ctx, hop: Exchange['hops'][number]): boolean {
 function newTrace(cred: EffectiveCredentials, ctx: Ctx): Trace {
   return {
     cred,
+    credKnown: false,
     failure: null,
     stage: { kind: 'none' },
     unresolvedPreflight: false,
@@ -298,18 +301,14 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
 
   // 2. The actual request, hop by hop (https://fetch.spec.whatwg.org/#http-fetch step 4.4 and
   //    #http-redirect-fetch).
-  let corsFlag = firstCross;
-  let currentOrigin = ctx.target.origin;
-  // The method and unsafe names still on the request: a redirect may turn it into a GET without
-  // a body, and one to another origin removes Authorization.
-  let hopMethod = ctx.method;
-  let hopUnsafeNames = unsafeNames;
+  let state = firstHopState(ctx, unsafeNames);
   for (let i = 0; i < ctx.hops.length; i++) {
     const hop = ctx.hops[i]!;
     const r = hop.response;
     if (!r) break;
     t.lastHop = i;
-    t.lastHopChecked = corsFlag;
+    t.lastHopChecked = state.corsFlag;
+    const corsFlag = state.corsFlag;
     const next = ctx.hops[i + 1];
     // The chain may stop at a redirect Chromium refused to follow (user:pass@, a non-HTTP
     // scheme): the target is then only in the Location header.
@@ -339,30 +338,20 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
       t.stage = { kind: 'redirect', hop: i };
       return t;
     }
-    const redirectFailure = checkRedirectLocation(loc, ctx.pageOrigin, corsFlag, t.taintedAtHop >= 0);
+    const redirectFailure = checkRedirectLocation(loc, ctx.pageOrigin, corsFlag, state.tainted);
     if (redirectFailure) {
       t.failure = redirectFailure;
       t.stage = { kind: 'redirect', hop: i };
       return t;
     }
-    if (t.taintedAtHop < 0 && redirectTaintsOrigin(currentOrigin, loc.origin, ctx.pageOrigin)) {
-      t.taintedAtHop = i;
-      t.originSent = 'null';
-    }
-    // https://fetch.spec.whatwg.org/#http-redirect-fetch: when locationURL's origin is not the
-    // current URL's, the CORS non-wildcard request-header names (Authorization) are deleted from
-    // the request (measured, Chromium 156: fuzz seed 20260101 #29).
-    if (loc.origin !== currentOrigin) hopUnsafeNames = hopUnsafeNames.filter((n) => n !== 'authorization');
-    if (methodAfterRedirect(r.status, hopMethod) !== hopMethod) {
-      hopMethod = 'GET';
-      hopUnsafeNames = hopUnsafeNames.filter((n) => !REQUEST_BODY_HEADER_NAMES.has(n));
-    }
-    currentOrigin = loc.origin;
-    if (loc.origin !== ctx.pageOrigin) corsFlag = true;
+    const wasTainted = state.tainted;
+    state = stateAfterRedirect(state, r.status, loc, ctx.pageOrigin);
+    if (!wasTainted && state.tainted) t.taintedAtHop = i;
+    t.originSent = state.originSent;
     // The preflight of the redirect target, when the browser sent one (Origin: null if tainted):
     // checked against the names it asked for, which are the ones still on the request.
     const hopPreflight = next?.preflight;
-    const answer = hopPreflight?.kind === 'sent' ? checkPreflightAnswer(hopPreflight, t.originSent, ctx, cred, namesAskedBy(hopPreflight) ?? hopUnsafeNames, hopMethod) : null;
+    const answer = hopPreflight?.kind === 'sent' ? checkPreflightAnswer(hopPreflight, state.originSent, ctx, cred, namesAskedBy(hopPreflight) ?? state.unsafeNames, state.method) : null;
     if (answer) {
       if (answer.authWildcard) t.authWildcard = true;
       if (answer.failure) {
@@ -382,6 +371,119 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
     t.stage = { kind: 'actual' };
   }
   return t;
+}
+
+/** The request as it stands on its way along a redirect chain. */
+interface HopState {
+  /** The CORS flag: set once a hop was cross-origin to the page, never cleared. */
+  corsFlag: boolean;
+  currentOrigin: string;
+  /** The Origin request header: the page's origin, `null` once tainted. */
+  originSent: string;
+  tainted: boolean;
+  /** A redirect may turn the request into a GET without a body. */
+  method: string;
+  /** The CORS-unsafe names still on the request (Authorization goes at a cross-origin redirect). */
+  unsafeNames: string[];
+}
+
+function firstHopState(ctx: Ctx, unsafeNames: string[]): HopState {
+  return {
+    corsFlag: ctx.target.origin !== ctx.pageOrigin || ctx.pageOrigin === 'null',
+    currentOrigin: ctx.target.origin,
+    originSent: ctx.pageOrigin,
+    tainted: false,
+    method: ctx.method,
+    unsafeNames,
+  };
+}
+
+/** https://fetch.spec.whatwg.org/#http-redirect-fetch: the request that follows a redirect with `status` to `loc`. */
+function stateAfterRedirect(s: HopState, status: number, loc: ParsedUrl, pageOrigin: string): HopState {
+  // Step 13: the tainted origin flag (Origin: null from now on).
+  const tainted = s.tainted || redirectTaintsOrigin(s.currentOrigin, loc.origin, pageOrigin);
+  // When locationURL's origin is not the current URL's, the CORS non-wildcard request-header
+  // names (Authorization) are deleted (measured, Chromium 156: fuzz seed 20260101 #29).
+  let unsafeNames = loc.origin !== s.currentOrigin ? s.unsafeNames.filter((n) => n !== 'authorization') : s.unsafeNames;
+  // Step 12: 301/302 POST and 303 become a GET without a body.
+  let method = s.method;
+  if (methodAfterRedirect(status, method) !== method) {
+    method = 'GET';
+    unsafeNames = unsafeNames.filter((n) => !REQUEST_BODY_HEADER_NAMES.has(n));
+  }
+  return {
+    corsFlag: s.corsFlag || loc.origin !== pageOrigin,
+    currentOrigin: loc.origin,
+    originSent: tainted ? 'null' : s.originSent,
+    tainted,
+    method,
+    unsafeNames,
+  };
+}
+
+/** What one server of the chain received, and what the browser asked of its answers. */
+export interface ChainHop {
+  /** Index in the chain (0: the URL the page requested); may be one past the observed hops: a redirect target the browser never reached. */
+  index: number;
+  origin: string;
+  /** The Origin header it got: the page's origin, or `null` after a cross-origin redirect. */
+  originSent: string;
+  /** The browser CORS-checks its response (and preflights it when needed). */
+  corsChecked: boolean;
+  preflight: boolean;
+  method: string;
+  unsafeNames: string[];
+  /** Observed answers, when there were any. */
+  preflightResponse?: ObservedResponse;
+  response?: ObservedResponse;
+  /** The browser refuses to follow this hop's redirect (its Location), whatever the headers say. */
+  redirectRefused?: CheckFailure['code'];
+}
+
+/**
+ * The whole chain the request takes, past the failure that stopped it: every observed hop and
+ * the target of a redirect the browser did not follow (whose answer is unknown), with what each
+ * server must allow. Same steps as evaluate(), without the checks.
+ */
+export function requestChain(ctx: Ctx, t: Trace): ChainHop[] {
+  const out: ChainHop[] = [];
+  let state = firstHopState(ctx, t.unsafeNames);
+  let url: string | undefined = ctx.hops[0]?.url;
+  for (let i = 0; url !== undefined && i <= ctx.hops.length; i++) {
+    const parsed = ctx.urls.get(url);
+    if (!parsed) break;
+    const hop = ctx.hops[i];
+    const pf = i === 0 ? ctx.ex.preflight : hop?.preflight;
+    const preflight = i === 0
+      ? t.preflightNeeded
+      : state.corsFlag && (ctx.ex.forcedPreflight === true || pf?.kind === 'sent' || !isCorsSafelistedMethod(state.method) || state.unsafeNames.length > 0);
+    const asked = namesAskedBy(pf);
+    const entry: ChainHop = {
+      index: i,
+      origin: parsed.origin,
+      originSent: state.originSent,
+      corsChecked: state.corsFlag,
+      preflight,
+      method: state.method,
+      unsafeNames: asked && i > 0 ? [...new Set([...asked, ...state.unsafeNames])].sort() : state.unsafeNames,
+    };
+    if (pf?.kind === 'sent' && pf.response) entry.preflightResponse = pf.response;
+    if (hop?.response) entry.response = hop.response;
+    out.push(entry);
+    const r = hop?.response;
+    if (!r || ctx.ex.redirect === 'error' || ctx.ex.redirect === 'manual') break;
+    const nextUrl: string | undefined = ctx.hops[i + 1]?.url ?? refusedRedirectTarget(ctx, url, r);
+    const loc = nextUrl === undefined ? undefined : ctx.urls.get(nextUrl);
+    if (!loc || !isRedirectStatus(r.status)) break;
+    const refusal = checkRedirectLocation(loc, ctx.pageOrigin, state.corsFlag, state.tainted);
+    if (refusal) {
+      entry.redirectRefused = refusal.code;
+      break;
+    }
+    state = stateAfterRedirect(state, r.status, loc, ctx.pageOrigin);
+    url = nextUrl;
+  }
+  return out;
 }
 
 interface PreflightAnswer {

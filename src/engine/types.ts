@@ -251,7 +251,11 @@ export type FixActionId =
   | 'local-network-access'
   | 'redirect-mode-follow'
   /** A cross-origin redirect tainted the origin (`Origin: null`): call the final URL directly. */
-  | 'avoid-cross-origin-redirect';
+  | 'avoid-cross-origin-redirect'
+  /** Same, with credentials: no safe header allows it, the redirect must go. */
+  | 'no-credentials-across-redirects'
+  /** The page sent a lower-case method fetch does not normalize (`patch`). */
+  | 'upper-case-method';
 
 export interface FixAction {
   id: FixActionId;
@@ -274,6 +278,16 @@ export interface CorsPolicy {
   exposeHeaders: string[];
   /** Suggested preflight cache lifetime, within Chromium's 7200 s cap. */
   maxAgeSeconds?: number;
+  /**
+   * Answer `Access-Control-Allow-Origin: *`: only without credentials, for a server the browser
+   * reaches after a cross-origin redirect, with `Origin: null` (which must never be allowed).
+   */
+  allowAnyOrigin?: boolean;
+  /**
+   * Why allowCredentials: the request carries credentials (`required`), the server allows them
+   * already (`kept`), or the capture cannot tell and the plan keeps both cases working (`unknown`).
+   */
+  credentialsBasis?: 'required' | 'kept' | 'unknown';
 }
 
 export interface FixPlan {
@@ -307,4 +321,9 @@ export interface Diagnosis {
   /** Credentials mode the verdict was computed with. */
   credentialsAssumed: 'omit' | 'same-origin' | 'include';
   fixPlan?: FixPlan;
+  /**
+   * The plans of the other servers of a redirect chain (one per origin, each with its hop's
+   * preflight and response), when the request must pass more than one server's checks.
+   */
+  chainPlans?: FixPlan[];
 }

@@ -42,10 +42,12 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
   const steps = useMemo(() => timeline(exchange, diagnosis), [exchange, diagnosis]);
   const table = useMemo(() => askedAllowed(exchange, diagnosis), [exchange, diagnosis]);
   const combined = useMemo((): { plan: FixPlan; count: number } | undefined => {
-    const plans = rows.filter((r) => r.to === row.to && r.status === 'blocked' && r.record.diagnosis.fixPlan).map((r) => r.record.diagnosis.fixPlan as FixPlan);
-    if (plans.length < 2) return undefined;
-    const merged = mergeFixPlans(plans).find((p) => p.targetOrigin === (diagnosis.fixPlan?.targetOrigin ?? row.to)) ?? mergeFixPlans(plans)[0];
-    return merged ? { plan: merged, count: plans.length } : undefined;
+    const blocked = rows.filter((r) => r.to === row.to && r.status === 'blocked' && r.record.diagnosis.fixPlan);
+    if (blocked.length < 2) return undefined;
+    // Each request's plans for every server of its chain: the one shown is this server's.
+    const all = mergeFixPlans(blocked.flatMap((r) => [r.record.diagnosis.fixPlan as FixPlan, ...(r.record.diagnosis.chainPlans ?? [])]));
+    const merged = all.find((p) => p.targetOrigin === (diagnosis.fixPlan?.targetOrigin ?? row.to)) ?? all[0];
+    return merged ? { plan: merged, count: blocked.length } : undefined;
   }, [rows, row.to, diagnosis.fixPlan]);
   const plan = scope === 'origin' && combined ? combined.plan : diagnosis.fixPlan;
   const initiator = exchange.initiator;
@@ -145,6 +147,15 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
             </div>
             {!plan.serverFixable && <p className="muted">No server change fixes this: the change belongs in the page.</p>}
             <FixView plan={plan} stack={stack} />
+            {scope === 'one' &&
+              diagnosis.chainPlans?.map((other) => (
+                <div key={other.targetOrigin} className="chain-plan" data-testid="chain-plan">
+                  <h4>
+                    The request is redirected to <span className="mono">{other.targetOrigin}</span> too: that server must answer as well
+                  </h4>
+                  <FixView plan={other} stack={stack} />
+                </div>
+              ))}
           </section>
         )}
 

@@ -90,12 +90,21 @@ export function generateSnippet(stackId: string, plan: FixPlan): Snippet {
   if (p.credentials) notes.push('Credentials are allowed: only the exact origins listed get access, never "*" or a reflected Origin.');
   let code: string;
   const prefix = commentPrefix(info.language);
+  // `*` for a server reached with Origin: null after a cross-origin redirect: the raw headers say
+  // it; the stack generators write exact origins only (not yet `*`).
+  const anyOriginNote = 'Requests reaching this server after a redirect from another origin carry Origin: null and need Access-Control-Allow-Origin: * (no credentials): this snippet does not write that, send it as the plan\'s headers show.';
   if (p.origins.length === 0 && !info.devOnly) {
-    code = prefix
-      ? `${prefix} Corsight: the plan names no valid origin to allow, so there is nothing safe to write.`
-      : '{}';
-    notes.push('The plan names no valid origin to allow: no configuration was generated.');
+    if (plan.policy.allowAnyOrigin) {
+      code = prefix ? `${prefix} Corsight: answer Access-Control-Allow-Origin: * here (see the plan's headers); not generated for this stack yet.` : '{}';
+      notes.push(anyOriginNote);
+    } else {
+      code = prefix
+        ? `${prefix} Corsight: the plan names no valid origin to allow, so there is nothing safe to write.`
+        : '{}';
+      notes.push('The plan names no valid origin to allow: no configuration was generated.');
+    }
   } else {
+    if (plan.policy.allowAnyOrigin) notes.push(anyOriginNote);
     const out = gen.code(p);
     code = out.code;
     notes.push(...(out.notes ?? []));

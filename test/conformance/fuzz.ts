@@ -4,23 +4,28 @@
  * disagreement is shrunk to a minimal scenario, printed as a row to paste into scenarios.ts.
  * Exits 1 on any disagreement.
  */
+import type { LabOrigins } from '../lab/scenarios.ts';
 import { formatVerdict, startRunner, type CaseResult } from './harness.ts';
 import { generate, pasteRow, shrink } from './fuzzgen.ts';
 import { perCodeText } from './report.ts';
+import { countPlans, plansLine, provePlans } from './plans.ts';
 
 export interface FuzzOutcome {
   results: CaseResult[];
   shrunk: CaseResult[];
   rows: string[];
   ms: number;
+  origins: LabOrigins;
 }
 
-export async function fuzz(seed: number, count: number, tabs = 4, log: (s: string) => void = () => undefined): Promise<FuzzOutcome> {
+export async function fuzz(seed: number, count: number, tabs = 4, log: (s: string) => void = () => undefined, plans = false): Promise<FuzzOutcome> {
   const t0 = Date.now();
   const scenarios = Array.from({ length: count }, (_, i) => generate(seed, i));
   const runner = await startRunner(scenarios, { tabs });
   try {
     const results = await runner.run(scenarios);
+    // Before shrinking adds scenarios of its own: each blocked case's plan, applied and replayed.
+    if (plans) await provePlans(runner, results, false);
     const shrunk: CaseResult[] = [];
     const rows: string[] = [];
     const seen = new Set<string>();
@@ -35,7 +40,7 @@ export async function fuzz(seed: number, count: number, tabs = 4, log: (s: strin
       rows.push(row);
       log(row);
     }
-    return { results, shrunk, rows, ms: Date.now() - t0 };
+    return { results, shrunk, rows, ms: Date.now() - t0, origins: runner.lab.origins };
   } finally {
     await runner.close();
   }
@@ -53,12 +58,26 @@ if (isMain) {
   const seed = opt('--seed', 1);
   const count = opt('--count', 200);
   const tabs = opt('--tabs', 4);
-  const out = await fuzz(seed, count, tabs, (row) => console.log(row));
+  const withPlans = argv.includes('--plans');
+  const out = await fuzz(seed, count, tabs, (row) => console.log(row), withPlans);
   const dis = out.results.filter((r) => !r.agree && !r.credentialsAmbiguous).length;
   const amb = out.results.filter((r) => r.credentialsAmbiguous).length;
   console.log('\nChromium verdicts of the generated cases:');
   console.log(perCodeText(out.results));
   console.log(`\nfuzz seed ${seed}: ${count} cases in ${(out.ms / 1000).toFixed(1)} s: ${count - dis - amb} agree, ${dis} disagree (${out.shrunk.length} distinct after shrinking), ${amb} only the unobservable credentials mode settles`);
+  let planFail = 0;
+  if (withPlans) {
+    for (const r of out.results) {
+      if (r.planOwn?.kind !== 'fail') continue;
+      planFail++;
+      console.log(`plan failed: case ${r.scenario.id} (Corsight ${formatVerdict(r.corsight)}), plan applied -> Chromium ${formatVerdict(r.planOwn.chromium)}`);
+      console.log(`  ${pasteRow(r, out.origins)}`);
+    }
+    const structural = new Map<string, number>();
+    for (const r of out.results) if (r.planOwn?.kind === 'structural') structural.set(r.planOwn.reason, (structural.get(r.planOwn.reason) ?? 0) + 1);
+    for (const [reason, n] of structural) console.log(`structural: ${n} x ${reason}`);
+    console.log(plansLine(`plans (fuzz seed ${seed})`, countPlans(out.results, 'planOwn')));
+  }
   // Exit once stdout is flushed (into a pipe, process.exit() alone can cut the output short).
-  process.stdout.write('', () => process.exit(dis ? 1 : 0));
+  process.stdout.write('', () => process.exit(dis || planFail ? 1 : 0));
 }

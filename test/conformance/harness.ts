@@ -12,6 +12,7 @@ import type { LabRunResult } from '../lab/page.ts';
 import { LNA_CONFIGS, resolvedExpect, type Expect, type LnaConfigName, type Scenario } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 import { observedExchange } from './observed.ts';
+import { provePlans, type PlanOutcome } from './plans.ts';
 
 /** A verdict in comparable form. */
 export type Verdict =
@@ -41,6 +42,10 @@ export interface CaseResult {
   /** Chromium's verdict equals the scenario's hand-written `expect`. */
   expectHolds: boolean;
   lna?: LnaConfigName;
+  /** Its own fix plan applied to the lab servers, replayed (plans.ts); only for cases the engine reports blocked. */
+  planOwn?: PlanOutcome;
+  /** The fix plans of all blocked cases of the run merged per origin, applied and replayed. */
+  planCombined?: PlanOutcome;
 }
 
 export function formatVerdict(v: Verdict | { kind: 'unobserved' }): string {
@@ -167,6 +172,8 @@ export interface BatchOptions {
   /** LNA configuration of this browser (flags, page host, permission). */
   lna?: LnaConfigName;
   onResult?: (r: CaseResult) => void;
+  /** Prove the fix plans of the blocked cases (plans.ts): 'own' each alone, 'combined' also merged per origin. */
+  plans?: 'own' | 'combined';
 }
 
 /** A started lab + browser + tabs, reusable for several batches (the fuzzer adds scenarios). */
@@ -246,14 +253,22 @@ export async function runScenarios(scenarios: readonly Scenario[], options: Batc
   if (plain.length) {
     jobs.push((async () => {
       const r = await startRunner(plain, options);
-      try { results.push(...(await r.run(plain))); } finally { await r.close(); }
+      try {
+        const batch = await r.run(plain);
+        if (options.plans) await provePlans(r, batch, options.plans === 'combined');
+        results.push(...batch);
+      } finally { await r.close(); }
     })());
   }
   // LNA browsers one after another (the machine has two cores), next to the main one.
   jobs.push((async () => {
     for (const [cfg, list] of byConfig) {
       const r = await startRunner(list, { ...options, lna: cfg, tabs: 1 });
-      try { results.push(...(await r.run(list))); } finally { await r.close(); }
+      try {
+        const batch = await r.run(list);
+        if (options.plans) await provePlans(r, batch, false);
+        results.push(...batch);
+      } finally { await r.close(); }
     }
   })());
   await Promise.all(jobs);

@@ -11,6 +11,7 @@ import { ALL_SCENARIOS } from '../lab/scenarios.ts';
 import { formatVerdict, runScenarios } from './harness.ts';
 import { expectedById } from './expectations.ts';
 import { perCodeText, summarize, table } from './report.ts';
+import { countPlans, plansLine } from './plans.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => {
@@ -23,7 +24,7 @@ const verbose = argv.includes('--verbose');
 
 const scenarios = ALL_SCENARIOS.filter((s) => !only || s.id.includes(only));
 const t0 = Date.now();
-const results = await runScenarios(scenarios, { tabs });
+const results = await runScenarios(scenarios, { tabs, plans: 'combined' });
 const secs = ((Date.now() - t0) / 1000).toFixed(1);
 
 console.log(table(results));
@@ -42,8 +43,25 @@ if (sum.unexpected.length) {
   }
 }
 for (const id of sum.stale) console.log(`note: ${id} is listed in expectations.ts but agrees now (${expectedById.get(id)})`);
+const planFailures = results.filter((r) => r.planOwn?.kind === 'fail' || r.planCombined?.kind === 'fail');
+if (planFailures.length) {
+  console.log(`\nfix plans that did not let the request through once applied (${planFailures.length}):`);
+  for (const r of planFailures) {
+    const how = (o: typeof r.planOwn) => (o?.kind === 'fail' ? `Chromium ${formatVerdict(o.chromium)}` : o?.kind ?? '-');
+    console.log(`  ${r.scenario.id} (Corsight ${formatVerdict(r.corsight)}): its plan -> ${how(r.planOwn)}; combined plan -> ${how(r.planCombined)}`);
+    if (verbose) console.log(JSON.stringify({ exchange: r.exchange, fixPlan: r.diagnosis?.fixPlan, chainPlans: r.diagnosis?.chainPlans }, null, 1));
+  }
+}
+const structural = new Map<string, number>();
+for (const r of results) if (r.planOwn?.kind === 'structural') structural.set(r.planOwn.reason, (structural.get(r.planOwn.reason) ?? 0) + 1);
+if (structural.size) {
+  console.log('\nstructural plans (no header can do it), by action:');
+  for (const [reason, n] of [...structural].sort((a, b) => b[1] - a[1])) console.log(`  ${n} x ${reason}`);
+}
 console.log(`\n${results.length} scenarios in ${secs} s`);
+console.log(plansLine('plans', countPlans(results, 'planOwn')));
+console.log(plansLine('plans merged per origin', countPlans(results, 'planCombined')));
 console.log(`conformance: ${sum.agree} agree, ${sum.disagree} disagree`);
 // Exit once stdout is flushed: into a pipe, process.exit() alone can cut the table short.
-const code = sum.unexpected.length || sum.beliefMismatches.length ? 1 : 0;
+const code = sum.unexpected.length || sum.beliefMismatches.length || planFailures.length ? 1 : 0;
 process.stdout.write('', () => process.exit(code));

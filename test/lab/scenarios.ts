@@ -102,6 +102,17 @@ export interface Reply {
   body?: string;
   /** A binary body instead of `body`: a 1x1 GIF. */
   asset?: 'gif';
+  /**
+   * Answer `Access-Control-Allow-Origin: <the request's Origin>` when that Origin is one of
+   * `allow` (placeholders allowed), else `otherwise` or nothing: how a server following a plan
+   * with several allowed origins answers. Written after `headers`.
+   */
+  echoOrigin?: EchoOrigin;
+}
+
+export interface EchoOrigin {
+  allow: readonly string[];
+  otherwise?: '*';
 }
 
 /** Where a built redirect points: `{target}/s/<id>/_h<n><path>` (query of the first URL kept). */
@@ -123,6 +134,8 @@ export interface RedirectHop {
   preflight?: Reply;
   /** A raw Location value instead of the one built from `to` (placeholders allowed). */
   location?: string;
+  /** As Reply.echoOrigin, for the redirect response. */
+  echoOrigin?: EchoOrigin;
 }
 
 export type Expect =

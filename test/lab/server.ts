@@ -85,9 +85,12 @@ function pairs(raw: string[]): Array<{ name: string; value: string }> {
 }
 
 /** Write a reply: status, the header lines exactly in order (duplicates stay two lines), body. */
-function send(res: http.ServerResponse, reply: Reply, resolve: (v: string) => string, extra: HeaderList = [], defaultBody = ''): void {
+function send(res: http.ServerResponse, reply: Reply, resolve: (v: string) => string, extra: HeaderList = [], defaultBody = '', requestOrigin?: string): void {
   const body = reply.asset === 'gif' ? GIF : Buffer.from(resolve(reply.body ?? defaultBody), 'utf8');
-  const lines = [...(reply.headers ?? []), ...extra];
+  const echo = reply.echoOrigin;
+  const listed = requestOrigin !== undefined && echo?.allow.some((o) => resolve(o) === requestOrigin);
+  const echoed: HeaderList = listed ? [['Access-Control-Allow-Origin', requestOrigin]] : echo?.otherwise ? [['Access-Control-Allow-Origin', echo.otherwise]] : [];
+  const lines = [...(reply.headers ?? []), ...echoed, ...extra];
   const hasLength = lines.some(([n]) => n.toLowerCase() === 'content-length');
   const raw = flat(lines, resolve);
   if (!hasLength) raw.push('Content-Length', String(Buffer.byteLength(body)));
@@ -183,6 +186,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     const s = byId.get(id);
     if (!s) return send(res, { status: 404, headers: [['Content-Type', 'text/plain']] }, (v) => v, [], `unknown scenario ${id}`);
     const resolve = (v: string) => applyPlaceholders(v, origins, { id, self: server });
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const redirects = s.redirects ?? [];
     const hopSpec = redirects[hop];
     if (req.method === 'OPTIONS') {
@@ -190,18 +194,18 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       const n = (preflightCount.get(key) ?? 0) + 1;
       preflightCount.set(key, n);
       const pre = (n > 1 ? s.preflightLater : undefined) ?? hopSpec?.preflight ?? s.preflight ?? { status: 204 };
-      return send(res, pre, resolve);
+      return send(res, pre, resolve, [], '', origin);
     }
     if (hopSpec) {
       const to = hopSpec.to;
       const userinfo = to.userinfo ? to.userinfo + '@' : '';
       const location = hopSpec.location !== undefined ? resolve(hopSpec.location) : origins[to.target].replace('http://', 'http://' + userinfo) +
         `/s/${id}/_h${hop + 1}` + resolve(to.path ?? '/') + query;
-      return send(res, { status: hopSpec.status ?? 302, headers: hopSpec.headers ?? [] }, resolve, [['Location', location]]);
+      return send(res, { status: hopSpec.status ?? 302, headers: hopSpec.headers ?? [], ...(hopSpec.echoOrigin ? { echoOrigin: hopSpec.echoOrigin } : {}) }, resolve, [['Location', location]], '', origin);
     }
     const conditional = req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined;
-    if (conditional && s.conditional) return send(res, s.conditional, resolve, [], '');
-    return send(res, s.response, resolve, [], `ok ${id}`);
+    if (conditional && s.conditional) return send(res, s.conditional, resolve, [], '', origin);
+    return send(res, s.response, resolve, [], `ok ${id}`, origin);
   }
 
   const servers: http.Server[] = [];

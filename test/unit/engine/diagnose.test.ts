@@ -296,7 +296,8 @@ describe('diagnose: rules', () => {
     expect(d.corsError).toBeUndefined();
     expect(ids(d)).toContain('authorization-covered-by-wildcard');
     expect(d.findings.find((f) => f.id === 'authorization-covered-by-wildcard')?.message).toContain('Firefox');
-    expect(d.fixPlan?.policy.allowHeaders).toEqual(['authorization']);
+    // Authorization named (the wildcard does not cover it everywhere), the server's * kept.
+    expect(d.fixPlan?.policy.allowHeaders).toEqual(['authorization', '*']);
   });
 
   it('redirect mode error on a redirect is a network error', () => {
@@ -637,14 +638,20 @@ describe('diagnose: findings', () => {
 });
 
 describe('diagnose: fix plans', () => {
-  it('never plans * and always the exact page origin', () => {
+  it('plans the exact page origin; * only for Origin: null after a cross-origin redirect, never with credentials', () => {
     for (const [, exchange] of CODES) {
       const d = diagnose(exchange);
-      for (const hd of d.fixPlan?.headers ?? []) {
-        if (hd.name === 'Access-Control-Allow-Origin') expect(hd.value).toBe(PAGE);
-        expect(hd.value).not.toBe('*');
+      for (const plan of [d.fixPlan, ...(d.chainPlans ?? [])]) {
+        const acao = plan?.headers.find((hd) => hd.name === 'Access-Control-Allow-Origin');
+        if (acao?.value === '*') {
+          expect(plan?.policy.allowCredentials).toBe(false);
+          expect(plan?.actions.map((a) => a.id)).toContain('avoid-cross-origin-redirect');
+        } else if (acao) {
+          expect(acao.value).toBe(PAGE);
+        }
+        expect(plan?.policy.allowOrigins ?? []).not.toContain('*');
+        expect(plan?.policy.allowOrigins ?? []).not.toContain('null');
       }
-      if (d.fixPlan?.policy.allowCredentials) expect(d.fixPlan.policy.allowOrigins).not.toContain('*');
     }
   });
 

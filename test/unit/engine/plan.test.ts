@@ -92,6 +92,7 @@ describe('mergeFixPlans', () => {
       allowHeaders: ['x-a', 'x-b'],
       exposeHeaders: ['etag', 'x-total-count'],
       maxAgeSeconds: 600,
+      credentialsBasis: 'required',
     });
     expect(m.actions.map((a) => a.id)).toEqual(['vary-origin', 'answer-preflight-before-auth']);
     const acao = m.headers.find((x) => x.name === 'Access-Control-Allow-Origin')!;

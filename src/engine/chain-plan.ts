@@ -1,0 +1,167 @@
+/**
+ * The fix plans of a blocked exchange: one per server of its redirect chain whose answers the
+ * browser checks, each covering every hop that server answers (its preflights and responses),
+ * so that applying all of them lets the request through, not just past the first failure.
+ *
+ * A plan is never narrower than what the server does already: the methods, request headers and
+ * exposed headers it allows and its Access-Control-Allow-Credentials stay. When the capture
+ * cannot tell the credentials mode, the plan allows credentials for the exact origin (which works
+ * with and without them) and says so.
+ */
+import { isCorsSafelistedMethod, isRedirectStatus, normalizeMethod } from './fetch.ts';
+import { getHeader, parseTokenList } from './headers.ts';
+import { buildFixPlan } from './plan.ts';
+import { requestChain, type ChainHop, type Ctx, type Trace } from './replay.ts';
+import type { CorsErrorCode, CorsPolicy, FixActionId, FixPlan, ObservedResponse } from './types.ts';
+
+/** The tokens of every value of one response header (lines joined), invalid lists skipped. */
+function tokensOf(r: ObservedResponse | undefined, name: string): string[] {
+  if (!r) return [];
+  const out: string[] = [];
+  for (const h of r.headers) {
+    if (typeof h.name !== 'string' || h.name.toLowerCase() !== name || typeof h.value !== 'string') continue;
+    out.push(...(parseTokenList(h.value) ?? []));
+  }
+  return out;
+}
+
+/** What a server allowed already, read from its answers in the chain. */
+interface AlreadyAllowed {
+  methods: string[];
+  headers: string[];
+  expose: string[];
+  credentials: boolean;
+}
+
+function alreadyAllowed(hops: readonly ChainHop[]): AlreadyAllowed {
+  const out: AlreadyAllowed = { methods: [], headers: [], expose: [], credentials: false };
+  for (const hop of hops) {
+    out.methods.push(...tokensOf(hop.preflightResponse, 'access-control-allow-methods'));
+    out.headers.push(...tokensOf(hop.preflightResponse, 'access-control-allow-headers'));
+    out.expose.push(...tokensOf(hop.response, 'access-control-expose-headers'));
+    for (const r of [hop.preflightResponse, hop.response]) {
+      if (r && getHeader(r.headers, 'access-control-allow-credentials') === 'true') out.credentials = true;
+    }
+  }
+  return out;
+}
+
+/** What the server answering `hops` must change beyond headers, from how it answered. */
+function actionsFromAnswers(hops: readonly ChainHop[]): FixActionId[] {
+  const out: FixActionId[] = [];
+  for (const hop of hops) {
+    const pf = hop.preflightResponse;
+    if (hop.preflight && pf) {
+      if (pf.status === 401 || pf.status === 403) out.push('answer-preflight-before-auth');
+      else if (isRedirectStatus(pf.status) && getHeader(pf.headers, 'location') !== null) out.push('do-not-redirect-preflight');
+      else if (pf.status < 200 || pf.status > 299) out.push('answer-preflight-2xx');
+    }
+    if (hop.response && hop.response.status >= 400) out.push('cors-headers-on-error-responses');
+    if (hop.redirectRefused) out.push(...actionsForCode(hop.redirectRefused));
+  }
+  return out;
+}
+
+function actionsForCode(code: CorsErrorCode | undefined): FixActionId[] {
+  switch (code) {
+    case 'PreflightDisallowedRedirect': return ['do-not-redirect-preflight'];
+    case 'RedirectContainsCredentials': return ['do-not-redirect-to-credentials-url'];
+    case 'CorsDisabledScheme': return ['use-http-scheme'];
+    case 'MultipleAllowOriginValues':
+    case 'PreflightMultipleAllowOriginValues': return ['single-allow-origin-value'];
+    default: return [];
+  }
+}
+
+/** Actions the failure itself calls for, on the server of the failing stage. */
+function actionsFromFailure(t: Trace): FixActionId[] {
+  return actionsForCode(t.failure?.code);
+}
+
+/**
+ * A method fetch sends as written because it does not normalize it (`patch`, `Purge`): servers
+ * commonly refuse it, so the page should upper-case it; the plan allows both spellings.
+ */
+function upperCaseSpelling(method: string): string | null {
+  const upper = method.toUpperCase();
+  return upper !== method && normalizeMethod(method) === method ? upper : null;
+}
+
+function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainHop[], failing: boolean): FixPlan {
+  const allowed = alreadyAllowed(hops);
+  const actions: FixActionId[] = [...actionsFromAnswers(hops), ...(failing ? actionsFromFailure(t) : [])];
+  // Origin: null because of a redirect (a page with an opaque origin sends it from the start).
+  const nullOrigin = hops.some((h) => h.originSent === 'null') && ctx.pageOrigin !== 'null';
+  let credentials: boolean;
+  let credentialsBasis: CorsPolicy['credentialsBasis'];
+  if (t.cred === 'include') {
+    credentials = true;
+    credentialsBasis = 'required';
+  } else if (nullOrigin) {
+    // `*` it must be: without credentials the server's own Allow-Credentials is not read.
+    credentials = false;
+  } else if (allowed.credentials) {
+    credentials = true;
+    credentialsBasis = 'kept';
+  } else if (!t.credKnown) {
+    credentials = true;
+    credentialsBasis = 'unknown';
+  } else {
+    credentials = false;
+  }
+  // Origin: null (a cross-origin redirect on the way): `*` without credentials, else no header can do it.
+  let anyOrigin = false;
+  if (nullOrigin) {
+    actions.push(credentials ? 'no-credentials-across-redirects' : 'avoid-cross-origin-redirect');
+    if (!credentials) anyOrigin = true;
+  }
+  const methods: string[] = [];
+  const unsafeNames: string[] = [];
+  let preflight = false;
+  for (const hop of hops) {
+    if (!hop.preflight) continue;
+    preflight = true;
+    if (!isCorsSafelistedMethod(hop.method)) methods.push(hop.method);
+    unsafeNames.push(...hop.unsafeNames);
+  }
+  // `*` in a list the server sent means "any" only without credentials: with them it is noise.
+  const kept = (names: string[]) => (credentials ? names.filter((n) => n !== '*') : names);
+  const upper = upperCaseSpelling(ctx.method);
+  if (upper !== null && methods.includes(ctx.method)) {
+    methods.push(upper);
+    actions.push('upper-case-method');
+  }
+  actions.push('vary-origin');
+  return buildFixPlan({
+    targetOrigin: origin,
+    pageOrigin: hops.find((h) => h.originSent !== 'null')?.originSent ?? ctx.pageOrigin,
+    credentials,
+    ...(credentialsBasis ? { credentialsBasis } : {}),
+    method: methods[0] ?? 'GET',
+    moreMethods: [...methods.slice(1), ...kept(allowed.methods)],
+    unsafeNames,
+    moreHeaders: kept(allowed.headers),
+    exposeHeaders: kept(allowed.expose),
+    preflight,
+    anyOrigin,
+    actions,
+    serverFixable: true,
+  });
+}
+
+/**
+ * The plan for the server of the failing stage (`failingOrigin`) first, then one per other server
+ * of the chain whose answers the browser checks, in chain order.
+ */
+export function chainFixPlans(ctx: Ctx, t: Trace, failingOrigin: string): { primary: FixPlan; others: FixPlan[] } {
+  const checked = requestChain(ctx, t).filter((h) => h.corsChecked);
+  if (!checked.some((h) => h.origin === failingOrigin)) {
+    // Not reached through the chain (no hop recorded): plan from the trace alone.
+    checked.unshift({ index: 0, origin: failingOrigin, originSent: t.originSent, corsChecked: true, preflight: t.preflightNeeded, method: ctx.method, unsafeNames: t.unsafeNames });
+  }
+  const origins = [failingOrigin, ...checked.map((h) => h.origin).filter((o) => o !== failingOrigin)];
+  const plans = [...new Set(origins)].map((o) =>
+    planForServer(ctx, t, o, checked.filter((h) => h.origin === o), o === failingOrigin),
+  );
+  return { primary: plans[0]!, others: plans.slice(1) };
+}
