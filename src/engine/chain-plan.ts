@@ -11,7 +11,7 @@
 import { isCorsSafelistedMethod, isRedirectStatus, normalizeMethod } from './fetch.ts';
 import { getHeader, parseTokenList } from './headers.ts';
 import { buildFixPlan } from './plan.ts';
-import { requestChain, type ChainHop, type Ctx, type Trace } from './replay.ts';
+import { isBlocked, requestChain, type ChainHop, type Ctx, type Trace } from './replay.ts';
 import type { CorsErrorCode, CorsPolicy, FixActionId, FixPlan, ObservedResponse } from './types.ts';
 
 /** The tokens of every value of one response header (lines joined), invalid lists skipped. */
@@ -87,7 +87,7 @@ function upperCaseSpelling(method: string): string | null {
   return upper !== method && normalizeMethod(method) === method ? upper : null;
 }
 
-function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainHop[], failing: boolean): FixPlan {
+function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainHop[], failing: boolean, unreadable: readonly string[]): FixPlan {
   const allowed = alreadyAllowed(hops);
   const actions: FixActionId[] = [...actionsFromAnswers(hops), ...(failing ? actionsFromFailure(t) : [])];
   // Origin: null because of a redirect (a page with an opaque origin sends it from the start).
@@ -103,7 +103,8 @@ function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainH
   } else if (allowed.credentials) {
     credentials = true;
     credentialsBasis = 'kept';
-  } else if (!t.credKnown) {
+  } else if (!t.credKnown && isBlocked(t)) {
+    // (A request that passed shows its mode: without Allow-Credentials it carried none.)
     credentials = true;
     credentialsBasis = 'unknown';
   } else {
@@ -141,7 +142,7 @@ function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainH
     moreMethods: [...methods.slice(1), ...kept(allowed.methods)],
     unsafeNames,
     moreHeaders: kept(allowed.headers),
-    exposeHeaders: kept(allowed.expose),
+    exposeHeaders: [...kept(allowed.expose), ...unreadable.filter((n) => !allowed.expose.some((e) => e.toLowerCase() === n))],
     preflight,
     anyOrigin,
     actions,
@@ -151,9 +152,10 @@ function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainH
 
 /**
  * The plan for the server of the failing stage (`failingOrigin`) first, then one per other server
- * of the chain whose answers the browser checks, in chain order.
+ * of the chain whose answers the browser checks, in chain order. `unreadable`: response headers
+ * of the failing (or, for a request that passed, last) server the page cannot read yet.
  */
-export function chainFixPlans(ctx: Ctx, t: Trace, failingOrigin: string): { primary: FixPlan; others: FixPlan[] } {
+export function chainFixPlans(ctx: Ctx, t: Trace, failingOrigin: string, unreadable: readonly string[] = []): { primary: FixPlan; others: FixPlan[] } {
   const checked = requestChain(ctx, t).filter((h) => h.corsChecked);
   if (!checked.some((h) => h.origin === failingOrigin)) {
     // Not reached through the chain (no hop recorded): plan from the trace alone.
@@ -161,7 +163,7 @@ export function chainFixPlans(ctx: Ctx, t: Trace, failingOrigin: string): { prim
   }
   const origins = [failingOrigin, ...checked.map((h) => h.origin).filter((o) => o !== failingOrigin)];
   const plans = [...new Set(origins)].map((o) =>
-    planForServer(ctx, t, o, checked.filter((h) => h.origin === o), o === failingOrigin),
+    planForServer(ctx, t, o, checked.filter((h) => h.origin === o), o === failingOrigin, o === failingOrigin ? unreadable : []),
   );
   return { primary: plans[0]!, others: plans.slice(1) };
 }

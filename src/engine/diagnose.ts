@@ -333,6 +333,8 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
   const findings: Finding[] = [];
   const evidence: Evidence[] = [];
   const explanation: string[] = [];
+  /** Response headers of a request that passed which the page cannot read (planned as exposed: it may read them). */
+  let unreadable: string[] = [];
   const cred = t.cred;
   const f = t.failure;
   const code = f?.code;
@@ -437,7 +439,7 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     if (t.lastHop >= 0 && t.lastHopChecked) {
       const final = ctx.hops[t.lastHop]!.response!;
       explanation.push(`${T} answered ${final.status} with Access-Control-Allow-Origin: ${getHeader(final.headers, 'access-control-allow-origin') ?? '(none: not checked)'}, which allows the page's origin${cred === 'include' ? ' with credentials' : ''}.`);
-      exposureFindings(findings, final, cred, T);
+      unreadable = exposureFindings(findings, final, cred, T);
       varyFinding(findings, final, T);
     }
   }
@@ -478,7 +480,7 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     if (ff) d.firefoxReason = ff;
   }
   if (blocked || (diagStatus === 'warning' && t.networkError === null)) {
-    const plans = chainFixPlans(ctx, t, T);
+    const plans = chainFixPlans(ctx, t, T, unreadable);
     d.fixPlan = plans.primary;
     if (plans.others.length > 0) d.chainPlans = plans.others;
   }

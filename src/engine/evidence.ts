@@ -99,7 +99,8 @@ export function originValueFindings(findings: Finding[], headers: readonly HttpH
   }
 }
 
-export function exposureFindings(findings: Finding[], r: ObservedResponse, cred: EffectiveCredentials, T: string): void {
+/** Adds the exposure findings; returns the response header names the page cannot read. */
+export function exposureFindings(findings: Finding[], r: ObservedResponse, cred: EffectiveCredentials, T: string): string[] {
   const exposed = parseExposeHeaders(r.headers);
   const hidden: string[] = [];
   let setCookie = false;
@@ -120,6 +121,7 @@ export function exposureFindings(findings: Finding[], r: ObservedResponse, cred:
   if (setCookie) {
     findings.push(finding('set-cookie-never-readable', `The response of ${T} sets a cookie; the browser stores it${cred === 'include' ? '' : ' only for requests with credentials (this one had none, so it is ignored)'}, but the page can never read Set-Cookie.`));
   }
+  return hidden;
 }
 
 export function varyFinding(findings: Finding[], r: ObservedResponse, T: string): void {

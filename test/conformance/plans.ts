@@ -2,19 +2,18 @@
  * Plans proven in the browser: for every case the engine reports blocked, the lab server's answers
  * are rewritten from the engine's own fix plan exactly as a server following it would answer
  * (every Access-Control-* header replaced by the plan's headers for that kind of response, the
- * preflight made 2xx where the plan says so, the request Origin echoed where the plan allows
- * several origins), the same request is replayed in Chromium, and Chromium must let it through.
+ * preflight made 2xx where the plan says so: test/harness/plan-headers.ts), the same request is replayed in Chromium, and Chromium must let it through.
  * The same is done with the plans of all failing cases merged per origin (what a user pasting the
  * panel's combined plan gets). Plans whose fix is not a header (stop redirecting, change the
  * page's request) are counted apart, with the reason.
  */
 import { mergeFixPlans } from '../../src/engine/index.ts';
 import type { Diagnosis, Exchange, FixActionId, FixPlan, ResponseKind } from '../../src/engine/types.ts';
-import type { EchoOrigin, HeaderList, LabOrigins, RedirectHop, Reply, Scenario, Target } from '../lab/scenarios.ts';
+import type { LabOrigins, RedirectHop, Reply, Scenario, Target } from '../lab/scenarios.ts';
+import { answersPreflightItself, isAccessControlHeader, responseKindOf } from '../harness/plan-headers.ts';
 import { applyPlaceholders, TARGETS } from '../lab/scenarios.ts';
 import { expectedById } from './expectations.ts';
 import type { CaseResult, Verdict } from './harness.ts';
-
 
 /** Actions no response header performs: the page's request or the redirect itself must change. */
 const STRUCTURAL_ACTIONS: ReadonlySet<FixActionId> = new Set<FixActionId>([
@@ -28,9 +27,6 @@ const STRUCTURAL_ACTIONS: ReadonlySet<FixActionId> = new Set<FixActionId>([
   'no-credentials-across-redirects',
   'upper-case-method',
 ]);
-
-/** Actions a server performs by answering OPTIONS itself with 2xx. */
-const PREFLIGHT_2XX_ACTIONS: ReadonlySet<FixActionId> = new Set<FixActionId>(['answer-preflight-2xx', 'answer-preflight-before-auth']);
 
 export type PlanOutcome =
   /** `rounds` > 1: passed once the hops the first run never reached were planned too. */
@@ -55,34 +51,9 @@ export function structuralReason(d: Diagnosis): string | null {
   return null;
 }
 
-function isAccessControl(name: string): boolean {
-  return name.toLowerCase().startsWith('access-control-');
-}
-
-/** One reply as a server following `plan` writes it for this kind of response. */
+/** One reply as a server following `plan` writes it for this kind of response: its own Access-Control-* lines go. */
 export function replyUnderPlan<R extends Reply | RedirectHop>(reply: R, plan: FixPlan, kind: ResponseKind): R {
-  const headers: Array<readonly [string, string]> = (reply.headers ?? []).filter(([n]) => !isAccessControl(n));
-  let echoOrigin: EchoOrigin | undefined;
-  const { allowOrigins, allowAnyOrigin, allowCredentials } = plan.policy;
-  const anyElse = allowAnyOrigin === true && allowCredentials;
-  for (const h of plan.headers) {
-    if (!h.on.includes(kind)) continue;
-    // Several allowed origins, or `*` beside credentialed origins: one value per response, the
-    // request's Origin when it is listed.
-    if (h.name.toLowerCase() === 'access-control-allow-origin' && (allowOrigins.length > 1 || anyElse)) {
-      echoOrigin = { allow: [...allowOrigins], ...(anyElse ? { otherwise: '*' as const } : {}) };
-      continue;
-    }
-    headers.push([h.name, h.value]);
-  }
-  const out: R = { ...reply, headers: headers as HeaderList };
-  delete out.echoOrigin;
-  if (echoOrigin) out.echoOrigin = echoOrigin;
-  return out;
-}
-
-function responseKind(status: number | undefined): ResponseKind {
-  return (status ?? 200) >= 400 ? 'error' : 'actual';
+  return { ...reply, headers: (reply.headers ?? []).filter(([n]) => !isAccessControlHeader(n)), plan: { plan, kind } };
 }
 
 /** The lab server answering hop `k` of a scenario (0: the URL the page requested), or undefined when it is not a lab server. */
@@ -111,7 +82,7 @@ export function scenarioUnderPlans(s: Scenario, plans: readonly FixPlan[], origi
   };
   const preflightUnder = (reply: Reply | undefined, plan: FixPlan): Reply => {
     const base = replyUnderPlan(reply ?? { status: 204 }, plan, 'preflight');
-    return plan.actions.some((a) => PREFLIGHT_2XX_ACTIONS.has(a.id)) ? { ...base, status: 204 } : base;
+    return answersPreflightItself(plan) ? { ...base, status: 204 } : base;
   };
   const redirects = s.redirects ?? [];
   const out: Scenario = { ...s, id: `${s.id}--${tag}`, title: `${s.title} (${tag})`, expect: { ok: true } };
@@ -128,8 +99,8 @@ export function scenarioUnderPlans(s: Scenario, plans: readonly FixPlan[], origi
   const lastPlan = planAt(redirects.length);
   if (lastPlan) {
     out.preflight = preflightUnder(s.preflight, lastPlan);
-    out.response = replyUnderPlan(s.response, lastPlan, responseKind(s.response.status));
-    if (s.conditional) out.conditional = replyUnderPlan(s.conditional, lastPlan, responseKind(s.conditional.status));
+    out.response = replyUnderPlan(s.response, lastPlan, responseKindOf(s.response.status));
+    if (s.conditional) out.conditional = replyUnderPlan(s.conditional, lastPlan, responseKindOf(s.conditional.status));
   }
   return out;
 }

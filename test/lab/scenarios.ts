@@ -10,7 +10,7 @@
  * Placeholders usable in header values, bodies and request paths (resolved at run time, since
  * the ports are ephemeral): see PLACEHOLDERS.
  */
-import type { CorsErrorCode } from '../../src/engine/types.ts';
+import type { CorsErrorCode, FixPlan, ResponseKind } from '../../src/engine/types.ts';
 
 /** The three lab origins (all on 127.0.0.1, different ports; the app also as `localhost`, see CROSS_SITE_HOST). */
 export type Target = 'app' | 'api1' | 'api2';
@@ -103,16 +103,16 @@ export interface Reply {
   /** A binary body instead of `body`: a 1x1 GIF. */
   asset?: 'gif';
   /**
-   * Answer `Access-Control-Allow-Origin: <the request's Origin>` when that Origin is one of
-   * `allow` (placeholders allowed), else `otherwise` or nothing: how a server following a plan
-   * with several allowed origins answers. Written after `headers`.
+   * The Access-Control-* lines of a server following a fix plan, written after `headers` and
+   * computed per request (the Origin decides the Allow-Origin value): test/conformance/plans.ts.
    */
-  echoOrigin?: EchoOrigin;
+  plan?: FollowedPlan;
 }
 
-export interface EchoOrigin {
-  allow: readonly string[];
-  otherwise?: '*';
+/** A fix plan a lab reply follows, for one kind of response. */
+export interface FollowedPlan {
+  plan: FixPlan;
+  kind: ResponseKind;
 }
 
 /** Where a built redirect points: `{target}/s/<id>/_h<n><path>` (query of the first URL kept). */
@@ -134,8 +134,8 @@ export interface RedirectHop {
   preflight?: Reply;
   /** A raw Location value instead of the one built from `to` (placeholders allowed). */
   location?: string;
-  /** As Reply.echoOrigin, for the redirect response. */
-  echoOrigin?: EchoOrigin;
+  /** As Reply.plan, for the redirect response. */
+  plan?: FollowedPlan;
 }
 
 export type Expect =

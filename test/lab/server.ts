@@ -18,6 +18,7 @@ import {
   type Scenario,
   type Target,
 } from './scenarios.ts';
+import { headersUnderPlan } from '../harness/plan-headers.ts';
 import { labFrameHtml, labFrameScript, labPageHtml, labPageScript, labWorkerScript } from './page.ts';
 
 /** A 1x1 transparent GIF (Reply.asset 'gif'). */
@@ -87,10 +88,8 @@ function pairs(raw: string[]): Array<{ name: string; value: string }> {
 /** Write a reply: status, the header lines exactly in order (duplicates stay two lines), body. */
 function send(res: http.ServerResponse, reply: Reply, resolve: (v: string) => string, extra: HeaderList = [], defaultBody = '', requestOrigin?: string): void {
   const body = reply.asset === 'gif' ? GIF : Buffer.from(resolve(reply.body ?? defaultBody), 'utf8');
-  const echo = reply.echoOrigin;
-  const listed = requestOrigin !== undefined && echo?.allow.some((o) => resolve(o) === requestOrigin);
-  const echoed: HeaderList = listed ? [['Access-Control-Allow-Origin', requestOrigin]] : echo?.otherwise ? [['Access-Control-Allow-Origin', echo.otherwise]] : [];
-  const lines = [...(reply.headers ?? []), ...echoed, ...extra];
+  const planned: HeaderList = reply.plan ? headersUnderPlan(reply.plan.plan, reply.plan.kind, requestOrigin) : [];
+  const lines = [...(reply.headers ?? []), ...planned, ...extra];
   const hasLength = lines.some(([n]) => n.toLowerCase() === 'content-length');
   const raw = flat(lines, resolve);
   if (!hasLength) raw.push('Content-Length', String(Buffer.byteLength(body)));
@@ -201,7 +200,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       const userinfo = to.userinfo ? to.userinfo + '@' : '';
       const location = hopSpec.location !== undefined ? resolve(hopSpec.location) : origins[to.target].replace('http://', 'http://' + userinfo) +
         `/s/${id}/_h${hop + 1}` + resolve(to.path ?? '/') + query;
-      return send(res, { status: hopSpec.status ?? 302, headers: hopSpec.headers ?? [], ...(hopSpec.echoOrigin ? { echoOrigin: hopSpec.echoOrigin } : {}) }, resolve, [['Location', location]], '', origin);
+      return send(res, { status: hopSpec.status ?? 302, headers: hopSpec.headers ?? [], ...(hopSpec.plan ? { plan: hopSpec.plan } : {}) }, resolve, [['Location', location]], '', origin);
     }
     const conditional = req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined;
     if (conditional && s.conditional) return send(res, s.conditional, resolve, [], '', origin);
