@@ -11,6 +11,7 @@ import {
   CHROMIUM_MAX_AGE_CAP,
   ensureAllowedCrossOriginHeaders,
   isCorsSafelistedMethod,
+  isRedirectStatus,
   normalizeMethod,
   parsePreflightResult,
 } from './fetch.ts';
@@ -439,7 +440,8 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     if (t.lastHop >= 0 && t.lastHopChecked) {
       const final = ctx.hops[t.lastHop]!.response!;
       explanation.push(`${T} answered ${final.status} with Access-Control-Allow-Origin: ${getHeader(final.headers, 'access-control-allow-origin') ?? '(none: not checked)'}, which allows the page's origin${cred === 'include' ? ' with credentials' : ''}.`);
-      unreadable = exposureFindings(findings, final, cred, T);
+      // A redirect ending the chain (redirect: "manual") reaches the page as an opaque-redirect: nothing to read.
+      if (!(isRedirectStatus(final.status) && getHeader(final.headers, 'location') !== null)) unreadable = exposureFindings(findings, final, cred, T);
       varyFinding(findings, final, T);
     }
   }
@@ -479,7 +481,9 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     const ff = CORS_CODES[f.code].firefox;
     if (ff) d.firefoxReason = ff;
   }
-  if (blocked || (diagStatus === 'warning' && t.networkError === null)) {
+  // A request that passed gets a plan for its warnings, or for the headers the page cannot read
+  // (which matter only if it reads them: the plan says so).
+  if (blocked || (t.networkError === null && (diagStatus === 'warning' || unreadable.length > 0))) {
     const plans = chainFixPlans(ctx, t, T, unreadable);
     d.fixPlan = plans.primary;
     if (plans.others.length > 0) d.chainPlans = plans.others;

@@ -112,7 +112,7 @@ export function plannedHeaders(input: CorsPolicy, preflight: boolean): PlannedHe
     out.push({ name: 'Access-Control-Max-Age', value: String(policy.maxAgeSeconds), on: ['preflight'], why: 'Lets the browser reuse the preflight answer (Chromium caps at 7200 s).' });
   }
   if (policy.exposeHeaders.length > 0) {
-    out.push({ name: 'Access-Control-Expose-Headers', value: policy.exposeHeaders.join(', '), on: ['actual'], why: 'Lets the page read these response headers.' });
+    out.push({ name: 'Access-Control-Expose-Headers', value: policy.exposeHeaders.join(', '), on: ['actual'], why: 'Lets the page read these response headers (needed only for those it reads).' });
   }
   if (policy.allowOrigins.length > 0 && !anyOrigin) {
     out.push({ name: 'Vary', value: 'Origin', on: all, why: 'The answer depends on the Origin request header; caches must key on it.' });

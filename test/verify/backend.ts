@@ -5,6 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FixPlan } from '../../src/engine/types.ts';
+import { answersPreflightItself, headersUnderPlan, isAccessControlHeader, responseKindOf } from '../harness/plan-headers.ts';
 
 export interface Running {
   origin: string;
@@ -40,7 +42,7 @@ export function startPageServer(): Promise<Running> {
   return listen(server);
 }
 
-function listen(server: http.Server): Promise<Running> {
+export function listen(server: http.Server): Promise<Running> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const port = (server.address() as AddressInfo).port;
@@ -55,4 +57,38 @@ function listen(server: http.Server): Promise<Running> {
       });
     });
   });
+}
+
+/**
+ * The bare backend behind a server that follows `plan` to the letter (plan-headers.ts): its own
+ * Access-Control-* headers dropped, the plan's written per response, OPTIONS answered 204 by
+ * itself where the plan says so. Deriving a plan in rounds replays the page against it.
+ */
+export function startPlanServer(backend: Running, plan: FixPlan): Promise<Running> {
+  const server = http.createServer((req, res) => {
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    if (req.method === 'OPTIONS' && answersPreflightItself(plan)) {
+      req.resume();
+      res.writeHead(204, headersUnderPlan(plan, 'preflight', origin).flat());
+      res.end();
+      return;
+    }
+    const upstream = http.request({ host: '127.0.0.1', port: backend.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      const kind = req.method === 'OPTIONS' ? 'preflight' : responseKindOf(up.statusCode);
+      const lines: string[] = [];
+      for (let i = 0; i + 1 < up.rawHeaders.length; i += 2) {
+        const name = up.rawHeaders[i] ?? '';
+        if (!isAccessControlHeader(name) && name.toLowerCase() !== 'connection') lines.push(name, up.rawHeaders[i + 1] ?? '');
+      }
+      lines.push(...headersUnderPlan(plan, kind, origin).flat());
+      res.writeHead(up.statusCode ?? 502, lines);
+      up.pipe(res);
+    });
+    upstream.on('error', (e) => {
+      res.writeHead(502, { 'Content-Type': 'text/plain' });
+      res.end(`upstream: ${String(e)}`);
+    });
+    req.pipe(upstream);
+  });
+  return listen(server);
 }

@@ -17,6 +17,9 @@ import { attachOracle } from '../harness/oracle.ts';
 import { checkTools, type FoundTools } from '../harness/tools.ts';
 import { startBackend, startPageServer, type Running } from './backend.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
+import { derivePlan, forPageOrigin, pageIsServed, type DerivedPlan, type ObservedAttempt } from './derive.ts';
+import { observedExchange } from '../conformance/observed.ts';
+import type { FixPlan } from '../../src/engine/types.ts';
 import { ADAPTERS, cleanWork, freePort, type Adapter } from './servers.ts';
 
 /**
@@ -37,13 +40,8 @@ const CONTROLS = [
   { id: 'webpack-dev-server proxy without pathRewrite', stack: 'webpack-dev-server', scenario: 'no-acao', mutate: (c: string) => c.replace(/ *pathRewrite: [^\n]+\n/, '') },
 ];
 
-interface Attempt {
-  ok: boolean;
-  status?: number;
-  header?: string | null;
-  corsError?: string;
+interface Attempt extends ObservedAttempt {
   failedParameter?: string;
-  errorText?: string;
 }
 
 const arg = (name: string): string[] | undefined => {
@@ -81,6 +79,9 @@ async function attempt(context: BrowserContext, pageOrigin: string, target: stri
     const result = await page.evaluate(
       async ({ url, req, readHeader }) => {
         try {
+          // A cookie for the host (cookies ignore ports): a request with credentials carries it,
+          // so the wire shows credentials "include", as on a site where the user is logged in.
+          document.cookie = 'corsight_verify=1; path=/';
           const init: RequestInit = { method: req.method, cache: 'no-store' };
           if (req.headers) init.headers = req.headers;
           if (req.credentials) init.credentials = req.credentials;
@@ -93,10 +94,11 @@ async function attempt(context: BrowserContext, pageOrigin: string, target: stri
       },
       { url, req: s.request, readHeader: s.readHeader ?? null },
     );
-    await oracle.waitForSettled(marker, 5000).catch(() => undefined);
+    const settled = await oracle.waitForSettled(marker, 5000).catch(() => undefined);
     const verdict = oracle.verdictFor(marker);
     await oracle.detach().catch(() => undefined);
     const out: Attempt = { ok: result.ok };
+    if (settled) out.exchange = observedExchange(settled, { all: oracle.requests, pageOrigin });
     if (result.status !== undefined) out.status = result.status;
     if (result.header !== undefined) out.header = result.header;
     if (!verdict.ok) {
@@ -113,7 +115,7 @@ async function attempt(context: BrowserContext, pageOrigin: string, target: stri
 function judge(s: Pick<Scenario, 'expectStatus' | 'readHeader'>, good: Attempt, wrong: Attempt): string {
   if (!good.ok) return `FAIL ${good.corsError ?? good.errorText ?? 'error'}${good.failedParameter ? `(${good.failedParameter})` : ''}`;
   if (good.status !== s.expectStatus) return `FAIL status ${good.status}`;
-  if (s.readHeader && good.header !== 'abc123') return `FAIL ${s.readHeader} unreadable`;
+  if (!pageIsServed(s, good)) return `FAIL ${s.readHeader} unreadable`;
   if (wrong.ok) return 'FAIL wrong origin allowed';
   if (!wrong.corsError) return `FAIL wrong origin: ${wrong.errorText ?? '?'}`;
   return 'ok';
@@ -147,9 +149,12 @@ async function main(): Promise<void> {
   const browser = await launchBrowser();
   const pageA = await startPageServer();
   const pageB = await startPageServer();
+  // The second page origin of the two-page scenarios (pageB stays the refused one).
+  const pageC = await startPageServer();
   const backend = await startBackend();
   const cells = new Map<string, string>();
   const before = new Map<string, string>();
+  const plans = new Map<string, DerivedPlan>();
   const timing = new Map<string, number>();
   const controls: string[] = [];
   let controlsSkipped = 0;
@@ -161,7 +166,9 @@ async function main(): Promise<void> {
     // A dev-server proxy serves the page itself: its origin is the page origin of the plan.
     const port = await freePort();
     const pageOrigin = devProxy ? `http://127.0.0.1:${port}` : pageA.origin;
-    const snippet = generateSnippet(a.id, s.plan(pageOrigin, backend.origin));
+    const derived = plans.get(s.id);
+    if (!derived) return 'FAIL no plan derived';
+    const snippet = generateSnippet(a.id, forPageOrigin(derived.plan, pageA.origin, pageOrigin));
     snippet.code = mutate(snippet.code);
     let server: Running | undefined;
     try {
@@ -180,9 +187,18 @@ async function main(): Promise<void> {
   };
 
   try {
+    // The plans: derived by the engine from Chromium's runs against the bare backend.
     for (const s of scenarios) {
-      const bare = await attempt(browser.context, pageA.origin, backend.origin, s);
-      before.set(s.id, bare.ok ? `ok ${bare.status}` : `${bare.corsError ?? bare.errorText}`);
+      const pages = s.pages === 2 ? [pageA.origin, pageC.origin] : [pageA.origin];
+      let first: string | undefined;
+      const derived = await derivePlan(s, pages, backend, async (pageOrigin, target) => {
+        const a = await attempt(browser.context, pageOrigin, target, s);
+        first ??= a.ok ? `ok ${a.status}` : `${a.corsError ?? a.errorText}`;
+        return a;
+      });
+      before.set(s.id, first ?? '');
+      plans.set(s.id, derived);
+      process.stderr.write(`plan for ${s.id}: ${derived.rounds.join('; ')}\n`);
     }
     for (const a of runnable) {
       const t0 = Date.now();
@@ -217,7 +233,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    await Promise.all([pageA.stop(), pageB.stop(), backend.stop()]);
+    await Promise.all([pageA.stop(), pageB.stop(), pageC.stop(), backend.stop()]);
     if (!process.env.KEEP_VERIFY_FILES) cleanWork();
   }
 
@@ -232,6 +248,11 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+  console.log('\nThe plans, as the engine derived them from Chromium\'s runs (page origins A, C; backend B):');
+  for (const s of scenarios) {
+    const d = plans.get(s.id);
+    if (d) console.log(`  ${s.id}: ${planSummary(d.plan, { [pageA.origin]: 'A', [pageC.origin]: 'C', [backend.origin]: 'B' })} (${d.rounds.length} round${d.rounds.length > 1 ? 's' : ''})`);
+  }
   const notes = runnable.filter((a) => a.note).map((a) => `${a.label ?? a.id}: ${a.note}`);
   // Which Python ran a Python stack matters: a pip install and Debian's packages differ in version.
   for (const a of runnable) {
@@ -252,6 +273,19 @@ async function main(): Promise<void> {
   const skippedCells = skipped.reduce((n, a) => n + scenarios.filter((s) => checkFor(a, s)).length, controlsSkipped);
   console.log(`verify:snippets: ${total - failures} passed, ${failures} failed${skippedCells ? `, ${skippedCells} skipped` : ''}`);
   process.exitCode = failures ? 1 : 0;
+}
+
+/** A plan in one line, origins by their short names. */
+function planSummary(plan: FixPlan, names: Record<string, string>): string {
+  const p = plan.policy;
+  const parts = [`origins ${p.allowOrigins.map((o) => names[o] ?? o).join('+')}`];
+  if (p.allowCredentials) parts.push(`credentials (${p.credentialsBasis ?? 'required'})`);
+  if (p.allowMethods.length) parts.push(`methods ${p.allowMethods.join(',')}`);
+  if (p.allowHeaders.length) parts.push(`headers ${p.allowHeaders.join(',')}`);
+  if (p.exposeHeaders.length) parts.push(`expose ${p.exposeHeaders.join(',')}`);
+  const actions = plan.actions.map((a) => a.id).filter((id) => id !== 'vary-origin');
+  if (actions.length) parts.push(actions.join(','));
+  return parts.join('; ');
 }
 
 main().catch((e) => {

@@ -1,5 +1,4 @@
-/** The classic failures replayed for every stack: one FixPlan each, and the request to send. */
-import type { FixAction, FixPlan } from '../../src/engine/types.ts';
+/** The classic failures replayed for every stack: the request to send and what the page must get. */
 
 export interface VerifyRequest {
   path: string;
@@ -17,95 +16,32 @@ export interface Scenario {
   expectStatus: number;
   /** A response header the page must be able to read. */
   readHeader?: string;
-  /** `targetOrigin` is the server the page called (the dev-server proxies forward to it). */
-  plan(pageOrigin: string, targetOrigin?: string): FixPlan;
+  /**
+   * How many page origins call the backend: with 2, the plan is the merge of both pages' plans
+   * (the per-request origin path of every stack), and a third origin must stay refused.
+   */
+  pages: 1 | 2;
 }
 
-/** A second allowed origin that no page uses: forces the per-request (dynamic) origin path. */
-export const OTHER_ALLOWED_ORIGIN = 'http://127.0.0.9:9';
-
-const act = (...ids: FixAction['id'][]): FixAction[] => ids.map((id) => ({ id, text: id }));
-
-function plan(origins: string[], p: Partial<FixPlan['policy']> = {}, actions: FixAction[] = [], targetOrigin = 'http://127.0.0.1'): FixPlan {
-  return {
-    targetOrigin,
-    policy: { allowOrigins: origins, allowCredentials: false, allowMethods: [], allowHeaders: [], exposeHeaders: [], ...p },
-    headers: [],
-    actions,
-    serverFixable: true,
-  };
-}
-
+/**
+ * The classic failures. Their fix plans are not written here: each is what Corsight's engine
+ * derives from Chromium's own run against the bare backend (test/verify/derive.ts).
+ */
 export const SCENARIOS: Scenario[] = [
-  {
-    id: 'no-acao',
-    title: 'GET, no Access-Control-Allow-Origin',
-    request: { path: '/data', method: 'GET' },
-    expectStatus: 200,
-    plan: (o, t) => plan([o], {}, [], t),
-  },
-  {
-    id: 'two-origins',
-    title: 'origin chosen per request (two allowed origins)',
-    request: { path: '/data', method: 'GET' },
-    expectStatus: 200,
-    plan: (o, t) => plan([OTHER_ALLOWED_ORIGIN, o], {}, act('vary-origin'), t),
-  },
-  {
-    id: 'credentials',
-    title: 'credentials: include',
-    request: { path: '/data', method: 'GET', credentials: 'include' },
-    expectStatus: 200,
-    plan: (o, t) => plan([o], { allowCredentials: true }, [], t),
-  },
-  {
-    id: 'put',
-    title: 'PUT (preflight; backend 404s OPTIONS)',
-    request: { path: '/data', method: 'PUT' },
-    expectStatus: 200,
-    plan: (o, t) => plan([o], { allowMethods: ['PUT'] }, act('answer-preflight-2xx'), t),
-  },
-  {
-    id: 'custom-header',
-    title: 'custom request header x-api-key',
-    request: { path: '/data', method: 'GET', headers: { 'x-api-key': 'k' } },
-    expectStatus: 200,
-    plan: (o, t) => plan([o], { allowHeaders: ['x-api-key'] }, act('answer-preflight-2xx'), t),
-  },
-  {
-    id: 'preflight-auth',
-    title: 'preflight to an auth-protected route (401 without key)',
-    request: { path: '/private', method: 'GET', headers: { 'x-api-key': 'k' } },
-    expectStatus: 200,
-    plan: (o, t) => plan([o], { allowHeaders: ['x-api-key'] }, act('answer-preflight-before-auth'), t),
-  },
-  {
-    id: 'expose',
-    title: 'page reads X-Request-Id',
-    request: { path: '/data', method: 'GET' },
-    expectStatus: 200,
-    readHeader: 'X-Request-Id',
-    plan: (o, t) => plan([o], { exposeHeaders: ['X-Request-Id'] }, [], t),
-  },
-  {
-    id: 'error-500',
-    title: '500 response must carry CORS headers',
-    request: { path: '/error', method: 'GET' },
-    expectStatus: 500,
-    plan: (o, t) => plan([o], {}, act('cors-headers-on-error-responses'), t),
-  },
+  { id: 'no-acao', title: 'GET, no Access-Control-Allow-Origin', request: { path: '/data', method: 'GET' }, expectStatus: 200, pages: 1 },
+  { id: 'two-origins', title: 'origin chosen per request (two page origins)', request: { path: '/data', method: 'GET' }, expectStatus: 200, pages: 2 },
+  { id: 'credentials', title: 'credentials: include', request: { path: '/data', method: 'GET', credentials: 'include' }, expectStatus: 200, pages: 1 },
+  { id: 'put', title: 'PUT (preflight; backend 404s OPTIONS)', request: { path: '/data', method: 'PUT' }, expectStatus: 200, pages: 1 },
+  { id: 'custom-header', title: 'custom request header x-api-key', request: { path: '/data', method: 'GET', headers: { 'x-api-key': 'k' } }, expectStatus: 200, pages: 1 },
+  { id: 'preflight-auth', title: 'preflight to an auth-protected route (401 without key)', request: { path: '/private', method: 'GET', headers: { 'x-api-key': 'k' } }, expectStatus: 200, pages: 1 },
+  { id: 'expose', title: 'page reads X-Request-Id', request: { path: '/data', method: 'GET' }, expectStatus: 200, readHeader: 'X-Request-Id', pages: 1 },
+  { id: 'error-500', title: '500 response must carry CORS headers', request: { path: '/error', method: 'GET' }, expectStatus: 500, pages: 1 },
   {
     id: 'full',
-    title: 'credentials + PUT + x-api-key + expose + max-age, auth route, 2 origins',
+    title: 'credentials + PUT + x-api-key + expose, auth route, 2 page origins',
     request: { path: '/private', method: 'PUT', headers: { 'x-api-key': 'k' }, credentials: 'include' },
     expectStatus: 200,
     readHeader: 'X-Request-Id',
-    plan: (o, t) =>
-      plan(
-        [o, OTHER_ALLOWED_ORIGIN],
-        { allowCredentials: true, allowMethods: ['PUT'], allowHeaders: ['x-api-key'], exposeHeaders: ['X-Request-Id'], maxAgeSeconds: 600 },
-        act('answer-preflight-before-auth', 'cors-headers-on-error-responses'),
-        t,
-      ),
+    pages: 2,
   },
 ];
