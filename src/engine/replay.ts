@@ -255,12 +255,10 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
   const ex = ctx.ex;
   const pf = ex.preflight;
   t.unsafeNames = unsafeNames;
-  const firstCross = ctx.target.origin !== ctx.pageOrigin || ctx.pageOrigin === 'null';
+  let state = firstHopState(ctx, unsafeNames);
 
   // 1. The CORS-preflight fetch (only when the first hop is cross-origin).
-  t.preflightNeeded =
-    firstCross &&
-    (ex.forcedPreflight === true || pf.kind === 'sent' || !isCorsSafelistedMethod(ctx.method) || unsafeNames.length > 0);
+  t.preflightNeeded = preflightNeeded(ctx, state, pf);
   if (t.preflightNeeded) {
     if (pf.kind === 'sent') {
       const r = pf.response;
@@ -301,7 +299,6 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
 
   // 2. The actual request, hop by hop (https://fetch.spec.whatwg.org/#http-fetch step 4.4 and
   //    #http-redirect-fetch).
-  let state = firstHopState(ctx, unsafeNames);
   for (let i = 0; i < ctx.hops.length; i++) {
     const hop = ctx.hops[i]!;
     const r = hop.response;
@@ -398,6 +395,16 @@ function firstHopState(ctx: Ctx, unsafeNames: string[]): HopState {
   };
 }
 
+/**
+ * Whether the request is preflighted at this hop (https://fetch.spec.whatwg.org/#main-fetch and
+ * #http-fetch, makeCORSPreflight: the CORS flag, and the use-CORS-preflight flag, a method not
+ * safelisted or a CORS-unsafe header). An OPTIONS the capture saw is proof enough (the XHR
+ * upload-listener flag is not on the wire).
+ */
+function preflightNeeded(ctx: Ctx, s: HopState, observed: PreflightObservation | undefined): boolean {
+  return s.corsFlag && (ctx.ex.forcedPreflight === true || observed?.kind === 'sent' || !isCorsSafelistedMethod(s.method) || s.unsafeNames.length > 0);
+}
+
 /** https://fetch.spec.whatwg.org/#http-redirect-fetch: the request that follows a redirect with `status` to `loc`. */
 function stateAfterRedirect(s: HopState, status: number, loc: ParsedUrl, pageOrigin: string): HopState {
   // Step 13: the tainted origin flag (Origin: null from now on).
@@ -454,9 +461,7 @@ export function requestChain(ctx: Ctx, t: Trace): ChainHop[] {
     if (!parsed) break;
     const hop = ctx.hops[i];
     const pf = i === 0 ? ctx.ex.preflight : hop?.preflight;
-    const preflight = i === 0
-      ? t.preflightNeeded
-      : state.corsFlag && (ctx.ex.forcedPreflight === true || pf?.kind === 'sent' || !isCorsSafelistedMethod(state.method) || state.unsafeNames.length > 0);
+    const preflight = preflightNeeded(ctx, state, pf);
     const asked = namesAskedBy(pf);
     const entry: ChainHop = {
       index: i,

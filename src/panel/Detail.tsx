@@ -131,7 +131,7 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
         {plan && (
           <section aria-labelledby="sec-fix" className="fix-section">
             <div className="section-head">
-              <h3 id="sec-fix">Fix</h3>
+              <h3 id="sec-fix">{diagnosis.status === 'blocked' ? 'Fix' : 'Suggested change'}</h3>
               {plan.serverFixable && <StackPicker stack={stack} onStack={onStack} />}
               {combined && (
                 <span role="radiogroup" aria-label="Fix scope" className="scope">

@@ -44,6 +44,7 @@ const SCENARIOS = [
   'fetch-put-allowed',
   'fetch-put-denied',
   'fetch-redirect-no-acao',
+  'redirect-cross-exact-origin',
   HOSTILE.id,
 ];
 
@@ -156,6 +157,18 @@ describe('CORS panel', () => {
     await openScenario('fetch-custom-header-denied');
     expect(await panel.locator('.timeline .step.failed .step-method').textContent()).toBe('OPTIONS');
     expect(await panel.locator('.timeline .step-not-sent').count()).toBe(1);
+  });
+
+  it('plans every server of a redirect chain: the one reached with Origin: null gets *, never null', async () => {
+    // api1 redirects to api2: api2 sees Origin: null and answered the page's origin (mismatch).
+    await openScenario('redirect-cross-exact-origin');
+    const main = panel.locator('.fix-section > .fix [data-testid="plan-http"]');
+    expect(await main.textContent()).toMatch(/^Access-Control-Allow-Origin: \*$/m);
+    const chain = panel.locator('[data-testid="chain-plan"]');
+    expect(await chain.count()).toBe(1);
+    expect(await chain.locator('h4').textContent()).toContain(lab.origins.api1);
+    expect(await chain.locator('[data-testid="plan-http"]').textContent()).toContain(`Access-Control-Allow-Origin: ${lab.origins.app}`);
+    expect(await panel.locator('.fix-section').textContent()).not.toMatch(/Access-Control-Allow-Origin: null/);
   });
 
   it('Copy puts the snippet on the clipboard; the stack choice is remembered', async () => {
