@@ -78,7 +78,11 @@ export interface ProblemGroup {
   count: number;
   /** A few words: what went wrong. */
   cause: string;
-  /** Fix plans of the group's requests. */
+  /**
+   * Fix plans to merge for the group's server: for a blocked group, those of every blocked request
+   * of the tab (each server of their redirect chains included), so that the plan shown fixes all
+   * of them at once; for a warning group, its own requests'.
+   */
   plans: FixPlan[];
   /** One request of the group, for the tooltip. */
   sampleUrl: string;
@@ -101,6 +105,7 @@ function warningIds(entry: ReportEntry): string[] {
 /** Groups blocked and warning entries by cause and target server. O(entries). */
 export function groupProblems(entries: readonly ReportEntry[], maxGroups = MAX_GROUPS): Problems {
   const byKey = new Map<string, ProblemGroup>();
+  const blockedPlans: FixPlan[] = [];
   for (const e of entries) {
     if (e.status === 'ok') continue;
     const plan = e.diagnosis.fixPlan;
@@ -132,8 +137,11 @@ export function groupProblems(entries: readonly ReportEntry[], maxGroups = MAX_G
       byKey.set(key, g);
     }
     g.count++;
-    if (plan) g.plans.push(plan);
+    if (!plan) continue;
+    if (e.status === 'blocked') blockedPlans.push(plan, ...(e.diagnosis.chainPlans ?? []));
+    else g.plans.push(plan);
   }
+  for (const g of byKey.values()) if (g.status === 'blocked') g.plans = blockedPlans;
   const all = [...byKey.values()].sort((a, b) => (a.status === b.status ? b.count - a.count : a.status === 'blocked' ? -1 : 1));
   const groups = all.slice(0, maxGroups);
   const rest = all.slice(maxGroups);
@@ -145,11 +153,9 @@ export function groupLabel(g: ProblemGroup): string {
   return `${g.count} ${g.count === 1 ? 'request' : 'requests'} to ${hostOf(g.targetOrigin)}: ${g.cause}`;
 }
 
-/** The group's fix plans merged into the one plan of its server (undefined: no plan). */
+/** The group's fix plans merged into the one plan of its server (undefined: no plan for it). */
 export function groupPlan(g: ProblemGroup): FixPlan | undefined {
-  if (g.plans.length === 0) return undefined;
-  const merged = mergeFixPlans(g.plans);
-  return merged.find((p) => p.targetOrigin === g.targetOrigin) ?? merged[0];
+  return mergeFixPlans(g.plans).find((p) => p.targetOrigin === g.targetOrigin);
 }
 
 function header(plan: FixPlan, name: string): string | undefined {

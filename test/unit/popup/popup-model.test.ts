@@ -66,7 +66,8 @@ describe('groupProblems', () => {
       '2 requests to cdn.example.net: no Access-Control-Allow-Origin header',
       '1 request to api.example.com: header x-trace not allowed by the preflight',
     ]);
-    expect(groups[0]!.plans).toHaveLength(3);
+    // Every blocked request's plan is there to merge (the group's server picks its own).
+    expect(groups[0]!.plans).toHaveLength(6);
   });
 
   it('merges the fix plans of a group into one line and one snippet', () => {
@@ -79,6 +80,26 @@ describe('groupProblems', () => {
     const code = generateSnippet('express', plan).code;
     expect(code).toContain('x-api-key');
     expect(code).toContain(PAGE);
+  });
+
+  it('one plan per server fixes every blocked request to it, whatever the group', () => {
+    const put = ex({ method: 'PUT', hops: [{ url: URL1 }], preflight: preflight('PUT', [], res(204, acao(PAGE))), outcome: FAILED });
+    const { groups } = groupProblems([entry(headerDenied('X-Api-Key')), entry(put)]);
+    expect(groups).toHaveLength(2);
+    for (const g of groups) {
+      const plan = groupPlan(g)!;
+      expect(plan.policy.allowHeaders, g.cause).toEqual(['x-api-key']);
+      expect(plan.policy.allowMethods, g.cause).toEqual(['PUT']);
+    }
+  });
+
+  it('the server a redirect leads to is planned in its own group', () => {
+    // api -> cdn: the cdn sees Origin: null; its group's plan is the cdn's, not the api's.
+    const cdn = 'https://cdn.example.net';
+    const redirected = ex({ hops: [{ url: URL1, response: res(302, acao(PAGE), h('Location', `${cdn}/f`)) }, { url: `${cdn}/f`, response: res(200) }], outcome: FAILED });
+    const g = groupProblems([entry(redirected)]).groups[0]!;
+    expect(g.targetOrigin).toBe(cdn);
+    expect(groupPlan(g)?.headers.find((x) => x.name === 'Access-Control-Allow-Origin')?.value).toBe('*');
   });
 
   it('gives a one-line fix for missing ACAO and credentials', () => {
