@@ -79,12 +79,19 @@ const STATUSES = new Set(['ok', 'blocked', 'warning']);
 const STAGES = new Set(['none', 'mode', 'preflight', 'actual', 'redirect']);
 const CODES = new Set<string>(CORS_ERROR_CODES);
 
+/** Never `*` with credentials, never `null`, never reflect-any: `*` only for Origin: null without credentials. */
 function checkPlan(p: FixPlan): void {
   expect(typeof p.targetOrigin).toBe('string');
   expect(p.policy.allowOrigins).not.toContain('*');
+  expect(p.policy.allowOrigins).not.toContain('null');
   for (const h of p.headers) {
     expect(h.on.length).toBeGreaterThan(0);
-    if (h.name === 'Access-Control-Allow-Origin') expect(h.value).not.toBe('*');
+    if (h.name !== 'Access-Control-Allow-Origin') continue;
+    expect(h.value).not.toBe('null');
+    if (h.value === '*') {
+      expect(p.policy.allowCredentials).toBe(false);
+      expect(p.policy.allowAnyOrigin).toBe(true);
+    }
   }
 }
 
@@ -129,10 +136,12 @@ describe('properties (fast-check)', () => {
     }), { numRuns: RUNS });
   });
 
-  it(`a blocked cors exchange never plans * or reflect-any (${RUNS} runs)`, () => {
+  it(`no plan has * with credentials, null or reflect-any, merged or not (${RUNS} runs)`, () => {
     fc.assert(fc.property(exchange, (e) => {
       generated++;
-      const plans = [diagnose(e).fixPlan, diagnose({ ...e, credentials: 'include' }).fixPlan].filter((p): p is FixPlan => p !== undefined);
+      const diagnoses = [diagnose(e), diagnose({ ...e, credentials: 'include' })];
+      const plans = diagnoses.flatMap((d) => (d.fixPlan ? [d.fixPlan, ...(d.chainPlans ?? [])] : []));
+      for (const p of plans) checkPlan(p);
       for (const p of mergeFixPlans(plans)) checkPlan(p);
     }), { numRuns: RUNS });
   });
