@@ -16,6 +16,8 @@ export interface BadgeState {
   blocked: number;
   /** Likely-CORS failures seen by the cheap watch (TabReport.likelyCorsFailures). */
   likelyCorsFailures: number;
+  /** Servers whose responses a "Try this fix" trial edits in this tab (none: no trial). */
+  trialOrigins?: readonly string[];
 }
 
 export interface Badge {
@@ -31,6 +33,7 @@ export interface Badge {
 
 export const BADGE_BLOCKED_COLOR = '#c5221f';
 export const BADGE_LIKELY_COLOR = '#f9ab00';
+export const BADGE_TRIAL_COLOR = '#7b1fa2';
 export const BADGE_IDLE_TITLE = 'Corsight: why did the browser block that cross-origin request?';
 
 function count(n: number): number {
@@ -42,6 +45,15 @@ function plural(n: number, one: string, many: string): string {
 }
 
 export function badgeFor(state: BadgeState): Badge {
+  // A trial modifies responses: that is said first, whatever else the tab has.
+  if (state.trialOrigins && state.trialOrigins.length > 0) {
+    return {
+      text: 'TRY',
+      color: BADGE_TRIAL_COLOR,
+      textColor: '#ffffff',
+      title: `Corsight is trying a fix in this tab: responses of ${state.trialOrigins.join(', ')} are being modified. Open Corsight to end it.`,
+    };
+  }
   if (state.capturing) {
     const n = count(state.blocked);
     if (n === 0) return { text: '', color: BADGE_BLOCKED_COLOR, textColor: '#ffffff', title: `${BADGE_IDLE_TITLE}\nCapturing this tab: nothing blocked so far.` };

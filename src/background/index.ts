@@ -31,6 +31,9 @@ import { DevtoolsLink } from './devtools-link.ts';
 import { DiagnosisPipeline } from './pipeline.ts';
 import { Subscribers } from './subscribers.ts';
 import { CAPTURE_KEY, recover, storedCapturedTabs } from './recovery.ts';
+import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
+import { overlayTrial } from '../trial/overlay.ts';
+import { trialTarget, type TrialTarget } from '../trial/rules.ts';
 
 /**
  * Service worker: registers the listeners and wires the parts (docs/architecture.md). Capture
@@ -83,7 +86,14 @@ const badges = new TabBadges((tabId) => ({
   capturing: capture.has(tabId) || devtools.isOpen(tabId),
   blocked: countStatuses(logs.records(tabId)).blocked,
   likelyCorsFailures: settings.cheapWatch ? logs.likelyFailures(tabId) : 0,
+  trialOrigins: trials.state(tabId)?.origins,
 }));
+/** "Try this fix": session rules per tab (src/background/trials.ts); a change shows in the badge and the pages. */
+const trials = new Trials(
+  chrome.declarativeNetRequest as unknown as SessionRulesApi,
+  (tabId) => broadcastCapture(tabId),
+  () => void chrome.runtime.getPlatformInfo().catch(() => undefined),
+);
 
 const pipeline = new DiagnosisPipeline(diagnose, (tabId, diagnosed) => {
   logs.append(tabId, diagnosed);
@@ -100,6 +110,9 @@ const devtoolsBatches = new BatchSequence();
 function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
   if (exchange.source === 'webrequest' && devtools.isOpen(tabId)) return;
+  // During a trial the capture shows the server's headers, Chromium checked the trial's: overlay them.
+  const trial = trials.targets(tabId);
+  if (trial) exchange = overlayTrial(exchange, trial);
   pipeline.push(tabId, exchange);
   if (toJournal) journal.append({ exchange: [tabId, exchange] });
   scheduleFlush(false);
@@ -173,7 +186,10 @@ function scheduleOrphanCheck(): void {
 
 // ---- Capture state ----
 function captureState(tabId: number): CaptureState {
-  return { devtools: devtools.isOpen(tabId), webRequest: capture.has(tabId), cheapWatch: settings.cheapWatch };
+  const state: CaptureState = { devtools: devtools.isOpen(tabId), webRequest: capture.has(tabId), cheapWatch: settings.cheapWatch };
+  const trial = trials.state(tabId);
+  if (trial) state.trial = trial;
+  return state;
 }
 
 /** The tab's capture state changed: tell its subscribers, and switch its badge's meaning. */
@@ -205,6 +221,8 @@ function applyCheapWatch(): void {
 // ---- Start-up: read what the previous worker instance left, re-register, load the logs. ----
 const ready: Promise<void> = (async () => {
   // One read of everything: the capture set, the checkpoint, the journal and the logs.
+  // A new worker knows no trial: rules an earlier instance left would edit responses unseen.
+  void trials.removeUnknownRules().catch((e: unknown) => console.error('Corsight: could not remove stale trial rules', e));
   const first = await chrome.storage.session.get(null);
   capture.adoptStoredTabs(storedCapturedTabs(first));
   // What the previous instance checkpointed and journaled after it, in order, before anything new.
@@ -230,6 +248,8 @@ const ready: Promise<void> = (async () => {
 
 // ---- Tabs: navigation clears the log (unless preserve log), closing deletes it. ----
 chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
+  // A trial stays on its page's host: navigating elsewhere ends it.
+  if (changeInfo.url !== undefined) trials.navigated(tabId, changeInfo.url);
   if (changeInfo.status === undefined) return;
   // Chromium resets a tab's own badge when it navigates: apply ours again.
   badges.forget(tabId);
@@ -247,6 +267,7 @@ chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {
+  void trials.end(tabId);
   void ready.then(async () => {
     if (capture.stop(tabId)) await persistCaptureSet();
     harStreams.delete(tabId);
@@ -309,6 +330,22 @@ const handlers: RequestHandlers = {
     await persistCaptureSet();
     broadcastCapture(request.tabId);
     return { capture: captureState(request.tabId) };
+  },
+  'trial/start': async (request) => {
+    await ready;
+    const targets: TrialTarget[] = [];
+    for (const plan of request.plans) {
+      const result = trialTarget(plan, request.pageOrigin);
+      if (!result.ok) return { refused: result.reason };
+      targets.push(result.target);
+    }
+    const trial = await trials.start(request.tabId, request.pageOrigin, await tabUrl(request.tabId), targets, request.durationMs ?? TRIAL_DEFAULT_MS);
+    if (request.reload) await chrome.tabs.reload(request.tabId).catch(() => undefined);
+    return { trial };
+  },
+  'trial/end': async (request) => {
+    await ready;
+    return { ended: await trials.end(request.tabId) };
   },
   'settings/get': async () => {
     await ready;

@@ -171,6 +171,11 @@ export interface Exchange {
   /** DevTools resource type or webRequest type: fetch, xhr, font, script, image... */
   resourceType?: string;
   initiator?: Initiator;
+  /**
+   * Seen while a "Try this fix" trial edited the tab's responses (src/trial): the response
+   * headers here include the trial's edits. The engine does not read it.
+   */
+  underTrial?: boolean;
   /** Milliseconds since the epoch. */
   startedAt?: number;
   durationMs?: number;

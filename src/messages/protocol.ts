@@ -1,6 +1,7 @@
 import type { SentBatch } from '../capture/devtools/batches.ts';
 import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
-import type { Exchange } from '../engine/types.ts';
+import type { Exchange, FixPlan } from '../engine/types.ts';
+import type { TrialState } from '../trial/state.ts';
 import type { CaptureState, ExchangeRecord, TabReport } from '../store/report.ts';
 
 /**
@@ -33,6 +34,12 @@ export type CorsightRequest =
    * numbered batch (src/capture/devtools/batches.ts); without `batch` they are taken as they come.
    */
   | { type: 'devtools/exchanges'; tabId: number; exchanges: Exchange[]; batch?: SentBatch }
+  /**
+   * Try the plans' headers in this tab (declarativeNetRequest session rules, src/trial): each
+   * plan's server, for `pageOrigin`; `durationMs` defaults to 10 minutes; `reload` reloads the tab.
+   */
+  | { type: 'trial/start'; tabId: number; pageOrigin: string; plans: FixPlan[]; durationMs?: number; reload: boolean }
+  | { type: 'trial/end'; tabId: number }
   /** Worker internals, for tests and diagnostics of Corsight itself. */
   | { type: 'debug/state' }
   /** Raw capture, for tests and diagnostics of Corsight itself. */
@@ -50,6 +57,9 @@ export interface ResponseMap {
   'devtools/har-entries': { accepted: number };
   /** `expected`: the batch was refused, send this one first. */
   'devtools/exchanges': { accepted: number; expected?: number };
+  /** `refused`: why no trial can show this fix working (nothing was changed). */
+  'trial/start': { trial: TrialState } | { refused: string };
+  'trial/end': { ended: boolean };
   'debug/state': DebugState;
   'debug/raw-events': { events: RawWebRequestEvent[]; dropped: number };
   'debug/har-entries': { entries: Record<string, unknown>[] };
@@ -193,6 +203,15 @@ export function parseRequest(message: unknown): CorsightRequest | undefined {
       if (!isPlainObject(batch) || typeof batch.page !== 'string' || batch.page.length > 64 || !isCount(batch.n) || !isCount(batch.oldest) || batch.oldest > batch.n) return undefined;
       return { type, tabId, exchanges: exchanges as Exchange[], batch: { page: batch.page, n: batch.n, oldest: batch.oldest } };
     }
+    case 'trial/start': {
+      const { pageOrigin, plans, durationMs, reload } = message;
+      if (!isTabId(tabId) || typeof pageOrigin !== 'string' || pageOrigin.length > 2048 || typeof reload !== 'boolean') return undefined;
+      if (!Array.isArray(plans) || plans.length === 0 || plans.length > 16 || !plans.every(isFixPlanShape)) return undefined;
+      if (durationMs !== undefined && !(typeof durationMs === 'number' && Number.isFinite(durationMs) && durationMs > 0)) return undefined;
+      return { type, tabId, pageOrigin, plans: plans as FixPlan[], reload, ...(durationMs !== undefined ? { durationMs } : {}) };
+    }
+    case 'trial/end':
+      return isTabId(tabId) ? { type, tabId } : undefined;
     case 'debug/state':
       return { type };
     case 'debug/raw-events':
@@ -200,6 +219,19 @@ export function parseRequest(message: unknown): CorsightRequest | undefined {
       return isTabId(tabId) ? { type, tabId } : undefined;
   }
   return undefined;
+}
+
+const isStringList = (value: unknown, max: number): boolean =>
+  Array.isArray(value) && value.length <= max && value.every((v) => typeof v === 'string' && v.length <= 2048);
+
+/** Enough of a FixPlan's shape for the trial to read it (its values are checked by src/trial/rules.ts). */
+function isFixPlanShape(value: unknown): boolean {
+  if (!isPlainObject(value) || typeof value.targetOrigin !== 'string' || typeof value.serverFixable !== 'boolean') return false;
+  const { policy, actions } = value;
+  if (!isPlainObject(policy) || typeof policy.allowCredentials !== 'boolean') return false;
+  if (!isStringList(policy.allowOrigins, 64) || !isStringList(policy.allowMethods, 64) || !isStringList(policy.allowHeaders, 200) || !isStringList(policy.exposeHeaders, 200)) return false;
+  if (policy.allowAnyOrigin !== undefined && typeof policy.allowAnyOrigin !== 'boolean') return false;
+  return Array.isArray(actions) && actions.length <= 32 && actions.every((a) => isPlainObject(a) && typeof a.id === 'string' && typeof a.text === 'string');
 }
 
 export function parseDevtoolsPortMessage(message: unknown): DevtoolsPortMessage | undefined {

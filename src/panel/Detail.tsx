@@ -6,6 +6,7 @@ import { CopyButton } from '../shared/CopyButton.tsx';
 import { actualCurl, preflightCurl } from './curl.ts';
 import { askedAllowed, timeline } from './detail-model.ts';
 import { FixView } from './Fix.tsx';
+import { TryFix, type StartTrial } from './TryFix.tsx';
 import { StackPicker } from '../shared/StackPicker.tsx';
 import { StatusIcon } from './icons.tsx';
 import { STATUS_LABEL, type Row } from './model.ts';
@@ -20,6 +21,8 @@ interface Props {
   onClose(): void;
   openResource: PanelSource['openResource'];
   headingRef?: Ref<HTMLHeadingElement>;
+  /** "Try this fix in this tab"; absent for imported files and where no worker answers. */
+  startTrial?: StartTrial | undefined;
 }
 
 const FINDING_INFO = FINDINGS as Record<string, { title: string; hint: string; link: string } | undefined>;
@@ -35,7 +38,7 @@ function fileLine(url: string, line: number | undefined): string {
   return line !== undefined ? `${name}:${line + 1}` : name;
 }
 
-export function Detail({ row, rows, stack, onStack, onClose, openResource, headingRef }: Props) {
+export function Detail({ row, rows, stack, onStack, onClose, openResource, headingRef, startTrial }: Props) {
   const { exchange, diagnosis } = row.record;
   const [scope, setScope] = useState<'one' | 'origin'>('one');
 
@@ -59,6 +62,11 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
       <header className="detail-head">
         <StatusIcon status={diagnosis.status} />
         <span className="detail-status">{STATUS_LABEL[diagnosis.status]}</span>
+        {exchange.underTrial && (
+          <span className="trial-tag" title="Seen while a trial modified this tab's responses: judged with the trial's headers" data-testid="under-trial">
+            under trial
+          </span>
+        )}
         {diagnosis.corsError && <code className="code-name">{diagnosis.corsError}</code>}
         <span className="mono detail-url" title={row.url}>
           {exchange.method} {row.url}
@@ -146,6 +154,14 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
               )}
             </div>
             {!plan.serverFixable && <p className="muted">No server change fixes this: the change belongs in the page.</p>}
+            {/* Worth trying: a blocked request, or one whose response headers the page cannot read yet. */}
+            {startTrial && !exchange.underTrial && (diagnosis.status === 'blocked' || plan.policy.exposeHeaders.length > 0) && (
+              <TryFix
+                plans={scope === 'origin' ? [plan] : [plan, ...(diagnosis.chainPlans ?? [])]}
+                pageOrigin={exchange.initiatorOrigin}
+                start={startTrial}
+              />
+            )}
             <FixView plan={plan} stack={stack} />
             {scope === 'one' &&
               diagnosis.chainPlans?.map((other) => (

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ExchangeRecord } from '../store/report.ts';
 import { Detail } from './Detail.tsx';
+import { TrialBanner } from '../shared/TrialBanner.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { download } from './dom.ts';
 import { buildReport } from '../store/report.ts';
@@ -239,6 +240,12 @@ export function Panel({ source }: { source: PanelSource }) {
           </button>
         </div>
       )}
+      {!imported && capture?.trial && (
+        <TrialBanner
+          trial={capture.trial}
+          onEnd={() => void source.endTrial?.().catch((e: unknown) => setNotice(`Could not end the trial: ${String(e)}`))}
+        />
+      )}
       {!imported && conn.state === 'unreachable' && (
         <div className="banner warn" role="status">
           The Corsight service worker is not answering ({conn.message}). Retrying; you can still import a HAR file.
@@ -306,6 +313,7 @@ export function Panel({ source }: { source: PanelSource }) {
                 onClose={close}
                 openResource={source.openResource}
                 headingRef={headingRef}
+                startTrial={imported ? undefined : source.startTrial}
               />
             </ErrorBoundary>
           </section>

@@ -90,6 +90,12 @@ export function createExtensionSource(): PanelSource {
     setSettings(patch) {
       return ask({ type: 'settings/set', patch });
     },
+    ...(tabId !== undefined
+      ? {
+          startTrial: (plans, pageOrigin, reload) => ask({ type: 'trial/start', tabId, plans, pageOrigin, reload }),
+          endTrial: async () => (await ask({ type: 'trial/end', tabId })).ended,
+        } satisfies Pick<PanelSource, 'startTrial' | 'endTrial'>
+      : {}),
     ...(openResource
       ? { openResource: (url: string, lineNumber: number, columnNumber?: number) => openResource(url, lineNumber, columnNumber ?? 0, () => undefined) }
       : {}),

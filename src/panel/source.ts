@@ -1,5 +1,7 @@
 import type { Settings, SubscriptionEvent } from '../messages/protocol.ts';
+import type { FixPlan } from '../engine/types.ts';
 import type { TabReport } from '../store/report.ts';
+import type { TrialState } from '../trial/state.ts';
 
 /**
  * Everything the panel needs from the outside world, behind one interface: the live log of the
@@ -24,6 +26,12 @@ export interface PanelSource {
   setPreserveLog(preserve: boolean): Promise<boolean>;
   getSettings(): Promise<Settings>;
   setSettings(patch: Partial<Settings>): Promise<Settings>;
+  /**
+   * "Try this fix": the plans' headers for this tab only (the worker's session rules), or why
+   * not; absent where there is no worker (imported files, tests).
+   */
+  startTrial?: (plans: FixPlan[], pageOrigin: string, reload: boolean) => Promise<{ trial: TrialState } | { refused: string }>;
+  endTrial?: () => Promise<boolean>;
   /** Reveal a script location in the Sources panel; absent when DevTools is not around. */
   openResource?: (url: string, lineNumber: number, columnNumber?: number) => void;
 }

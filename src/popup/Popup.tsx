@@ -4,7 +4,9 @@ import type { CaptureState, TabReport } from '../store/report.ts';
 import { chooseStack, fixLine, groupLabel, groupPlan, groupProblems, hostOf, pageAccess, type ProblemGroup } from './model.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
 import { StackPicker } from '../shared/StackPicker.tsx';
-import { currentTab, readReport, readSettings, saveStack, startCapture, stopCapture, type TabRef } from './source.ts';
+import { currentTab, endTrial, readReport, readSettings, saveStack, startCapture, startTrial, stopCapture, type TabRef } from './source.ts';
+import { TrialBanner } from '../shared/TrialBanner.tsx';
+import type { FixPlan } from '../engine/types.ts';
 
 type Load =
   | { kind: 'loading' }
@@ -158,14 +160,30 @@ interface TabViewProps {
 function TabView({ report, tab, stack, busy, onStart, onStop, onStack, onRefresh }: TabViewProps) {
   const capturing = report.capture.webRequest || report.capture.devtools;
   const host = tab.url ? hostOf(new URL(tab.url).origin) : '';
+  const trial = report.capture.trial;
+  // "Try this fix" for a group: this tab only, then the page reloads; the report shows the result.
+  const onTry = async (plan: FixPlan, pageOrigin: string): Promise<string | null> => {
+    const r = await startTrial(tab.id, [plan], pageOrigin);
+    if ('refused' in r) return r.refused;
+    onRefresh();
+    return null;
+  };
   return (
     <>
+      {trial && (
+        <TrialBanner
+          trial={trial}
+          onEnd={() => {
+            void endTrial(tab.id).finally(onRefresh);
+          }}
+        />
+      )}
       {host && (
         <p className="tab-host muted" title={tab.url ?? ''}>
           {host}
         </p>
       )}
-      {(capturing || report.entries.length > 0) && <Summary report={report} stack={stack} onStack={onStack} capturing={capturing} />}
+      {(capturing || report.entries.length > 0) && <Summary report={report} stack={stack} onStack={onStack} capturing={capturing} onTry={trial ? undefined : onTry} />}
       {!capturing && <Diagnose report={report} busy={busy === 'start'} onStart={onStart} />}
       {capturing && (
         <div className="actions">
@@ -218,7 +236,9 @@ function Diagnose({ report, busy, onStart }: { report: TabReport; busy: boolean;
   );
 }
 
-function Summary({ report, stack, onStack, capturing }: { report: TabReport; stack: string; onStack(id: string): void; capturing: boolean }) {
+type TryGroup = (plan: FixPlan, pageOrigin: string) => Promise<string | null>;
+
+function Summary({ report, stack, onStack, capturing, onTry }: { report: TabReport; stack: string; onStack(id: string): void; capturing: boolean; onTry: TryGroup | undefined }) {
   const problems = useMemo(() => groupProblems(report.entries), [report.entries]);
   const { blocked, warning, ok } = report.counts;
   const total = blocked + warning + ok;
@@ -245,7 +265,7 @@ function Summary({ report, stack, onStack, capturing }: { report: TabReport; sta
           </div>
           <ul className="groups" data-testid="groups">
             {problems.groups.map((g) => (
-              <GroupItem key={g.key} group={g} stack={stack} />
+              <GroupItem key={g.key} group={g} stack={stack} onTry={onTry} />
             ))}
           </ul>
           {problems.hiddenGroups > 0 && (
@@ -265,10 +285,19 @@ function Summary({ report, stack, onStack, capturing }: { report: TabReport; sta
   );
 }
 
-function GroupItem({ group, stack }: { group: ProblemGroup; stack: string }) {
+function GroupItem({ group, stack, onTry }: { group: ProblemGroup; stack: string; onTry: TryGroup | undefined }) {
   const plan = useMemo(() => groupPlan(group), [group]);
   const fix = useMemo(() => fixLine(group, plan), [group, plan]);
   const snippet = () => (plan ? generateSnippet(stack, plan).code : '');
+  const [refused, setRefused] = useState<string | null>(null);
+  const tryIt = async () => {
+    if (!plan || !onTry) return;
+    try {
+      setRefused(await onTry(plan, group.pageOrigin));
+    } catch (e) {
+      setRefused(`Could not start the trial: ${String(e)}`);
+    }
+  };
   return (
     <li className={`group ${group.status}`} data-testid="group" data-cors-error={group.corsError ?? ''} data-count={group.count} title={group.sampleHeadline}>
       <p className="group-label">
@@ -281,7 +310,17 @@ function GroupItem({ group, stack }: { group: ProblemGroup; stack: string }) {
         {plan?.serverFixable && (
           <CopyButton text={snippet} label="Copy fix" className="button copy" testId="copy" srDetail={`${stackLabel(stack)} snippet for ${hostOf(group.targetOrigin)}`} />
         )}
+        {plan?.serverFixable && group.status === 'blocked' && onTry && (
+          <button type="button" className="button secondary" onClick={() => void tryIt()} data-testid="try" title="Modify this tab's responses as the fix says, reload, and see the result (10 minutes, this tab only)">
+            Try it
+          </button>
+        )}
       </div>
+      {refused && (
+        <p className="try-refused" role="alert" data-testid="try-refused">
+          {refused}
+        </p>
+      )}
     </li>
   );
 }

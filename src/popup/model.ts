@@ -84,6 +84,8 @@ export interface ProblemGroup {
    * of them at once; for a warning group, its own requests'.
    */
   plans: FixPlan[];
+  /** The page origin of the group's first request (what a trial in the tab allows). */
+  pageOrigin: string;
   /** One request of the group, for the tooltip. */
   sampleUrl: string;
   sampleHeadline: string;
@@ -131,6 +133,7 @@ export function groupProblems(entries: readonly ReportEntry[], maxGroups = MAX_G
         count: 0,
         cause,
         plans: [],
+        pageOrigin: e.initiatorOrigin,
         sampleUrl: e.url,
         sampleHeadline: e.headline,
       };

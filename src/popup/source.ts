@@ -5,7 +5,9 @@
  */
 import { ask } from '../messages/client.ts';
 import type { Settings } from '../messages/protocol.ts';
+import type { FixPlan } from '../engine/types.ts';
 import type { CaptureState, TabReport } from '../store/report.ts';
+import type { TrialState } from '../trial/state.ts';
 import { tabIdOverride } from './model.ts';
 
 export interface TabRef {
@@ -36,3 +38,6 @@ export const startCapture = async (tabId: number, reload: boolean): Promise<Capt
   (await ask({ type: 'capture/start', tabId, reload })).capture;
 export const stopCapture = async (tabId: number): Promise<CaptureState> => (await ask({ type: 'capture/stop', tabId })).capture;
 
+export const startTrial = (tabId: number, plans: FixPlan[], pageOrigin: string): Promise<{ trial: TrialState } | { refused: string }> =>
+  ask({ type: 'trial/start', tabId, plans, pageOrigin, reload: true });
+export const endTrial = async (tabId: number): Promise<boolean> => (await ask({ type: 'trial/end', tabId })).ended;

@@ -1,4 +1,5 @@
 import type { CorsErrorCode, Diagnosis, DiagnosisStatus, Exchange, ExchangeSource } from '../engine/types.ts';
+import type { TrialState } from '../trial/state.ts';
 
 /**
  * The per-tab record and the report format. The report is what the message API returns for a
@@ -22,6 +23,8 @@ export interface CaptureState {
   webRequest: boolean;
   /** The cheap watch (counting likely-CORS failures) is on for tabs not captured. */
   cheapWatch: boolean;
+  /** A "Try this fix" trial edits responses in this tab (src/background/trials.ts). */
+  trial?: TrialState;
 }
 
 export interface StatusCounts {

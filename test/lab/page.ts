@@ -18,6 +18,8 @@ export interface LabRunResult {
   /** Response type for fetch (`basic`, `cors`, `opaque`, `opaqueredirect`). */
   type?: string;
   error?: string;
+  /** The response header named by `request.readHeader`, as the page reads it (null: not exposed). */
+  header?: string | null;
   /** For a scenario with `again`: the first request's result (the main fields are the second's). */
   first?: Omit<LabRunResult, 'id' | 'url' | 'first'>;
 }
@@ -74,10 +76,13 @@ const DO_FETCH = String.raw`
     if (req.cache) init.cache = req.cache;
     if (req.body !== undefined && req.body !== null) init.body = req.body;
     return fetch(url, init).then(
-      (res) => res.text().then(
-        () => ({ ok: true, status: res.status, type: res.type }),
-        (e) => ({ ok: true, status: res.status, type: res.type, error: 'body: ' + String(e && e.message || e) }),
-      ),
+      (res) => {
+        const read = req.readHeader ? { header: res.headers.get(req.readHeader) } : {};
+        return res.text().then(
+          () => ({ ok: true, status: res.status, type: res.type, ...read }),
+          (e) => ({ ok: true, status: res.status, type: res.type, ...read, error: 'body: ' + String(e && e.message || e) }),
+        );
+      },
       (e) => ({ ok: false, error: String(e && e.message || e) }),
     );
   }

@@ -91,6 +91,8 @@ export interface RequestSpec {
   uploadListener?: boolean;
   /** `iframe-fetch` only. Default same-origin. */
   frame?: FrameOption;
+  /** fetch only: the page reads this response header (LabRunResult.header). */
+  readHeader?: string;
 }
 
 /** How a server answers one request. Nothing is added by the server but Content-Length. */
@@ -628,6 +630,8 @@ const WILDCARD_FAMILY: Scenario[] = [
     request: { kind: 'fetch', target: 'api1', credentials: 'include' }, response: { headers: [ACAO_ORIGIN, acac('true'), aceh('*'), ['X-Total', '3']] }, expect: ok },
   { id: 'expose-listed', title: 'fetch GET, ACEH X-Total', group: 'wildcards', control: true,
     request: { kind: 'fetch', target: 'api1' }, response: { headers: [ACAO_ORIGIN, aceh('X-Total'), ['X-Total', '3']] }, expect: ok },
+  { id: 'expose-unlisted-read', title: 'fetch GET, the page reads X-Total, no ACEH (no error: the page reads null)', group: 'wildcards', control: true,
+    request: { kind: 'fetch', target: 'api1', readHeader: 'X-Total' }, response: { headers: [ACAO_ORIGIN, ['X-Total', '3']] }, expect: ok },
   { id: 'expose-none-set-cookie', title: 'fetch credentials include, response sets a cookie, no ACEH', group: 'wildcards', control: true,
     request: { kind: 'fetch', target: 'api1', credentials: 'include' }, response: { headers: [ACAO_ORIGIN, acac('true'), ['Set-Cookie', 'other=1; Path=/']] }, expect: ok },
 ];

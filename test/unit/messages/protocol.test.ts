@@ -95,6 +95,8 @@ describe('route', () => {
     'debug/state': () => Promise.reject(new Error('not in this test')),
     'debug/raw-events': () => ({ events: [], dropped: 0 }),
     'debug/har-entries': () => ({ entries: [] }),
+    'trial/start': () => Promise.reject(new Error('not in this test')),
+    'trial/end': (r) => ({ ended: r.tabId === 4 }),
   };
   it('answers each request with the handler of its type', async () => {
     expect(await route(handlers, { type: 'tab/clear', tabId: 4 })).toEqual({ cleared: true });
