@@ -142,14 +142,17 @@ describe('Try this fix', () => {
     expect(await rulesGone(panel)).toBe(0);
   });
 
-  it('refuses a preflight answered 404 with words: headers cannot change a status', async () => {
-    const before = await runScenario(tabA, lab, 'fetch-preflight-404-cors', { oracle: oracleA });
+  it.each([
+    ['preflight-status-403-cors', /Answer OPTIONS before the authentication middleware/],
+    ['fetch-preflight-404-cors', /Answer OPTIONS for this URL with 204/],
+  ])('refuses %s with words: headers cannot change a status, and what must change instead', async (id, instead) => {
+    const before = await runScenario(tabA, lab, id, { oracle: oracleA });
     expect(before.verdict && !before.verdict.ok ? before.verdict.corsError : '').toBe('PreflightInvalidStatus');
     await openRow(before.url);
     await panel.click('[data-testid="try-only"]');
     const refused = await panel.locator('[data-testid="try-refused"]').textContent();
     expect(refused).toMatch(/error status/);
-    expect(refused).toMatch(/Answer OPTIONS/);
+    expect(refused).toMatch(instead);
     expect(await sessionRuleCount(panel)).toBe(0);
   });
 
