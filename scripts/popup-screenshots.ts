@@ -1,6 +1,7 @@
 /**
  * Screenshots of the toolbar popup's states into docs/screenshots/popup-*.png:
- * not captured (likely-CORS count), captured with groups (light and dark), a browser page.
+ * not captured (likely-CORS count), captured with groups (light and dark), a fix being tried, a
+ * browser page.
  *
  *   npx vite build --outDir /tmp/corsight-popup-dist --emptyOutDir
  *   CORSIGHT_EXTENSION_DIR=/tmp/corsight-popup-dist NODE_OPTIONS=--experimental-websocket npx tsx scripts/popup-screenshots.ts
@@ -68,6 +69,17 @@ async function main(): Promise<void> {
     await notCaptured.close();
     await (await shot(tabId, 'popup-captured.png', false, '[data-testid="groups"]')).close();
     await (await shot(tabId, 'popup-captured-dark.png', true, '[data-testid="groups"]')).close();
+
+    // "Try it" on the first group: the tab reloads under the trial; its requests run again.
+    const trying = await shot(tabId, 'popup-trial.png', false, '[data-testid="groups"]');
+    await trying.click('[data-testid="try"]');
+    await trying.waitForSelector('[data-testid="trial-banner"]');
+    await new Promise((r) => setTimeout(r, 1000));
+    await openLab(labPage, lab);
+    for (const id of [...FAILING, ...PASSING]) await runScenario(labPage, lab, id);
+    await new Promise((r) => setTimeout(r, 800));
+    await trying.close();
+    await (await shot(tabId, 'popup-trial.png', false, '[data-testid="trial-banner"]')).close();
 
     const restricted = await newTabId(async () => {
       const other = await browser.context.newPage();

@@ -1,6 +1,6 @@
 /**
  * Real screenshots of the CORS panel, light and dark, from the CORS lab:
- *   npx tsx scripts/screenshots.ts   ->  docs/screenshots/panel-light.png, panel-dark.png
+ *   npx tsx scripts/screenshots.ts   ->  docs/screenshots/panel-light.png, panel-dark.png, panel-trial.png
  * Builds nothing: run `npx vite build` first. Chromium runs the lab with Corsight loaded and
  * DevTools open; the panel page is opened as a tab with the inspected tab's id. When the worker
  * serves the live log, the panel shows it; otherwise the DevTools network log the DevTools page
@@ -69,6 +69,22 @@ async function main(): Promise<void> {
       console.log(`wrote ${path.relative(REPO_ROOT, file)}`);
       await panel.close();
     }
+
+    // "Try this fix": the focus request tried in the tab, run again, judged under the trial.
+    const panel = await openPanel(browser.context, browser.extensionId, { tabId, themeName: 'default' }, { width: 1280, height: 760 });
+    await panel.locator('.vrow', { hasText: `/s/${FOCUS}/` }).first().click();
+    await panel.click('[data-testid="try-only"]');
+    await panel.waitForSelector('[data-testid="trial-banner"]');
+    await runScenario(labPage, lab, FOCUS);
+    await new Promise((r) => setTimeout(r, 800));
+    await panel.locator('.vrow', { hasText: `/s/${FOCUS}/` }).last().click();
+    await panel.waitForSelector('[data-testid="under-trial"]');
+    await panel.locator('.vlist').focus();
+    const trialFile = path.join(OUT, 'panel-trial.png');
+    await panel.screenshot({ path: trialFile });
+    console.log(`wrote ${path.relative(REPO_ROOT, trialFile)}`);
+    await panel.click('[data-testid="trial-end"]');
+    await panel.close();
   } finally {
     await browser.close();
     await lab.close();
