@@ -7,6 +7,7 @@ import { actualCurl, preflightCurl } from './curl.ts';
 import { askedAllowed, timeline } from './detail-model.ts';
 import { FixView } from './Fix.tsx';
 import { TryFix, type StartTrial } from './TryFix.tsx';
+import { WhatIf } from './WhatIf.tsx';
 import { StackPicker } from '../shared/StackPicker.tsx';
 import { StatusIcon } from './icons.tsx';
 import { STATUS_LABEL, type Row } from './model.ts';
@@ -202,6 +203,8 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
             </ul>
           </section>
         )}
+
+        <WhatIf key={row.seq} exchange={exchange} diagnosis={diagnosis} />
 
         <section aria-labelledby="sec-why">
           <h3 id="sec-why">Why</h3>

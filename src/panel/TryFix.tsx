@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { FixPlan } from '../engine/types.ts';
+import { untriableReason } from '../trial/rules.ts';
 import type { TrialState } from '../trial/state.ts';
 
 export type StartTrial = (plans: FixPlan[], pageOrigin: string, reload: boolean) => Promise<{ trial: TrialState } | { refused: string }>;
@@ -9,6 +10,19 @@ export type StartTrial = (plans: FixPlan[], pageOrigin: string, reload: boolean)
  * user reloads (or repeats the action) and sees the same requests judged by Chromium again.
  */
 export function TryFix({ plans, pageOrigin, start }: { plans: FixPlan[]; pageOrigin: string; start: StartTrial }) {
+  // Not offered where headers cannot prove anything: say why instead.
+  const cannot = plans.map(untriableReason).find((r) => r !== null);
+  if (cannot) {
+    return (
+      <p className="muted try-refused" data-testid="try-refused">
+        No trial in this tab for this one: {cannot}
+      </p>
+    );
+  }
+  return <TryButtons plans={plans} pageOrigin={pageOrigin} start={start} />;
+}
+
+function TryButtons({ plans, pageOrigin, start }: { plans: FixPlan[]; pageOrigin: string; start: StartTrial }) {
   const [outcome, setOutcome] = useState<{ kind: 'idle' } | { kind: 'busy' } | { kind: 'on' } | { kind: 'refused' | 'error'; text: string }>({ kind: 'idle' });
   const run = async (reload: boolean) => {
     setOutcome({ kind: 'busy' });

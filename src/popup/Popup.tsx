@@ -6,6 +6,7 @@ import { CopyButton } from '../shared/CopyButton.tsx';
 import { StackPicker } from '../shared/StackPicker.tsx';
 import { currentTab, endTrial, readReport, readSettings, saveStack, startCapture, startTrial, stopCapture, type TabRef } from './source.ts';
 import { TrialBanner } from '../shared/TrialBanner.tsx';
+import { untriableReason } from '../trial/rules.ts';
 import type { FixPlan } from '../engine/types.ts';
 
 type Load =
@@ -310,7 +311,7 @@ function GroupItem({ group, stack, onTry }: { group: ProblemGroup; stack: string
         {plan?.serverFixable && (
           <CopyButton text={snippet} label="Copy fix" className="button copy" testId="copy" srDetail={`${stackLabel(stack)} snippet for ${hostOf(group.targetOrigin)}`} />
         )}
-        {plan?.serverFixable && group.status === 'blocked' && onTry && (
+        {plan && untriableReason(plan) === null && group.status === 'blocked' && onTry && (
           <button type="button" className="button secondary" onClick={() => void tryIt()} data-testid="try" title="Modify this tab's responses as the fix says, reload, and see the result (10 minutes, this tab only)">
             Try it
           </button>

@@ -159,6 +159,23 @@ describe('CORS panel', () => {
     expect(await panel.locator('.timeline .step-not-sent').count()).toBe(1);
   });
 
+  it('"What if": editing the preflight answer changes the verdict as one types, by keyboard', async () => {
+    await openScenario('fetch-custom-header-denied');
+    await panel.locator('[data-testid="what-if"] summary').focus();
+    await panel.keyboard.press('Enter');
+    const box = panel.locator('[data-testid="what-if-pf:0"]');
+    await box.waitFor();
+    const verdict = panel.locator('[data-testid="what-if-verdict"]');
+    expect(await verdict.getAttribute('data-status')).toBe('blocked');
+    await box.focus();
+    await panel.keyboard.press('Control+End');
+    await panel.keyboard.type('\nAccess-Control-Allow-Headers: X-Custom-Header');
+    expect(await verdict.getAttribute('data-status')).not.toBe('blocked');
+    // A line that is not a header is said, not guessed.
+    await panel.keyboard.type('\nnonsense');
+    expect(await panel.locator('.what-if-errors').textContent()).toContain('is not "Name: value"');
+  });
+
   it('plans every server of a redirect chain: the one reached with Origin: null gets *, never null', async () => {
     // api1 redirects to api2: api2 sees Origin: null and answered the page's origin (mismatch).
     await openScenario('redirect-cross-exact-origin');

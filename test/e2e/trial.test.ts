@@ -145,14 +145,27 @@ describe('Try this fix', () => {
   it.each([
     ['preflight-status-403-cors', /Answer OPTIONS before the authentication middleware/],
     ['fetch-preflight-404-cors', /Answer OPTIONS for this URL with 204/],
-  ])('refuses %s with words: headers cannot change a status, and what must change instead', async (id, instead) => {
+  ])('is not offered for %s: headers cannot change a status, and it says what must change instead', async (id, instead) => {
     const before = await runScenario(tabA, lab, id, { oracle: oracleA });
     expect(before.verdict && !before.verdict.ok ? before.verdict.corsError : '').toBe('PreflightInvalidStatus');
     await openRow(before.url);
-    await panel.click('[data-testid="try-only"]');
+    expect(await panel.locator('[data-testid="try-only"]').count()).toBe(0);
     const refused = await panel.locator('[data-testid="try-refused"]').textContent();
     expect(refused).toMatch(/error status/);
     expect(refused).toMatch(instead);
+    expect(await sessionRuleCount(panel)).toBe(0);
+  });
+
+  it('the worker refuses such a plan too (a page that asks anyway), with the same words', async () => {
+    const plan = {
+      targetOrigin: lab.origins.api1,
+      policy: { allowOrigins: [lab.origins.app], allowCredentials: false, allowMethods: ['PUT'], allowHeaders: [], exposeHeaders: [] },
+      headers: [],
+      actions: [{ id: 'answer-preflight-before-auth', text: 'x' }],
+      serverFixable: true,
+    };
+    const r = await ask<{ refused?: string }>(panel, { type: 'trial/start', tabId: tabIdA, pageOrigin: lab.origins.app, plans: [plan], reload: false });
+    expect(r.refused).toMatch(/error status/);
     expect(await sessionRuleCount(panel)).toBe(0);
   });
 
