@@ -211,6 +211,23 @@ describe('popup', () => {
     await ask(popup, { type: 'settings/set', patch: { snippetStack: 'express' } });
   });
 
+  it('"Try it" on a group: the tab reloads under the trial, the banner and the TRY badge show, End trial removes the rules', async () => {
+    const header = popup.locator('[data-testid="group"][data-cors-error="HeaderDisallowedByPreflightResponse"]');
+    await header.locator('[data-testid="try"]').click();
+    await popup.waitForSelector('[data-testid="trial-banner"]');
+    const rules = () => popup.evaluate(async () => (await chrome.declarativeNetRequest.getSessionRules()).length);
+    expect(await rules()).toBe(2);
+    await until('the TRY badge', badgeText, (t) => t === 'TRY');
+    // The tab reloaded; the same request now passes in Chromium's judgement.
+    await openLab(labPage, lab);
+    const again = await runScenario(labPage, lab, 'fetch-custom-header-denied', { oracle });
+    expect(again.verdict).toMatchObject({ ok: true });
+    await popup.click('[data-testid="trial-end"]');
+    await until('the rules removed', rules, (n) => n === 0);
+    await popup.waitForSelector('[data-testid="trial-banner"]', { state: 'detached' });
+    await until('the badge back', badgeText, (t) => t !== 'TRY');
+  });
+
   it('"Stop capturing" stops the capture and keeps what was seen', async () => {
     await popup.click('[data-testid="stop"]');
     await popup.waitForSelector('main[data-state="stopped"]');

@@ -22,6 +22,14 @@ describe('badgeFor', () => {
     expect(badgeFor({ capturing: true, blocked: 0, likelyCorsFailures: 5 }).text).toBe('');
   });
 
+  it('says TRY, whatever else the tab has, while a trial modifies its responses', () => {
+    const b = badgeFor({ capturing: true, blocked: 4, likelyCorsFailures: 0, trialOrigins: ['https://api.example.com'] });
+    expect(b.text).toBe('TRY');
+    expect(b.title).toContain('https://api.example.com');
+    expect(b.title).toMatch(/being modified/);
+    expect(badgeFor({ capturing: true, blocked: 4, likelyCorsFailures: 0, trialOrigins: [] }).text).toBe('4');
+  });
+
   it('shows nothing on a clean tab', () => {
     expect(badgeFor({ capturing: false, blocked: 0, likelyCorsFailures: 0 }).text).toBe('');
     expect(badgeFor({ capturing: true, blocked: 0, likelyCorsFailures: 0 }).text).toBe('');
