@@ -5,6 +5,7 @@ import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { watchLikelyCorsFailures } from '../capture/webrequest/listeners.ts';
 import { diagnose } from '../engine/diagnose.ts';
+import { mergeFixPlans } from '../engine/plan.ts';
 import type { Exchange } from '../engine/types.ts';
 import {
   DEVTOOLS_PORT,
@@ -82,18 +83,18 @@ const subscribers = new Subscribers<chrome.runtime.Port>();
 const harStreams = new Map<number, HarStream>();
 const harEntries = new Map<number, RingBuffer<Record<string, unknown>>>();
 let stopCheapWatch: (() => void) | undefined;
-const badges = new TabBadges((tabId) => ({
-  capturing: capture.has(tabId) || devtools.isOpen(tabId),
-  blocked: countStatuses(logs.records(tabId)).blocked,
-  likelyCorsFailures: settings.cheapWatch ? logs.likelyFailures(tabId) : 0,
-  trialOrigins: trials.state(tabId)?.origins,
-}));
 /** "Try this fix": session rules per tab (src/background/trials.ts); a change shows in the badge and the pages. */
 const trials = new Trials(
   chrome.declarativeNetRequest as unknown as SessionRulesApi,
   (tabId) => broadcastCapture(tabId),
   () => void chrome.runtime.getPlatformInfo().catch(() => undefined),
 );
+const badges = new TabBadges((tabId) => ({
+  capturing: capture.has(tabId) || devtools.isOpen(tabId),
+  blocked: countStatuses(logs.records(tabId)).blocked,
+  likelyCorsFailures: settings.cheapWatch ? logs.likelyFailures(tabId) : 0,
+  trialOrigins: trials.state(tabId)?.origins,
+}));
 
 const pipeline = new DiagnosisPipeline(diagnose, (tabId, diagnosed) => {
   logs.append(tabId, diagnosed);
@@ -334,7 +335,8 @@ const handlers: RequestHandlers = {
   'trial/start': async (request) => {
     await ready;
     const targets: TrialTarget[] = [];
-    for (const plan of request.plans) {
+    // One set of edits per server, whatever the page sent.
+    for (const plan of mergeFixPlans(request.plans)) {
       const result = trialTarget(plan, request.pageOrigin);
       if (!result.ok) return { refused: result.reason };
       targets.push(result.target);
