@@ -34,6 +34,7 @@ import { Subscribers } from './subscribers.ts';
 import { CAPTURE_KEY, recover, storedCapturedTabs } from './recovery.ts';
 import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
 import { overlayTrial } from '../trial/overlay.ts';
+import { redactHeaders, redactSecrets } from '../store/redact.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
 
 /**
@@ -76,7 +77,7 @@ const session: KeyValueArea = {
 };
 
 const logs = new TabLogs(session, diagnose);
-let settings: Settings = { cheapWatch: true, snippetStack: null };
+let settings: Settings = { cheapWatch: true, snippetStack: null, keepSecrets: false };
 /** The DevTools pages open on tabs, and whether they listen (they start idle: see src/devtools). */
 const devtools = new DevtoolsLink<chrome.runtime.Port>(DEVTOOLS_BACKLOG_WAIT_MS);
 const subscribers = new Subscribers<chrome.runtime.Port>();
@@ -111,6 +112,8 @@ const devtoolsBatches = new BatchSequence();
 function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
   if (exchange.source === 'webrequest' && devtools.isOpen(tabId)) return;
+  // Private by default: credential values go before anything is stored; their presence stays.
+  if (!settings.keepSecrets) exchange = redactSecrets(exchange);
   // During a trial the capture shows the server's headers, Chromium checked the trial's: overlay them.
   const trial = trials.targets(tabId);
   if (trial) exchange = overlayTrial(exchange, trial);
@@ -121,8 +124,17 @@ function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void
 
 const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose);
 
+function redactEventSecrets(event: RawWebRequestEvent): RawWebRequestEvent {
+  const out = { ...event };
+  if (event.requestHeaders) out.requestHeaders = redactHeaders(event.requestHeaders);
+  if (event.responseHeaders) out.responseHeaders = redactHeaders(event.responseHeaders);
+  return out;
+}
+
 /** Every webRequest event of a captured tab, once the assembler holds the restored state. */
-function onCaptureEvent(event: RawWebRequestEvent): void {
+function onCaptureEvent(raw: RawWebRequestEvent): void {
+  // The raw events are journaled: their credential values go first (unless the user keeps them).
+  const event = settings.keepSecrets ? raw : redactEventSecrets(raw);
   assembler.push(event);
   journal.append({ event });
   scheduleFlush(false);

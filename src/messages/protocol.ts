@@ -15,6 +15,11 @@ export interface Settings {
   cheapWatch: boolean;
   /** The snippet stack last chosen in the panel or popup. */
   snippetStack: string | null;
+  /**
+   * Keep cookie and authorization values as captured (for Copy as cURL); off by default: the
+   * worker replaces them before storing anything, keeping that they were there (src/store/redact.ts).
+   */
+  keepSecrets: boolean;
 }
 
 export type CorsightRequest =
@@ -186,6 +191,7 @@ export function parseRequest(message: unknown): CorsightRequest | undefined {
       if (!isPlainObject(patch)) return undefined;
       const clean: Partial<Settings> = {};
       if (typeof patch.cheapWatch === 'boolean') clean.cheapWatch = patch.cheapWatch;
+      if (typeof patch.keepSecrets === 'boolean') clean.keepSecrets = patch.keepSecrets;
       if (typeof patch.snippetStack === 'string' && patch.snippetStack.length <= 64) clean.snippetStack = patch.snippetStack;
       else if (patch.snippetStack === null) clean.snippetStack = null;
       return { type, patch: clean };

@@ -1,5 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ExchangeRecord } from '../store/report.ts';
+import type { ExchangeRecord, TabReport } from '../store/report.ts';
+import { redactForExport, redactReport } from '../store/redact.ts';
+import { diagnose } from '../engine/index.ts';
 import { Detail } from './Detail.tsx';
 import { TrialBanner } from '../shared/TrialBanner.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -44,6 +46,7 @@ export function Panel({ source }: { source: PanelSource }) {
   const [activeSeq, setActiveSeq] = useState<number | null>(null);
   const [openSeq, setOpenSeq] = useState<number | null>(null);
   const [notice, setNotice] = useState<string>('');
+  const [includeSecrets, setIncludeSecrets] = useState(false);
   const listRef = useRef<HTMLDivElement | null>(null);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const headingRef = useRef<HTMLHeadingElement | null>(null);
@@ -175,21 +178,24 @@ export function Panel({ source }: { source: PanelSource }) {
   };
 
   const exportReport = async () => {
-    let text: string;
+    let report: TabReport;
     if (!imported) {
       try {
-        text = JSON.stringify(await source.report(), null, 2);
+        report = await source.report();
       } catch {
-        text = JSON.stringify(buildReport(live.map((r) => r.record), { tabId: source.tabId, url: null, preserveLog: preserve, dropped }), null, 2);
+        report = buildReport(live.map((r) => r.record), { tabId: source.tabId, url: null, preserveLog: preserve, dropped });
       }
     } else {
-      text = JSON.stringify(buildReport(imported.rows.map((r) => r.record), { tabId: undefined, url: imported.name }), null, 2);
+      report = buildReport(imported.rows.map((r) => r.record), { tabId: undefined, url: imported.name });
     }
-    download(`corsight-report-${fileStamp()}.json`, text);
+    // Private by default: the file says whether values were kept.
+    const out = includeSecrets ? { ...report, redacted: false } : redactReport(report, diagnose);
+    download(`corsight-report-${fileStamp()}.json`, JSON.stringify(out, null, 2));
   };
 
   const exportHar = () => {
-    const har = exchangesToHar(rows.map((r) => r.record.exchange));
+    const exchanges = rows.map((r) => r.record.exchange);
+    const har = exchangesToHar(includeSecrets ? exchanges : exchanges.map(redactForExport), undefined, !includeSecrets);
     download(`corsight-${fileStamp()}.har`, JSON.stringify(har, null, 2), 'application/json');
   };
 
@@ -230,6 +236,8 @@ export function Panel({ source }: { source: PanelSource }) {
         onImport={(file) => void onImport(file)}
         onExportReport={() => void exportReport()}
         onExportHar={exportHar}
+        includeSecrets={includeSecrets}
+        onIncludeSecrets={setIncludeSecrets}
       />
 
       {imported && (

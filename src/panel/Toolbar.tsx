@@ -18,11 +18,14 @@ interface ToolbarProps {
   onImport(file: File | undefined): void;
   onExportReport(): void;
   onExportHar(): void;
+  /** Exports keep cookies, credentials and query strings (off: they are redacted). */
+  includeSecrets: boolean;
+  onIncludeSecrets(next: boolean): void;
 }
 
 /** The panel's toolbar: clear, preserve log, filters, import and export. */
 export function Toolbar(props: ToolbarProps) {
-  const { importedFile, preserve, filter, onFilter, counts, origins, hasRows, searchRef, onSearchKey, fileRef, onClear, onPreserve, onImport, onExportReport, onExportHar } = props;
+  const { importedFile, preserve, filter, onFilter, counts, origins, hasRows, searchRef, onSearchKey, fileRef, onClear, onPreserve, onImport, onExportReport, onExportHar, includeSecrets, onIncludeSecrets } = props;
   const filterButtons: Array<{ id: StatusFilter; label: string; count: number }> = [
     { id: 'all', label: 'All', count: counts.all },
     { id: 'blocked', label: 'Blocked', count: counts.blocked },
@@ -88,6 +91,10 @@ export function Toolbar(props: ToolbarProps) {
         data-testid="import-file"
         onChange={(e) => onImport(e.target.files?.[0])}
       />
+      <label className="tb-check" title="Off (the default): cookie and authorization values, query values and URL passwords are replaced by redacted-by-corsight in the files">
+        <input type="checkbox" checked={includeSecrets} onChange={(e) => onIncludeSecrets(e.target.checked)} data-testid="include-secrets" /> Include
+        secrets
+      </label>
       <button type="button" className="tb-button" onClick={onExportReport} disabled={!hasRows} title="Save the JSON report">
         Export report
       </button>

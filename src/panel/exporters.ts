@@ -1,6 +1,7 @@
 import { harToExchanges } from '../capture/har/file.ts';
 import { readImportedExchange } from '../store/read-exchange.ts';
 import { diagnose } from '../engine/index.ts';
+import { REDACTED } from '../store/redact.ts';
 import type { Exchange, HttpHeader } from '../engine/types.ts';
 import type { ExchangeRecord, TabReport } from '../store/report.ts';
 
@@ -65,7 +66,7 @@ function entry(method: string, url: string, reqHeaders: readonly HttpHeader[] | 
  * `_resourceType: "preflight"`, blocked responses with `_error`), so it imports back here and
  * opens in any HAR viewer. Bodies are not captured.
  */
-export function exchangesToHar(exchanges: readonly Exchange[], creatorVersion = '0.1.0'): unknown {
+export function exchangesToHar(exchanges: readonly Exchange[], creatorVersion = '0.1.0', redacted = false): unknown {
   const entries: HarEntry[] = [];
   for (const ex of exchanges) {
     const first = ex.hops[0];
@@ -114,6 +115,9 @@ export function exchangesToHar(exchanges: readonly Exchange[], creatorVersion = 
     log: {
       version: '1.2',
       creator: { name: 'Corsight', version: creatorVersion },
+      comment: redacted
+        ? `Redacted by Corsight: cookie and authorization values, query values and URL passwords read ${REDACTED}.`
+        : 'Not redacted: cookies, credentials and query strings are as captured.',
       pages: [],
       entries,
     },

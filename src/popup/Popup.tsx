@@ -4,7 +4,8 @@ import type { CaptureState, TabReport } from '../store/report.ts';
 import { chooseStack, fixLine, groupLabel, groupPlan, groupProblems, hostOf, pageAccess, type ProblemGroup } from './model.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
 import { StackPicker } from '../shared/StackPicker.tsx';
-import { currentTab, endTrial, readReport, readSettings, saveStack, startCapture, startTrial, stopCapture, type TabRef } from './source.ts';
+import { currentTab, endTrial, readReport, readSettings, saveSettings, saveStack, startCapture, startTrial, stopCapture, type TabRef } from './source.ts';
+import type { Settings } from '../messages/protocol.ts';
 import { TrialBanner } from '../shared/TrialBanner.tsx';
 import { untriableReason } from '../trial/rules.ts';
 import type { FixPlan } from '../engine/types.ts';
@@ -28,6 +29,7 @@ export function Popup() {
   const [stack, setStack] = useState('express');
   const [busy, setBusy] = useState<'start' | 'stop' | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [settings, setSettings] = useState<Settings | null>(null);
   const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
 
   const refresh = useCallback(async (tab: TabRef) => {
@@ -42,7 +44,11 @@ export function Popup() {
   useEffect(() => {
     let cancelled = false;
     void readSettings()
-      .then((s) => !cancelled && setStack(chooseStack(s.snippetStack, STACKS)))
+      .then((s) => {
+        if (cancelled) return;
+        setStack(chooseStack(s.snippetStack, STACKS));
+        setSettings(s);
+      })
       .catch(() => undefined);
     void (async () => {
       const tab = await currentTab().catch(() => undefined);
@@ -89,6 +95,14 @@ export function Popup() {
     }
   };
 
+  const changeSettings = async (patch: Partial<Settings>) => {
+    try {
+      setSettings(await saveSettings(patch));
+    } catch (e) {
+      setActionError(`Could not save the setting: ${String((e as Error)?.message ?? e)}`);
+    }
+  };
+
   const onStack = (id: string) => {
     setStack(id);
     void saveStack(id).catch(() => undefined);
@@ -128,6 +142,7 @@ export function Popup() {
           {actionError}
         </p>
       )}
+      {settings && <SettingsView settings={settings} onChange={(patch) => void changeSettings(patch)} />}
     </main>
   );
 }
@@ -328,4 +343,21 @@ function GroupItem({ group, stack, onTry }: { group: ProblemGroup; stack: string
 
 function stackLabel(id: string): string {
   return STACKS.find((s) => s.id === id)?.label ?? id;
+}
+
+/** The two settings, at the bottom: what Corsight watches and what it keeps. */
+function SettingsView({ settings, onChange }: { settings: Settings; onChange(patch: Partial<Settings>): void }) {
+  return (
+    <details className="settings" data-testid="settings">
+      <summary>Settings</summary>
+      <label className="check">
+        <input type="checkbox" checked={settings.cheapWatch} onChange={(e) => onChange({ cheapWatch: e.target.checked })} data-testid="setting-cheap-watch" />
+        Count failed requests that look like CORS errors on tabs not diagnosed (the amber ~N badge)
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={settings.keepSecrets} onChange={(e) => onChange({ keepSecrets: e.target.checked })} data-testid="setting-keep-secrets" />
+        Keep cookie and authorization values of captured requests (for Copy as cURL). Off: Corsight keeps only that they were sent.
+      </label>
+    </details>
+  );
 }

@@ -66,6 +66,11 @@ export interface TabReport {
   /** Failures seen by the cheap watch on this tab that look like CORS (no diagnosis). */
   likelyCorsFailures: number;
   entries: ReportEntry[];
+  /**
+   * In an exported file: true when cookie and authorization values, query values and URL
+   * passwords were replaced (src/store/redact.ts), false when the user included them.
+   */
+  redacted?: boolean;
 }
 
 function targetOriginOf(exchange: Exchange): string {

@@ -282,17 +282,33 @@ describe('CORS panel', () => {
     expect(opened.at(-1)?.url).toBe(`${lab.origins.app}/lab.js`);
   });
 
-  it('exports the JSON report and a HAR that imports back with the same verdicts', async () => {
-    const [reportDl] = await Promise.all([panel.waitForEvent('download'), panel.getByRole('button', { name: 'Export report' }).click()]);
-    const report = JSON.parse(fs.readFileSync((await reportDl.path())!, 'utf8')) as { format: string; entries: Array<{ url: string; corsError: string | null }> };
+  it('exports the JSON report and a HAR, redacted by default, that import back with the same verdicts', async () => {
+    const download = async (button: string) => {
+      const [dl] = await Promise.all([panel.waitForEvent('download'), panel.getByRole('button', { name: button }).click()]);
+      return fs.readFileSync((await dl.path())!, 'utf8');
+    };
+    // The lab's per-run query (r=...) stands for a query string's secrets.
+    const secretQuery = new URL(runs.get('fetch-get-no-acao')!.url).search;
+    const reportText = await download('Export report');
+    const report = JSON.parse(reportText) as { format: string; redacted: boolean; entries: Array<{ url: string; corsError: string | null }> };
     expect(report.format).toBe('corsight-report');
-    const noAcao = report.entries.find((e) => e.url === runs.get('fetch-get-no-acao')?.url);
+    expect(report.redacted).toBe(true);
+    expect(reportText).not.toContain(secretQuery);
+    const noAcao = report.entries.find((e) => new URL(e.url).pathname === '/s/fetch-get-no-acao/');
     expect(noAcao?.corsError).toBe('MissingAllowOriginHeader');
+    expect(noAcao?.url).toContain('r=redacted-by-corsight');
 
-    const [harDl] = await Promise.all([panel.waitForEvent('download'), panel.getByRole('button', { name: 'Export HAR' }).click()]);
-    const har = JSON.parse(fs.readFileSync((await harDl.path())!, 'utf8')) as unknown;
-    await importHar(panel, har, 'roundtrip.har');
-    await openScenario('fetch-put-denied');
+    await panel.check('[data-testid="include-secrets"]');
+    const full = JSON.parse(await download('Export report')) as { redacted: boolean; entries: Array<{ url: string }> };
+    expect(full.redacted).toBe(false);
+    expect(full.entries.some((e) => e.url === runs.get('fetch-get-no-acao')?.url)).toBe(true);
+    await panel.uncheck('[data-testid="include-secrets"]');
+
+    const harText = await download('Export HAR');
+    expect(harText).not.toContain(secretQuery);
+    await importHar(panel, JSON.parse(harText) as unknown, 'roundtrip.har');
+    await search('/s/fetch-put-denied/');
+    await panel.locator('.vrow').first().click();
     expect(await panel.locator('.detail .code-name').textContent()).toBe('MethodDisallowedByPreflightResponse');
   });
 });

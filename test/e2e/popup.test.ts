@@ -228,6 +228,31 @@ describe('popup', () => {
     await until('the badge back', badgeText, (t) => t !== 'TRY');
   });
 
+  it('keeps no cookie value: not in storage.session, not in the report; that a Cookie was sent is kept', async () => {
+    // The lab page set corsight_lab=1 for the host: a request with credentials carries it.
+    const run = await runScenario(labPage, lab, 'fetch-cred-no-acac', { oracle });
+    expect(run.request?.hops[0]?.rawHeaders?.some((h) => h.name.toLowerCase() === 'cookie' && h.value.includes('corsight_lab=1'))).toBe(true);
+    const entry = await until('the credentialed request in the report', report, (r) => r.entries.some((e) => e.url === run.url));
+    const ex = entry.entries.find((e) => e.url === run.url)!;
+    expect(ex.exchange.hops[0]?.requestHeaders?.find((h) => h.name.toLowerCase() === 'cookie')?.value).toBe('redacted-by-corsight');
+    expect(ex.corsError).toBe('InvalidAllowCredentials');
+    await new Promise((r) => setTimeout(r, 600));
+    const stored = await popup.evaluate(async () => JSON.stringify(await chrome.storage.session.get(null)));
+    expect(stored).toContain('fetch-cred-no-acac');
+    expect(stored).not.toContain('corsight_lab=1');
+
+    // The setting keeps them (for Copy as cURL), and only from then on.
+    await popup.locator('[data-testid="settings"] summary').click();
+    await popup.check('[data-testid="setting-keep-secrets"]');
+    await until('the saved setting', () => ask<{ keepSecrets: boolean }>(popup, { type: 'settings/get' }), (st) => st.keepSecrets);
+    const kept = await runScenario(labPage, lab, 'fetch-cred-no-acac');
+    const withValue = await until('the request in the report', report, (r) => r.entries.some((e) => e.url === kept.url));
+    const cookie = withValue.entries.find((e) => e.url === kept.url)!.exchange.hops[0]?.requestHeaders?.find((h) => h.name.toLowerCase() === 'cookie')?.value;
+    expect(cookie).toContain('corsight_lab=1');
+    await popup.uncheck('[data-testid="setting-keep-secrets"]');
+    await until('the setting off again', () => ask<{ keepSecrets: boolean }>(popup, { type: 'settings/get' }), (st) => !st.keepSecrets);
+  });
+
   it('"Stop capturing" stops the capture and keeps what was seen', async () => {
     await popup.click('[data-testid="stop"]');
     await popup.waitForSelector('main[data-state="stopped"]');

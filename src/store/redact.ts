@@ -1,0 +1,94 @@
+/**
+ * Private by default. Cookies, credentials and query strings are the user's secrets; the engine
+ * needs only whether a Cookie (or Authorization) header was there, never its value.
+ * - At capture (the worker, unless the user keeps them): the values of credential headers are
+ *   replaced, their presence kept, before anything is stored or journaled.
+ * - On export (report, HAR; unless the user includes them): the same, plus every query value and
+ *   userinfo password in URLs (the URL stays parseable and identical wherever it appears, so a
+ *   redacted HAR imports back with the same verdicts).
+ * Pure.
+ */
+import type { Diagnosis, Exchange, HttpHeader, ObservedResponse, PreflightObservation } from '../engine/types.ts';
+import { toReportEntry, type TabReport } from './report.ts';
+
+export const REDACTED = 'redacted-by-corsight';
+
+/** Headers whose value is a credential: Cookie, Authorization and their response twins. */
+const SECRET_HEADERS: ReadonlySet<string> = new Set(['cookie', 'authorization', 'proxy-authorization', 'set-cookie', 'set-cookie2']);
+
+export function isSecretHeader(name: unknown): boolean {
+  return typeof name === 'string' && SECRET_HEADERS.has(name.toLowerCase());
+}
+
+export function redactHeaders<H extends HttpHeader>(headers: readonly H[]): H[] {
+  return headers.map((h) => (isSecretHeader(h.name) && h.value !== REDACTED ? { ...h, value: REDACTED } : h));
+}
+
+/**
+ * A URL with every query value and any userinfo password replaced; names, path and origin kept
+ * (the engine reads origins; `user:` stays so a redirect to credentials is still seen). Works on
+ * relative URLs too (a Location header). The fragment goes: it never reaches a server.
+ */
+export function redactUrl(url: string): string {
+  const noFragment = url.replace(/#.*$/s, '');
+  const withoutPassword = noFragment.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@]*?:)[^/?#@]*@/i, `$1${REDACTED}@`);
+  return withoutPassword.replace(/([?&][^=&#]*)=[^&#]*/g, `$1=${REDACTED}`);
+}
+
+type Transform = (headers: HttpHeader[]) => HttpHeader[];
+
+function responseWith(r: ObservedResponse | undefined, t: Transform): ObservedResponse | undefined {
+  return r ? { ...r, headers: t(r.headers) } : r;
+}
+
+function preflightWith(pf: PreflightObservation, t: Transform, url: (u: string) => string): PreflightObservation {
+  if (pf.kind !== 'sent') return pf;
+  const out: PreflightObservation = { ...pf, url: url(pf.url), requestHeaders: t(pf.requestHeaders) };
+  const response = responseWith(pf.response, t);
+  if (response) out.response = response;
+  return out;
+}
+
+function mapExchange(ex: Exchange, t: Transform, url: (u: string) => string): Exchange {
+  return {
+    ...ex,
+    requestHeaders: t(ex.requestHeaders),
+    preflight: preflightWith(ex.preflight, t, url),
+    hops: ex.hops.map((hop) => {
+      const out = { ...hop, url: url(hop.url) };
+      if (hop.requestHeaders) out.requestHeaders = t(hop.requestHeaders);
+      if (hop.response) out.response = responseWith(hop.response, t);
+      if (hop.preflight) out.preflight = preflightWith(hop.preflight, t, url);
+      return out;
+    }),
+    ...(ex.initiator ? { initiator: { ...ex.initiator, ...(ex.initiator.url ? { url: url(ex.initiator.url) } : {}), ...(ex.initiator.stack ? { stack: ex.initiator.stack.map((f) => ({ ...f, url: url(f.url) })) } : {}) } } : {}),
+  };
+}
+
+/** What is kept at capture: credential header values replaced, presence kept. */
+export function redactSecrets(ex: Exchange): Exchange {
+  return mapExchange(ex, (h) => redactHeaders(h), (u) => u);
+}
+
+/** URL-bearing headers: their query values and passwords are redacted like the URLs. */
+const URL_HEADERS: ReadonlySet<string> = new Set(['location', 'referer', 'content-location']);
+
+/** What leaves in an export: secrets, query values and passwords, everywhere. */
+export function redactForExport(ex: Exchange): Exchange {
+  const headers = (list: HttpHeader[]) =>
+    redactHeaders(list).map((h) => (typeof h.name === 'string' && URL_HEADERS.has(h.name.toLowerCase()) && typeof h.value === 'string' ? { ...h, value: redactUrl(h.value) } : h));
+  return mapExchange(ex, headers, redactUrl);
+}
+
+/**
+ * A report as it leaves the extension: each exchange redacted for export and diagnosed again, so
+ * no text of the diagnosis (headline, explanation) carries a value the exchange no longer has;
+ * the verdicts are the same (no check reads a credential value or a query).
+ */
+export function redactReport(report: TabReport, diagnose: (ex: Exchange) => Diagnosis): TabReport {
+  const entries = report.entries.map((e) => {
+    const exchange = redactForExport(e.exchange);
+    return toReportEntry({ seq: e.seq, exchange, diagnosis: diagnose(exchange) });
+  });
+  return { ...report, tab: { ...report.tab, url: report.tab.url === null ? null : redactUrl(report.tab.url) }, entries, redacted: true };
+}
