@@ -18,7 +18,12 @@ export function RowView({ row }: { row: Row }) {
         {row.from} → {row.to}
       </span>
       <span className={`c-verdict v-${row.status}`} title={row.record.diagnosis.headline}>
-        {row.record.exchange.underTrial && <span className="trial-tag">trial</span>} {row.verdict}
+        {row.record.exchange.underTrial && (
+          <>
+            <span className="trial-tag">trial</span>{' '}
+          </>
+        )}
+        {row.verdict}
       </span>
       <span className="c-time" title={formatClock(row.startedAt)}>
         {formatDuration(row.durationMs)}

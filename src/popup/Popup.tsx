@@ -96,6 +96,8 @@ export function Popup() {
   };
 
   const changeSettings = async (patch: Partial<Settings>) => {
+    // The box follows the click at once; the worker's answer confirms it.
+    setSettings((s) => (s ? { ...s, ...patch } : s));
     try {
       setSettings(await saveSettings(patch));
     } catch (e) {
