@@ -34,7 +34,8 @@ import { Subscribers } from './subscribers.ts';
 import { CAPTURE_KEY, recover, storedCapturedTabs } from './recovery.ts';
 import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
 import { overlayTrial } from '../trial/overlay.ts';
-import { redactHeaders, redactSecrets } from '../store/redact.ts';
+import { forStorage, redactHeaders } from '../store/redact.ts';
+import { boundHeaders } from '../capture/untrusted-json.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
 
 /**
@@ -112,8 +113,8 @@ const devtoolsBatches = new BatchSequence();
 function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
   if (exchange.source === 'webrequest' && devtools.isOpen(tabId)) return;
-  // Private by default: credential values go before anything is stored; their presence stays.
-  if (!settings.keepSecrets) exchange = redactSecrets(exchange);
+  // Bounded, and private by default: credential values go before anything is stored; their presence stays.
+  exchange = forStorage(exchange, settings.keepSecrets);
   // During a trial the capture shows the server's headers, Chromium checked the trial's: overlay them.
   const trial = trials.targets(tabId);
   if (trial) exchange = overlayTrial(exchange, trial);
@@ -124,17 +125,19 @@ function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void
 
 const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose);
 
-function redactEventSecrets(event: RawWebRequestEvent): RawWebRequestEvent {
+/** A raw webRequest event as the worker keeps and journals it: header lists bounded, secrets per the setting. */
+function eventForStorage(event: RawWebRequestEvent): RawWebRequestEvent {
+  const headers = <H extends { name: string; value: string }>(list: H[]) => (settings.keepSecrets ? boundHeaders(list) : redactHeaders(boundHeaders(list)));
   const out = { ...event };
-  if (event.requestHeaders) out.requestHeaders = redactHeaders(event.requestHeaders);
-  if (event.responseHeaders) out.responseHeaders = redactHeaders(event.responseHeaders);
+  if (event.requestHeaders) out.requestHeaders = headers(event.requestHeaders);
+  if (event.responseHeaders) out.responseHeaders = headers(event.responseHeaders);
   return out;
 }
 
 /** Every webRequest event of a captured tab, once the assembler holds the restored state. */
 function onCaptureEvent(raw: RawWebRequestEvent): void {
-  // The raw events are journaled: their credential values go first (unless the user keeps them).
-  const event = settings.keepSecrets ? raw : redactEventSecrets(raw);
+  // The raw events are journaled: bounded, and their credential values go first (unless kept).
+  const event = eventForStorage(raw);
   assembler.push(event);
   journal.append({ event });
   scheduleFlush(false);

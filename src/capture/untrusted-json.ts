@@ -54,3 +54,12 @@ export function readInitiatorFields(record: Record<string, unknown>): Initiator 
 export function readFrame(frame: Record<string, unknown>): NonNullable<Initiator['stack']>[number] {
   return { functionName: asString(frame.functionName) ?? '', url: asString(frame.url) ?? '', lineNumber: asNumber(frame.lineNumber) ?? 0, columnNumber: asNumber(frame.columnNumber) ?? 0 };
 }
+
+/**
+ * A header list as Corsight keeps it from any capture: at most MAX_HEADERS lines, each value cut
+ * at MAX_STRING (what a hostile server or page can make the worker store stays bounded).
+ */
+export function boundHeaders<H extends HttpHeader>(headers: readonly H[]): H[] {
+  const kept = headers.length > MAX_HEADERS ? headers.slice(0, MAX_HEADERS) : headers;
+  return kept.map((h) => (typeof h.value === 'string' && h.value.length > MAX_STRING ? { ...h, value: h.value.slice(0, MAX_STRING) } : h));
+}

@@ -8,7 +8,9 @@
  *   redacted HAR imports back with the same verdicts).
  * Pure.
  */
-import type { Diagnosis, Exchange, HttpHeader, ObservedResponse, PreflightObservation } from '../engine/types.ts';
+import type { Diagnosis, Exchange, HttpHeader } from '../engine/types.ts';
+import { boundHeaders, MAX_STRING } from '../capture/untrusted-json.ts';
+import { mapExchange } from './exchange-map.ts';
 import { toReportEntry, type TabReport } from './report.ts';
 
 export const REDACTED = 'redacted-by-corsight';
@@ -35,39 +37,17 @@ export function redactUrl(url: string): string {
   return withoutPassword.replace(/([?&][^=&#]*)=[^&#]*/g, `$1=${REDACTED}`);
 }
 
-type Transform = (headers: HttpHeader[]) => HttpHeader[];
-
-function responseWith(r: ObservedResponse | undefined, t: Transform): ObservedResponse | undefined {
-  return r ? { ...r, headers: t(r.headers) } : r;
-}
-
-function preflightWith(pf: PreflightObservation, t: Transform, url: (u: string) => string): PreflightObservation {
-  if (pf.kind !== 'sent') return pf;
-  const out: PreflightObservation = { ...pf, url: url(pf.url), requestHeaders: t(pf.requestHeaders) };
-  const response = responseWith(pf.response, t);
-  if (response) out.response = response;
-  return out;
-}
-
-function mapExchange(ex: Exchange, t: Transform, url: (u: string) => string): Exchange {
-  return {
-    ...ex,
-    requestHeaders: t(ex.requestHeaders),
-    preflight: preflightWith(ex.preflight, t, url),
-    hops: ex.hops.map((hop) => {
-      const out = { ...hop, url: url(hop.url) };
-      if (hop.requestHeaders) out.requestHeaders = t(hop.requestHeaders);
-      if (hop.response) out.response = responseWith(hop.response, t);
-      if (hop.preflight) out.preflight = preflightWith(hop.preflight, t, url);
-      return out;
-    }),
-    ...(ex.initiator ? { initiator: { ...ex.initiator, ...(ex.initiator.url ? { url: url(ex.initiator.url) } : {}), ...(ex.initiator.stack ? { stack: ex.initiator.stack.map((f) => ({ ...f, url: url(f.url) })) } : {}) } } : {}),
-  };
-}
-
 /** What is kept at capture: credential header values replaced, presence kept. */
 export function redactSecrets(ex: Exchange): Exchange {
   return mapExchange(ex, (h) => redactHeaders(h), (u) => u);
+}
+
+/**
+ * What the worker stores of a captured exchange: header lists bounded (boundHeaders), and
+ * credential values replaced unless the user keeps them.
+ */
+export function forStorage(ex: Exchange, keepSecrets: boolean): Exchange {
+  return mapExchange(ex, (h) => (keepSecrets ? boundHeaders(h) : redactHeaders(boundHeaders(h))), (u) => (u.length > MAX_STRING ? u.slice(0, MAX_STRING) : u));
 }
 
 /** URL-bearing headers: their query values and passwords are redacted like the URLs. */

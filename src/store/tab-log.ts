@@ -30,6 +30,34 @@ export interface KeyValueArea {
 }
 
 export const DEFAULT_CAPACITY = 2000;
+/**
+ * Bytes of exchanges one tab may keep (roughly: headers and URLs), a quarter of storage.session's
+ * 10 MB: a tab whose responses carry huge headers drops its own oldest records, not other tabs'.
+ */
+export const DEFAULT_BYTE_BUDGET = 2_500_000;
+
+const sizeCache = new WeakMap<Exchange, number>();
+
+function headersBytes(headers: readonly { name: unknown; value: unknown }[] | undefined): number {
+  let n = 0;
+  for (const h of headers ?? []) n += (typeof h.name === 'string' ? h.name.length : 0) + (typeof h.value === 'string' ? h.value.length : 0) + 8;
+  return n;
+}
+
+/** What a record costs when stored, roughly: header lines and URLs dominate. Cached per exchange. */
+export function approxBytes(ex: Exchange): number {
+  const cached = sizeCache.get(ex);
+  if (cached !== undefined) return cached;
+  let n = 300 + headersBytes(ex.requestHeaders);
+  const pf = ex.preflight;
+  if (pf.kind === 'sent') n += pf.url.length + headersBytes(pf.requestHeaders) + headersBytes(pf.response?.headers);
+  for (const hop of ex.hops) {
+    n += hop.url.length + headersBytes(hop.requestHeaders) + headersBytes(hop.response?.headers);
+    if (hop.preflight?.kind === 'sent') n += hop.preflight.url.length + headersBytes(hop.preflight.requestHeaders) + headersBytes(hop.preflight.response?.headers);
+  }
+  sizeCache.set(ex, n);
+  return n;
+}
 export const CHUNK = 100;
 
 interface TabMeta {
@@ -77,6 +105,7 @@ export class TabLogs {
     private readonly area: KeyValueArea,
     private readonly rediagnose: (exchange: Exchange) => Diagnosis,
     readonly capacity = DEFAULT_CAPACITY,
+    readonly byteBudget = DEFAULT_BYTE_BUDGET,
   ) {}
 
   /** Reads every persisted tab log (worker start-up). */
@@ -195,10 +224,25 @@ export class TabLogs {
     return added;
   }
 
-  /** Keeps the newest `capacity` records; whole chunks below the oldest kept seq are removed. */
+  /**
+   * Keeps the newest `capacity` records within the tab's byte budget (always the newest one);
+   * whole chunks below the oldest kept seq are removed.
+   */
   private trim(state: TabState, tabId: number): void {
     const excess = state.records.length - this.capacity;
     if (excess > 0) this.dropOldest(state, tabId, excess);
+    let total = 0;
+    for (const r of state.records) total += approxBytes(r.exchange);
+    let n = 0;
+    while (total > this.byteBudget && n < state.records.length - 1) total -= approxBytes(state.records[n++]!.exchange);
+    if (n > 0) this.dropOldest(state, tabId, n);
+  }
+
+  /** Bytes the tab's kept records take, roughly (approxBytes). */
+  bytes(tabId: number): number {
+    let total = 0;
+    for (const r of this.tabs.get(tabId)?.records ?? []) total += approxBytes(r.exchange);
+    return total;
   }
 
   /** Drops the `n` oldest records, counts them as dropped, and forgets the chunks they emptied. */
@@ -343,10 +387,21 @@ export class TabLogs {
     }
   }
 
-  /** Drops the oldest stored chunk of the largest log (quota pressure); its records count as dropped. */
+  /**
+   * Drops the oldest stored chunk of the largest log in bytes (quota pressure: the tab that takes
+   * the room pays, not the one with the most small records); its records count as dropped.
+   */
   private shedOldestChunk(): void {
     let victim: [number, TabState] | undefined;
-    for (const entry of this.tabs) if (entry[1].records.length && (!victim || entry[1].records.length > victim[1].records.length)) victim = entry;
+    let victimBytes = -1;
+    for (const entry of this.tabs) {
+      if (!entry[1].records.length) continue;
+      const bytes = this.bytes(entry[0]);
+      if (bytes > victimBytes) {
+        victim = entry;
+        victimBytes = bytes;
+      }
+    }
     if (!victim) return;
     const [tabId, state] = victim;
     const firstSeq = state.records[0]?.seq ?? state.seq;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 import { exchangesToHar, importFile } from '../../../src/panel/exporters.ts';
-import { REDACTED, redactForExport, redactReport, redactSecrets, redactUrl } from '../../../src/store/redact.ts';
+import { REDACTED, forStorage, redactForExport, redactReport, redactSecrets, redactUrl } from '../../../src/store/redact.ts';
 import { buildReport } from '../../../src/store/report.ts';
 import { API, FAILED, PAGE, URL1, acao, ex, h, preflight, res } from '../engine/helpers.ts';
 
@@ -72,5 +72,18 @@ describe('redactForExport', () => {
     const text = JSON.stringify(out);
     for (const s of SECRETS) expect(text, s).not.toContain(s);
     expect(out.entries[0]?.corsError).toBe(report.entries[0]?.corsError);
+  });
+});
+
+describe('forStorage (what the worker keeps of a capture)', () => {
+  it('bounds header lists and values, and redacts secrets unless kept', () => {
+    const many = Array.from({ length: 1200 }, (_, i) => h(`X-H${i}`, 'v'));
+    const huge = ex({ requestHeaders: [h('Cookie', 'session=abc123'), ...many], hops: [{ url: URL1, response: res(200, acao(PAGE), h('X-Big', 'b'.repeat(200_000))) }] });
+    const stored = forStorage(huge, false);
+    expect(stored.requestHeaders).toHaveLength(500);
+    expect(stored.requestHeaders[0]?.value).toBe(REDACTED);
+    expect(stored.hops[0]?.response?.headers.find((x) => x.name === 'X-Big')?.value.length).toBe(65_536);
+    expect(forStorage(huge, true).requestHeaders[0]?.value).toBe('session=abc123');
+    expect(diagnose(stored).status).toBe(diagnose(huge).status);
   });
 });

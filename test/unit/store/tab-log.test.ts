@@ -37,6 +37,9 @@ const ex = (i: number, blocked = false): Exchange => ({
 
 const capture = { devtools: false, webRequest: true, cheapWatch: true };
 
+/** A string no packing can shorten much (distinct per seed). */
+const noise = (n: number, seed: number) => `${seed}:` + Array.from({ length: n }, (_, k) => String.fromCharCode(97 + ((k * 7 + seed * 13 + ((k * k) % 11)) % 26))).join('');
+
 describe('TabLogs', () => {
   it('is bounded, counts dropped, persists in batches and reloads after a restart', async () => {
     const area = memoryArea();
@@ -126,6 +129,37 @@ describe('packed storage', () => {
     const back = unpackStored(packString([[1, e]])) as Array<[number, Exchange]>;
     expect(back).toEqual([[1, e]]);
     expect(unpackStored([[1, e]])).toEqual([[1, e]]);
+  });
+
+  it('a tab whose records are huge drops its own oldest within its byte budget, never another tab\'s', async () => {
+    const logs = new TabLogs(memoryArea(), diagnose, 2000, 200_000);
+    logs.append(1, diagnosed(Array.from({ length: 50 }, (_, i) => ex(i))));
+    const big = (i: number): Exchange => ({ ...ex(1000 + i), hops: [{ url: `https://api.example/big?i=${i}`, response: { status: 200, headers: [{ name: 'X-Big', value: 'x'.repeat(30_000) }] } }] });
+    for (let i = 0; i < 20; i++) logs.append(2, diagnosed([big(i)]));
+    expect(logs.report(1, capture).entries).toHaveLength(50);
+    const r2 = logs.report(2, capture);
+    expect(logs.bytes(2)).toBeLessThanOrEqual(200_000);
+    expect(r2.entries.length).toBeGreaterThan(0);
+    expect(r2.entries.length + r2.dropped).toBe(20);
+    expect(r2.entries.at(-1)?.url).toBe('https://api.example/big?i=19');
+  });
+
+  it('under quota pressure the tab taking the most bytes pays, not the one with the most records', async () => {
+    const area = memoryArea();
+    const set = area.set;
+    area.set = async (items) => {
+      const size = JSON.stringify(Object.fromEntries([...area.data, ...Object.entries(items)])).length;
+      if (size > 400_000) throw new Error('Session storage quota bytes exceeded. Values were not stored.');
+      await set(items);
+    };
+    const logs = new TabLogs(area, diagnose, 2000, 10_000_000);
+    logs.append(1, diagnosed(Array.from({ length: 300 }, (_, i) => ex(i))));
+    const big = (i: number): Exchange => ({ ...ex(1000 + i), hops: [{ url: `https://api.example/big?i=${i}`, response: { status: 200, headers: [{ name: 'X-Big', value: noise(20_000, i) }] } }] });
+    logs.append(2, diagnosed(Array.from({ length: 30 }, (_, i) => big(i))));
+    await logs.flush();
+    expect(logs.quotaErrors).toBeGreaterThan(0);
+    expect(logs.report(1, capture).dropped).toBe(0);
+    expect(logs.report(2, capture).dropped).toBeGreaterThan(0);
   });
 
   it('sheds the oldest chunks when the area is full and counts them as dropped', async () => {
