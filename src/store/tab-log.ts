@@ -31,10 +31,12 @@ export interface KeyValueArea {
 
 export const DEFAULT_CAPACITY = 2000;
 /**
- * Bytes of exchanges one tab may keep (roughly: headers and URLs), a quarter of storage.session's
- * 10 MB: a tab whose responses carry huge headers drops its own oldest records, not other tabs'.
+ * Bytes of exchanges one tab may keep, counted unpacked (approxBytes: headers and URLs): a tab
+ * whose responses carry huge headers drops its own oldest records, not other tabs'. Typical
+ * exchanges count about 1.5-2 KB (packed in storage they take a third of that), so 2,000 of them
+ * stay under it; half of storage.session's 10 MB at most for headers that do not repeat.
  */
-export const DEFAULT_BYTE_BUDGET = 2_500_000;
+export const DEFAULT_BYTE_BUDGET = 5_000_000;
 
 const sizeCache = new WeakMap<Exchange, number>();
 
