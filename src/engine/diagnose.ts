@@ -388,7 +388,7 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
         findings.push(finding('max-age-above-cap', `Access-Control-Max-Age is ${maxAge} s; Chromium keeps the preflight answer only ${parsed.chromium} s and Firefox ${parsed.firefox} s.`));
       }
     }
-    originValueFindings(findings, pf.response.headers, 'preflight answer', P);
+    originValueFindings(findings, pf.response.headers, 'preflight answer', P, pf.url);
     if ((pf.response.status === 401 || pf.response.status === 403) && t.stage.kind === 'preflight' && f) {
       findings.push(finding('preflight-answered-by-auth',
         `The preflight (OPTIONS) to ${T} was answered ${pf.response.status}: authentication rejected it. Preflights never carry cookies or Authorization, so OPTIONS must be answered before the auth check.`));
@@ -405,7 +405,7 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     if (ctx.urls.get(hop.url)?.origin === P && t.taintedAtHop < 0) continue;
     if (r.status === 304) continue;
     addResponseEvidence(evidence, stageName, r, i > t.taintedAtHop && t.taintedAtHop >= 0 ? 'null' : P, cred, failingHere ? code : undefined);
-    originValueFindings(findings, r.headers, isRedirectHop ? 'redirect' : 'response', P);
+    originValueFindings(findings, r.headers, isRedirectHop ? 'redirect' : 'response', P, hop.url);
   }
 
   if (t.taintedAtHop >= 0) {

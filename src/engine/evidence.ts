@@ -67,9 +67,23 @@ export function addResponseEvidence(
   }
 }
 
-/** Findings on the shape of ACAO / ACAC values, whatever the verdict. */
-export function originValueFindings(findings: Finding[], headers: readonly HttpHeader[], where: string, P: string): void {
+/** Loopback hosts: no network attacker sits between a page there and its user. */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** An `http:` origin that is not loopback: its pages can be rewritten by anyone on the network path. */
+function isInsecureOrigin(origin: string): boolean {
+  const m = /^http:\/\/([^/:]+|\[[^\]]+\])(:\d+)?$/i.exec(origin);
+  return m !== null && !LOOPBACK_HOST.test(m[1] ?? '');
+}
+
+/** Findings on the shape of ACAO / ACAC values, whatever the verdict. `url`: the responding URL. */
+export function originValueFindings(findings: Finding[], headers: readonly HttpHeader[], where: string, P: string, url = ''): void {
   const acao = getHeader(headers, 'access-control-allow-origin');
+  if (acao !== null && url.startsWith('https:') && isInsecureOrigin(acao.trim()) && !findings.some((x) => x.id === 'https-allows-http-origin')) {
+    const credentials = getHeader(headers, 'access-control-allow-credentials') === 'true';
+    findings.push(finding('https-allows-http-origin',
+      `The ${where} of an https server allows the http origin ${acao.trim()}${credentials ? ' with credentials' : ''}: anyone on that page's network path can rewrite it and read these responses${credentials ? ' with the user\'s cookies' : ''}. Serve that page over https and allow its https origin.`));
+  }
   if (acao !== null && acao !== '*') {
     if (acao.includes('*')) {
       if (!findings.some((x) => x.id === 'wildcard-subdomain-allow-origin')) {

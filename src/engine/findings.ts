@@ -55,6 +55,12 @@ export const FINDINGS = {
     hint: 'Any site can put a sandboxed iframe around its own code and read this response with the user\'s cookies. Never allow null with credentials: allow the real origins only.',
     link: `${MDN}/Headers/Access-Control-Allow-Origin`,
   },
+  'https-allows-http-origin': {
+    title: 'An https server allows an http origin',
+    severity: 'warning',
+    hint: 'A page served over plain http can be rewritten by anyone on its network path (public Wi-Fi, a proxy), who then reads what this https server lets that origin read. Serve the page over https and allow its https origin only.',
+    link: `${MDN}/Headers/Access-Control-Allow-Origin`,
+  },
   'list-allow-origin': {
     title: 'Access-Control-Allow-Origin with several origins',
     severity: 'error',
