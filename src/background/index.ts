@@ -35,7 +35,6 @@ import { CAPTURE_KEY, recover, storedCapturedTabs } from './recovery.ts';
 import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
 import { overlayTrial } from '../trial/overlay.ts';
 import { forStorage, redactHeaders } from '../store/redact.ts';
-import { boundHeaders } from '../capture/untrusted-json.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
 
 /**
@@ -113,7 +112,7 @@ const devtoolsBatches = new BatchSequence();
 function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void {
   // One source per tab: with DevTools open its network log wins over webRequest.
   if (exchange.source === 'webrequest' && devtools.isOpen(tabId)) return;
-  // Bounded, and private by default: credential values go before anything is stored; their presence stays.
+  // Private by default: credential values go before anything is stored; their presence stays.
   exchange = forStorage(exchange, settings.keepSecrets);
   // During a trial the capture shows the server's headers, Chromium checked the trial's: overlay them.
   const trial = trials.targets(tabId);
@@ -125,18 +124,18 @@ function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void
 
 const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose);
 
-/** A raw webRequest event as the worker keeps and journals it: header lists bounded, secrets per the setting. */
+/** A raw webRequest event as the worker keeps and journals it: credential values per the setting. */
 function eventForStorage(event: RawWebRequestEvent): RawWebRequestEvent {
-  const headers = <H extends { name: string; value: string }>(list: H[]) => (settings.keepSecrets ? boundHeaders(list) : redactHeaders(boundHeaders(list)));
+  if (settings.keepSecrets) return event;
   const out = { ...event };
-  if (event.requestHeaders) out.requestHeaders = headers(event.requestHeaders);
-  if (event.responseHeaders) out.responseHeaders = headers(event.responseHeaders);
+  if (event.requestHeaders) out.requestHeaders = redactHeaders(event.requestHeaders);
+  if (event.responseHeaders) out.responseHeaders = redactHeaders(event.responseHeaders);
   return out;
 }
 
 /** Every webRequest event of a captured tab, once the assembler holds the restored state. */
 function onCaptureEvent(raw: RawWebRequestEvent): void {
-  // The raw events are journaled: bounded, and their credential values go first (unless kept).
+  // The raw events are journaled: their credential values go first (unless kept).
   const event = eventForStorage(raw);
   assembler.push(event);
   journal.append({ event });

@@ -7,8 +7,11 @@ import type { HttpHeader, Initiator } from '../engine/types.ts';
 
 /** Longer strings are cut: no header value or URL that matters for CORS is anywhere near it. */
 export const MAX_STRING = 65_536;
-/** Headers kept per list; a real request or response has a few dozen. */
-export const MAX_HEADERS = 500;
+/**
+ * Headers kept per list. A real request or response has a few dozen, but any line Chromium read
+ * may be the one that decides (the lab's hostile-2000-lines has Allow-Origin as its 2,001st line).
+ */
+export const MAX_HEADERS = 5000;
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -55,11 +58,3 @@ export function readFrame(frame: Record<string, unknown>): NonNullable<Initiator
   return { functionName: asString(frame.functionName) ?? '', url: asString(frame.url) ?? '', lineNumber: asNumber(frame.lineNumber) ?? 0, columnNumber: asNumber(frame.columnNumber) ?? 0 };
 }
 
-/**
- * A header list as Corsight keeps it from any capture: at most MAX_HEADERS lines, each value cut
- * at MAX_STRING (what a hostile server or page can make the worker store stays bounded).
- */
-export function boundHeaders<H extends HttpHeader>(headers: readonly H[]): H[] {
-  const kept = headers.length > MAX_HEADERS ? headers.slice(0, MAX_HEADERS) : headers;
-  return kept.map((h) => (typeof h.value === 'string' && h.value.length > MAX_STRING ? { ...h, value: h.value.slice(0, MAX_STRING) } : h));
-}

@@ -9,7 +9,6 @@
  * Pure.
  */
 import type { Diagnosis, Exchange, HttpHeader } from '../engine/types.ts';
-import { boundHeaders, MAX_STRING } from '../capture/untrusted-json.ts';
 import { mapExchange } from './exchange-map.ts';
 import { toReportEntry, type TabReport } from './report.ts';
 
@@ -43,11 +42,13 @@ export function redactSecrets(ex: Exchange): Exchange {
 }
 
 /**
- * What the worker stores of a captured exchange: header lists bounded (boundHeaders), and
- * credential values replaced unless the user keeps them.
+ * What the worker stores of a captured exchange: credential values replaced unless the user keeps
+ * them. Nothing else is cut: a header line Chromium read may be the one that decides (the lab's
+ * hostile-2000-lines has Allow-Origin as its 2,001st line), and Chromium itself refuses response
+ * headers over 256 KB; what a tab keeps is bounded by its byte budget (tab-log.ts).
  */
 export function forStorage(ex: Exchange, keepSecrets: boolean): Exchange {
-  return mapExchange(ex, (h) => (keepSecrets ? boundHeaders(h) : redactHeaders(boundHeaders(h))), (u) => (u.length > MAX_STRING ? u.slice(0, MAX_STRING) : u));
+  return keepSecrets ? ex : redactSecrets(ex);
 }
 
 /** URL-bearing headers: their query values and passwords are redacted like the URLs. */

@@ -904,6 +904,39 @@ const ELEMENT_FAMILY: Scenario[] = ELEMENT_KINDS.flatMap(([kind, slug, reply, cr
   return rows;
 });
 
+/**
+ * The hostile corner (issue 16): what an arbitrary server can send. Huge values, thousands of
+ * lines, hundreds of Vary entries, bytes that are not UTF-8 (Latin-1 on the wire), markup and
+ * script in values. Chromium judges; the panel, exports and snippets must stay correct.
+ */
+const HUGE = 'h'.repeat(100_000);
+const HOSTILE_MARKUP = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+const HOSTILE_FAMILY: Scenario[] = [
+  { id: 'hostile-100kb-header', title: 'fetch GET, ACAO = origin, a 100 KB response header', group: 'hostile', control: true,
+    request: { kind: 'fetch', target: 'api1' }, response: { headers: [ACAO_ORIGIN, ['X-Huge', HUGE]] }, expect: ok },
+  { id: 'hostile-100kb-header-blocked', title: 'fetch GET, no ACAO, a 100 KB response header', group: 'hostile',
+    request: { kind: 'fetch', target: 'api1' }, response: { headers: [['X-Huge', HUGE]] }, expect: cors('MissingAllowOriginHeader') },
+  { id: 'hostile-2000-lines', title: 'fetch GET, ACAO = origin among 2,000 response header lines', group: 'hostile', control: true,
+    request: { kind: 'fetch', target: 'api1' },
+    response: { headers: [...Array.from({ length: 2000 }, (_, i): readonly [string, string] => [`X-Line-${i}`, `v${i}`]), ACAO_ORIGIN] }, expect: ok },
+  { id: 'hostile-vary-300', title: 'fetch GET, ACAO = origin, Vary with 300 entries', group: 'hostile', control: true,
+    request: { kind: 'fetch', target: 'api1' },
+    response: { headers: [ACAO_ORIGIN, ['Vary', ['Origin', ...Array.from({ length: 299 }, (_, i) => `X-V${i}`)].join(', ')]] }, expect: ok },
+  { id: 'hostile-latin1-header', title: 'fetch GET, ACAO = origin, a header value with bytes that are not UTF-8', group: 'hostile', control: true,
+    request: { kind: 'fetch', target: 'api1' }, response: { headers: [ACAO_ORIGIN, ['X-Bytes', '\u00ff\u00fe caf\u00e9']] }, expect: ok },
+  // Measured (Chromium 156): InvalidAllowOriginValue with an empty parameter (the byte is not UTF-8).
+  { id: 'hostile-latin1-acao', title: 'fetch GET, ACAO = origin followed by a byte that is not UTF-8', group: 'hostile',
+    request: { kind: 'fetch', target: 'api1' }, response: { headers: [['Access-Control-Allow-Origin', '{origin}\u00ff']] },
+    expect: cors('InvalidAllowOriginValue', '') },
+  // The spaces make it a list for Chromium: MultipleAllowOriginValues, the value as the parameter.
+  { id: 'hostile-markup-acao', title: 'fetch GET, ACAO full of HTML and script', group: 'hostile',
+    request: { kind: 'fetch', target: 'api1' }, response: { headers: [['Access-Control-Allow-Origin', HOSTILE_MARKUP]] },
+    expect: cors('MultipleAllowOriginValues', HOSTILE_MARKUP) },
+  { id: 'hostile-markup-allow-headers', title: 'fetch with X-Custom-Header, ACAH full of HTML and script', group: 'hostile',
+    request: { kind: 'fetch', target: 'api1', headers: [X_CUSTOM] }, preflight: { headers: [ACAO_ORIGIN, ['Access-Control-Allow-Headers', HOSTILE_MARKUP]] },
+    response: { headers: [ACAO_ORIGIN] }, expect: cors('InvalidAllowHeadersPreflightResponse', '') },
+];
+
 const FAMILIES: readonly Scenario[] = [
   ...ACAO_FAMILY,
   ...CREDENTIALS_FAMILY,
@@ -918,6 +951,7 @@ const FAMILIES: readonly Scenario[] = [
   ...BROWSER_HEADER_FAMILY,
   ...CACHE_FAMILY,
   ...ELEMENT_FAMILY,
+  ...HOSTILE_FAMILY,
 ];
 
 /** A redirect of the scenario goes to another origin than the page's (or to a raw Location). */
