@@ -14,17 +14,6 @@ import { buildFixPlan } from './plan.ts';
 import { isBlocked, requestChain, type ChainHop, type Ctx, type Trace } from './replay.ts';
 import type { CorsErrorCode, CorsPolicy, FixActionId, FixPlan, ObservedResponse } from './types.ts';
 
-/** The tokens of every value of one response header (lines joined), invalid lists skipped. */
-function tokensOf(r: ObservedResponse | undefined, name: string): string[] {
-  if (!r) return [];
-  const out: string[] = [];
-  for (const h of r.headers) {
-    if (typeof h.name !== 'string' || h.name.toLowerCase() !== name || typeof h.value !== 'string') continue;
-    out.push(...(parseTokenList(h.value) ?? []));
-  }
-  return out;
-}
-
 /** What a server allowed already, read from its answers in the chain. */
 interface AlreadyAllowed {
   methods: string[];
@@ -33,17 +22,33 @@ interface AlreadyAllowed {
   credentials: boolean;
 }
 
+/** One pass over each answer's header lines: the lists the server sent, and Allow-Credentials. */
 function alreadyAllowed(hops: readonly ChainHop[]): AlreadyAllowed {
   const out: AlreadyAllowed = { methods: [], headers: [], expose: [], credentials: false };
   for (const hop of hops) {
-    out.methods.push(...tokensOf(hop.preflightResponse, 'access-control-allow-methods'));
-    out.headers.push(...tokensOf(hop.preflightResponse, 'access-control-allow-headers'));
-    out.expose.push(...tokensOf(hop.response, 'access-control-expose-headers'));
-    for (const r of [hop.preflightResponse, hop.response]) {
-      if (r && getHeader(r.headers, 'access-control-allow-credentials') === 'true') out.credentials = true;
-    }
+    readAllowed(out, hop.preflightResponse, true);
+    readAllowed(out, hop.response, false);
   }
   return out;
+}
+
+function readAllowed(out: AlreadyAllowed, r: ObservedResponse | undefined, preflight: boolean): void {
+  if (!r) return;
+  for (const h of r.headers) {
+    if (typeof h.name !== 'string' || typeof h.value !== 'string' || h.name.length < 28 || h.name.length > 32) continue;
+    const name = h.name.toLowerCase();
+    let into: string[] | undefined;
+    if (name === 'access-control-allow-credentials') {
+      if (h.value === 'true') out.credentials = true;
+      continue;
+    }
+    if (preflight && name === 'access-control-allow-methods') into = out.methods;
+    else if (preflight && name === 'access-control-allow-headers') into = out.headers;
+    else if (!preflight && name === 'access-control-expose-headers') into = out.expose;
+    if (!into) continue;
+    const tokens = parseTokenList(h.value);
+    if (tokens) for (const tk of tokens) into.push(tk);
+  }
 }
 
 /** What the server answering `hops` must change beyond headers, from how it answered. */
@@ -87,6 +92,9 @@ function upperCaseSpelling(method: string): string | null {
   return upper !== method && normalizeMethod(method) === method ? upper : null;
 }
 
+const withoutStar = (names: string[]): string[] => (names.includes('*') ? names.filter((n) => n !== '*') : names);
+const sameList = (names: string[]): string[] => names;
+
 function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainHop[], failing: boolean, unreadable: readonly string[]): FixPlan {
   const allowed = alreadyAllowed(hops);
   const actions: FixActionId[] = [...actionsFromAnswers(hops), ...(failing ? actionsFromFailure(t) : [])];
@@ -126,7 +134,7 @@ function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainH
     unsafeNames.push(...hop.unsafeNames);
   }
   // `*` in a list the server sent means "any" only without credentials: with them it is noise.
-  const kept = (names: string[]) => (credentials ? names.filter((n) => n !== '*') : names);
+  const kept = credentials ? withoutStar : sameList;
   const upper = upperCaseSpelling(ctx.method);
   if (upper !== null && methods.includes(ctx.method)) {
     methods.push(upper);
@@ -142,7 +150,7 @@ function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainH
     moreMethods: [...methods.slice(1), ...kept(allowed.methods)],
     unsafeNames,
     moreHeaders: kept(allowed.headers),
-    exposeHeaders: [...kept(allowed.expose), ...unreadable.filter((n) => !allowed.expose.some((e) => e.toLowerCase() === n))],
+    exposeHeaders: unreadable.length === 0 ? kept(allowed.expose) : [...kept(allowed.expose), ...unreadable.filter((n) => !allowed.expose.some((e) => e.toLowerCase() === n))],
     preflight,
     anyOrigin,
     actions,
@@ -161,8 +169,11 @@ export function chainFixPlans(ctx: Ctx, t: Trace, failingOrigin: string, unreada
     // Not reached through the chain (no hop recorded): plan from the trace alone.
     checked.unshift({ index: 0, origin: failingOrigin, originSent: t.originSent, corsChecked: true, preflight: t.preflightNeeded, method: ctx.method, unsafeNames: t.unsafeNames });
   }
-  const origins = [failingOrigin, ...checked.map((h) => h.origin).filter((o) => o !== failingOrigin)];
-  const plans = [...new Set(origins)].map((o) =>
+  // The common case: one server in the whole chain.
+  if (checked.every((h) => h.origin === failingOrigin)) return { primary: planForServer(ctx, t, failingOrigin, checked, true, unreadable), others: [] };
+  const origins = [failingOrigin];
+  for (const h of checked) if (!origins.includes(h.origin)) origins.push(h.origin);
+  const plans = origins.map((o) =>
     planForServer(ctx, t, o, checked.filter((h) => h.origin === o), o === failingOrigin, o === failingOrigin ? unreadable : []),
   );
   return { primary: plans[0]!, others: plans.slice(1) };

@@ -462,7 +462,8 @@ export function requestChain(ctx: Ctx, t: Trace): ChainHop[] {
     const hop = ctx.hops[i];
     const pf = i === 0 ? ctx.ex.preflight : hop?.preflight;
     const preflight = preflightNeeded(ctx, state, pf);
-    const asked = namesAskedBy(pf);
+    // A redirect target's OPTIONS asked for the names still on the request (hop 0's are t.unsafeNames).
+    const asked = i > 0 ? namesAskedBy(pf) : undefined;
     const entry: ChainHop = {
       index: i,
       origin: parsed.origin,
@@ -470,7 +471,7 @@ export function requestChain(ctx: Ctx, t: Trace): ChainHop[] {
       corsChecked: state.corsFlag,
       preflight,
       method: state.method,
-      unsafeNames: asked && i > 0 ? [...new Set([...asked, ...state.unsafeNames])].sort() : state.unsafeNames,
+      unsafeNames: asked ? [...new Set([...asked, ...state.unsafeNames])].sort() : state.unsafeNames,
     };
     if (pf?.kind === 'sent' && pf.response) entry.preflightResponse = pf.response;
     if (hop?.response) entry.response = hop.response;
