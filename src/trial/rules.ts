@@ -33,7 +33,7 @@ export interface TrialTarget {
 export type TrialTargetResult = { ok: true; target: TrialTarget } | { ok: false; reason: string };
 
 /** What only a change on the server or in the page can do: a response header edit cannot. */
-const NOT_BY_HEADERS: ReadonlySet<FixActionId> = new Set<FixActionId>([
+export const NOT_BY_HEADERS: ReadonlySet<FixActionId> = new Set<FixActionId>([
   'answer-preflight-2xx',
   'answer-preflight-before-auth',
   'do-not-redirect-preflight',
@@ -47,11 +47,14 @@ const NOT_BY_HEADERS: ReadonlySet<FixActionId> = new Set<FixActionId>([
   'upper-case-method',
 ]);
 
+/** Actions a server performs by answering OPTIONS itself with a 2xx: a status, which no header edit changes. */
+export const PREFLIGHT_STATUS_ACTIONS: ReadonlySet<FixActionId> = new Set<FixActionId>(['answer-preflight-2xx', 'answer-preflight-before-auth']);
+
 /** Why a plan cannot be tried in the tab, or null when it can. */
 export function untriableReason(plan: FixPlan): string | null {
   const blocking = plan.actions.find((a) => NOT_BY_HEADERS.has(a.id));
   if (blocking) {
-    const why = blocking.id === 'answer-preflight-2xx' || blocking.id === 'answer-preflight-before-auth'
+    const why = PREFLIGHT_STATUS_ACTIONS.has(blocking.id)
       ? 'The server answers the preflight (OPTIONS) with an error status, and a trial can only change headers, not a status: the browser would still refuse it.'
       : 'This is not something response headers can change, so a trial cannot show it working.';
     return `${why} What must change: ${ACTION_TEXT[blocking.id]}`;

@@ -10,23 +10,18 @@
 import { mergeFixPlans } from '../../src/engine/index.ts';
 import type { Diagnosis, Exchange, FixActionId, FixPlan, ResponseKind } from '../../src/engine/types.ts';
 import type { LabOrigins, RedirectHop, Reply, Scenario, Target } from '../lab/scenarios.ts';
+import { NOT_BY_HEADERS, PREFLIGHT_STATUS_ACTIONS } from '../../src/trial/rules.ts';
 import { answersPreflightItself, isAccessControlHeader, responseKindOf } from '../harness/plan-headers.ts';
 import { applyPlaceholders, TARGETS } from '../lab/scenarios.ts';
 import { expectedById } from './expectations.ts';
 import type { CaseResult, Verdict } from './harness.ts';
 
-/** Actions no response header performs: the page's request or the redirect itself must change. */
-const STRUCTURAL_ACTIONS: ReadonlySet<FixActionId> = new Set<FixActionId>([
-  'do-not-redirect-preflight',
-  'do-not-redirect-to-credentials-url',
-  'use-cors-mode',
-  'use-same-origin-or-cors',
-  'use-http-scheme',
-  'local-network-access',
-  'redirect-mode-follow',
-  'no-credentials-across-redirects',
-  'upper-case-method',
-]);
+/**
+ * Actions no rewritten answer performs: the page's request or the redirect itself must change.
+ * The trial's list (src/trial/rules.ts) less the preflight status: the lab server answers OPTIONS
+ * with 204 itself where the plan says so, which a trial's header edits cannot.
+ */
+const STRUCTURAL_ACTIONS: ReadonlySet<FixActionId> = new Set([...NOT_BY_HEADERS].filter((id) => !PREFLIGHT_STATUS_ACTIONS.has(id)));
 
 export type PlanOutcome =
   /** `rounds` > 1: passed once the hops the first run never reached were planned too. */

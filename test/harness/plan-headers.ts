@@ -3,14 +3,12 @@
  * (test/conformance/plans.ts) and the reference server of the snippet check (test/verify) both
  * use it, so "the plan works" means the same thing in both.
  */
-import type { FixActionId, FixPlan, ResponseKind } from '../../src/engine/types.ts';
-
-/** Actions a server performs by answering OPTIONS itself with 2xx. */
-export const PREFLIGHT_2XX_ACTIONS: ReadonlySet<FixActionId> = new Set<FixActionId>(['answer-preflight-2xx', 'answer-preflight-before-auth']);
+import type { FixPlan, ResponseKind } from '../../src/engine/types.ts';
+import { PREFLIGHT_STATUS_ACTIONS } from '../../src/trial/rules.ts';
 
 /** The plan asks the server to answer preflights itself with a 2xx. */
 export function answersPreflightItself(plan: FixPlan): boolean {
-  return plan.actions.some((a) => PREFLIGHT_2XX_ACTIONS.has(a.id));
+  return plan.actions.some((a) => PREFLIGHT_STATUS_ACTIONS.has(a.id));
 }
 
 export function isAccessControlHeader(name: string): boolean {
