@@ -127,9 +127,12 @@ const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, e
 /** A raw webRequest event as the worker keeps and journals it: credential values per the setting. */
 function eventForStorage(event: RawWebRequestEvent): RawWebRequestEvent {
   if (settings.keepSecrets) return event;
+  const requestHeaders = event.requestHeaders && redactHeaders(event.requestHeaders);
+  const responseHeaders = event.responseHeaders && redactHeaders(event.responseHeaders);
+  if (requestHeaders === event.requestHeaders && responseHeaders === event.responseHeaders) return event;
   const out = { ...event };
-  if (event.requestHeaders) out.requestHeaders = redactHeaders(event.requestHeaders);
-  if (event.responseHeaders) out.responseHeaders = redactHeaders(event.responseHeaders);
+  if (requestHeaders) out.requestHeaders = requestHeaders;
+  if (responseHeaders) out.responseHeaders = responseHeaders;
   return out;
 }
 

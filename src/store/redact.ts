@@ -21,7 +21,9 @@ export function isSecretHeader(name: unknown): boolean {
   return typeof name === 'string' && SECRET_HEADERS.has(name.toLowerCase());
 }
 
-export function redactHeaders<H extends HttpHeader>(headers: readonly H[]): H[] {
+/** The same array when nothing is to redact (the common case: the worker runs this on every capture). */
+export function redactHeaders<H extends HttpHeader>(headers: H[]): H[] {
+  if (!headers.some((h) => isSecretHeader(h.name) && h.value !== REDACTED)) return headers;
   return headers.map((h) => (isSecretHeader(h.name) && h.value !== REDACTED ? { ...h, value: REDACTED } : h));
 }
 
@@ -38,7 +40,7 @@ export function redactUrl(url: string): string {
 
 /** What is kept at capture: credential header values replaced, presence kept. */
 export function redactSecrets(ex: Exchange): Exchange {
-  return mapExchange(ex, (h) => redactHeaders(h), (u) => u);
+  return mapExchange(ex, redactHeaders, (u) => u);
 }
 
 /**

@@ -38,6 +38,12 @@ describe('redactSecrets (at capture)', () => {
     expect(r.hops[0]?.url).toBe(SECRET_URL);
   });
 
+  it('copies nothing when there is nothing to redact (it runs on every captured exchange)', () => {
+    const clean = ex({ requestHeaders: [h('X-Api-Key', 'k')], hops: [{ url: URL1, response: res(200, acao(PAGE)) }] });
+    expect(redactSecrets(clean)).toBe(clean);
+    expect(redactSecrets(withSecrets)).not.toBe(withSecrets);
+  });
+
   it('leaves the verdict and the credentials evidence as they were', () => {
     const cookieOnly = ex({ credentials: 'unknown', hops: [{ url: URL1, requestHeaders: [h('Cookie', 'a=1')], response: res(200, acao('*')) }], outcome: FAILED });
     for (const e of [withSecrets, cookieOnly]) {
