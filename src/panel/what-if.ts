@@ -5,6 +5,7 @@
  */
 import { diagnose } from '../engine/index.ts';
 import type { Diagnosis, Exchange, HttpHeader, ObservedResponse } from '../engine/types.ts';
+import { shortenUrl } from './model.ts';
 
 /** One answer of the exchange the user may rewrite. */
 export interface EditableAnswer {
@@ -15,24 +16,15 @@ export interface EditableAnswer {
   headers: HttpHeader[];
 }
 
-function hostPath(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.host}${u.pathname}`;
-  } catch {
-    return url;
-  }
-}
-
 /** The answers that were seen, in the order the browser got them. */
 export function editableAnswers(ex: Exchange): EditableAnswer[] {
   const out: EditableAnswer[] = [];
   const pf = ex.preflight;
-  if (pf.kind === 'sent' && pf.response) out.push({ key: 'pf:0', label: `Preflight answer (OPTIONS ${hostPath(pf.url)})`, status: pf.response.status, headers: pf.response.headers });
+  if (pf.kind === 'sent' && pf.response) out.push({ key: 'pf:0', label: `Preflight answer (OPTIONS ${shortenUrl(pf.url)})`, status: pf.response.status, headers: pf.response.headers });
   ex.hops.forEach((hop, i) => {
     const hpf = hop.preflight;
-    if (i > 0 && hpf?.kind === 'sent' && hpf.response) out.push({ key: `pf:${i}`, label: `Preflight answer of the redirect target (OPTIONS ${hostPath(hpf.url)})`, status: hpf.response.status, headers: hpf.response.headers });
-    if (hop.response) out.push({ key: `r:${i}`, label: `${i === 0 ? 'Response' : `Response after redirect ${i}`} (${ex.method} ${hostPath(hop.url)})`, status: hop.response.status, headers: hop.response.headers });
+    if (i > 0 && hpf?.kind === 'sent' && hpf.response) out.push({ key: `pf:${i}`, label: `Preflight answer of the redirect target (OPTIONS ${shortenUrl(hpf.url)})`, status: hpf.response.status, headers: hpf.response.headers });
+    if (hop.response) out.push({ key: `r:${i}`, label: `${i === 0 ? 'Response' : `Response after redirect ${i}`} (${ex.method} ${shortenUrl(hop.url)})`, status: hop.response.status, headers: hop.response.headers });
   });
   return out;
 }

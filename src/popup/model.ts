@@ -52,14 +52,9 @@ export function clip(value: string, max = MAX_VALUE): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** host[:port] of an origin, for labels; the origin itself when it does not parse. */
-export function hostOf(origin: string): string {
-  try {
-    return new URL(origin).host || origin;
-  } catch {
-    return origin || 'an unknown server';
-  }
-}
+import { hostOf } from '../shared/host.ts';
+
+export { hostOf };
 
 /** The cause of a blocked request in a few words (after "N requests to host: "). */
 export function causeText(code: CorsErrorCode | null, param: string | null): string {

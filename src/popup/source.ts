@@ -33,8 +33,8 @@ export async function currentTab(search = location.search): Promise<TabRef | und
 
 export const readReport = (tabId: number): Promise<TabReport> => ask({ type: 'tab/report', tabId });
 export const readSettings = (): Promise<Settings> => ask({ type: 'settings/get' });
-export const saveStack = (snippetStack: string): Promise<Settings> => ask({ type: 'settings/set', patch: { snippetStack } });
 export const saveSettings = (patch: Partial<Settings>): Promise<Settings> => ask({ type: 'settings/set', patch });
+export const saveStack = (snippetStack: string): Promise<Settings> => saveSettings({ snippetStack });
 export const startCapture = async (tabId: number, reload: boolean): Promise<CaptureState> =>
   (await ask({ type: 'capture/start', tabId, reload })).capture;
 export const stopCapture = async (tabId: number): Promise<CaptureState> => (await ask({ type: 'capture/stop', tabId })).capture;

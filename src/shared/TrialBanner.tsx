@@ -1,13 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { TrialState } from '../trial/state.ts';
-
-function hostOf(origin: string): string {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return origin;
-  }
-}
+import { hostOf } from './host.ts';
 
 function remaining(ms: number): string {
   const s = Math.max(0, Math.ceil(ms / 1000));

@@ -6,16 +6,9 @@
  * tab, URL under a target origin; OPTIONS answers get the preflight edits), nothing guessed, and
  * the exchange is marked `underTrial`. Pure.
  */
+import { originOfUrl } from '../capture/request-facts.ts';
 import type { Exchange, HttpHeader, ObservedResponse, PreflightObservation } from '../engine/types.ts';
 import type { HeaderEdit, TrialTarget } from './rules.ts';
-
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
 
 /** `set` semantics: every line of an edited name goes, the edit's one line is added. */
 function applyEdits(headers: readonly HttpHeader[], edits: readonly HeaderEdit[]): HttpHeader[] {
@@ -32,8 +25,8 @@ function editResponse(r: ObservedResponse | undefined, edits: readonly HeaderEdi
 export function overlayTrial(exchange: Exchange, targets: readonly TrialTarget[]): Exchange {
   const byOrigin = new Map(targets.map((t) => [t.origin, t]));
   const targetOf = (url: string) => {
-    const o = originOf(url);
-    return o === null ? undefined : byOrigin.get(o);
+    const o = originOfUrl(url);
+    return o === undefined ? undefined : byOrigin.get(o);
   };
   let matched = false;
   const preflightUnder = (pf: PreflightObservation | undefined): PreflightObservation | undefined => {
