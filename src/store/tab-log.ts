@@ -74,6 +74,8 @@ interface TabMeta {
 
 interface TabState extends TabMeta {
   records: ExchangeRecord[];
+  /** approxBytes of the kept records, kept up to date as they come and go (not stored). */
+  bytes: number;
   dirtyChunks: Set<number>;
   metaDirty: boolean;
 }
@@ -88,7 +90,7 @@ const chunkKey = (tabId: number, k: number) => `t:${tabId}:c:${k}`;
 const KEY_RE = /^t:(\d+):(m|c:(\d+))$/;
 
 function emptyState(): TabState {
-  return { seq: 1, dropped: 0, preserveLog: false, likely: 0, firstSeq: 1, url: null, chunks: [], records: [], dirtyChunks: new Set(), metaDirty: false };
+  return { seq: 1, dropped: 0, preserveLog: false, likely: 0, firstSeq: 1, url: null, chunks: [], records: [], bytes: 0, dirtyChunks: new Set(), metaDirty: false };
 }
 
 export class TabLogs {
@@ -122,7 +124,7 @@ export class TabLogs {
       if (m[2] === 'm') {
         const meta = value as TabMeta;
         const state = this.tabs.get(tabId) ?? emptyState();
-        Object.assign(state, { ...meta, records: state.records, dirtyChunks: state.dirtyChunks, metaDirty: state.metaDirty });
+        Object.assign(state, { ...meta, records: state.records, bytes: state.bytes, dirtyChunks: state.dirtyChunks, metaDirty: state.metaDirty });
         this.tabs.set(tabId, state);
       } else {
         // Packed (src/store/pack.ts), or a plain pair list written by an older version.
@@ -148,7 +150,10 @@ export class TabLogs {
         state.metaDirty = true;
       }
       state.records = [...loaded, ...early];
-      for (const record of loaded) this.noteUnobserved(tabId, record);
+      for (const record of loaded) {
+        state.bytes += approxBytes(record.exchange);
+        this.noteUnobserved(tabId, record);
+      }
       this.trim(state, tabId);
     }
   }
@@ -204,6 +209,7 @@ export class TabLogs {
         unobserved.delete(exchange.id!);
         // Still kept (not dropped as the oldest): replace it where it is.
         if (earlier.seq >= state.firstSeq) {
+          state.bytes += approxBytes(exchange) - approxBytes(earlier.exchange);
           earlier.exchange = exchange;
           earlier.diagnosis = diagnosis;
           state.dirtyChunks.add(Math.floor(earlier.seq / CHUNK));
@@ -215,6 +221,7 @@ export class TabLogs {
       const record: ExchangeRecord = { seq: state.seq++, exchange, diagnosis };
       this.noteUnobserved(tabId, record);
       state.records.push(record);
+      state.bytes += approxBytes(exchange);
       const k = Math.floor(record.seq / CHUNK);
       state.dirtyChunks.add(k);
       if (!state.chunks.includes(k)) state.chunks.push(k);
@@ -233,8 +240,7 @@ export class TabLogs {
   private trim(state: TabState, tabId: number): void {
     const excess = state.records.length - this.capacity;
     if (excess > 0) this.dropOldest(state, tabId, excess);
-    let total = 0;
-    for (const r of state.records) total += approxBytes(r.exchange);
+    let total = state.bytes;
     let n = 0;
     while (total > this.byteBudget && n < state.records.length - 1) total -= approxBytes(state.records[n++]!.exchange);
     if (n > 0) this.dropOldest(state, tabId, n);
@@ -242,14 +248,12 @@ export class TabLogs {
 
   /** Bytes the tab's kept records take, roughly (approxBytes). */
   bytes(tabId: number): number {
-    let total = 0;
-    for (const r of this.tabs.get(tabId)?.records ?? []) total += approxBytes(r.exchange);
-    return total;
+    return this.tabs.get(tabId)?.bytes ?? 0;
   }
 
   /** Drops the `n` oldest records, counts them as dropped, and forgets the chunks they emptied. */
   private dropOldest(state: TabState, tabId: number, n: number): void {
-    state.records.splice(0, n);
+    for (const r of state.records.splice(0, n)) state.bytes -= approxBytes(r.exchange);
     state.dropped += n;
     state.firstSeq = state.records[0]?.seq ?? state.seq;
     const firstChunk = Math.floor(state.firstSeq / CHUNK);
@@ -291,6 +295,7 @@ export class TabLogs {
     for (const k of state.chunks) this.removedKeys.add(chunkKey(tabId, k));
     for (const k of state.dirtyChunks) this.removedKeys.add(chunkKey(tabId, k));
     state.records = [];
+    state.bytes = 0;
     this.unobserved.delete(tabId);
     state.chunks = [];
     state.dirtyChunks.clear();
