@@ -142,5 +142,6 @@ export function readImportedExchange(value: unknown): Exchange | undefined {
   }
   if (e.forcedPreflight === true) exchange.forcedPreflight = true;
   if (e.outcomeInferred === true) exchange.outcomeInferred = true;
+  if (e.underTrial === true) exchange.underTrial = true;
   return exchange;
 }

@@ -67,6 +67,8 @@ describe('redactForExport', () => {
     const back = importFile(har, PAGE).records;
     expect(back).toHaveLength(1);
     const before = diagnose(withSecrets);
+    // The Cookie (a hop after the request went cross-origin) proves credentials; the preflight has no ACAC.
+    expect(before.corsError).toBe('PreflightInvalidAllowCredentials');
     expect(back[0]?.diagnosis.corsError).toBe(before.corsError);
     for (const s of SECRETS) expect(har, s).not.toContain(s);
   });
@@ -77,6 +79,7 @@ describe('redactForExport', () => {
     expect(out.redacted).toBe(true);
     const text = JSON.stringify(out);
     for (const s of SECRETS) expect(text, s).not.toContain(s);
+    expect(out.entries[0]?.corsError).toBe('PreflightInvalidAllowCredentials');
     expect(out.entries[0]?.corsError).toBe(report.entries[0]?.corsError);
   });
 });
@@ -90,5 +93,14 @@ describe('forStorage (what the worker keeps of a capture)', () => {
     expect(stored.requestHeaders[0]?.value).toBe(REDACTED);
     expect(diagnose(stored).status).toBe('ok');
     expect(forStorage(e, true)).toBe(e);
+  });
+});
+
+describe('an exported report imported back', () => {
+  it('keeps the "under trial" mark of an exchange judged with a trial\'s headers', () => {
+    const trial = { ...ex(), underTrial: true };
+    const report = buildReport([{ seq: 1, exchange: trial, diagnosis: diagnose(trial) }], { tabId: 3, url: null });
+    const back = importFile(JSON.stringify({ ...report, redacted: false })).records;
+    expect(back[0]?.exchange.underTrial).toBe(true);
   });
 });
