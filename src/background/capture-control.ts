@@ -1,3 +1,4 @@
+import type { WorkerKeepalive } from './keepalive.ts';
 import { watchRequests } from '../capture/webrequest/listeners.ts';
 import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
 import { RingBuffer } from './ring-buffer.ts';
@@ -21,7 +22,6 @@ import { RingBuffer } from './ring-buffer.ts';
 export class CaptureControl {
   private readonly captured = new Set<number>();
   private readonly tabListeners = new Map<number, () => void>();
-  private keepalive: ReturnType<typeof setInterval> | undefined;
   private tabsKnown = false;
   private readonly startupEvents: RawWebRequestEvent[] = [];
   /** Events seen by both the start-up and the tab listeners while they overlap (key: id, phase, time). */
@@ -36,7 +36,7 @@ export class CaptureControl {
 
   constructor(
     private readonly sink: (event: RawWebRequestEvent) => void,
-    private readonly options: { keepaliveMs: number; startupOverlapMs: number; maxStartupEvents: number },
+    private readonly options: { keepalive: WorkerKeepalive; startupOverlapMs: number; maxStartupEvents: number },
   ) {
     this.stopStartupListeners = watchRequests(undefined, (event) => {
       if (!this.tabsKnown) {
@@ -82,11 +82,8 @@ export class CaptureControl {
     if (this.captured.has(tabId)) return false;
     this.captured.add(tabId);
     this.tabListeners.set(tabId, watchRequests(tabId, (event) => this.onEvent(event)));
-    if (this.keepalive === undefined) {
-      // Any extension API call resets Chromium's 30 s idle timer: the worker is not idled out
-      // while the user has asked to capture a tab (forced stops: the start-up listeners).
-      this.keepalive = setInterval(() => void chrome.runtime.getPlatformInfo().catch(() => undefined), this.options.keepaliveMs);
-    }
+    // Not idled out while the user has asked to capture a tab (forced stops: the start-up listeners).
+    this.options.keepalive.set('capture', true);
     return true;
   }
 
@@ -95,10 +92,7 @@ export class CaptureControl {
     if (!this.captured.delete(tabId)) return false;
     this.tabListeners.get(tabId)?.();
     this.tabListeners.delete(tabId);
-    if (this.tabListeners.size === 0 && this.keepalive !== undefined) {
-      clearInterval(this.keepalive);
-      this.keepalive = undefined;
-    }
+    if (this.tabListeners.size === 0) this.options.keepalive.set('capture', false);
     return true;
   }
 

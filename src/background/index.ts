@@ -26,6 +26,7 @@ import { JournalWriter } from '../store/journal.ts';
 import { countStatuses, type CaptureState } from '../store/report.ts';
 import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
 import { CaptureControl } from './capture-control.ts';
+import { WorkerKeepalive } from './keepalive.ts';
 import { Checkpointer } from './checkpoint.ts';
 import { CheckpointScheduler } from './checkpoint-scheduler.ts';
 import { DevtoolsLink } from './devtools-link.ts';
@@ -54,8 +55,10 @@ import { trialTarget, type TrialTarget } from '../trial/rules.ts';
  */
 
 // ---- Synchronous top level: the start-up capture listeners must exist before any event. ----
+/** One keepalive ping for every part that needs the worker up (a captured tab, a trial). */
+const keepalive = new WorkerKeepalive(() => void chrome.runtime.getPlatformInfo().catch(() => undefined), 20_000);
 const capture = new CaptureControl((event) => onCaptureEvent(event), {
-  keepaliveMs: 20_000,
+  keepalive,
   // The start-up listeners stay this long after the tab listeners are added: an event Chromium
   // dispatched to them just before the swap is still delivered to them, not dropped.
   startupOverlapMs: 250,
@@ -88,7 +91,7 @@ let stopCheapWatch: (() => void) | undefined;
 const trials = new Trials(
   chrome.declarativeNetRequest as unknown as SessionRulesApi,
   (tabId) => broadcastCapture(tabId),
-  () => void chrome.runtime.getPlatformInfo().catch(() => undefined),
+  keepalive,
 );
 const badges = new TabBadges((tabId) => ({
   capturing: capture.has(tabId) || devtools.isOpen(tabId),

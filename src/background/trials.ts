@@ -8,6 +8,7 @@
  */
 import { sessionRules, type SessionRule, type TrialTarget } from '../trial/rules.ts';
 import type { TrialState } from '../trial/state.ts';
+import type { WorkerKeepalive } from './keepalive.ts';
 
 
 /** The declarativeNetRequest calls the trials make (chrome.declarativeNetRequest in the worker). */
@@ -29,7 +30,6 @@ interface ActiveTrial {
 export const TRIAL_DEFAULT_MS = 10 * 60_000;
 export const TRIAL_MIN_MS = 1000;
 export const TRIAL_MAX_MS = 60 * 60_000;
-const KEEPALIVE_MS = 20_000;
 
 function siteOf(url: string | null | undefined): string | null {
   if (!url) return null;
@@ -45,7 +45,6 @@ function siteOf(url: string | null | undefined): string | null {
 export class Trials {
   private readonly byTab = new Map<number, ActiveTrial>();
   private nextRuleId = 1;
-  private keepalive: ReturnType<typeof setInterval> | undefined;
   /** Serializes rule updates: each waits for the one before. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -53,7 +52,8 @@ export class Trials {
     private readonly api: SessionRulesApi,
     /** The tab's trial started or ended (badge, subscribers). */
     private readonly onChange: (tabId: number) => void,
-    private readonly ping: () => void,
+    /** The worker stays alive while a trial runs: its end (and its rules) must not be forgotten. */
+    private readonly keepalive: WorkerKeepalive,
   ) {}
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -97,7 +97,7 @@ export class Trials {
       const timer = setTimeout(() => void this.end(tabId), ms);
       this.byTab.set(tabId, { state, targets, ruleIds: rules.map((r) => r.id), site, timer });
     });
-    this.keepAlive();
+    this.keepalive.set('trials', this.byTab.size > 0);
     this.onChange(tabId);
     return this.byTab.get(tabId)!.state;
   }
@@ -113,7 +113,7 @@ export class Trials {
       return true;
     });
     if (ended) {
-      this.keepAlive();
+      this.keepalive.set('trials', this.byTab.size > 0);
       this.onChange(tabId);
     }
     return ended;
@@ -124,15 +124,5 @@ export class Trials {
     const trial = this.byTab.get(tabId);
     if (!trial || url === undefined) return;
     if (siteOf(url) !== trial.site) void this.end(tabId);
-  }
-
-  /** The worker stays alive while a trial runs: its end (and its rules) must not be forgotten. */
-  private keepAlive(): void {
-    if (this.byTab.size > 0 && this.keepalive === undefined) {
-      this.keepalive = setInterval(this.ping, KEEPALIVE_MS);
-    } else if (this.byTab.size === 0 && this.keepalive !== undefined) {
-      clearInterval(this.keepalive);
-      this.keepalive = undefined;
-    }
   }
 }

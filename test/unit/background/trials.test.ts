@@ -1,5 +1,6 @@
 /** The worker's trials against a fake declarativeNetRequest: rules in, rules out, every way a trial ends. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WorkerKeepalive } from '../../../src/background/keepalive.ts';
 import { Trials, type SessionRulesApi } from '../../../src/background/trials.ts';
 import type { SessionRule, TrialTarget } from '../../../src/trial/rules.ts';
 
@@ -32,7 +33,7 @@ describe('Trials', () => {
   it('installs two rules per server for the tab, replaces them on a new start, removes them at the end', async () => {
     const { api, rules } = fakeApi();
     const changed: number[] = [];
-    const trials = new Trials(api, (t) => changed.push(t), () => undefined);
+    const trials = new Trials(api, (t) => changed.push(t), new WorkerKeepalive(() => undefined, 20_000));
     await trials.start(5, 'https://app.example.com', 'https://app.example.com/page', [TARGET, { ...TARGET, origin: 'https://cdn.example.net' }], 60_000);
     expect(rules.size).toBe(4);
     expect([...rules.values()].every((r) => 'condition' in r && r.condition.tabIds[0] === 5)).toBe(true);
@@ -48,7 +49,7 @@ describe('Trials', () => {
   it('ends when the time is up', async () => {
     vi.useFakeTimers();
     const { api, rules } = fakeApi();
-    const trials = new Trials(api, () => undefined, () => undefined);
+    const trials = new Trials(api, () => undefined, new WorkerKeepalive(() => undefined, 20_000));
     await trials.start(1, 'https://app.example.com', null, [TARGET], 5000);
     await vi.advanceTimersByTimeAsync(4999);
     expect(rules.size).toBe(2);
@@ -59,7 +60,7 @@ describe('Trials', () => {
 
   it("ends on a navigation to another host, not within the page's host", async () => {
     const { api, rules } = fakeApi();
-    const trials = new Trials(api, () => undefined, () => undefined);
+    const trials = new Trials(api, () => undefined, new WorkerKeepalive(() => undefined, 20_000));
     await trials.start(1, 'https://app.example.com', 'https://app.example.com/a', [TARGET], 60_000);
     trials.navigated(1, 'https://app.example.com/b?x=1');
     await trials.removeUnknownRules();
@@ -70,7 +71,7 @@ describe('Trials', () => {
 
   it("a new instance removes every rule it finds (an earlier worker's trial), keeping its own", async () => {
     const { api, rules } = fakeApi([1, 2, 7]);
-    const trials = new Trials(api, () => undefined, () => undefined);
+    const trials = new Trials(api, () => undefined, new WorkerKeepalive(() => undefined, 20_000));
     expect(await trials.removeUnknownRules()).toBe(3);
     await trials.start(1, 'https://app.example.com', null, [TARGET], 60_000);
     expect(await trials.removeUnknownRules()).toBe(0);
@@ -82,7 +83,7 @@ describe('Trials', () => {
     vi.useFakeTimers();
     const { api } = fakeApi();
     let pings = 0;
-    const trials = new Trials(api, () => undefined, () => pings++);
+    const trials = new Trials(api, () => undefined, new WorkerKeepalive(() => pings++, 20_000));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(pings).toBe(0);
     await trials.start(1, 'https://app.example.com', null, [TARGET], 10 * 60_000);
