@@ -40,8 +40,15 @@ describe('DevTools capture on demand', () => {
       await sleep(100);
       startedByFailure = await listening(tabId);
     }
-    const report = await r.ask({ type: 'tab/report', tabId });
-    const verdicts = [passed, preflighted, blocked].map((run) => report.entries.filter((e) => e.url === run.url).map((e) => `${e.status}:${e.corsError ?? ''}:${e.exchange.preflight.kind}`));
+    // getHAR() may list the blocked request before DevTools finished it (the cheap watch sees the
+    // network error first): the backfill then takes it from the listener a moment after `active`.
+    const runs = [passed, preflighted, blocked];
+    let report = await r.ask({ type: 'tab/report', tabId });
+    for (let i = 0; i < 50 && !runs.every((run) => report.entries.some((e) => e.url === run.url)); i++) {
+      await sleep(100);
+      report = await r.ask({ type: 'tab/report', tabId });
+    }
+    const verdicts = runs.map((run) => report.entries.filter((e) => e.url === run.url).map((e) => `${e.status}:${e.corsError ?? ''}:${e.exchange.preflight.kind}`));
     console.log(`devtools on demand: idle after 2 successful requests: ${idleAfterSuccesses}; listening after a blocked one: ${startedByFailure}; exchanges ${JSON.stringify(verdicts)}`);
     expect(idleAfterSuccesses).toBe(true);
     expect(startedByFailure).toBe(true);
