@@ -13,6 +13,7 @@ import {
   isOwnExtensionPage,
   parseDevtoolsPortMessage,
   type DevtoolsPortCommand,
+  pageRequestsMessage,
   parseRequest,
   parseSubscribeMessage,
   route,
@@ -37,6 +38,9 @@ import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
 import { overlayTrial } from '../trial/overlay.ts';
 import { forStorage, redactHeaders } from '../store/redact.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
+import { PageRequestLog, callOnlyExchange } from '../capture/page-context.ts';
+import { readPageRequests } from '../context/page-request.ts';
+import { PageContextInjector, chromeInjection } from './page-context.ts';
 
 /**
  * Service worker: registers the listeners and wires the parts (docs/architecture.md). Capture
@@ -80,7 +84,7 @@ const session: KeyValueArea = {
 };
 
 const logs = new TabLogs(session, diagnose);
-let settings: Settings = { cheapWatch: true, snippetStack: null, keepSecrets: false };
+let settings: Settings = { cheapWatch: true, snippetStack: null, keepSecrets: false, pageContext: true };
 /** The DevTools pages open on tabs, and whether they listen (they start idle: see src/devtools). */
 const devtools = new DevtoolsLink<chrome.runtime.Port>(DEVTOOLS_BACKLOG_WAIT_MS);
 const subscribers = new Subscribers<chrome.runtime.Port>();
@@ -100,10 +104,29 @@ const badges = new TabBadges((tabId) => ({
   trialOrigins: trials.state(tabId)?.origins,
 }));
 
-const pipeline = new DiagnosisPipeline(diagnose, (tabId, diagnosed) => {
-  logs.append(tabId, diagnosed);
-  badges.markDirty(tabId);
-});
+/** The request context: the diagnosed tabs' calls (src/context), joined to their exchanges before judging. */
+const pageRequests = new PageRequestLog(300);
+const pageContext = new PageContextInjector(chromeInjection);
+let callOnlyCount = 0;
+
+/** The tabs being diagnosed: captured through webRequest, or their DevTools page listening. */
+function diagnosedTabs(): number[] {
+  return [...new Set([...capture.tabs(), ...devtools.activeTabs()])];
+}
+
+/** Hooks the diagnosed tabs' pages (and only those) when the setting is on. */
+function updatePageContext(): void {
+  pageContext.setEnabled(settings.pageContext, diagnosedTabs());
+}
+
+const pipeline = new DiagnosisPipeline(
+  diagnose,
+  (tabId, diagnosed) => {
+    logs.append(tabId, diagnosed);
+    badges.markDirty(tabId);
+  },
+  (tabId, exchange) => (settings.pageContext ? pageRequests.join(tabId, exchange) : exchange),
+);
 /** The last DevTools batch taken per tab (written with each checkpoint). */
 const devtoolsBatches = new BatchSequence();
 
@@ -255,6 +278,7 @@ const ready: Promise<void> = (async () => {
   const saved = local[SETTINGS_KEY] as Partial<Settings> | undefined;
   if (saved) settings = { ...settings, ...saved };
   applyCheapWatch();
+  updatePageContext();
   await logs.load(first);
   pipeline.openLogs();
   pipeline.drain();
@@ -297,6 +321,8 @@ chrome.tabs.onRemoved.addListener((tabId) => {
     checkpointer.batchesDirty = true;
     badges.forget(tabId);
     assembler.forgetTab(tabId);
+    pageRequests.forgetTab(tabId);
+    updatePageContext();
     logs.delete(tabId);
     scheduleFlush();
   });
@@ -340,6 +366,7 @@ const handlers: RequestHandlers = {
   'capture/start': async (request) => {
     await ready;
     capture.start(request.tabId);
+    updatePageContext();
     await persistCaptureSet();
     broadcastCapture(request.tabId);
     if (request.reload) await chrome.tabs.reload(request.tabId).catch(() => undefined);
@@ -348,6 +375,7 @@ const handlers: RequestHandlers = {
   'capture/stop': async (request) => {
     await ready;
     capture.stop(request.tabId);
+    updatePageContext();
     await persistCaptureSet();
     broadcastCapture(request.tabId);
     return { capture: captureState(request.tabId) };
@@ -378,6 +406,7 @@ const handlers: RequestHandlers = {
     settings = { ...settings, ...request.patch };
     await chrome.storage.local.set({ [SETTINGS_KEY]: settings });
     applyCheapWatch();
+    updatePageContext();
     for (const tabId of logs.tabIds()) badges.update(tabId);
     return settings;
   },
@@ -422,6 +451,8 @@ const handlers: RequestHandlers = {
       capturedTabs: capture.tabs(),
       devtoolsTabs: devtools.openTabs(),
       devtoolsActiveTabs: devtools.activeTabs(),
+      pageContextTabs: diagnosedTabs().filter((tabId) => pageContext.isHooked(tabId)),
+      pageRequestsHeld: pageRequests.size,
       pending: assembler.pendingCount,
       flushes: logs.flushes,
       journalWrites: journal.writes,
@@ -433,7 +464,29 @@ const handlers: RequestHandlers = {
   },
 };
 
+/**
+ * A diagnosed tab's page calls (untrusted): kept to complete that tab's exchanges; a call the
+ * engine stops at its request mode never reached the network, so it becomes an exchange itself.
+ */
+function onPageRequests(tabId: number, raw: unknown): void {
+  if (!settings.pageContext || !pageContext.isHooked(tabId)) return;
+  const records = readPageRequests(raw);
+  const waiting = [];
+  for (const record of records) {
+    const exchange = callOnlyExchange(record, `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
+    const diagnosis = diagnose(exchange);
+    if (diagnosis.status === 'blocked' && diagnosis.stage.kind === 'mode') onExchange(tabId, exchange, true);
+    else waiting.push(record);
+  }
+  pageRequests.add(tabId, waiting);
+}
+
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+  const calls = pageRequestsMessage(message, sender, chrome.runtime.id);
+  if (calls) {
+    void ready.then(() => onPageRequests(calls.tabId, calls.records));
+    return undefined;
+  }
   if (!isOwnExtensionPage(sender, chrome.runtime.id, extensionOrigin)) return undefined;
   const request = parseRequest(message);
   // Not ours (or malformed): let other listeners answer.
@@ -489,11 +542,15 @@ chrome.runtime.onConnect.addListener((port) => {
           if (logs.preserveLog(m.tabId)) void devtools.activate(m.tabId);
         });
       }
-      if (m.type === 'active') devtools.markActive(m.tabId);
+      if (m.type === 'active') {
+        devtools.markActive(m.tabId);
+        updatePageContext();
+      }
     });
     port.onDisconnect.addListener(() => {
       if (tabId === undefined) return;
       devtools.disconnected(tabId, port);
+      updatePageContext();
       broadcastCapture(tabId);
     });
   } else port.disconnect();

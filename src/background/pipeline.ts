@@ -11,9 +11,14 @@ export class DiagnosisPipeline {
   private readonly queue = new Map<number, Exchange[]>();
   private open = false;
 
+  /**
+   * `complete`: what the capture did not see, added just before judging (the page's request
+   * context: its records have had until the drain to arrive).
+   */
   constructor(
     private readonly judge: (exchange: Exchange) => Diagnosis,
     private readonly append: (tabId: number, diagnosed: DiagnosedExchange[]) => void,
+    private readonly complete: (tabId: number, exchange: Exchange) => Exchange = (_tabId, exchange) => exchange,
   ) {}
 
   push(tabId: number, exchange: Exchange): void {
@@ -39,7 +44,10 @@ export class DiagnosisPipeline {
     for (const [tabId, list] of this.queue) {
       this.append(
         tabId,
-        list.map((exchange) => ({ exchange, diagnosis: this.judge(exchange) })),
+        list.map((captured) => {
+          const exchange = this.complete(tabId, captured);
+          return { exchange, diagnosis: this.judge(exchange) };
+        }),
       );
       tabs.push(tabId);
     }

@@ -177,8 +177,11 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
     if (target.scheme === 'data' || target.scheme === 'blob' || target.scheme === 'about') {
       return simple(ctx, null, 'ok', `A ${target.scheme}: URL is not subject to CORS.`, [], []);
     }
+    // Refused in the renderer (Blink's fetch, before the network service): Chromium names the
+    // scheme (measured, lab scenario scheme-ftp: failedParameter "ftp"); a redirect to such a
+    // URL is refused in the network service without a parameter (fetch.ts).
     return modeBlocked(ctx, 'CorsDisabledScheme', 'use-http-scheme', crossOriginBecause,
-      `The browser refuses CORS requests to the ${target.scheme}: scheme. Serve the resource over http(s), or load the page from the same place (for a local file, serve both through a local web server).`);
+      `The browser refuses CORS requests to the ${target.scheme}: scheme. Serve the resource over http(s), or load the page from the same place (for a local file, serve both through a local web server).`, target.scheme);
   }
 
   // 3. Credentials: known, proven by a Cookie header, or chosen to fit the outcome.
@@ -267,12 +270,13 @@ function modeBlocked(
   action: FixActionId,
   because: Diagnosis['crossOriginBecause'],
   detail: string,
+  failedParameter = '',
 ): Diagnosis {
   const firefoxReason = CORS_CODES[code].firefox;
   return {
     status: 'blocked',
     corsError: code,
-    failedParameter: '',
+    failedParameter,
     ...(firefoxReason ? { firefoxReason } : {}),
     stage: { kind: 'mode' },
     headline: headlineOf(code, requestValues(ctx)),

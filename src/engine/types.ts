@@ -146,7 +146,8 @@ export interface Initiator {
 }
 
 /** Where an Exchange came from. */
-export type ExchangeSource = 'devtools' | 'webrequest' | 'har' | 'probe' | 'test';
+/** `page`: a call the renderer refused before any network activity, known only from the page's request context (src/context). */
+export type ExchangeSource = 'devtools' | 'webrequest' | 'har' | 'probe' | 'test' | 'page';
 
 /** Everything observed of one cross-origin request, preflight included. */
 export interface Exchange {

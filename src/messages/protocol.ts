@@ -20,6 +20,11 @@ export interface Settings {
    * worker replaces them before storing anything, keeping that they were there (src/store/redact.ts).
    */
   keepSecrets: boolean;
+  /**
+   * Read each call's mode, credentials, redirect mode and header order in the tabs being
+   * diagnosed (the request context, src/context); off: inferred from the network as before.
+   */
+  pageContext: boolean;
 }
 
 export type CorsightRequest =
@@ -77,6 +82,10 @@ export interface DebugState {
   devtoolsTabs: number[];
   /** Tabs whose DevTools page listens to the network log (activated). */
   devtoolsActiveTabs: number[];
+  /** Tabs whose pages get the request-context hook (src/background/page-context.ts). */
+  pageContextTabs: number[];
+  /** Page calls waiting for their exchange. */
+  pageRequestsHeld: number;
   /** In-flight webRequest pairing state (requests + preflights). */
   pending: number;
   /** Storage batches (checkpoints) written by this worker instance. */
@@ -105,6 +114,20 @@ export async function route(handlers: RequestHandlers, request: CorsightRequest)
 
 /** Name of the runtime Port a page opens to follow one tab's log live. */
 export const SUBSCRIBE_PORT = 'corsight/subscribe';
+
+/**
+ * Type of the one message a content script sends: the request-context relay of a diagnosed tab
+ * (src/context/page-hook.ts) with `records`, the page's calls. Untrusted page data; only its tab
+ * (`sender.tab.id`) is refined by it. Not part of the extension pages' request API.
+ */
+export const PAGE_REQUESTS_MESSAGE = 'context/page-requests';
+
+/** The records of a request-context relay message from a tab's content script, or undefined when it is not one. */
+export function pageRequestsMessage(message: unknown, sender: { id?: string; tab?: { id?: number } }, extensionId: string): { tabId: number; records: unknown } | undefined {
+  if (!isPlainObject(message) || message.type !== PAGE_REQUESTS_MESSAGE || sender.id !== extensionId) return undefined;
+  const tabId = sender.tab?.id;
+  return isTabId(tabId) ? { tabId, records: message.records } : undefined;
+}
 
 /** Name of the runtime Port the DevTools page holds open while DevTools is open on a tab. */
 export const DEVTOOLS_PORT = 'corsight/devtools';
@@ -192,6 +215,7 @@ export function parseRequest(message: unknown): CorsightRequest | undefined {
       const clean: Partial<Settings> = {};
       if (typeof patch.cheapWatch === 'boolean') clean.cheapWatch = patch.cheapWatch;
       if (typeof patch.keepSecrets === 'boolean') clean.keepSecrets = patch.keepSecrets;
+      if (typeof patch.pageContext === 'boolean') clean.pageContext = patch.pageContext;
       if (typeof patch.snippetStack === 'string' && patch.snippetStack.length <= 64) clean.snippetStack = patch.snippetStack;
       else if (patch.snippetStack === null) clean.snippetStack = null;
       return { type, patch: clean };

@@ -347,7 +347,7 @@ function stackLabel(id: string): string {
   return STACKS.find((s) => s.id === id)?.label ?? id;
 }
 
-/** The two settings, at the bottom: what Corsight watches and what it keeps. */
+/** The settings, at the bottom: what Corsight watches, reads and keeps. */
 function SettingsView({ settings, onChange }: { settings: Settings; onChange(patch: Partial<Settings>): void }) {
   return (
     <details className="settings" data-testid="settings">
@@ -359,6 +359,10 @@ function SettingsView({ settings, onChange }: { settings: Settings; onChange(pat
       <label className="check">
         <input type="checkbox" checked={settings.keepSecrets} onChange={(e) => onChange({ keepSecrets: e.target.checked })} data-testid="setting-keep-secrets" />
         Keep cookie and authorization values of captured requests (for Copy as cURL). Off: Corsight keeps only that they were sent.
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={settings.pageContext} onChange={(e) => onChange({ pageContext: e.target.checked })} data-testid="setting-page-context" />
+        Read how the page called fetch, XHR and EventSource in the tabs being diagnosed (mode, credentials, redirect, header order). Off: inferred from the network, and the explanation says so.
       </label>
     </details>
   );

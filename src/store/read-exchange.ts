@@ -25,7 +25,7 @@ const MAX_FRAMES = 50;
 const REQUEST_MODES: readonly RequestMode[] = ['cors', 'no-cors', 'same-origin', 'navigate', 'unknown'];
 const CREDENTIALS_MODES: readonly CredentialsMode[] = ['omit', 'same-origin', 'include', 'unknown'];
 const REDIRECT_MODES: readonly RedirectMode[] = ['follow', 'error', 'manual', 'unknown'];
-const SOURCES: readonly ExchangeSource[] = ['devtools', 'webrequest', 'har', 'probe', 'test'];
+const SOURCES: readonly ExchangeSource[] = ['devtools', 'webrequest', 'har', 'probe', 'test', 'page'];
 
 const asObject = asRecord;
 

@@ -14,14 +14,11 @@ import { attachOracle, devToolsEndpoint } from '../harness/oracle.ts';
 import { runAll } from '../harness/lab-runner.ts';
 import { IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS, redirectsLeavePageOrigin } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
-import { expectedById } from '../conformance/expectations.ts';
 import { agrees, entryVerdict, fmt, sleep, startRig, waitForDevtoolsPort, type SimpleVerdict } from './pipeline-support.ts';
 
-const RENDERER = 'decided in the renderer before any network activity: no webRequest event, no HAR entry (test/conformance/expectations.ts)';
+const BEFORE_DIAGNOSIS =
+  'decided in the renderer before any network activity (no webRequest event, no HAR entry), and made before the tab was diagnosed: the request context (src/context) is in a tab\'s pages only from then on';
 
-const HEADER_ORDER =
-  'not observable through webRequest: the actual request never reached the network, so only the preflight\'s sorted Access-Control-Request-Headers is known, while Chromium names the first disallowed header in the order of its own header map (DevTools shows that order in the provisional headers, and agrees)';
-const CONFORMANCE = (id: string) => `also a known conformance limit: ${expectedById.get(id) ?? '?'}`;
 
 const WORKER_PROVISIONAL =
   'not in the DevTools network log: measured with getHAR() in the lab tab\'s DevTools page (Chromium 156, seconds after the request settled), a dedicated worker\'s request keeps only its provisional request headers (User-Agent, Referer: no Origin, Sec-Fetch-Mode or Cookie) and a response Chromium blocked has neither status nor headers (status 0, net::ERR_FAILED), so a CORS refusal looks like a network error; the page\'s and iframes\' requests have their raw headers there, and a worker request stopped by its preflight agrees (the preflight entry is complete)';
@@ -29,29 +26,11 @@ const WORKER_PROVISIONAL =
 /** Scenarios a source cannot judge like Chromium, with the reason. */
 const KNOWN: Record<'devtools' | 'webrequest', Record<string, string>> = {
   devtools: {
-    'same-origin-mode-cross': RENDERER,
-    'no-cors-redirect-manual': RENDERER,
-    'scheme-ftp': RENDERER,
-    'redirect-mode-error': CONFORMANCE('redirect-mode-error'),
     'worker-no-acao': WORKER_PROVISIONAL,
     'worker-cred-star': WORKER_PROVISIONAL,
     'hostile-latin1-acao': 'the verdict agrees (InvalidAllowOriginValue); its parameter does not: Chromium gives an empty one for a value whose bytes are not UTF-8 (0xFF here), the DevTools log shows that byte decoded as Latin-1 (ÿ); mapping it would need how each capture source decodes non-ASCII bytes (valid UTF-8 ones too), not measured yet (webRequest agrees)',
   },
-  webrequest: {
-    'same-origin-mode-cross': RENDERER,
-    'no-cors-redirect-manual': RENDERER,
-    'scheme-ftp': RENDERER,
-    'safelist-order-al-then-custom': HEADER_ORDER,
-    'safelist-order-custom-then-al': HEADER_ORDER,
-    'safelist-total-over-1024': HEADER_ORDER,
-    'safelist-order-custom-then-other': HEADER_ORDER,
-    'safelist-order-other-then-custom': HEADER_ORDER,
-    'safelist-order-other-then-auth': HEADER_ORDER,
-    'safelist-order-bad-values': HEADER_ORDER,
-    'safelist-order-1024-plus-unsafe': HEADER_ORDER,
-    'safelist-xhr-order-four-c-first': HEADER_ORDER,
-    'safelist-xhr-order-other-then-auth': HEADER_ORDER,
-  },
+  webrequest: {},
 };
 
 let lab: Lab;
@@ -78,6 +57,8 @@ async function runPipeline(source: 'devtools' | 'webrequest'): Promise<{ agree: 
       expect(capture.webRequest).toBe(true);
     }
     const running = runAll(page, lab, { oracle });
+    /** Scenarios run before the tab was diagnosed (DevTools page idle): no request context for them. */
+    let beforeDiagnosis = 0;
     if (source === 'devtools') {
       // The DevTools page listens on demand: half the corpus runs while it is idle (taken later
       // from getHAR()), the report asked in the middle starts its listener (requests finishing
@@ -89,6 +70,7 @@ async function runPipeline(source: 'devtools' | 'webrequest'): Promise<{ agree: 
         done = await page.evaluate(() => document.querySelectorAll('.result[data-state="done"]').length);
       }
       const idle = !(await rig.ask({ type: 'debug/state' })).devtoolsActiveTabs.includes(tabId);
+      beforeDiagnosis = done;
       expect((await rig.ask({ type: 'tab/report', tabId })).capture.devtools).toBe(true);
       const listening = (await rig.ask({ type: 'debug/state' })).devtoolsActiveTabs.includes(tabId);
       console.log(`pipeline (devtools): idle (no network-log listener) for the first ${done} of ${lab.scenarios.length} scenarios: ${idle}; listening after the report: ${listening}`);
@@ -110,7 +92,7 @@ async function runPipeline(source: 'devtools' | 'webrequest'): Promise<{ agree: 
     let agree = 0;
     const problems: string[] = [];
     const known: string[] = [];
-    for (const run of runs) {
+    for (const [index, run] of runs.entries()) {
       const v = run.verdict;
       const chromium: SimpleVerdict = !v ? { kind: 'net', error: 'none' } : v.ok ? { kind: 'ok' } : v.corsError ? { kind: 'cors', corsError: v.corsError, failedParameter: v.failedParameter ?? '' } : { kind: 'net', error: v.errorText ?? '' };
       const onWire = oracle.requests.filter((q) => !q.isPreflight && q.url === run.url).length;
@@ -121,10 +103,13 @@ async function runPipeline(source: 'devtools' | 'webrequest'): Promise<{ agree: 
       // request to the page's origin redirected to another one is cross-origin from there on.
       const scenario = lab.scenarios.find((s) => s.id === run.id);
       const sameOrigin = run.url.startsWith(lab.origins.app + '/') && !(scenario && redirectsLeavePageOrigin(scenario));
+      // Refused by the renderer (nothing on the wire, a CORS code): one exchange from the page's call.
+      const rendererOnly = onWire === 0 && chromium.kind === 'cors';
+      const want = rendererOnly ? 1 : onWire;
       const ok = sameOrigin
         ? entries.length === 0 && chromium.kind !== 'cors'
-        : entries.length === onWire && (mine ? agrees(chromium, mine) : onWire === 0 && chromium.kind !== 'cors');
-      const reason = KNOWN[source][run.id];
+        : entries.length === want && (mine ? agrees(chromium, mine) : want === 0 && chromium.kind !== 'cors');
+      const reason = KNOWN[source][run.id] ?? (rendererOnly && !ok && index < beforeDiagnosis ? BEFORE_DIAGNOSIS : undefined);
       if (ok && !reason) agree++;
       else if (reason) known.push(`${run.id}: ${ok ? 'AGREES NOW' : `chromium ${fmt(chromium)}, corsight ${fmt(mine)}`} (${reason})`);
       else problems.push(`${run.id}: ${entries.length} exchange(s) for ${onWire} request(s) on the wire; chromium ${fmt(chromium)}, corsight ${fmt(mine)}`);

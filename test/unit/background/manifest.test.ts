@@ -12,8 +12,8 @@ function directives(csp: string): Map<string, string[]> {
 }
 
 describe('manifest', () => {
-  it('asks for webRequest, storage and, for "Try this fix", declarativeNetRequest with host access only', () => {
-    expect([...manifest.permissions].sort()).toEqual(['declarativeNetRequestWithHostAccess', 'storage', 'webRequest']);
+  it('asks for webRequest, storage, declarativeNetRequest with host access ("Try this fix"), scripting and webNavigation (the request context) only', () => {
+    expect([...manifest.permissions].sort()).toEqual(['declarativeNetRequestWithHostAccess', 'scripting', 'storage', 'webNavigation', 'webRequest']);
   });
 
   it("extension pages: every fetch directive falls back to the extension itself; no inline, eval or remote code", () => {

@@ -80,7 +80,7 @@ describe('parseRequest', () => {
 });
 
 describe('route', () => {
-  const settings = { cheapWatch: true, snippetStack: null, keepSecrets: false };
+  const settings = { cheapWatch: true, snippetStack: null, keepSecrets: false, pageContext: true };
   const calls: string[] = [];
   const handlers: RequestHandlers = {
     'tab/report': () => Promise.reject(new Error('not in this test')),
@@ -101,7 +101,7 @@ describe('route', () => {
   it('answers each request with the handler of its type', async () => {
     expect(await route(handlers, { type: 'tab/clear', tabId: 4 })).toEqual({ cleared: true });
     expect(calls).toEqual(['clear 4']);
-    expect(await route(handlers, { type: 'settings/set', patch: { cheapWatch: false } })).toEqual({ cheapWatch: false, snippetStack: null, keepSecrets: false });
+    expect(await route(handlers, { type: 'settings/set', patch: { cheapWatch: false } })).toEqual({ cheapWatch: false, snippetStack: null, keepSecrets: false, pageContext: true });
     expect(await route(handlers, { type: 'devtools/har-entries', tabId: 1, entries: [{}, {}] })).toEqual({ accepted: 2 });
   });
   it('passes a handler failure on as a rejection', async () => {

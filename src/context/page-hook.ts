@@ -1,0 +1,279 @@
+/**
+ * The page-world side of the request context (page-request.ts). Injected into the MAIN world of a
+ * diagnosed tab's frames only (src/background/page-context.ts), as a function: it must stay
+ * self-contained (no imports, no outer variables) because chrome.scripting and the test harness
+ * serialize it.
+ *
+ * Rules it keeps, because it runs inside someone else's page:
+ * - it never changes what the page sees: the original fetch/XHR/EventSource run with the same
+ *   arguments and `this`, their results and exceptions reach the page untouched, and recording
+ *   happens in try/catch (a failure to record is silent);
+ * - it calls no page code: getters on the page's objects and `toString` of non-primitives are
+ *   not invoked (a property behind a getter is left unknown), the built-ins it needs are taken
+ *   once at install time;
+ * - fetch and EventSource are wrapped in Proxies (their name, length and toString stay native),
+ *   XHR's prototype methods keep their names; a page that wraps them again keeps working;
+ * - what it sends is bounded and carries header values only for the CORS-safelisted names.
+ */
+export function installPageRequestHook(eventName: string): void {
+  const w = globalThis as unknown as Record<string | symbol, unknown> & typeof globalThis;
+  const FLAG = Symbol.for('corsight.page-request-hook');
+  if (w[FLAG] || typeof document === 'undefined') return;
+  Object.defineProperty(w, FLAG, { value: true });
+
+  const doc = document;
+  const dispatch = EventTarget.prototype.dispatchEvent;
+  const listen = EventTarget.prototype.addEventListener;
+  const NativeCustomEvent = CustomEvent;
+  const NativeURL = URL;
+  const stringify = JSON.stringify;
+  const describe = Object.getOwnPropertyDescriptor;
+  const ownKeys = Object.keys;
+  const isArray = Array.isArray;
+  const now = Date.now;
+  const NativeHeaders = typeof Headers === 'function' ? Headers : undefined;
+  const headersEntries = NativeHeaders ? NativeHeaders.prototype.entries : undefined;
+  const NativeRequest = typeof Request === 'function' ? Request : undefined;
+  const requestGet = (name: 'url' | 'method' | 'mode' | 'credentials' | 'redirect' | 'headers') => NativeRequest ? describe(NativeRequest.prototype, name)?.get : undefined;
+  // SAFELISTED_NAMES of page-request.ts (a copy: this function may not import).
+  const SAFELISTED = ['accept', 'accept-language', 'content-language', 'content-type', 'range', 'dpr', 'device-memory', 'downlink', 'ect', 'rtt', 'save-data', 'viewport-width', 'width'];
+  const NORMALIZED = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+  const MAX_HEADERS = 64;
+  const MAX_QUEUE = 200;
+
+  // The relay (ISOLATED world) may come before or after this hook: records wait for its answer.
+  const queue: string[] = [];
+  let relayReady = false;
+  const send = (detail: string) => dispatch.call(doc, new NativeCustomEvent(eventName, { detail }));
+  listen.call(doc, `${eventName}:ready`, () => {
+    relayReady = true;
+    for (const detail of queue.splice(0)) send(detail);
+  });
+  dispatch.call(doc, new NativeCustomEvent(`${eventName}:hello`));
+
+  const post = (record: Record<string, unknown>) => {
+    try {
+      const detail = stringify(record);
+      if (relayReady) send(detail);
+      else if (queue.length < MAX_QUEUE) queue.push(detail);
+    } catch {
+      // Recording never disturbs the page.
+    }
+  };
+
+  /** An own data property (never a getter: that would run page code). */
+  const own = (o: unknown, key: string): unknown => {
+    if (typeof o !== 'object' || o === null) return undefined;
+    const d = describe(o, key);
+    return d && 'value' in d ? d.value : undefined;
+  };
+  const absolute = (raw: string): string | undefined => {
+    try {
+      return new NativeURL(raw, doc.baseURI).href;
+    } catch {
+      return undefined;
+    }
+  };
+  const normalizeMethod = (m: string) => (NORMALIZED.includes(m.toUpperCase()) ? m.toUpperCase() : m);
+  const header = (name: string, value: unknown) => ({
+    name,
+    value: SAFELISTED.includes(name.toLowerCase()) && (typeof value === 'string' || typeof value === 'number') ? String(value) : '',
+  });
+  const bodyOf = (body: unknown): { body: string; bodyType?: string } => {
+    if (body === undefined || body === null) return { body: 'none' };
+    if (typeof body === 'string') return { body: 'text' };
+    if (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) return { body: 'params' };
+    if (typeof FormData === 'function' && body instanceof FormData) return { body: 'form' };
+    if (typeof Blob === 'function' && body instanceof Blob) return { body: 'blob', bodyType: describe(Blob.prototype, 'type')?.get?.call(body) as string };
+    if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { body: 'buffer' };
+    if (typeof ReadableStream === 'function' && body instanceof ReadableStream) return { body: 'stream' };
+    return { body: 'other' };
+  };
+  const context = () => ({
+    frameOrigin: String(w.origin),
+    secureContext: w.isSecureContext === true,
+    at: now(),
+    // The first two lines are "Error" and this hook's own frame.
+    stack: (new Error().stack ?? '').split('\n').slice(3).join('\n').slice(0, 4000),
+  });
+  const fromHeaders = (h: Headers): Array<{ name: string; value: string }> => {
+    const out: Array<{ name: string; value: string }> = [];
+    if (!headersEntries) return out;
+    for (const [name, value] of headersEntries.call(h) as IterableIterator<[string, string]>) {
+      out.push(header(name, value));
+      if (out.length === MAX_HEADERS) break;
+    }
+    return out;
+  };
+
+  function describeFetch(input: unknown, init: unknown): Record<string, unknown> | undefined {
+    let url: string | undefined;
+    let method = 'GET';
+    let mode = 'cors';
+    let credentials = 'same-origin';
+    let redirect = 'follow';
+    let headers: Array<{ name: string; value: string }> = [];
+    let headerOrderKnown = true;
+    if (typeof input === 'string') url = absolute(input);
+    else if (input instanceof NativeURL) url = input.href;
+    else if (NativeRequest && input instanceof NativeRequest) {
+      url = requestGet('url')?.call(input) as string;
+      method = requestGet('method')?.call(input) as string;
+      mode = requestGet('mode')?.call(input) as string;
+      credentials = requestGet('credentials')?.call(input) as string;
+      redirect = requestGet('redirect')?.call(input) as string;
+      headers = fromHeaders(requestGet('headers')?.call(input) as Headers);
+      headerOrderKnown = headers.length < 2;
+    }
+    if (url === undefined) return undefined;
+    const m = own(init, 'method');
+    if (typeof m === 'string') method = normalizeMethod(m);
+    for (const [key, apply] of [
+      ['mode', (v: string) => (mode = v)],
+      ['credentials', (v: string) => (credentials = v)],
+      ['redirect', (v: string) => (redirect = v)],
+    ] as const) {
+      const v = own(init, key);
+      if (typeof v === 'string') apply(v);
+    }
+    const h = own(init, 'headers');
+    if (NativeHeaders && h instanceof NativeHeaders) {
+      headers = fromHeaders(h);
+      headerOrderKnown = headers.length < 2;
+    } else if (isArray(h)) {
+      headers = [];
+      for (const pair of h.slice(0, MAX_HEADERS)) {
+        if (isArray(pair) && typeof pair[0] === 'string') headers.push(header(pair[0], pair[1]));
+      }
+      headerOrderKnown = true;
+    } else if (typeof h === 'object' && h !== null) {
+      headers = [];
+      for (const name of ownKeys(h).slice(0, MAX_HEADERS)) headers.push(header(name, own(h, name)));
+      headerOrderKnown = true;
+    }
+    return { api: 'fetch', url, method, mode, credentials, redirect, headers, headerOrderKnown, uploadListener: false, ...bodyOf(own(init, 'body')), ...context() };
+  }
+
+  const nativeFetch = w.fetch;
+  if (typeof nativeFetch === 'function') {
+    w.fetch = new Proxy(nativeFetch, {
+      apply(target, thisArg, args: unknown[]) {
+        try {
+          const record = describeFetch(args[0], args[1]);
+          if (record) post(record);
+        } catch {
+          // Recording never disturbs the page.
+        }
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+  }
+
+  const NativeEventSource = w.EventSource;
+  if (typeof NativeEventSource === 'function') {
+    w.EventSource = new Proxy(NativeEventSource, {
+      construct(target, args: unknown[], newTarget) {
+        const source = Reflect.construct(target, args, newTarget) as EventSource;
+        try {
+          // The constructor succeeded: the URL parsed, and `url` is its serialization.
+          const withCredentials = own(args[1], 'withCredentials') === true;
+          post({ api: 'eventsource', url: source.url, method: 'GET', mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: [], headerOrderKnown: true, uploadListener: false, body: 'none', ...context() });
+        } catch {
+          // Recording never disturbs the page.
+        }
+        return source;
+      },
+    });
+  }
+
+  if (typeof XMLHttpRequest === 'function') {
+    const proto = XMLHttpRequest.prototype;
+    const calls = new WeakMap<XMLHttpRequest, { url: string; method: string; headers: Array<{ name: string; value: string }> }>();
+    const uploadsWithListener = new WeakSet<object>();
+    const nativeOpen = proto.open;
+    const nativeSetHeader = proto.setRequestHeader;
+    const nativeSend = proto.send;
+    const withCredentialsGet = describe(proto, 'withCredentials')?.get;
+    const uploadGet = describe(proto, 'upload')?.get;
+    if (typeof XMLHttpRequestUpload === 'function') {
+      const uploadProto = XMLHttpRequestUpload.prototype;
+      const nativeAdd = uploadProto.addEventListener;
+      uploadProto.addEventListener = function addEventListener(this: XMLHttpRequestUpload, ...args: Parameters<XMLHttpRequestUpload['addEventListener']>) {
+        if (args[1] !== null && args[1] !== undefined) uploadsWithListener.add(this);
+        return Reflect.apply(nativeAdd, this, args) as void;
+      } as typeof uploadProto.addEventListener;
+    }
+    const HANDLERS = ['onloadstart', 'onprogress', 'onabort', 'onerror', 'onload', 'ontimeout', 'onloadend'];
+    proto.open = function open(this: XMLHttpRequest, ...args: unknown[]) {
+      const result = Reflect.apply(nativeOpen, this, args) as void;
+      try {
+        const url = typeof args[1] === 'string' ? absolute(args[1]) : args[1] instanceof NativeURL ? args[1].href : undefined;
+        if (url !== undefined && typeof args[0] === 'string') calls.set(this, { url, method: normalizeMethod(args[0]), headers: [] });
+        else calls.delete(this);
+      } catch {
+        // Recording never disturbs the page.
+      }
+      return result;
+    } as typeof proto.open;
+    proto.setRequestHeader = function setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
+      const result = Reflect.apply(nativeSetHeader, this, [name, value]) as void;
+      try {
+        const call = calls.get(this);
+        if (call && typeof name === 'string' && call.headers.length < MAX_HEADERS) {
+          // A repeated name combines into the first one's place in the header list.
+          if (!call.headers.some((h) => h.name.toLowerCase() === name.toLowerCase())) call.headers.push(header(name, value));
+        }
+      } catch {
+        // Recording never disturbs the page.
+      }
+      return result;
+    };
+    proto.send = function send(this: XMLHttpRequest, ...args: unknown[]) {
+      try {
+        const call = calls.get(this);
+        if (call) {
+          const upload = uploadGet?.call(this) as (XMLHttpRequestUpload & Record<string, unknown>) | undefined;
+          const uploadListener = !!upload && (uploadsWithListener.has(upload) || HANDLERS.some((k) => upload[k] !== null && upload[k] !== undefined));
+          const withCredentials = withCredentialsGet?.call(this) === true;
+          const noBody = call.method === 'GET' || call.method === 'HEAD';
+          post({ api: 'xhr', url: call.url, method: call.method, mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: call.headers, headerOrderKnown: true, uploadListener, ...(noBody ? { body: 'none' } : bodyOf(args[0])), ...context() });
+        }
+      } catch {
+        // Recording never disturbs the page.
+      }
+      return Reflect.apply(nativeSend, this, args) as void;
+    };
+  }
+}
+
+/**
+ * The ISOLATED-world relay: takes the hook's records from DOM events and sends them to the worker
+ * in small batches. Self-contained for the same reason as the hook.
+ */
+export function installPageRequestRelay(eventName: string, messageType: string): void {
+  const w = globalThis as unknown as Record<symbol, unknown>;
+  const FLAG = Symbol.for('corsight.page-request-relay');
+  if (w[FLAG] || typeof document === 'undefined') return;
+  w[FLAG] = true;
+  let batch: unknown[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const records = batch;
+    batch = [];
+    chrome.runtime.sendMessage({ type: messageType, records }).catch(() => undefined);
+  };
+  document.addEventListener(eventName, (event) => {
+    const detail = (event as CustomEvent<unknown>).detail;
+    if (typeof detail !== 'string' || detail.length > 64 * 1024) return;
+    try {
+      batch.push(JSON.parse(detail));
+    } catch {
+      return;
+    }
+    if (batch.length >= 100) flush();
+    else if (timer === undefined) timer = setTimeout(flush, 0);
+  });
+  document.addEventListener(`${eventName}:hello`, () => document.dispatchEvent(new CustomEvent(`${eventName}:ready`)));
+  document.dispatchEvent(new CustomEvent(`${eventName}:ready`));
+}

@@ -1,0 +1,165 @@
+/**
+ * The request context: what a diagnosed page asked for when it called fetch(), XMLHttpRequest or
+ * EventSource, as the page-world hook (page-hook.ts) reports it. The network shows what was sent;
+ * only the call shows the request's mode, credentials mode, redirect mode, the order in which the
+ * page set its headers, and requests the renderer refused before any network activity
+ * (issue 15, class 4).
+ *
+ * Everything here came from the page: untrusted. `readPageRequests` keeps only well-formed,
+ * bounded records; the worker uses them only to refine the same tab's own diagnosis.
+ */
+import type { CredentialsMode, HttpHeader, Initiator, RedirectMode, RequestMode } from '../engine/types.ts';
+
+/** Which API the page called. */
+export type PageRequestApi = 'fetch' | 'xhr' | 'eventsource';
+
+/** The body the page passed, by kind (never its content). */
+export type PageBodyKind = 'none' | 'text' | 'params' | 'form' | 'blob' | 'buffer' | 'stream' | 'other';
+
+/** One call, as the page made it. */
+export interface PageRequest {
+  api: PageRequestApi;
+  /** Absolute URL, fragment removed (the network never sees it). */
+  url: string;
+  /** As the browser sends it: fetch and XHR upper-case the six standard methods only. */
+  method: string;
+  mode: Exclude<RequestMode, 'unknown'>;
+  credentials: Exclude<CredentialsMode, 'unknown'>;
+  redirect: Exclude<RedirectMode, 'unknown'>;
+  /**
+   * The headers the page set, in the order it set them. Values only for the CORS-safelisted names
+   * (SAFELISTED_NAMES)
+   * (their values decide whether a preflight is needed); the others carry the name only: their
+   * values may be secrets and are never needed.
+   */
+  headers: HttpHeader[];
+  /** False when the page passed a Headers object or a Request, whose order JavaScript cannot see. */
+  headerOrderKnown: boolean;
+  body: PageBodyKind;
+  /** The Blob's own type, which becomes the Content-Type when the page set none. */
+  bodyType?: string;
+  /** XHR: an upload event listener was registered before send() (the use-CORS-preflight flag). */
+  uploadListener: boolean;
+  /** The calling document's origin (`null` when opaque) and whether it is a secure context. */
+  frameOrigin: string;
+  secureContext: boolean;
+  /** Date.now() in the page when the call was made. */
+  at: number;
+  /** Where the call came from, innermost first (at most 8 frames). */
+  stack: NonNullable<Initiator['stack']>;
+}
+
+/** The DOM event the hook dispatches and the relay listens to (names only; the payload is JSON). */
+export const PAGE_REQUEST_EVENT = 'corsight:page-request';
+
+export const PAGE_REQUEST_LIMITS = {
+  /** Records per message from one frame's relay. */
+  perMessage: 100,
+  url: 8192,
+  headers: 64,
+  headerValue: 2048,
+  stackFrames: 8,
+  /** The raw `Error().stack` text the hook sends. */
+  stackText: 4000,
+} as const;
+
+const APIS: readonly PageRequestApi[] = ['fetch', 'xhr', 'eventsource'];
+const MODES: ReadonlyArray<PageRequest['mode']> = ['cors', 'no-cors', 'same-origin', 'navigate'];
+const CREDENTIALS: ReadonlyArray<PageRequest['credentials']> = ['omit', 'same-origin', 'include'];
+const REDIRECTS: ReadonlyArray<PageRequest['redirect']> = ['follow', 'error', 'manual'];
+const BODIES: readonly PageBodyKind[] = ['none', 'text', 'params', 'form', 'blob', 'buffer', 'stream', 'other'];
+/**
+ * The names whose value decides whether they are CORS-safelisted: the only values kept.
+ * https://fetch.spec.whatwg.org/#cors-safelisted-request-header, and the client hints Chromium
+ * safelists too (engine/fetch.ts isCorsSafelistedRequestHeader). Mirrored in page-hook.ts.
+ */
+export const SAFELISTED_NAMES: ReadonlySet<string> = new Set([
+  'accept', 'accept-language', 'content-language', 'content-type', 'range',
+  'dpr', 'device-memory', 'downlink', 'ect', 'rtt', 'save-data', 'viewport-width', 'width',
+]);
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const METHOD = TOKEN;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const oneOf = <T extends string>(list: readonly T[], v: unknown): T | undefined => (list as readonly unknown[]).includes(v) ? (v as T) : undefined;
+
+function absoluteUrl(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.length === 0 || v.length > PAGE_REQUEST_LIMITS.url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    return undefined;
+  }
+  parsed.hash = '';
+  return parsed.href;
+}
+
+function headersOf(v: unknown): HttpHeader[] | undefined {
+  if (!Array.isArray(v) || v.length > PAGE_REQUEST_LIMITS.headers) return undefined;
+  const out: HttpHeader[] = [];
+  for (const h of v) {
+    if (!isObject(h) || typeof h.name !== 'string' || !TOKEN.test(h.name) || h.name.length > 256) return undefined;
+    const safelisted = SAFELISTED_NAMES.has(h.name.toLowerCase());
+    const value = safelisted && typeof h.value === 'string' ? h.value.slice(0, PAGE_REQUEST_LIMITS.headerValue) : '';
+    out.push({ name: h.name, value });
+  }
+  return out;
+}
+
+/** V8's `    at fn (url:line:col)` / `    at url:line:col` lines, the hook's own frame already gone. */
+export function parseStack(text: string): PageRequest['stack'] {
+  const frames: PageRequest['stack'] = [];
+  for (const line of text.slice(0, PAGE_REQUEST_LIMITS.stackText).split('\n')) {
+    const m = /^\s*at (?:(.{1,200}?) \()?(.{1,2048}?):(\d{1,9}):(\d{1,9})\)?\s*$/.exec(line);
+    if (!m) continue;
+    frames.push({ functionName: m[1] ?? '', url: m[2] ?? '', lineNumber: Number(m[3]) - 1, columnNumber: Number(m[4]) - 1 });
+    if (frames.length === PAGE_REQUEST_LIMITS.stackFrames) break;
+  }
+  return frames;
+}
+
+/** One record as the hook sent it, or undefined when anything is missing or malformed. */
+export function readPageRequest(v: unknown): PageRequest | undefined {
+  if (!isObject(v)) return undefined;
+  const api = oneOf(APIS, v.api);
+  const url = absoluteUrl(v.url);
+  const method = typeof v.method === 'string' && METHOD.test(v.method) && v.method.length <= 64 ? v.method : undefined;
+  const mode = oneOf(MODES, v.mode);
+  const credentials = oneOf(CREDENTIALS, v.credentials);
+  const redirect = oneOf(REDIRECTS, v.redirect);
+  const headers = headersOf(v.headers);
+  const body = oneOf(BODIES, v.body);
+  const frameOrigin = typeof v.frameOrigin === 'string' && v.frameOrigin.length <= 2048 ? v.frameOrigin : undefined;
+  const at = typeof v.at === 'number' && Number.isFinite(v.at) ? v.at : undefined;
+  if (!api || !url || !method || !mode || !credentials || !redirect || !headers || !body || frameOrigin === undefined || at === undefined) return undefined;
+  const record: PageRequest = {
+    api,
+    url,
+    method,
+    mode,
+    credentials,
+    redirect,
+    headers,
+    headerOrderKnown: v.headerOrderKnown === true,
+    body,
+    uploadListener: v.uploadListener === true,
+    frameOrigin,
+    secureContext: v.secureContext === true,
+    at,
+    stack: typeof v.stack === 'string' ? parseStack(v.stack) : [],
+  };
+  if (typeof v.bodyType === 'string' && v.bodyType.length <= 256) record.bodyType = v.bodyType;
+  return record;
+}
+
+/** The records of one relay message (at most PAGE_REQUEST_LIMITS.perMessage), the malformed ones dropped. */
+export function readPageRequests(v: unknown): PageRequest[] {
+  if (!Array.isArray(v)) return [];
+  const out: PageRequest[] = [];
+  for (const item of v.slice(0, PAGE_REQUEST_LIMITS.perMessage)) {
+    const record = readPageRequest(item);
+    if (record) out.push(record);
+  }
+  return out;
+}
