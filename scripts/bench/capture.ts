@@ -8,6 +8,11 @@
  * diagnosed through DevTools vs DevTools open with no extension <= 1.02; captured through
  * webRequest vs bare extraHeaders listeners filtered the same way (a throwaway extension
  * generated in a temp dir) within 5%.
+ *
+ * The request context (a page-world hook injected into diagnosed tabs only): its own cost is each
+ * diagnosed configuration vs the same with settings.pageContext off (webrequest-no-context,
+ * devtools-active-no-context); tabs not diagnosed get no hook (cheap-on/cheap-off vs none). Each
+ * run prints whether the bench page had the hook when its script started and after the load.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -20,10 +25,45 @@ import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../.
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
 
-type Config = 'none' | 'cheap-on' | 'cheap-off' | 'devtools-bare' | 'devtools-page' | 'devtools-listener' | 'devtools-ext' | 'devtools-ext-nowatch' | 'devtools-active' | 'webrequest' | 'bare-extraheaders';
-const ALL: Config[] = ['none', 'cheap-on', 'cheap-off', 'devtools-bare', 'devtools-page', 'devtools-listener', 'devtools-ext', 'devtools-ext-nowatch', 'devtools-active', 'webrequest', 'bare-extraheaders'];
+type Config =
+  | 'none'
+  | 'cheap-on'
+  | 'cheap-off'
+  | 'devtools-bare'
+  | 'devtools-page'
+  | 'devtools-listener'
+  | 'devtools-ext'
+  | 'devtools-ext-nowatch'
+  | 'devtools-active'
+  | 'devtools-active-no-context'
+  | 'webrequest'
+  | 'webrequest-no-context'
+  | 'bare-extraheaders';
+const ALL: Config[] = [
+  'none',
+  'cheap-on',
+  'cheap-off',
+  'devtools-bare',
+  'devtools-page',
+  'devtools-listener',
+  'devtools-ext',
+  'devtools-ext-nowatch',
+  'devtools-active',
+  'devtools-active-no-context',
+  'webrequest',
+  'webrequest-no-context',
+  'bare-extraheaders',
+];
 // BENCH_CONFIGS=none,cheap-off runs a subset (ratios whose two sides did not run print NaN).
 const CONFIGS: Config[] = process.env.BENCH_CONFIGS ? ALL.filter((c) => process.env.BENCH_CONFIGS?.split(',').includes(c)) : ALL;
+/** Corsight's DevTools page listening on the tab (diagnosed through DevTools). */
+const DEVTOOLS_ACTIVE: Config[] = ['devtools-active', 'devtools-active-no-context'];
+/** Corsight's webRequest capture of the tab (diagnosed through webRequest). */
+const WEBREQUEST: Config[] = ['webrequest', 'webrequest-no-context'];
+/** settings.pageContext off (set before the tab is diagnosed; each run is a fresh profile, so it does not carry over). */
+const NO_CONTEXT: Config[] = ['webrequest-no-context', 'devtools-active-no-context'];
+/** The request context's page-world flag (src/context/page-hook.ts). */
+const HOOK_FLAG = 'corsight.page-request-hook';
 
 function bareExtension(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-bare-'));
@@ -92,6 +132,7 @@ const api = await listen((req, res) => {
   res.end('{"ok":true}');
 });
 const pageScript = `
+window.__hookAtStart = Symbol.for('${HOOK_FLAG}') in window;
 const t0 = performance.now();
 const all = [];
 for (let i = 0; i < ${REQUESTS}; i++) {
@@ -124,10 +165,18 @@ async function tabIdOf(ext: Page, prefix: string): Promise<number> {
   throw new Error('no tab');
 }
 
-async function once(config: Config): Promise<number> {
+interface Run {
+  ms: number;
+  /** The request context's hook was in the page when its script started (it wrapped the measured fetches). */
+  hookAtStart: boolean;
+  /** ... and after the load. */
+  hookAfter: boolean;
+}
+
+async function once(config: Config): Promise<Run> {
   const withExt = config !== 'none' && config !== 'devtools-bare' && config !== 'devtools-listener' && config !== 'devtools-page';
   const extDir = config === 'bare-extraheaders' ? bareDir : withExt ? DEFAULT_EXTENSION_DIR : undefined;
-  const devtools = config === 'devtools-bare' || config === 'devtools-page' || config === 'devtools-listener' || config === 'devtools-ext' || config === 'devtools-ext-nowatch' || config === 'devtools-active';
+  const devtools = config === 'devtools-bare' || config === 'devtools-page' || config === 'devtools-listener' || config === 'devtools-ext' || config === 'devtools-ext-nowatch' || DEVTOOLS_ACTIVE.includes(config);
   const launchDir =
     config === 'devtools-listener' ? bareDevtoolsDir : config === 'devtools-page' ? bareDevtoolsPageDir : config === 'none' || config === 'devtools-bare' ? emptyDir : extDir;
   const browser: LaunchedBrowser = await launchBrowser({ extensionDir: launchDir, devtools });
@@ -143,18 +192,22 @@ async function once(config: Config): Promise<number> {
       const tabId = await tabIdOf(ext, app.origin);
       const ask = (m: Record<string, unknown>) => ext.evaluate((msg) => chrome.runtime.sendMessage(msg), m);
       if (config === 'cheap-off' || config === 'devtools-ext-nowatch') await ask({ type: 'settings/set', patch: { cheapWatch: false } });
-      if (config === 'webrequest') await ask({ type: 'capture/start', tabId, reload: false });
+      if (NO_CONTEXT.includes(config)) {
+        const set = (await ask({ type: 'settings/set', patch: { pageContext: false } })) as { pageContext?: boolean };
+        if (set.pageContext !== false) throw new Error(`${config}: settings.pageContext is still on`);
+      }
+      if (WEBREQUEST.includes(config)) await ask({ type: 'capture/start', tabId, reload: false });
       if (config === 'bare-extraheaders') await ask({ tabId });
-      if (config === 'devtools-ext' || config === 'devtools-ext-nowatch' || config === 'devtools-active') {
+      if (config === 'devtools-ext' || config === 'devtools-ext-nowatch' || DEVTOOLS_ACTIVE.includes(config)) {
         for (let i = 0; i < 100; i++) {
           const s = (await ask({ type: 'debug/state' })) as { devtoolsTabs: number[] };
           if (s.devtoolsTabs.includes(tabId)) break;
           await new Promise((r) => setTimeout(r, 100));
         }
         // Asking for the tab's report (as the popup or the CORS panel does) starts the listening.
-        if (config === 'devtools-active') await ask({ type: 'tab/report', tabId });
+        if (DEVTOOLS_ACTIVE.includes(config)) await ask({ type: 'tab/report', tabId });
         const s = (await ask({ type: 'debug/state' })) as { devtoolsActiveTabs: number[] };
-        if (s.devtoolsActiveTabs.includes(tabId) !== (config === 'devtools-active')) throw new Error(`${config}: the DevTools page's listening state is not the one measured`);
+        if (s.devtoolsActiveTabs.includes(tabId) !== DEVTOOLS_ACTIVE.includes(config)) throw new Error(`${config}: the DevTools page's listening state is not the one measured`);
       }
     }
     if (devtools) await new Promise((r) => setTimeout(r, 2000));
@@ -162,20 +215,28 @@ async function once(config: Config): Promise<number> {
     await page.bringToFront();
     await page.goto(`${app.origin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
-    return await page.evaluate(() => (window as unknown as { __t: number }).__t);
+    return await page.evaluate((flag) => {
+      const w = window as unknown as { __t: number; __hookAtStart: boolean };
+      return { ms: w.__t, hookAtStart: w.__hookAtStart, hookAfter: Symbol.for(flag) in window };
+    }, HOOK_FLAG);
   } finally {
     await browser.close();
   }
 }
 
 const times = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
+const hooks = new Map<Config, Run[]>(CONFIGS.map((c) => [c, []]));
 const started = Date.now();
 // One warm-up run (disk cache of the browser binary), not counted.
 await once('none');
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate the order each round so no configuration always runs first or last.
   const order = CONFIGS.map((_, i) => CONFIGS[(i + round) % CONFIGS.length] as Config);
-  for (const config of order) times.get(config)?.push(await once(config));
+  for (const config of order) {
+    const run = await once(config);
+    times.get(config)?.push(run.ms);
+    hooks.get(config)?.push(run);
+  }
 }
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -184,7 +245,7 @@ const median = (xs: number[]) => {
 };
 const med = (c: Config) => median(times.get(c) ?? []);
 console.log(`capture bench: ${REQUESTS} cross-origin fetches (half preflighted) per page load, ${ROUNDS} interleaved rounds, fresh browser each run`);
-for (const c of CONFIGS) console.log(`  ${c.padEnd(18)} median ${med(c).toFixed(0).padStart(5)} ms   runs ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}`);
+for (const c of CONFIGS) console.log(`  ${c.padEnd(26)} median ${med(c).toFixed(0).padStart(5)} ms   runs ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}`);
 const ratio = (a: Config, b: Config) => (med(a) / med(b)).toFixed(3);
 console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03)`);
 console.log(`  not diagnosed, cheap watch off  vs no extension:            ${ratio('cheap-off', 'none')}  (target 1.00 within noise)`);
@@ -196,6 +257,18 @@ console.log(`  empty network-log listener      vs DevTools, no extension:  ${rat
 console.log(`  empty network-log listener      vs a DevTools page alone:   ${ratio('devtools-listener', 'devtools-page')}  (the listener's share of it)`);
 console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target within 5%)`);
 console.log(`  captured through webRequest     vs no extension:            ${ratio('webrequest', 'none')}`);
+console.log(`  request context, captured tab (webRequest): webrequest / webrequest-no-context = ${ratio('webrequest', 'webrequest-no-context')}`);
+console.log(`  request context, diagnosed through DevTools: devtools-active / devtools-active-no-context = ${ratio('devtools-active', 'devtools-active-no-context')}`);
+console.log(`  tab not diagnosed (no hook injected): cheap-on / none = ${ratio('cheap-on', 'none')}, cheap-off / none = ${ratio('cheap-off', 'none')}`);
+// Whether the request context's hook was in the bench page (expected only in the diagnosed
+// configurations with pageContext on); "at start": before the page's fetches, so it wrapped them.
+const yes = (xs: boolean[]) => `${xs.filter(Boolean).length}/${xs.length}`;
+console.log(`  request-context hook in the bench page (runs with it: at script start, after load; + = the run's fetches went through it):`);
+for (const c of CONFIGS) {
+  const runs = hooks.get(c) ?? [];
+  const marked = runs.map((r) => `${r.ms.toFixed(0)}${r.hookAtStart ? '+' : ''}`).join(' ');
+  console.log(`    ${c.padEnd(26)} at start ${yes(runs.map((r) => r.hookAtStart))}   after load ${yes(runs.map((r) => r.hookAfter))}   runs ${marked}`);
+}
 console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 api.server.close();
 app.server.close();

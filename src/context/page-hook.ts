@@ -11,8 +11,9 @@
  * - it calls no page code: getters on the page's objects and `toString` of non-primitives are
  *   not invoked (a property behind a getter is left unknown), the built-ins it needs are taken
  *   once at install time;
- * - fetch and EventSource are wrapped in Proxies (their name, length and toString stay native),
- *   XHR's prototype methods keep their names; a page that wraps them again keeps working;
+ * - every wrapper is a Proxy of the original (name, length, prototype and `instanceof` stay
+ *   native) and Function.prototype.toString answers for a wrapper what it answers for the
+ *   original; a page that wraps them again, before or after, keeps working;
  * - what it sends is bounded and carries header values only for the CORS-safelisted names.
  */
 export function installPageRequestHook(eventName: string): void {
@@ -38,6 +39,19 @@ export function installPageRequestHook(eventName: string): void {
   // SAFELISTED_NAMES of page-request.ts (a copy: this function may not import).
   const SAFELISTED = ['accept', 'accept-language', 'content-language', 'content-type', 'range', 'dpr', 'device-memory', 'downlink', 'ect', 'rtt', 'save-data', 'viewport-width', 'width'];
   const NORMALIZED = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+  // Each wrapper -> its original, for Function.prototype.toString (below).
+  const originals = new WeakMap<object, object>();
+  const wrap = <T extends object>(original: T, handler: ProxyHandler<T>): T => {
+    const proxy = new Proxy(original, handler);
+    originals.set(proxy, original);
+    return proxy;
+  };
+  const nativeToString = Function.prototype.toString;
+  Function.prototype.toString = wrap(nativeToString, {
+    apply(target, thisArg: unknown, args: unknown[]) {
+      return Reflect.apply(target, (typeof thisArg === 'function' && originals.get(thisArg)) || thisArg, args) as string;
+    },
+  });
   const MAX_HEADERS = 64;
   const MAX_QUEUE = 200;
 
@@ -156,7 +170,7 @@ export function installPageRequestHook(eventName: string): void {
 
   const nativeFetch = w.fetch;
   if (typeof nativeFetch === 'function') {
-    w.fetch = new Proxy(nativeFetch, {
+    w.fetch = wrap(nativeFetch, {
       apply(target, thisArg, args: unknown[]) {
         try {
           const record = describeFetch(args[0], args[1]);
@@ -171,9 +185,10 @@ export function installPageRequestHook(eventName: string): void {
 
   const NativeEventSource = w.EventSource;
   if (typeof NativeEventSource === 'function') {
-    w.EventSource = new Proxy(NativeEventSource, {
+    const wrapped = wrap(NativeEventSource, {
       construct(target, args: unknown[], newTarget) {
-        const source = Reflect.construct(target, args, newTarget) as EventSource;
+        // `new EventSource()` reaches here with the Proxy as newTarget: construct the original.
+        const source = Reflect.construct(target, args, newTarget === wrapped ? target : newTarget) as EventSource;
         try {
           // The constructor succeeded: the URL parsed, and `url` is its serialization.
           const withCredentials = own(args[1], 'withCredentials') === true;
@@ -184,6 +199,9 @@ export function installPageRequestHook(eventName: string): void {
         return source;
       },
     });
+    w.EventSource = wrapped;
+    // As without the hook: EventSource.prototype.constructor === EventSource.
+    Object.defineProperty(NativeEventSource.prototype, 'constructor', { value: wrapped, writable: true, configurable: true, enumerable: false });
   }
 
   if (typeof XMLHttpRequest === 'function') {
@@ -197,52 +215,61 @@ export function installPageRequestHook(eventName: string): void {
     const uploadGet = describe(proto, 'upload')?.get;
     if (typeof XMLHttpRequestUpload === 'function') {
       const uploadProto = XMLHttpRequestUpload.prototype;
-      const nativeAdd = uploadProto.addEventListener;
-      uploadProto.addEventListener = function addEventListener(this: XMLHttpRequestUpload, ...args: Parameters<XMLHttpRequestUpload['addEventListener']>) {
-        if (args[1] !== null && args[1] !== undefined) uploadsWithListener.add(this);
-        return Reflect.apply(nativeAdd, this, args) as void;
-      } as typeof uploadProto.addEventListener;
+      uploadProto.addEventListener = wrap(uploadProto.addEventListener, {
+        apply(target, thisArg: object, args: unknown[]) {
+          const result = Reflect.apply(target, thisArg, args) as void;
+          if (args[1] !== null && args[1] !== undefined) uploadsWithListener.add(thisArg);
+          return result;
+        },
+      });
     }
     const HANDLERS = ['onloadstart', 'onprogress', 'onabort', 'onerror', 'onload', 'ontimeout', 'onloadend'];
-    proto.open = function open(this: XMLHttpRequest, ...args: unknown[]) {
-      const result = Reflect.apply(nativeOpen, this, args) as void;
-      try {
-        const url = typeof args[1] === 'string' ? absolute(args[1]) : args[1] instanceof NativeURL ? args[1].href : undefined;
-        if (url !== undefined && typeof args[0] === 'string') calls.set(this, { url, method: normalizeMethod(args[0]), headers: [] });
-        else calls.delete(this);
-      } catch {
-        // Recording never disturbs the page.
-      }
-      return result;
-    } as typeof proto.open;
-    proto.setRequestHeader = function setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
-      const result = Reflect.apply(nativeSetHeader, this, [name, value]) as void;
-      try {
-        const call = calls.get(this);
-        if (call && typeof name === 'string' && call.headers.length < MAX_HEADERS) {
-          // A repeated name combines into the first one's place in the header list.
-          if (!call.headers.some((h) => h.name.toLowerCase() === name.toLowerCase())) call.headers.push(header(name, value));
+    proto.open = wrap(nativeOpen, {
+      apply(target, xhr: XMLHttpRequest, args: unknown[]) {
+        const result = Reflect.apply(target, xhr, args) as void;
+        try {
+          const url = typeof args[1] === 'string' ? absolute(args[1]) : args[1] instanceof NativeURL ? args[1].href : undefined;
+          if (url !== undefined && typeof args[0] === 'string') calls.set(xhr, { url, method: normalizeMethod(args[0]), headers: [] });
+          else calls.delete(xhr);
+        } catch {
+          // Recording never disturbs the page.
         }
-      } catch {
-        // Recording never disturbs the page.
-      }
-      return result;
-    };
-    proto.send = function send(this: XMLHttpRequest, ...args: unknown[]) {
-      try {
-        const call = calls.get(this);
-        if (call) {
-          const upload = uploadGet?.call(this) as (XMLHttpRequestUpload & Record<string, unknown>) | undefined;
-          const uploadListener = !!upload && (uploadsWithListener.has(upload) || HANDLERS.some((k) => upload[k] !== null && upload[k] !== undefined));
-          const withCredentials = withCredentialsGet?.call(this) === true;
-          const noBody = call.method === 'GET' || call.method === 'HEAD';
-          post({ api: 'xhr', url: call.url, method: call.method, mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: call.headers, headerOrderKnown: true, uploadListener, ...(noBody ? { body: 'none' } : bodyOf(args[0])), ...context() });
+        return result;
+      },
+    });
+    proto.setRequestHeader = wrap(nativeSetHeader, {
+      apply(target, xhr: XMLHttpRequest, args: unknown[]) {
+        const result = Reflect.apply(target, xhr, args) as void;
+        try {
+          const call = calls.get(xhr);
+          const name = args[0];
+          if (call && typeof name === 'string' && call.headers.length < MAX_HEADERS) {
+            // A repeated name combines into the first one's place in the header list.
+            if (!call.headers.some((h) => h.name.toLowerCase() === name.toLowerCase())) call.headers.push(header(name, args[1]));
+          }
+        } catch {
+          // Recording never disturbs the page.
         }
-      } catch {
-        // Recording never disturbs the page.
-      }
-      return Reflect.apply(nativeSend, this, args) as void;
-    };
+        return result;
+      },
+    });
+    proto.send = wrap(nativeSend, {
+      apply(target, xhr: XMLHttpRequest, args: unknown[]) {
+        try {
+          const call = calls.get(xhr);
+          if (call) {
+            const upload = uploadGet?.call(xhr) as (XMLHttpRequestUpload & Record<string, unknown>) | undefined;
+            const uploadListener = !!upload && (uploadsWithListener.has(upload) || HANDLERS.some((k) => upload[k] !== null && upload[k] !== undefined));
+            const withCredentials = withCredentialsGet?.call(xhr) === true;
+            const noBody = call.method === 'GET' || call.method === 'HEAD';
+            post({ api: 'xhr', url: call.url, method: call.method, mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: call.headers, headerOrderKnown: true, uploadListener, ...(noBody ? { body: 'none' } : bodyOf(args[0])), ...context() });
+          }
+        } catch {
+          // Recording never disturbs the page.
+        }
+        return Reflect.apply(target, xhr, args) as void;
+      },
+    });
   }
 }
 

@@ -107,12 +107,16 @@ function headersOf(v: unknown): HttpHeader[] | undefined {
   return out;
 }
 
-/** V8's `    at fn (url:line:col)` / `    at url:line:col` lines, the hook's own frame already gone. */
+/**
+ * V8's `    at fn (url:line:col)` / `    at url:line:col` lines. Leading frames without a page URL
+ * are the hook's own (injected code shows no URL) and are skipped.
+ */
 export function parseStack(text: string): PageRequest['stack'] {
   const frames: PageRequest['stack'] = [];
   for (const line of text.slice(0, PAGE_REQUEST_LIMITS.stackText).split('\n')) {
     const m = /^\s*at (?:(.{1,200}?) \()?(.{1,2048}?):(\d{1,9}):(\d{1,9})\)?\s*$/.exec(line);
     if (!m) continue;
+    if (frames.length === 0 && !/^(https?|file|blob|data):/i.test(m[2] ?? '')) continue;
     frames.push({ functionName: m[1] ?? '', url: m[2] ?? '', lineNumber: Number(m[3]) - 1, columnNumber: Number(m[4]) - 1 });
     if (frames.length === PAGE_REQUEST_LIMITS.stackFrames) break;
   }

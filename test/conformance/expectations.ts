@@ -10,16 +10,10 @@ export interface KnownDisagreement {
   captureOnly?: true;
 }
 
-const RENDERER =
-  'decided before any network activity: no request on the wire (no CDP Network event, no webRequest event, no HAR entry); only the DevTools Audits issue names it, which the extension cannot read';
 const LNA =
   'the wire shows only net::ERR_FAILED with no response: the Local Network Access code exists only in Chromium\'s own report (corsErrorStatus / Audits), which the observed Exchange deliberately leaves out (the engine maps Exchange.reportedCorsError when a capture source has it)';
 
 export const EXPECTED_DISAGREEMENTS: readonly KnownDisagreement[] = [
-  { id: 'redirect-mode-error', reason: 'redirect mode is not on the wire: a redirect that was not followed and net::ERR_FAILED fit redirect: "error" (Chromium: no CORS code) and credentials include with no ACAC on the redirect (the hypothesis the engine keeps) equally' },
-  { id: 'same-origin-mode-cross', reason: RENDERER },
-  { id: 'no-cors-redirect-manual', reason: RENDERER },
-  { id: 'scheme-ftp', reason: RENDERER },
   { id: 'lna-public-page-denied', reason: LNA },
   { id: 'lna-insecure-page', reason: LNA },
   { id: 'lna-target-space-mismatch', reason: LNA },

@@ -2,6 +2,12 @@
  * Conformance machinery shared by `npm run conformance`, `npm run fuzz` and the e2e test: run
  * scenarios in headless Chromium (a few tabs at once), take Chromium's verdict from the CDP
  * oracle, build the Exchange from the observations only, run the engine, compare.
+ *
+ * What the extension observes is the wire plus, in a diagnosed tab, the page's request context:
+ * each tab runs the extension's own page-world hook (src/context/page-hook.ts) from document
+ * start, its records are joined to the wire's exchange by the extension's own join
+ * (src/capture/page-context.ts), and a call the engine stops at its request mode becomes the
+ * exchange, as in the worker. `requestContext: false` runs without it (the wire alone).
  */
 import type { Page } from 'playwright-core';
 import { diagnose } from '../../src/engine/index.ts';
@@ -12,6 +18,9 @@ import type { LabRunResult } from '../lab/page.ts';
 import { LNA_CONFIGS, resolvedExpect, type Expect, type LnaConfigName, type Scenario } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 import { observedExchange } from './observed.ts';
+import { PageRequestLog, callOnlyExchange } from '../../src/capture/page-context.ts';
+import { installPageRequestHook } from '../../src/context/page-hook.ts';
+import { PAGE_REQUEST_EVENT, readPageRequests } from '../../src/context/page-request.ts';
 import { provePlans, type PlanOutcome } from './plans.ts';
 
 /** A verdict in comparable form. */
@@ -88,6 +97,42 @@ export function engineVerdict(d: Diagnosis): Verdict {
 interface Tab {
   page: Page;
   oracle: Oracle;
+  /** The page's calls, as the extension's worker would hold them (tab id 0). */
+  calls?: PageRequestLog;
+  /** Calls the engine stops at their request mode (never on the wire), by URL, as the worker logs them. */
+  callOnly?: Map<string, Exchange>;
+}
+
+/**
+ * The extension's hook in every document of `page` from its start, its records delivered to
+ * `calls` (a binding instead of the extension's relay and runtime message; the same validation).
+ */
+async function installRequestContext(page: Page, calls: PageRequestLog, callOnly: Map<string, Exchange>): Promise<void> {
+  await page.exposeBinding('__corsightPageRequest', (_source, detail: unknown) => {
+    if (typeof detail !== 'string') return;
+    let records;
+    try {
+      records = readPageRequests([JSON.parse(detail)]);
+    } catch {
+      return; // Malformed: dropped, as the worker does.
+    }
+    // The worker's rule (src/background/index.ts onPageRequests).
+    for (const record of records) {
+      const exchange = callOnlyExchange(record, `page-${callOnly.size}`);
+      const diagnosis = diagnose(exchange);
+      if (diagnosis.status === 'blocked' && diagnosis.stage.kind === 'mode') callOnly.set(record.url, exchange);
+      else calls.add(0, [record]);
+    }
+  });
+  const event = JSON.stringify(PAGE_REQUEST_EVENT);
+  await page.addInitScript(`(() => {
+    const post = (e) => window.__corsightPageRequest(e.detail);
+    document.addEventListener(${event}, post);
+    document.addEventListener(${event} + ':hello', () => document.dispatchEvent(new CustomEvent(${event} + ':ready')));
+    document.dispatchEvent(new CustomEvent(${event} + ':ready'));
+  })();`);
+  // Serialized as chrome.scripting does; \\`__name\\` covers a transform that keeps function names.
+  await page.addInitScript(`(() => { const __name = (f) => f; (${installPageRequestHook.toString()})(${event}); })();`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -142,8 +187,21 @@ async function runCase(tab: Tab, lab: Lab, s: Scenario): Promise<CaseResult> {
     expectHolds: strictSame(chromium, expectVerdict(resolvedExpect(s, lab.origins))),
     lna: s.lna,
   };
+  // The calls of this URL, one per request on the wire in order (an `again` scenario makes two).
+  const onWire = exactly(tab.oracle, page.url);
+  const joined = onWire.map((r) => {
+    const wire = observedExchange(r, { all: tab.oracle.requests, pageOrigin: lab.origins.app });
+    return tab.calls ? tab.calls.join(0, wire) : wire;
+  });
+  const refused = req ? undefined : tab.callOnly?.get(page.url);
+  if (refused) {
+    // Nothing on the wire: the renderer refused the call, and the page's record is the exchange.
+    result.exchange = refused;
+    result.diagnosis = diagnose(refused);
+    result.corsight = engineVerdict(result.diagnosis);
+  }
   if (req) {
-    const exchange = observedExchange(req, { all: tab.oracle.requests, pageOrigin: lab.origins.app });
+    const exchange = joined.at(-1) ?? observedExchange(req, { all: tab.oracle.requests, pageOrigin: lab.origins.app });
     result.exchange = exchange;
     try {
       result.diagnosis = diagnose(exchange);
@@ -174,6 +232,8 @@ export interface BatchOptions {
   onResult?: (r: CaseResult) => void;
   /** Prove the fix plans of the blocked cases (plans.ts): 'own' each alone, 'combined' also merged per origin. */
   plans?: 'own' | 'combined';
+  /** Judge with the page's request context (the extension's hook), as a diagnosed tab has it. Default true. */
+  requestContext?: boolean;
 }
 
 /** A started lab + browser + tabs, reusable for several batches (the fuzzer adds scenarios). */
@@ -209,9 +269,15 @@ export async function startRunner(scenarios: readonly Scenario[], options: Batch
   for (let i = 0; i < n; i++) {
     const page = i === 0 && browser.context.pages()[0] ? (browser.context.pages()[0] as Page) : await browser.context.newPage();
     const oracle = await attachOracle(browser.context, page, { workers });
+    const tab: Tab = { page, oracle };
+    if (options.requestContext !== false) {
+      tab.calls = new PageRequestLog(1000);
+      tab.callOnly = new Map();
+      await installRequestContext(page, tab.calls, tab.callOnly);
+    }
     await page.goto(lab.pageUrl);
     await page.waitForFunction(() => 'corsightLab' in window);
-    tabs.push({ page, oracle });
+    tabs.push(tab);
   }
   const run = async (batch: readonly Scenario[]): Promise<CaseResult[]> => {
     await Promise.all(tabs.map((t) => t.page.evaluate(() => (window as unknown as { corsightLab: { refresh(): Promise<unknown> } }).corsightLab.refresh())));

@@ -1,0 +1,175 @@
+/**
+ * The request context (issue 15, class 4) in a real Chromium with the built extension: the hook
+ * is in a diagnosed tab's pages and in no other tab; it changes nothing the page can observe (the
+ * same probes give the same results in a hooked and an unhooked tab); what it records reaches the
+ * diagnosis (credentials mode known without a Cookie, a renderer-refused call logged with
+ * Chromium's code, the calling stack); the setting turns it off. Verdicts against Chromium on the
+ * whole lab: pipeline.test.ts.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TabReport } from '../../src/store/report.ts';
+import { runScenario } from '../harness/lab-runner.ts';
+import { startLab, type Lab } from '../lab/server.ts';
+import { sleep, startRig, type Rig } from './pipeline-support.ts';
+
+let lab: Lab | undefined;
+let rig: Rig | undefined;
+afterAll(async () => {
+  await rig?.close();
+  await lab?.close();
+});
+
+const hooked = (page: Page) => page.evaluate(() => Symbol.for('corsight.page-request-hook') in window);
+
+/** Probes of fetch, XHR and EventSource whose results a hook must not change. */
+async function probe(page: Page, urls: { same: string; cross: string }): Promise<unknown> {
+  return page.evaluate(async (u) => {
+    const settle = async (f: () => Promise<unknown>): Promise<unknown[]> => {
+      try {
+        return ['ok', await f()];
+      } catch (e) {
+        return ['err', (e as Error).name, String((e as Error).message)];
+      }
+    };
+    const out: Record<string, unknown> = {};
+    out.fetchMeta = [fetch.name, fetch.length, Function.prototype.toString.call(fetch)];
+    out.xhrMeta = ['open', 'send', 'setRequestHeader'].map((k) => {
+      const f = (XMLHttpRequest.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[k] as (...a: unknown[]) => unknown;
+      return [f.name, f.length];
+    });
+    out.eventSourceMeta = [EventSource.name, EventSource.length, EventSource.prototype.constructor === EventSource];
+    out.same = await settle(async () => (await fetch(u.same)).status);
+    out.cross = await settle(async () => (await fetch(u.cross)).status);
+    out.badUrl = await settle(() => fetch('http://[bad'));
+    // oxlint-disable-next-line unicorn/no-invalid-fetch-options -- the TypeError is the point
+    out.getWithBody = await settle(() => fetch(u.same, { method: 'GET', body: 'x' }));
+    out.sameOriginMode = await settle(() => fetch(u.cross, { mode: 'same-origin' }));
+    // Page code behind getters and toString runs exactly as often as without the hook.
+    let getterCalls = 0;
+    const init = { get method() { getterCalls++; return 'GET'; } };
+    out.getter = [await settle(async () => (await fetch(u.same, init)).status), getterCalls];
+    let toStringCalls = 0;
+    const urlLike = { toString() { toStringCalls++; return u.same; } };
+    out.urlLike = [await settle(async () => (await fetch(urlLike as unknown as string)).status), toStringCalls];
+    let headerGetter = 0;
+    const headers = { get 'X-Lazy'() { headerGetter++; return '1'; } };
+    out.headerGetter = [await settle(async () => (await fetch(u.same, { headers })).status), headerGetter];
+    out.stream = await settle(async () => {
+      const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('x')); c.close(); } });
+      return (await fetch(u.same, { method: 'POST', body, duplex: 'half' } as RequestInit)).status;
+    });
+    out.request = await settle(async () => (await fetch(new Request(u.same, { method: 'POST', body: 'abc' }))).status);
+    // A page that wraps fetch after the hook, and one that keeps calling the original.
+    const before = window.fetch;
+    let wrapped = 0;
+    window.fetch = function (this: unknown, ...a: Parameters<typeof fetch>) { wrapped++; return before.apply(this, a); };
+    out.wrapped = [await settle(async () => (await fetch(u.same)).status), wrapped];
+    window.fetch = before;
+    out.xhr = await new Promise((resolve) => {
+      const x = new XMLHttpRequest();
+      x.open('GET', u.same);
+      x.setRequestHeader('X-A', '1');
+      x.upload.addEventListener('progress', () => undefined);
+      x.onload = () => resolve(['load', x.status, x.responseText.length]);
+      x.onerror = () => resolve(['error']);
+      x.send();
+    });
+    out.xhrErrors = [
+      (() => { const x = new XMLHttpRequest(); x.open('GET', u.same); try { x.setRequestHeader('bad name', 'v'); return 'no throw'; } catch (e) { return (e as Error).name; } })(),
+      (() => { const x = new XMLHttpRequest(); try { x.send(); return 'no throw'; } catch (e) { return (e as Error).name; } })(),
+      (() => { const x = new XMLHttpRequest(); try { x.open('GET', 'http://[bad'); return 'no throw'; } catch (e) { return (e as Error).name; } })(),
+    ];
+    out.eventSource = [
+      (() => { try { new EventSource('http://[bad'); return 'no throw'; } catch (e) { return (e as Error).name; } })(),
+      (() => { const es = new EventSource(u.same); const r = [es instanceof EventSource, es.url, es.withCredentials]; es.close(); return r; })(),
+    ];
+    // Ordering: the call's synchronous part and its promise settle as without the hook.
+    const order: string[] = [];
+    const p = fetch(u.same).then(() => order.push('resolved'));
+    order.push('after call');
+    await p;
+    out.order = order;
+    return out;
+  }, urls);
+}
+
+describe('request context', () => {
+  it('is in the diagnosed tab only, changes nothing the page sees, and reaches the diagnosis', async () => {
+    lab = await startLab();
+    rig = await startRig();
+    const r = rig;
+    const l = lab;
+    const diagnosedPage = await r.browser.context.newPage();
+    await diagnosedPage.goto(l.pageUrl);
+    const otherPage = await r.browser.context.newPage();
+    await otherPage.goto(`${l.pageUrl}?other`);
+    const tabId = await r.tabIdOf(l.pageUrl.replace(/\/$/, '') + '/');
+    const otherTab = await r.tabIdOf(`${l.pageUrl}?other`);
+    expect((await r.ask({ type: 'settings/get' })).pageContext).toBe(true);
+
+    // Diagnosed from here on, the page reloaded so the hook is in before its scripts.
+    await r.ask({ type: 'capture/start', tabId, reload: true });
+    await diagnosedPage.waitForLoadState('load');
+    await diagnosedPage.waitForFunction(() => 'corsightLab' in window);
+    const state = await r.ask({ type: 'debug/state' });
+    expect(state.pageContextTabs).toEqual([tabId]);
+    expect(await hooked(diagnosedPage)).toBe(true);
+    expect(await hooked(otherPage)).toBe(false);
+
+    const urls = { same: `${l.origins.app}/scenarios.json`, cross: `${l.origins.api1}/s/fetch-get-acao-ok/?r=probe` };
+    const withHook = await probe(diagnosedPage, urls);
+    const without = await probe(otherPage, urls);
+    expect(withHook).toEqual(without);
+    expect(await hooked(otherPage)).toBe(false);
+
+    // What only the call shows: its redirect mode and where it came from.
+    const wildcard = await runScenario(diagnosedPage, l, 'fetch-cred-wildcard');
+    // The renderer refuses this one before any network activity: only the call shows it.
+    const refused = await runScenario(diagnosedPage, l, 'same-origin-mode-cross');
+    let report: TabReport | undefined;
+    const entryOf = (url: string) => report?.entries.find((e) => e.url === url);
+    for (let i = 0; i < 50 && !(entryOf(wildcard.url) && entryOf(refused.url)); i++) {
+      await sleep(100);
+      report = await r.ask({ type: 'tab/report', tabId });
+    }
+    const cred = entryOf(wildcard.url);
+    expect(cred?.corsError).toBe('WildcardOriginNotAllowed');
+    expect(cred?.exchange.credentials).toBe('include');
+    expect(cred?.exchange.redirect).toBe('follow');
+    // Where the call came from: the lab page's own script.
+    expect(cred?.exchange.initiator?.stack?.some((f) => f.url.startsWith(l.origins.app))).toBe(true);
+    const mode = entryOf(refused.url);
+    expect([mode?.corsError, mode?.source, mode?.diagnosis.stage.kind]).toEqual(['DisallowedByMode', 'page', 'mode']);
+    // The probes' own refused call (mode same-origin to the API) was logged the same way; the
+    // other tab, not diagnosed, has nothing.
+    expect(report?.entries.some((e) => e.url === urls.cross && e.corsError === 'DisallowedByMode')).toBe(true);
+    expect((await r.ask({ type: 'tab/report', tabId: otherTab })).entries).toEqual([]);
+
+    // Off: no hook after the next navigation; the exchange has only what the wire shows.
+    await r.ask({ type: 'settings/set', patch: { pageContext: false } });
+    expect((await r.ask({ type: 'debug/state' })).pageContextTabs).toEqual([]);
+    await diagnosedPage.reload();
+    await diagnosedPage.waitForFunction(() => 'corsightLab' in window);
+    expect(await hooked(diagnosedPage)).toBe(false);
+    const inferred = await runScenario(diagnosedPage, l, 'fetch-cred-wildcard');
+    const refusedUnseen = await runScenario(diagnosedPage, l, 'same-origin-mode-cross');
+    for (let i = 0; i < 50 && !entryOf(inferred.url); i++) {
+      await sleep(100);
+      report = await r.ask({ type: 'tab/report', tabId });
+    }
+    expect(entryOf(inferred.url)?.corsError).toBe('WildcardOriginNotAllowed');
+    expect(entryOf(inferred.url)?.exchange.redirect).toBe('unknown');
+    expect(entryOf(inferred.url)?.exchange.initiator?.stack).toBeUndefined();
+    expect(entryOf(refusedUnseen.url)).toBeUndefined();
+
+    // Capture stopped: the tab is no longer diagnosed, its next document gets no hook.
+    await r.ask({ type: 'settings/set', patch: { pageContext: true } });
+    expect((await r.ask({ type: 'debug/state' })).pageContextTabs).toEqual([tabId]);
+    await r.ask({ type: 'capture/stop', tabId });
+    expect((await r.ask({ type: 'debug/state' })).pageContextTabs).toEqual([]);
+    await diagnosedPage.reload();
+    await diagnosedPage.waitForFunction(() => 'corsightLab' in window);
+    expect(await hooked(diagnosedPage)).toBe(false);
+  }, 120_000);
+});
