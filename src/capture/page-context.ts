@@ -40,6 +40,8 @@ export class PageRequestLog {
       (r) =>
         r.url === url &&
         r.method === exchange.method &&
+        // An opaque-origin document (sandboxed iframe) sends Origin: null; a capture may name its
+        // requester otherwise (initiator, Referer), so such a call matches by URL and method only.
         (r.frameOrigin === exchange.initiatorOrigin || r.frameOrigin === 'null') &&
         (at === undefined || (r.at >= at - EARLIER_MS && r.at <= at + LATER_MS)),
     );

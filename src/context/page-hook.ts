@@ -32,6 +32,9 @@ export function installPageRequestHook(eventName: string): void {
   const ownKeys = Object.keys;
   const isArray = Array.isArray;
   const now = Date.now;
+  const apply = Reflect.apply;
+  const construct = Reflect.construct;
+  const NativeError = Error;
   const NativeHeaders = typeof Headers === 'function' ? Headers : undefined;
   const headersEntries = NativeHeaders ? NativeHeaders.prototype.entries : undefined;
   const NativeRequest = typeof Request === 'function' ? Request : undefined;
@@ -49,7 +52,7 @@ export function installPageRequestHook(eventName: string): void {
   const nativeToString = Function.prototype.toString;
   Function.prototype.toString = wrap(nativeToString, {
     apply(target, thisArg: unknown, args: unknown[]) {
-      return Reflect.apply(target, (typeof thisArg === 'function' && originals.get(thisArg)) || thisArg, args) as string;
+      return apply(target, (typeof thisArg === 'function' && originals.get(thisArg)) || thisArg, args) as string;
     },
   });
   const MAX_HEADERS = 64;
@@ -103,12 +106,20 @@ export function installPageRequestHook(eventName: string): void {
     if (typeof ReadableStream === 'function' && body instanceof ReadableStream) return { body: 'stream' };
     return { body: 'other' };
   };
+  /**
+   * The call's stack as V8 prints it (the worker skips the hook's own frames). Not when the page
+   * formats stacks itself (Error.prepareStackTrace): reading `.stack` would run its code.
+   */
+  const callingStack = (): string => {
+    if (describe(NativeError, 'prepareStackTrace')?.value !== undefined) return '';
+    const text = new NativeError().stack;
+    return typeof text === 'string' ? text.slice(0, 4000) : '';
+  };
   const context = () => ({
     frameOrigin: String(w.origin),
     secureContext: w.isSecureContext === true,
     at: now(),
-    // The first two lines are "Error" and this hook's own frame.
-    stack: (new Error().stack ?? '').split('\n').slice(3).join('\n').slice(0, 4000),
+    stack: callingStack(),
   });
   const fromHeaders = (h: Headers): Array<{ name: string; value: string }> => {
     const out: Array<{ name: string; value: string }> = [];
@@ -142,13 +153,13 @@ export function installPageRequestHook(eventName: string): void {
     if (url === undefined) return undefined;
     const m = own(init, 'method');
     if (typeof m === 'string') method = normalizeMethod(m);
-    for (const [key, apply] of [
+    for (const [key, assign] of [
       ['mode', (v: string) => (mode = v)],
       ['credentials', (v: string) => (credentials = v)],
       ['redirect', (v: string) => (redirect = v)],
     ] as const) {
       const v = own(init, key);
-      if (typeof v === 'string') apply(v);
+      if (typeof v === 'string') assign(v);
     }
     const h = own(init, 'headers');
     if (NativeHeaders && h instanceof NativeHeaders) {
@@ -178,7 +189,7 @@ export function installPageRequestHook(eventName: string): void {
         } catch {
           // Recording never disturbs the page.
         }
-        return Reflect.apply(target, thisArg, args);
+        return apply(target, thisArg, args);
       },
     });
   }
@@ -188,7 +199,7 @@ export function installPageRequestHook(eventName: string): void {
     const wrapped = wrap(NativeEventSource, {
       construct(target, args: unknown[], newTarget) {
         // `new EventSource()` reaches here with the Proxy as newTarget: construct the original.
-        const source = Reflect.construct(target, args, newTarget === wrapped ? target : newTarget) as EventSource;
+        const source = construct(target, args, newTarget === wrapped ? target : newTarget) as EventSource;
         try {
           // The constructor succeeded: the URL parsed, and `url` is its serialization.
           const withCredentials = own(args[1], 'withCredentials') === true;
@@ -217,7 +228,7 @@ export function installPageRequestHook(eventName: string): void {
       const uploadProto = XMLHttpRequestUpload.prototype;
       uploadProto.addEventListener = wrap(uploadProto.addEventListener, {
         apply(target, thisArg: object, args: unknown[]) {
-          const result = Reflect.apply(target, thisArg, args) as void;
+          const result = apply(target, thisArg, args) as void;
           if (args[1] !== null && args[1] !== undefined) uploadsWithListener.add(thisArg);
           return result;
         },
@@ -226,7 +237,7 @@ export function installPageRequestHook(eventName: string): void {
     const HANDLERS = ['onloadstart', 'onprogress', 'onabort', 'onerror', 'onload', 'ontimeout', 'onloadend'];
     proto.open = wrap(nativeOpen, {
       apply(target, xhr: XMLHttpRequest, args: unknown[]) {
-        const result = Reflect.apply(target, xhr, args) as void;
+        const result = apply(target, xhr, args) as void;
         try {
           const url = typeof args[1] === 'string' ? absolute(args[1]) : args[1] instanceof NativeURL ? args[1].href : undefined;
           if (url !== undefined && typeof args[0] === 'string') calls.set(xhr, { url, method: normalizeMethod(args[0]), headers: [] });
@@ -239,7 +250,7 @@ export function installPageRequestHook(eventName: string): void {
     });
     proto.setRequestHeader = wrap(nativeSetHeader, {
       apply(target, xhr: XMLHttpRequest, args: unknown[]) {
-        const result = Reflect.apply(target, xhr, args) as void;
+        const result = apply(target, xhr, args) as void;
         try {
           const call = calls.get(xhr);
           const name = args[0];
@@ -267,7 +278,7 @@ export function installPageRequestHook(eventName: string): void {
         } catch {
           // Recording never disturbs the page.
         }
-        return Reflect.apply(target, xhr, args) as void;
+        return apply(target, xhr, args) as void;
       },
     });
   }

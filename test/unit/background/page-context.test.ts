@@ -1,0 +1,111 @@
+/** The request-context hook goes into the diagnosed tabs' frames, and only theirs. */
+import { describe, expect, it, vi } from 'vitest';
+import { PageContextInjector, type InjectionApi } from '../../../src/background/page-context.ts';
+
+type Commit = (details: { tabId: number; frameId: number }) => void;
+
+/** chrome.scripting + chrome.webNavigation.onCommitted, recorded. */
+function fakeApi(inject: InjectionApi['inject'] = async () => undefined) {
+  const listeners = new Set<Commit>();
+  const api = {
+    inject: vi.fn(inject),
+    onCommitted: {
+      addListener: vi.fn((l: Commit) => void listeners.add(l)),
+      removeListener: vi.fn((l: Commit) => void listeners.delete(l)),
+    },
+  };
+  /** A navigation commit, as webNavigation reports it to every listener. */
+  const commit = (tabId: number, frameId: number) => {
+    for (const l of listeners) l({ tabId, frameId });
+  };
+  return { api, listeners, commit };
+}
+
+/** Lets the injector's promise chains settle (no timing involved). */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+describe('PageContextInjector', () => {
+  it('hooks every frame of a newly diagnosed tab and starts listening to commits, once', () => {
+    const { api, listeners } = fakeApi();
+    const injector = new PageContextInjector(api);
+    injector.update([5]);
+    expect(api.inject.mock.calls).toEqual([[5, 'all']]);
+    expect(api.onCommitted.addListener).toHaveBeenCalledTimes(1);
+    expect(injector.isHooked(5)).toBe(true);
+    // The same tab again: already hooked, already listening.
+    injector.update([5]);
+    expect(api.inject).toHaveBeenCalledTimes(1);
+    expect(api.onCommitted.addListener).toHaveBeenCalledTimes(1);
+    expect(listeners.size).toBe(1);
+  });
+
+  it('hooks the frame that commits a navigation in a diagnosed tab', () => {
+    const { api, commit } = fakeApi();
+    const injector = new PageContextInjector(api);
+    injector.update([5]);
+    api.inject.mockClear();
+    commit(5, 3);
+    expect(api.inject.mock.calls).toEqual([[5, [3]]]);
+  });
+
+  it('does nothing for a commit in a tab that is not diagnosed', () => {
+    const { api, commit } = fakeApi();
+    const injector = new PageContextInjector(api);
+    injector.update([5]);
+    api.inject.mockClear();
+    commit(6, 0);
+    expect(api.inject).not.toHaveBeenCalled();
+    expect(injector.isHooked(6)).toBe(false);
+  });
+
+  it('stops listening when no tab is diagnosed any more', () => {
+    const { api, listeners, commit } = fakeApi();
+    const injector = new PageContextInjector(api);
+    injector.update([5]);
+    injector.update([]);
+    expect(api.onCommitted.removeListener).toHaveBeenCalledTimes(1);
+    // The listener removed is the one added.
+    expect(api.onCommitted.removeListener.mock.calls[0]?.[0]).toBe(api.onCommitted.addListener.mock.calls[0]?.[0]);
+    expect(listeners.size).toBe(0);
+    expect(injector.isHooked(5)).toBe(false);
+    api.inject.mockClear();
+    commit(5, 0);
+    expect(api.inject).not.toHaveBeenCalled();
+  });
+
+  it('hooks nothing and listens to nothing while the setting is off', () => {
+    const { api } = fakeApi();
+    const injector = new PageContextInjector(api);
+    injector.setEnabled(false, [5]);
+    expect(api.inject).not.toHaveBeenCalled();
+    expect(api.onCommitted.addListener).not.toHaveBeenCalled();
+    expect(injector.isHooked(5)).toBe(false);
+  });
+
+  it('turned off, stops listening; turned on again, hooks the diagnosed tabs again', () => {
+    const { api, listeners } = fakeApi();
+    const injector = new PageContextInjector(api);
+    injector.update([5]);
+    injector.setEnabled(false, [5]);
+    expect(listeners.size).toBe(0);
+    expect(injector.isHooked(5)).toBe(false);
+    injector.setEnabled(true, [5]);
+    expect(api.inject.mock.calls).toEqual([[5, 'all'], [5, 'all']]);
+    expect(listeners.size).toBe(1);
+  });
+
+  it('counts an injection the browser refuses (chrome://, the Web Store) without throwing', async () => {
+    const { api, commit } = fakeApi(async () => {
+      throw new Error('Cannot access contents of the page');
+    });
+    const injector = new PageContextInjector(api);
+    expect(() => injector.update([5])).not.toThrow();
+    await settle();
+    expect(injector.failures).toBe(1);
+    expect(() => commit(5, 2)).not.toThrow();
+    await settle();
+    expect(injector.failures).toBe(2);
+    // Still diagnosed: the next navigation may be scriptable.
+    expect(injector.isHooked(5)).toBe(true);
+  });
+});
