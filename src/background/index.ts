@@ -39,7 +39,7 @@ import { overlayTrial } from '../trial/overlay.ts';
 import { forStorage, redactHeaders } from '../store/redact.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
 import { PageRequestLog, callOnlyExchange } from '../capture/page-context.ts';
-import { readPageRequests } from '../context/page-request.ts';
+import { readPagePermissions, readPageRequests } from '../context/page-request.ts';
 import { PageContextInjector, chromeInjection } from './page-context.ts';
 
 /**
@@ -470,6 +470,7 @@ const handlers: RequestHandlers = {
  */
 function onPageRequests(tabId: number, raw: unknown): void {
   if (!settings.pageContext || !pageContext.isHooked(tabId)) return;
+  pageRequests.notePermissions(tabId, readPagePermissions(raw));
   const records = readPageRequests(raw);
   const waiting = [];
   for (const record of records) {

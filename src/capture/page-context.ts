@@ -10,7 +10,7 @@
  * and the calling stack.
  */
 import type { Exchange, HttpHeader } from '../engine/types.ts';
-import type { PageRequest } from '../context/page-request.ts';
+import type { PagePermission, PageRequest } from '../context/page-request.ts';
 
 /** How far apart a call and the request it made may be (clocks: the page's and the capture's). */
 const EARLIER_MS = 60_000;
@@ -18,6 +18,8 @@ const LATER_MS = 5_000;
 
 export class PageRequestLog {
   private readonly byTab = new Map<number, PageRequest[]>();
+  /** Per tab, each document origin's last `local-network-access` permission state. */
+  private readonly permissions = new Map<number, Map<string, PagePermission['state']>>();
 
   /** `perTab`: records kept per tab (same-origin calls never match and age out). */
   constructor(private readonly perTab = 300) {}
@@ -28,6 +30,18 @@ export class PageRequestLog {
     if (!list) this.byTab.set(tabId, (list = []));
     list.push(...records);
     if (list.length > this.perTab) list.splice(0, list.length - this.perTab);
+  }
+
+  notePermissions(tabId: number, records: readonly PagePermission[]): void {
+    if (records.length === 0) return;
+    let byOrigin = this.permissions.get(tabId);
+    if (!byOrigin) this.permissions.set(tabId, (byOrigin = new Map()));
+    for (const r of records) {
+      byOrigin.delete(r.frameOrigin);
+      byOrigin.set(r.frameOrigin, r.state);
+      // Bounded: a tab's documents come from a handful of origins; a flood keeps the newest.
+      if (byOrigin.size > 64) byOrigin.delete(byOrigin.keys().next().value as string);
+    }
   }
 
   /** Takes the call that made `exchange` (same URL, method and calling origin; the earliest one in time). */
@@ -53,11 +67,12 @@ export class PageRequestLog {
   /** The exchange with what its call shows, or the exchange itself when no call matches. */
   join(tabId: number, exchange: Exchange): Exchange {
     const record = this.take(tabId, exchange);
-    return record ? withPageRequest(exchange, record) : exchange;
+    return record ? withPageRequest(exchange, record, this.permissions.get(tabId)?.get(record.frameOrigin)) : exchange;
   }
 
   forgetTab(tabId: number): void {
     this.byTab.delete(tabId);
+    this.permissions.delete(tabId);
   }
 
   /** Records held (for the debug state). */
@@ -74,8 +89,11 @@ function withoutFragment(url: string): string {
 }
 
 /** The exchange completed with what the call shows and the wire does not. */
-export function withPageRequest(exchange: Exchange, record: PageRequest): Exchange {
+export function withPageRequest(exchange: Exchange, record: PageRequest, permission?: PagePermission['state']): Exchange {
   const out: Exchange = { ...exchange };
+  out.localNetwork = { secureContext: record.secureContext };
+  if (permission) out.localNetwork.permission = permission;
+  if (record.targetAddressSpace) out.localNetwork.targetAddressSpace = record.targetAddressSpace;
   if (out.mode === 'unknown') out.mode = record.mode;
   if (out.credentials === 'unknown') out.credentials = record.credentials;
   if (out.redirect === 'unknown') out.redirect = record.redirect;

@@ -35,6 +35,7 @@ export function installPageRequestHook(eventName: string): void {
   const apply = Reflect.apply;
   const construct = Reflect.construct;
   const NativeError = Error;
+  const then = Promise.prototype.then;
   const NativeHeaders = typeof Headers === 'function' ? Headers : undefined;
   const headersEntries = NativeHeaders ? NativeHeaders.prototype.entries : undefined;
   const NativeRequest = typeof Request === 'function' ? Request : undefined;
@@ -176,7 +177,29 @@ export function installPageRequestHook(eventName: string): void {
       for (const name of ownKeys(h).slice(0, MAX_HEADERS)) headers.push(header(name, own(h, name)));
       headerOrderKnown = true;
     }
-    return { api: 'fetch', url, method, mode, credentials, redirect, headers, headerOrderKnown, uploadListener: false, ...bodyOf(own(init, 'body')), ...context() };
+    const targetAddressSpace = own(init, 'targetAddressSpace');
+    return { api: 'fetch', url, method, mode, credentials, redirect, headers, headerOrderKnown, uploadListener: false, ...bodyOf(own(init, 'body')), ...context(), ...(typeof targetAddressSpace === 'string' ? { targetAddressSpace } : {}) };
+  }
+
+  // Local Network Access leaves one trace in the page: the permission turns `denied` when a
+  // request was refused. Reported now and at every change.
+  try {
+    const permissions = typeof navigator === 'object' ? navigator.permissions : undefined;
+    const query = typeof Permissions === 'function' ? describe(Permissions.prototype, 'query')?.value : undefined;
+    const stateOf = typeof PermissionStatus === 'function' ? describe(PermissionStatus.prototype, 'state')?.get : undefined;
+    if (permissions && typeof query === 'function' && stateOf) {
+      const pending = apply(query, permissions, [{ name: 'local-network-access' }]) as Promise<PermissionStatus>;
+      apply(then, pending, [
+        (status: PermissionStatus) => {
+          const report = () => post({ api: 'permission', state: stateOf.call(status), frameOrigin: String(w.origin), at: now() });
+          report();
+          listen.call(status, 'change', report);
+        },
+        () => undefined, // Not a permission this browser knows.
+      ]);
+    }
+  } catch {
+    // Recording never disturbs the page.
   }
 
   const nativeFetch = w.fetch;

@@ -47,6 +47,19 @@ export interface PageRequest {
   at: number;
   /** Where the call came from, innermost first (at most 8 frames). */
   stack: NonNullable<Initiator['stack']>;
+  /** fetch's `targetAddressSpace` (Local Network Access), when the page gave one. */
+  targetAddressSpace?: 'local' | 'loopback' | 'public';
+}
+
+/**
+ * The document's `local-network-access` permission state, sent when the hook starts and at
+ * every change (a refusal turns it to `denied`: the trace Local Network Access leaves in the page).
+ */
+export interface PagePermission {
+  api: 'permission';
+  state: 'granted' | 'prompt' | 'denied';
+  frameOrigin: string;
+  at: number;
 }
 
 /** The DOM event the hook dispatches and the relay listens to (names only; the payload is JSON). */
@@ -154,7 +167,25 @@ export function readPageRequest(v: unknown): PageRequest | undefined {
     stack: typeof v.stack === 'string' ? parseStack(v.stack) : [],
   };
   if (typeof v.bodyType === 'string' && v.bodyType.length <= 256) record.bodyType = v.bodyType;
+  const space = oneOf(ADDRESS_SPACES, v.targetAddressSpace);
+  if (space) record.targetAddressSpace = space;
   return record;
+}
+
+const ADDRESS_SPACES: ReadonlyArray<NonNullable<PageRequest['targetAddressSpace']>> = ['local', 'loopback', 'public'];
+const PERMISSION_STATES: ReadonlyArray<PagePermission['state']> = ['granted', 'prompt', 'denied'];
+
+/** The permission records of one relay message, the malformed ones dropped. */
+export function readPagePermissions(v: unknown): PagePermission[] {
+  if (!Array.isArray(v)) return [];
+  const out: PagePermission[] = [];
+  for (const item of v.slice(0, PAGE_REQUEST_LIMITS.perMessage)) {
+    if (!isObject(item) || item.api !== 'permission') continue;
+    const state = oneOf(PERMISSION_STATES, item.state);
+    if (!state || typeof item.frameOrigin !== 'string' || item.frameOrigin.length > 2048 || typeof item.at !== 'number' || !Number.isFinite(item.at)) continue;
+    out.push({ api: 'permission', state, frameOrigin: item.frameOrigin, at: item.at });
+  }
+  return out;
 }
 
 /** The records of one relay message (at most PAGE_REQUEST_LIMITS.perMessage), the malformed ones dropped. */

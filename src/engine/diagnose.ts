@@ -47,6 +47,7 @@ import type {
   FixPlan,
 } from './types.ts';
 import { originDifferences, UrlCache, type ParsedUrl } from './url.ts';
+import { addressSpaceOfHost, isMorePrivate, isPotentiallyTrustworthy } from './address-space.ts';
 
 // ---------------------------------------------------------------------------------------
 // Tables
@@ -138,6 +139,10 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   const reported = ex.reportedCorsError?.corsError;
   const lna = typeof reported === 'string' ? LOCAL_NETWORK_CODES.get(reported) : undefined;
   if (lna) return localNetwork(ctx, lna, String(ex.reportedCorsError?.failedParameter ?? ''), crossOriginBecause);
+  // 0b. Without the browser's report: what the page's request context shows (address spaces of
+  // the hosts, the document's secure context and permission state, the fetch's targetAddressSpace).
+  const inferred = inferredLocalNetwork(ex, target, page, ctx.outcomeFailed ? ctx.outcomeError : null);
+  if (inferred) return localNetwork(ctx, inferred.code, '', crossOriginBecause, inferred.why);
 
   // 1. The request mode.
   let mode = ex.mode;
@@ -307,7 +312,49 @@ function planWithoutHeaders(ctx: Ctx, actions: FixActionId[], serverFixable = fa
   });
 }
 
-function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Diagnosis['crossOriginBecause']): Diagnosis {
+/** The network errors Chromium gives a request its Local Network Access checks refused (webRequest shows them). */
+const LOCAL_NETWORK_ERRORS: ReadonlySet<string> = new Set(['net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS', 'net::ERR_BLOCKED_BY_PRIVATE_NETWORK_ACCESS_CHECKS']);
+
+/**
+ * Local Network Access (Chromium 142+) decided without the browser's report. Chromium refuses
+ * such a request before any response; measured on Chromium 156 (lab group `lna`), webRequest
+ * reports net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS, the DevTools log and CDP only
+ * net::ERR_FAILED. So the evidence is that error, or net::ERR_FAILED with no response to a
+ * loopback or local address plus the page's request context (src/context). Then, strongest first:
+ * - the fetch named a `targetAddressSpace` the target's address is not in: InvalidLocalNetworkAccess;
+ * - the calling document is not a secure context (the request context says, else the page's
+ *   origin: http on a host that is not loopback) and its own address, when its host shows one,
+ *   is less private: InsecureLocalNetwork (a non-secure context may not ask for the permission);
+ * - the request was refused for LNA (that error), or the document's `local-network-access`
+ *   permission reads `denied`: LocalNetworkAccessPermissionDenied. Measured: the permission
+ *   reads `prompt` before the first such request from a public page and `denied` once it was
+ *   refused (auto-denied headless); a non-secure page reads `denied` from the start.
+ */
+function inferredLocalNetwork(ex: Exchange, target: ParsedUrl, page: ParsedUrl | null, failedWith: string | null): { code: CorsErrorCode; why: string } | undefined {
+  const facts = ex.localNetwork;
+  const refusedForLna = failedWith !== null && LOCAL_NETWORK_ERRORS.has(failedWith);
+  if (!refusedForLna && (!facts || failedWith !== 'net::ERR_FAILED')) return undefined;
+  if (ex.hops.some((h) => h.response !== undefined) || (ex.preflight.kind === 'sent' && ex.preflight.response !== undefined)) return undefined;
+  const targetSpace = addressSpaceOfHost(target.host);
+  if (!targetSpace && !refusedForLna) return undefined;
+  const where = targetSpace ? `${target.host} is a ${targetSpace} address` : `${target.host} resolved to an address more private than the page's`;
+  if (facts?.targetAddressSpace !== undefined && targetSpace !== undefined && facts.targetAddressSpace !== targetSpace) {
+    return { code: 'InvalidLocalNetworkAccess', why: `The page asked for targetAddressSpace "${facts.targetAddressSpace}", but ${where}, so the browser refused the request before sending it.` };
+  }
+  if (targetSpace === 'public') return undefined;
+  const pageSpace = page ? addressSpaceOfHost(page.host) : undefined;
+  const secure = facts?.secureContext ?? (page ? isPotentiallyTrustworthy(page.scheme, page.host) : false);
+  if (!secure && (refusedForLna || pageSpace === undefined || (targetSpace !== undefined && isMorePrivate(targetSpace, pageSpace)))) {
+    return { code: 'InsecureLocalNetwork', why: `${where} and the page is not a secure context (http on a host that is not this machine), so the browser may not even ask for the Local Network Access permission.` };
+  }
+  if (refusedForLna || facts?.permission === 'denied') {
+    const evidence = refusedForLna ? `the browser ended the request with ${failedWith}` : 'the request ended before any response and the page\'s local-network-access permission reads "denied"';
+    return { code: 'LocalNetworkAccessPermissionDenied', why: `${where}, ${evidence}.` };
+  }
+  return undefined;
+}
+
+function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Diagnosis['crossOriginBecause'], inferredWhy?: string): Diagnosis {
   return {
     status: 'blocked',
     corsError: code,
@@ -315,13 +362,15 @@ function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Dia
     stage: { kind: ctx.ex.preflight.kind === 'sent' ? 'preflight' : 'actual' },
     headline: headlineOf(code, requestValues(ctx)),
     explanation: [
-      'Local Network Access rules depend on the IP address spaces of the page and the server, which response headers do not show; this verdict comes from the browser\'s own report.',
+      inferredWhy
+        ? `Local Network Access, not CORS: ${inferredWhy}`
+        : 'Local Network Access rules depend on the IP address spaces of the page and the server, which response headers do not show; this verdict comes from the browser\'s own report.',
       'Serve the page over https, let the user grant the local-network permission, and make sure the request targets the right address space.',
     ],
     crossOriginBecause: because,
     evidence: [],
     findings: [],
-    assumptions: [...ctx.assumptions, 'The Local Network Access verdict was taken from the browser\'s report.'],
+    assumptions: [...ctx.assumptions, inferredWhy ? 'The Local Network Access verdict was inferred from the page\'s request context (no browser report).' : 'The Local Network Access verdict was taken from the browser\'s report.'],
     credentialsAssumed: credentialsFrom(ctx.ex),
     fixPlan: planWithoutHeaders(ctx, ['local-network-access']),
   };

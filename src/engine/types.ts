@@ -188,6 +188,16 @@ export interface Exchange {
    */
   reportedCorsError?: { corsError: string; failedParameter?: string };
   /**
+   * What the page's request context (src/context) shows about Local Network Access: whether the
+   * calling document is a secure context, its `local-network-access` permission state when the
+   * exchange was judged, and the fetch's `targetAddressSpace`. Absent: no request context.
+   */
+  localNetwork?: {
+    secureContext: boolean;
+    permission?: 'granted' | 'prompt' | 'denied';
+    targetAddressSpace?: 'local' | 'loopback' | 'public';
+  };
+  /**
    * The use-CORS-preflight flag was set (XHR upload listeners, ReadableStream body): a
    * preflight happens even for a safelisted method and headers. Absent means unknown/false.
    */

@@ -140,6 +140,14 @@ export function readImportedExchange(value: unknown): Exchange | undefined {
     const failedParameter = asString(reported?.failedParameter);
     exchange.reportedCorsError = failedParameter !== undefined ? { corsError, failedParameter } : { corsError };
   }
+  const localNetwork = asObject(e.localNetwork);
+  if (localNetwork && typeof localNetwork.secureContext === 'boolean') {
+    exchange.localNetwork = { secureContext: localNetwork.secureContext };
+    const permission = localNetwork.permission;
+    if (permission === 'granted' || permission === 'prompt' || permission === 'denied') exchange.localNetwork.permission = permission;
+    const space = localNetwork.targetAddressSpace;
+    if (space === 'local' || space === 'loopback' || space === 'public') exchange.localNetwork.targetAddressSpace = space;
+  }
   if (e.forcedPreflight === true) exchange.forcedPreflight = true;
   if (e.outcomeInferred === true) exchange.outcomeInferred = true;
   if (e.underTrial === true) exchange.underTrial = true;

@@ -11,14 +11,14 @@ export interface KnownDisagreement {
 }
 
 const LNA =
-  'the wire shows only net::ERR_FAILED with no response: the Local Network Access code exists only in Chromium\'s own report (corsErrorStatus / Audits), which the observed Exchange deliberately leaves out (the engine maps Exchange.reportedCorsError when a capture source has it)';
+  'without the request context (the recorded captures replayed here carry no page records): the wire shows only net::ERR_FAILED with no response; the page\'s secure context, permission state and targetAddressSpace settle it (src/engine/diagnose.ts inferredLocalNetwork)';
 
 export const EXPECTED_DISAGREEMENTS: readonly KnownDisagreement[] = [
   { id: 'redirect-mode-error', reason: 'without the request context (the recorded captures replayed here carry no page records): redirect mode is not on the wire, so a redirect that was not followed and net::ERR_FAILED fit redirect: "error" (Chromium: no CORS code) and credentials include with no Allow-Credentials on the redirect (the hypothesis the engine keeps) equally', captureOnly: true },
-  { id: 'lna-public-page-denied', reason: LNA },
-  { id: 'lna-insecure-page', reason: LNA },
-  { id: 'lna-target-space-mismatch', reason: LNA },
-  { id: 'lna-public-page-no-acao', reason: LNA },
+  { id: 'lna-public-page-denied', reason: LNA, captureOnly: true },
+  { id: 'lna-insecure-page', reason: LNA, captureOnly: true },
+  { id: 'lna-target-space-mismatch', reason: LNA, captureOnly: true },
+  { id: 'lna-public-page-no-acao', reason: LNA, captureOnly: true },
   { id: 'hostile-latin1-acao', reason: 'a response header byte that is not UTF-8 (0xFF after the origin) is not on the wire as observed: the DevTools protocol reports the value without it (the HAR of the DevTools log is built from the same), so the value reads as the exact origin; Chromium checked the bytes and found no valid origin' },
 ];
 

@@ -20,7 +20,7 @@ import { startLab, type Lab } from '../lab/server.ts';
 import { observedExchange } from './observed.ts';
 import { PageRequestLog, callOnlyExchange } from '../../src/capture/page-context.ts';
 import { installPageRequestHook } from '../../src/context/page-hook.ts';
-import { PAGE_REQUEST_EVENT, readPageRequests } from '../../src/context/page-request.ts';
+import { PAGE_REQUEST_EVENT, readPagePermissions, readPageRequests } from '../../src/context/page-request.ts';
 import { provePlans, type PlanOutcome } from './plans.ts';
 
 /** A verdict in comparable form. */
@@ -112,7 +112,9 @@ async function installRequestContext(page: Page, calls: PageRequestLog, callOnly
     if (typeof detail !== 'string') return;
     let records;
     try {
-      records = readPageRequests([JSON.parse(detail)]);
+      const parsed: unknown = JSON.parse(detail);
+      calls.notePermissions(0, readPagePermissions([parsed]));
+      records = readPageRequests([parsed]);
     } catch {
       return; // Malformed: dropped, as the worker does.
     }

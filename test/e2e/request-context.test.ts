@@ -10,8 +10,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TabReport } from '../../src/store/report.ts';
 import { runScenario } from '../harness/lab-runner.ts';
+import { LNA_CONFIGS, LNA_SCENARIOS, type LnaConfigName } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
-import { sleep, startRig, type Rig } from './pipeline-support.ts';
+import { sleep, startRig, waitForDevtoolsPort, type Rig } from './pipeline-support.ts';
 
 let lab: Lab | undefined;
 let rig: Rig | undefined;
@@ -172,4 +173,51 @@ describe('request context', () => {
     await diagnosedPage.waitForFunction(() => 'corsightLab' in window);
     expect(await hooked(diagnosedPage)).toBe(false);
   }, 120_000);
+
+  // Local Network Access leaves only net::ERR_FAILED on the wire; the page's context settles it.
+  // Each configuration is its own browser (Chromium flags put the lab page in the public space).
+  const LNA_CASES: ReadonlyArray<readonly [LnaConfigName, string, string]> = [
+    ['public-page', 'lna-public-page-denied', 'LocalNetworkAccessPermissionDenied'],
+    ['insecure-page', 'lna-insecure-page', 'InsecureLocalNetwork'],
+    ['default', 'lna-target-space-mismatch', 'InvalidLocalNetworkAccess'],
+    ['granted', 'lna-granted', 'ok'],
+  ];
+  for (const source of ['webrequest', 'devtools'] as const) {
+    it(`names Local Network Access refusals as Chromium does (${source})`, async () => {
+      const seen: string[] = [];
+      for (const [config, id] of LNA_CASES) {
+        const cfg = LNA_CONFIGS[config];
+        const lnaLab = await startLab({ scenarios: LNA_SCENARIOS.filter((s) => s.id === id), appHost: cfg.appHost });
+        const appPort = new URL(lnaLab.origins.app).port;
+        const lnaRig = await startRig({ devtools: source === 'devtools', args: cfg.args.map((a) => a.replaceAll('{appPort}', appPort)) });
+        try {
+          if (cfg.grant) await lnaRig.browser.context.grantPermissions(['local-network-access'], { origin: lnaLab.origins.app });
+          const page = await lnaRig.browser.context.newPage();
+          await page.goto(lnaLab.pageUrl);
+          const tabId = await lnaRig.tabIdOf(lnaLab.origins.app);
+          if (source === 'devtools') {
+            await waitForDevtoolsPort(lnaRig, tabId);
+            // Diagnosing the tab starts the DevTools page's listening, and with it the hook.
+            await lnaRig.ask({ type: 'tab/report', tabId });
+          } else {
+            await lnaRig.ask({ type: 'capture/start', tabId, reload: false });
+          }
+          for (let i = 0; i < 50 && !(await lnaRig.ask({ type: 'debug/state' })).pageContextTabs.includes(tabId); i++) await sleep(100);
+          const run = await runScenario(page, lnaLab, id);
+          let verdict = '';
+          for (let i = 0; i < 50 && !verdict; i++) {
+            await sleep(100);
+            const entry = (await lnaRig.ask({ type: 'tab/report', tabId })).entries.find((e) => e.url === run.url);
+            if (entry) verdict = entry.status === 'ok' ? 'ok' : (entry.corsError ?? entry.status);
+          }
+          seen.push(verdict);
+        } finally {
+          await lnaRig.close();
+          await lnaLab.close();
+        }
+      }
+      console.log(`request context, Local Network Access (${source}): ${LNA_CASES.map(([, id], i) => `${id} ${seen[i]}`).join('; ')}`);
+      expect(seen).toEqual(LNA_CASES.map(([, , code]) => code));
+    }, 120_000);
+  }
 });

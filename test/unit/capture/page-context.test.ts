@@ -250,3 +250,19 @@ describe('join, judged by the engine', () => {
     expect(d.credentialsAssumed).toBe('include');
   });
 });
+
+describe('Local Network Access facts', () => {
+  it("carry the calling document's secure context, its last permission state and the fetch's targetAddressSpace", () => {
+    const log = new PageRequestLog();
+    log.notePermissions(1, [{ api: 'permission', state: 'prompt', frameOrigin: PAGE, at: T0 }]);
+    // The refusal turns the permission to denied; the newest state wins.
+    log.notePermissions(1, [{ api: 'permission', state: 'denied', frameOrigin: PAGE, at: T0 + 5 }]);
+    // Another document's state is its own.
+    log.notePermissions(1, [{ api: 'permission', state: 'granted', frameOrigin: 'https://other.example', at: T0 + 6 }]);
+    log.add(1, [record({ targetAddressSpace: 'local' })]);
+    expect(log.join(1, exchange()).localNetwork).toEqual({ secureContext: true, permission: 'denied', targetAddressSpace: 'local' });
+    log.forgetTab(1);
+    log.add(1, [record({ secureContext: false })]);
+    expect(log.join(1, exchange()).localNetwork).toEqual({ secureContext: false });
+  });
+});

@@ -1,6 +1,6 @@
 /** The request-context records the page sends: untrusted, so only well-formed, bounded ones are kept. */
 import { describe, expect, it } from 'vitest';
-import { PAGE_REQUEST_LIMITS, SAFELISTED_NAMES, parseStack, readPageRequest, readPageRequests } from '../../../src/context/page-request.ts';
+import { PAGE_REQUEST_LIMITS, SAFELISTED_NAMES, parseStack, readPagePermissions, readPageRequest, readPageRequests } from '../../../src/context/page-request.ts';
 
 /** A record as the hook sends it (JSON-parsed); override anything. */
 function raw(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -169,5 +169,18 @@ describe('parseStack', () => {
       expect(line.length).toBeGreaterThanOrEqual(100_000);
       expect(parseStack(line)).toEqual([]);
     }
+  });
+});
+
+describe('readPagePermissions', () => {
+  it('keeps well-formed local-network-access states and drops the rest', () => {
+    const ok = { api: 'permission', state: 'denied', frameOrigin: 'https://app.example', at: 1 };
+    expect(readPagePermissions([ok, { ...ok, state: 'maybe' }, { ...ok, at: 'now' }, { ...ok, api: 'fetch' }, 'x'])).toEqual([ok]);
+    expect(readPagePermissions({})).toEqual([]);
+  });
+
+  it('reads targetAddressSpace on a call only when it is a known space', () => {
+    expect(readPageRequest({ ...raw(), targetAddressSpace: 'local' })?.targetAddressSpace).toBe('local');
+    expect(readPageRequest({ ...raw(), targetAddressSpace: 'intranet' })?.targetAddressSpace).toBeUndefined();
   });
 });
