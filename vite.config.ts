@@ -1,10 +1,30 @@
 import { crx } from '@crxjs/vite-plugin';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
+import { installPageRequestHook, installPageRequestRelay } from './src/context/page-hook.ts';
+import { PAGE_CONTEXT_FILES, PAGE_CONTEXT_GATE, PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE } from './src/context/page-request.ts';
+
+/**
+ * The request context's scripts as plain files, for chrome.scripting.registerContentScripts
+ * (which takes files, not functions): the same self-contained functions the worker injects with
+ * executeScript, called with the sessionStorage gate. `__name`: a no-op for a transform that
+ * keeps function names.
+ */
+function pageContextScripts(): Plugin {
+  const call = (fn: (...args: never[]) => void, args: string[]) =>
+    `(() => {\n  const __name = (f) => f;\n  (${fn.toString()})(${args.map((a) => JSON.stringify(a)).join(', ')});\n})();\n`;
+  return {
+    name: 'corsight-page-context-scripts',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: PAGE_CONTEXT_FILES.hook, source: call(installPageRequestHook, [PAGE_REQUEST_EVENT, PAGE_CONTEXT_GATE]) });
+      this.emitFile({ type: 'asset', fileName: PAGE_CONTEXT_FILES.relay, source: call(installPageRequestRelay, [PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE, PAGE_CONTEXT_GATE]) });
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react(), crx({ manifest: manifest as Parameters<typeof crx>[0]['manifest'] })],
+  plugins: [react(), crx({ manifest: manifest as Parameters<typeof crx>[0]['manifest'] }), pageContextScripts()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

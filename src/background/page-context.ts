@@ -1,46 +1,86 @@
 /**
  * Puts the request-context hook (src/context/page-hook.ts) into the frames of diagnosed tabs, and
- * only there: a tab Corsight is not diagnosing runs none of it. A tab is diagnosed while its
- * webRequest capture runs or its DevTools page listens. The hook goes in when a tab becomes
- * diagnosed (every frame, for the calls from then on) and at every navigation commit of one of
- * its frames, before the document's own scripts (`injectImmediately`). The navigation listener is
- * registered only while some tab is diagnosed.
+ * only there. A tab is diagnosed while its webRequest capture runs or its DevTools page listens.
  *
- * Not covered: dedicated and shared workers' own fetches (no way to inject there), and calls a
- * document made before the hook arrived (a frame whose scripts win the race at commit).
+ * Two ways in, because an injection at a navigation's commit usually loses the race to the
+ * document's first inline script (measured: the bench page's first script saw the hook in 3 of 9
+ * webRequest reloads), and the calls a page makes while loading are the ones users diagnose:
+ * - document_start: while tabs are diagnosed, the hook and relay files are registered as content
+ *   scripts for their top documents' hosts. They install only in a document whose tab is marked
+ *   diagnosed (a sessionStorage key: one tab, one origin, kept across reloads) and return at once
+ *   anywhere else; the worker sets the mark in a tab's frames when it becomes diagnosed and after
+ *   each of their commits, and removes it when it stops.
+ * - executeScript: when a tab becomes diagnosed (every frame, for the calls from then on) and at
+ *   every commit of one of its frames (a frame on another host, or the first document on a new
+ *   origin, which has no mark yet). The navigation listener exists only while a tab is diagnosed.
+ *
+ * Not covered: dedicated and shared workers' own fetches (no way in), and calls made before the
+ * hook arrived in a document the registered files do not reach.
  */
 import { installPageRequestHook, installPageRequestRelay } from '../context/page-hook.ts';
-import { PAGE_REQUEST_EVENT } from '../context/page-request.ts';
-import { PAGE_REQUESTS_MESSAGE } from '../messages/protocol.ts';
+import { PAGE_CONTEXT_FILES, PAGE_CONTEXT_GATE, PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE } from '../context/page-request.ts';
 
-/** The parts of chrome.scripting and chrome.webNavigation used here (a fake in unit tests). */
+type CommitListener = (details: { tabId: number; frameId: number; url: string }) => void;
+
+/** The parts of chrome.scripting, chrome.tabs and chrome.webNavigation used here (a fake in unit tests). */
 export interface InjectionApi {
   inject(tabId: number, frameIds: number[] | 'all'): Promise<void>;
+  /** Sets (or removes) the diagnosed mark in the tab's frames. */
+  mark(tabId: number, frameIds: number[] | 'all', diagnosed: boolean): Promise<void>;
+  /** Registers the document_start scripts for these match patterns, replacing any; [] removes them. */
+  register(patterns: string[]): Promise<void>;
+  tabUrl(tabId: number): Promise<string | undefined>;
   onCommitted: {
-    addListener(listener: (details: { tabId: number; frameId: number }) => void): void;
-    removeListener(listener: (details: { tabId: number; frameId: number }) => void): void;
+    addListener(listener: CommitListener): void;
+    removeListener(listener: CommitListener): void;
   };
+}
+
+/** The match pattern of a URL's host (any port, any path), or undefined when not http(s). */
+export function hostPattern(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return u.protocol === 'http:' || u.protocol === 'https:' ? `${u.protocol}//${u.hostname}/*` : undefined;
 }
 
 export class PageContextInjector {
   private readonly tabs = new Set<number>();
+  /** Each diagnosed tab's top document host pattern. */
+  private readonly patterns = new Map<number, string>();
   private listening = false;
   private enabled = true;
+  /** The patterns last registered ('' for none; undefined until the first registration of this worker). */
+  private registered: string | undefined;
+  private registration: Promise<void> = Promise.resolve();
   /** Injections that failed (a page the extension may not script: the Web Store, chrome://). */
   failures = 0;
 
   constructor(private readonly api: InjectionApi) {}
 
-  /** The setting: off removes nothing from pages already hooked, but hooks no more. */
+  /** The setting: off hooks no more documents (those hooked keep their hook until they go). */
   setEnabled(enabled: boolean, diagnosed: readonly number[]): void {
     this.enabled = enabled;
     this.update(diagnosed);
   }
 
-  /** The diagnosed tabs now: hooks the new ones, forgets the others. */
+  /** The diagnosed tabs now: hooks the new ones, unmarks the others. */
   update(diagnosed: readonly number[]): void {
     const want = new Set(this.enabled ? diagnosed : []);
-    for (const tabId of want) if (!this.tabs.has(tabId)) void this.inject(tabId, 'all');
+    for (const tabId of want) {
+      if (this.tabs.has(tabId)) continue;
+      this.attempt(this.api.inject(tabId, 'all'));
+      this.attempt(this.api.mark(tabId, 'all', true));
+      void this.learnPattern(tabId);
+    }
+    for (const tabId of this.tabs) {
+      if (want.has(tabId)) continue;
+      this.attempt(this.api.mark(tabId, 'all', false));
+      this.patterns.delete(tabId);
+    }
     this.tabs.clear();
     for (const tabId of want) this.tabs.add(tabId);
     if (this.tabs.size > 0 && !this.listening) {
@@ -50,26 +90,60 @@ export class PageContextInjector {
       this.api.onCommitted.removeListener(this.onCommitted);
       this.listening = false;
     }
+    this.syncRegistration();
   }
 
   isHooked(tabId: number): boolean {
     return this.tabs.has(tabId);
   }
 
-  private readonly onCommitted = (details: { tabId: number; frameId: number }): void => {
-    if (this.tabs.has(details.tabId)) void this.inject(details.tabId, [details.frameId]);
+  /** Resolves once the document_start registration matches the diagnosed tabs (for tests). */
+  settled(): Promise<void> {
+    return this.registration;
+  }
+
+  private readonly onCommitted: CommitListener = (details) => {
+    if (!this.tabs.has(details.tabId)) return;
+    this.attempt(this.api.inject(details.tabId, [details.frameId]));
+    this.attempt(this.api.mark(details.tabId, [details.frameId], true));
+    if (details.frameId !== 0) return;
+    const pattern = hostPattern(details.url);
+    if (pattern === undefined) this.patterns.delete(details.tabId);
+    else this.patterns.set(details.tabId, pattern);
+    this.syncRegistration();
   };
 
-  private async inject(tabId: number, frames: number[] | 'all'): Promise<void> {
-    try {
-      await this.api.inject(tabId, frames);
-    } catch {
+  private async learnPattern(tabId: number): Promise<void> {
+    const pattern = hostPattern((await this.api.tabUrl(tabId).catch(() => undefined)) ?? '');
+    if (!this.tabs.has(tabId) || pattern === undefined) return;
+    this.patterns.set(tabId, pattern);
+    this.syncRegistration();
+  }
+
+  private syncRegistration(): void {
+    const want = [...new Set(this.patterns.values())].sort();
+    const key = want.join('\n');
+    this.registration = this.registration.then(async () => {
+      if (key === this.registered) return;
+      this.registered = key;
+      await this.api.register(want).catch(() => {
+        this.failures++;
+        this.registered = undefined;
+      });
+    });
+  }
+
+  private attempt(injection: Promise<void>): void {
+    injection.catch(() => {
       this.failures++;
-    }
+    });
   }
 }
 
-/** The real injection: the relay in the extension's isolated world, the hook in the page's. */
+const HOOK_ID = 'corsight-page-hook';
+const RELAY_ID = 'corsight-page-relay';
+
+/** The real thing: the relay in the extension's isolated world, the hook in the page's. */
 export const chromeInjection: InjectionApi = {
   async inject(tabId, frameIds) {
     const target = frameIds === 'all' ? { tabId, allFrames: true } : { tabId, frameIds };
@@ -78,6 +152,35 @@ export const chromeInjection: InjectionApi = {
       chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, func: installPageRequestHook, args: [PAGE_REQUEST_EVENT] }),
       chrome.scripting.executeScript({ target, world: 'ISOLATED', injectImmediately: true, func: installPageRequestRelay, args: [PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE] }),
     ]);
+  },
+  async mark(tabId, frameIds, diagnosed) {
+    const target = frameIds === 'all' ? { tabId, allFrames: true } : { tabId, frameIds };
+    await chrome.scripting.executeScript({
+      target,
+      world: 'ISOLATED',
+      injectImmediately: true,
+      func: (key: string, on: boolean) => {
+        try {
+          if (on) sessionStorage.setItem(key, '1');
+          else sessionStorage.removeItem(key);
+        } catch {
+          // No sessionStorage (opaque origin): the injection at commit covers this document.
+        }
+      },
+      args: [PAGE_CONTEXT_GATE, diagnosed],
+    });
+  },
+  async register(patterns) {
+    await chrome.scripting.unregisterContentScripts({ ids: [HOOK_ID, RELAY_ID] }).catch(() => undefined);
+    if (patterns.length === 0) return;
+    const common = { matches: patterns, runAt: 'document_start' as const, allFrames: true, persistAcrossSessions: false };
+    await chrome.scripting.registerContentScripts([
+      { id: HOOK_ID, js: [PAGE_CONTEXT_FILES.hook], world: 'MAIN', ...common },
+      { id: RELAY_ID, js: [PAGE_CONTEXT_FILES.relay], world: 'ISOLATED', ...common },
+    ]);
+  },
+  async tabUrl(tabId) {
+    return (await chrome.tabs.get(tabId)).url;
   },
   onCommitted: {
     addListener: (listener) => chrome.webNavigation.onCommitted.addListener(listener),

@@ -1,8 +1,9 @@
 /**
  * The page-world side of the request context (page-request.ts). Injected into the MAIN world of a
- * diagnosed tab's frames only (src/background/page-context.ts), as a function: it must stay
- * self-contained (no imports, no outer variables) because chrome.scripting and the test harness
- * serialize it.
+ * diagnosed tab's frames only (src/background/page-context.ts), as a function and as a file
+ * registered at document_start (built from this function by vite.config.ts): it must stay
+ * self-contained (no imports, no outer variables) because it is serialized. With `gateKey` (the
+ * registered file) it installs only in a document whose tab is marked diagnosed.
  *
  * Rules it keeps, because it runs inside someone else's page:
  * - it never changes what the page sees: the original fetch/XHR/EventSource run with the same
@@ -16,10 +17,18 @@
  *   original; a page that wraps them again, before or after, keeps working;
  * - what it sends is bounded and carries header values only for the CORS-safelisted names.
  */
-export function installPageRequestHook(eventName: string): void {
+export function installPageRequestHook(eventName: string, gateKey?: string): void {
   const w = globalThis as unknown as Record<string | symbol, unknown> & typeof globalThis;
   const FLAG = Symbol.for('corsight.page-request-hook');
   if (w[FLAG] || typeof document === 'undefined') return;
+  // Registered at document_start for a diagnosed tab's origin: only the tab marked diagnosed.
+  if (gateKey !== undefined) {
+    try {
+      if (sessionStorage.getItem(gateKey) !== '1') return;
+    } catch {
+      return; // No sessionStorage here (opaque origin): the injection at commit covers it.
+    }
+  }
   Object.defineProperty(w, FLAG, { value: true });
 
   const doc = document;
@@ -311,10 +320,17 @@ export function installPageRequestHook(eventName: string): void {
  * The ISOLATED-world relay: takes the hook's records from DOM events and sends them to the worker
  * in small batches. Self-contained for the same reason as the hook.
  */
-export function installPageRequestRelay(eventName: string, messageType: string): void {
+export function installPageRequestRelay(eventName: string, messageType: string, gateKey?: string): void {
   const w = globalThis as unknown as Record<symbol, unknown>;
   const FLAG = Symbol.for('corsight.page-request-relay');
   if (w[FLAG] || typeof document === 'undefined') return;
+  if (gateKey !== undefined) {
+    try {
+      if (sessionStorage.getItem(gateKey) !== '1') return;
+    } catch {
+      return;
+    }
+  }
   w[FLAG] = true;
   let batch: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -65,6 +65,20 @@ export interface PagePermission {
 /** The DOM event the hook dispatches and the relay listens to (names only; the payload is JSON). */
 export const PAGE_REQUEST_EVENT = 'corsight:page-request';
 
+/** Type of the runtime message the relay sends the worker (see messages/protocol.ts). */
+export const PAGE_REQUESTS_MESSAGE = 'context/page-requests';
+
+/**
+ * The sessionStorage key that marks a tab as diagnosed for the scripts registered at
+ * document_start (src/background/page-context.ts): sessionStorage belongs to one tab and one
+ * origin and survives its reloads, so the hook can decide synchronously, before the page's first
+ * script, whether it belongs in this document.
+ */
+export const PAGE_CONTEXT_GATE = 'corsight.diagnosed';
+
+/** The built files of the registered scripts (emitted by vite.config.ts). */
+export const PAGE_CONTEXT_FILES = { hook: 'page-context/hook.js', relay: 'page-context/relay.js' } as const;
+
 export const PAGE_REQUEST_LIMITS = {
   /** Records per message from one frame's relay. */
   perMessage: 100,

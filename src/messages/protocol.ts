@@ -1,3 +1,4 @@
+import { PAGE_REQUESTS_MESSAGE } from '../context/page-request.ts';
 import type { SentBatch } from '../capture/devtools/batches.ts';
 import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
 import type { Exchange, FixPlan } from '../engine/types.ts';
@@ -120,7 +121,7 @@ export const SUBSCRIBE_PORT = 'corsight/subscribe';
  * (src/context/page-hook.ts) with `records`, the page's calls. Untrusted page data; only its tab
  * (`sender.tab.id`) is refined by it. Not part of the extension pages' request API.
  */
-export const PAGE_REQUESTS_MESSAGE = 'context/page-requests';
+export { PAGE_REQUESTS_MESSAGE };
 
 /** The records of a request-context relay message from a tab's content script, or undefined when it is not one. */
 export function pageRequestsMessage(message: unknown, sender: { id?: string; tab?: { id?: number } }, extensionId: string): { tabId: number; records: unknown } | undefined {

@@ -6,6 +6,8 @@
  * Chromium's code, the calling stack); the setting turns it off. Verdicts against Chromium on the
  * whole lab: pipeline.test.ts.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TabReport } from '../../src/store/report.ts';
@@ -220,4 +222,52 @@ describe('request context', () => {
       expect(seen).toEqual(LNA_CASES.map(([, , code]) => code));
     }, 120_000);
   }
+
+  it("is in before the page's first script when a diagnosed tab reloads (document_start), and only in that tab", async () => {
+    // A page whose first inline script notes whether the hook is there and calls the lab API.
+    const l = (lab ??= await startLab());
+    const api = `${l.origins.api1}/s/fetch-get-no-acao/`;
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><title>first script</title><script>
+        window.hookedAtStart = Symbol.for('corsight.page-request-hook') in window;
+        fetch(${JSON.stringify(api)} + '?r=' + encodeURIComponent(location.search)).catch(() => undefined);
+      </script>`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const firstRig = await startRig();
+    try {
+      const page = await firstRig.browser.context.newPage();
+      await page.goto(`${origin}/?load=0`);
+      const other = await firstRig.browser.context.newPage();
+      await other.goto(`${origin}/?other=0`);
+      const tabId = await firstRig.tabIdOf(`${origin}/?load=0`);
+      await firstRig.ask({ type: 'capture/start', tabId, reload: false });
+      const atStart: boolean[] = [];
+      const joined: string[] = [];
+      for (let load = 1; load <= 3; load++) {
+        await page.goto(`${origin}/?load=${load}`);
+        atStart.push(await page.evaluate(() => (window as unknown as { hookedAtStart: boolean }).hookedAtStart));
+        const url = `${api}?r=${encodeURIComponent(`?load=${load}`)}`;
+        let entry;
+        for (let i = 0; i < 50 && !entry; i++) {
+          await sleep(100);
+          entry = (await firstRig.ask({ type: 'tab/report', tabId })).entries.find((e) => e.url === url);
+        }
+        // The call's redirect mode reached the exchange: the hook saw the first script's fetch.
+        joined.push(String(entry?.exchange.redirect));
+      }
+      // Another tab on the same host, loaded now: the registered script runs there and returns at once.
+      await other.goto(`${origin}/?other=1`);
+      const otherHooked = await other.evaluate(() => (window as unknown as { hookedAtStart: boolean }).hookedAtStart);
+      console.log(`request context at the first script: diagnosed tab ${JSON.stringify(atStart)}, calls joined ${JSON.stringify(joined)}; other tab on the same host ${otherHooked}`);
+      expect(atStart).toEqual([true, true, true]);
+      expect(joined).toEqual(['follow', 'follow', 'follow']);
+      expect(otherHooked).toBe(false);
+    } finally {
+      await firstRig.close();
+      server.close();
+    }
+  }, 120_000);
 });

@@ -1,22 +1,25 @@
 /** The request-context hook goes into the diagnosed tabs' frames, and only theirs. */
 import { describe, expect, it, vi } from 'vitest';
-import { PageContextInjector, type InjectionApi } from '../../../src/background/page-context.ts';
+import { PageContextInjector, hostPattern, type InjectionApi } from '../../../src/background/page-context.ts';
 
-type Commit = (details: { tabId: number; frameId: number }) => void;
+type Commit = (details: { tabId: number; frameId: number; url: string }) => void;
 
-/** chrome.scripting + chrome.webNavigation.onCommitted, recorded. */
-function fakeApi(inject: InjectionApi['inject'] = async () => undefined) {
+/** chrome.scripting + chrome.tabs.get + chrome.webNavigation.onCommitted, recorded. */
+function fakeApi(inject: InjectionApi['inject'] = async () => undefined, urls: Record<number, string> = {}) {
   const listeners = new Set<Commit>();
   const api = {
     inject: vi.fn(inject),
+    mark: vi.fn(async (_tabId: number, _frames: number[] | 'all', _on: boolean) => undefined),
+    register: vi.fn(async (_patterns: string[]) => undefined),
+    tabUrl: vi.fn(async (tabId: number) => urls[tabId]),
     onCommitted: {
       addListener: vi.fn((l: Commit) => void listeners.add(l)),
       removeListener: vi.fn((l: Commit) => void listeners.delete(l)),
     },
   };
   /** A navigation commit, as webNavigation reports it to every listener. */
-  const commit = (tabId: number, frameId: number) => {
-    for (const l of listeners) l({ tabId, frameId });
+  const commit = (tabId: number, frameId: number, url = 'https://app.example/') => {
+    for (const l of listeners) l({ tabId, frameId, url });
   };
   return { api, listeners, commit };
 }
@@ -107,5 +110,45 @@ describe('PageContextInjector', () => {
     expect(injector.failures).toBe(2);
     // Still diagnosed: the next navigation may be scriptable.
     expect(injector.isHooked(5)).toBe(true);
+  });
+
+  it('registers the document_start scripts for the diagnosed tabs\' hosts only, marks their frames, and removes both when done', async () => {
+    const { api, commit } = fakeApi(undefined, { 5: 'https://app.example:8443/page?q=1', 6: 'http://localhost:3000/' });
+    const injector = new PageContextInjector(api);
+    injector.update([5]);
+    await settle();
+    await injector.settled();
+    expect(api.mark.mock.calls).toEqual([[5, 'all', true]]);
+    expect(api.register.mock.calls.at(-1)).toEqual([['https://app.example/*']]);
+    injector.update([5, 6]);
+    await settle();
+    await injector.settled();
+    expect(api.register.mock.calls.at(-1)).toEqual([['http://localhost/*', 'https://app.example/*']]);
+    // Tab 5 goes to another host: its new document is marked, the registration follows it.
+    commit(5, 0, 'https://other.example/x');
+    await injector.settled();
+    expect(api.mark.mock.calls.at(-1)).toEqual([5, [0], true]);
+    expect(api.register.mock.calls.at(-1)).toEqual([['http://localhost/*', 'https://other.example/*']]);
+    // A subframe's commit is hooked and marked but does not change the registration.
+    const registrations = api.register.mock.calls.length;
+    commit(6, 4, 'https://ads.example/frame');
+    await injector.settled();
+    expect(api.mark.mock.calls.at(-1)).toEqual([6, [4], true]);
+    expect(api.register.mock.calls.length).toBe(registrations);
+    injector.update([]);
+    await injector.settled();
+    expect(api.mark.mock.calls.slice(-2)).toEqual([[5, 'all', false], [6, 'all', false]]);
+    expect(api.register.mock.calls.at(-1)).toEqual([[]]);
+  });
+
+  it('registers nothing for a tab whose page is not http(s)', async () => {
+    const { api } = fakeApi(undefined, { 5: 'chrome://settings/' });
+    const injector = new PageContextInjector(api);
+    injector.update([5]);
+    await settle();
+    await injector.settled();
+    expect(api.register.mock.calls.every(([patterns]) => patterns.length === 0)).toBe(true);
+    expect(hostPattern('file:///tmp/a.html')).toBeUndefined();
+    expect(hostPattern('http://[::1]:8080/x')).toBe('http://[::1]/*');
   });
 });
