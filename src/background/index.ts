@@ -38,7 +38,7 @@ import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
 import { overlayTrial } from '../trial/overlay.ts';
 import { forStorage, redactHeaders } from '../store/redact.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
-import { PageRequestLog, callOnlyExchange } from '../capture/page-context.ts';
+import { PageRequestLog, callOnlyExchange, mayBeRefusedBeforeNetwork } from '../capture/page-context.ts';
 import { readPagePermissions, readPageRequests } from '../context/page-request.ts';
 import { PageContextInjector, chromeInjection } from './page-context.ts';
 
@@ -474,10 +474,15 @@ function onPageRequests(tabId: number, raw: unknown): void {
   const records = readPageRequests(raw);
   const waiting = [];
   for (const record of records) {
-    const exchange = callOnlyExchange(record, `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
-    const diagnosis = diagnose(exchange);
-    if (diagnosis.status === 'blocked' && diagnosis.stage.kind === 'mode') onExchange(tabId, exchange, true);
-    else waiting.push(record);
+    if (mayBeRefusedBeforeNetwork(record)) {
+      const exchange = callOnlyExchange(record, `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
+      const diagnosis = diagnose(exchange);
+      if (diagnosis.status === 'blocked' && diagnosis.stage.kind === 'mode') {
+        onExchange(tabId, exchange, true);
+        continue;
+      }
+    }
+    waiting.push(record);
   }
   pageRequests.add(tabId, waiting);
 }

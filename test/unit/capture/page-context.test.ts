@@ -1,6 +1,6 @@
 /** Joining the page's own call (the request context) to what the network showed. */
 import { describe, expect, it } from 'vitest';
-import { PageRequestLog, callOnlyExchange, rendererHeaders, withPageRequest } from '../../../src/capture/page-context.ts';
+import { PageRequestLog, callOnlyExchange, mayBeRefusedBeforeNetwork, rendererHeaders, withPageRequest } from '../../../src/capture/page-context.ts';
 import type { PageRequest } from '../../../src/context/page-request.ts';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
@@ -264,5 +264,23 @@ describe('Local Network Access facts', () => {
     log.forgetTab(1);
     log.add(1, [record({ secureContext: false })]);
     expect(log.join(1, exchange()).localNetwork).toEqual({ secureContext: false });
+  });
+});
+
+describe('mayBeRefusedBeforeNetwork', () => {
+  it('is true exactly for the calls the engine can stop at their request mode', () => {
+    // Each must agree with the engine: a call it keeps is stopped at the mode stage, and the others are not.
+    const cases: Array<[Partial<PageRequest>, boolean]> = [
+      [{ mode: 'same-origin' }, true],
+      [{ mode: 'no-cors', redirect: 'manual' }, true],
+      [{ mode: 'no-cors', redirect: 'follow' }, false],
+      [{ url: 'ftp://files.example/a' }, true],
+      [{ mode: 'cors' }, false],
+    ];
+    for (const [over, expected] of cases) {
+      const r = record(over);
+      expect(mayBeRefusedBeforeNetwork(r)).toBe(expected);
+      if (!expected) expect(diagnose(callOnlyExchange(r, 'x')).stage.kind).not.toBe('mode');
+    }
   });
 });
