@@ -928,6 +928,10 @@ const HOSTILE_FAMILY: Scenario[] = [
   { id: 'hostile-latin1-acao', title: 'fetch GET, ACAO = origin followed by a byte that is not UTF-8', group: 'hostile',
     request: { kind: 'fetch', target: 'api1' }, response: { headers: [['Access-Control-Allow-Origin', '{origin}\u00ff']] },
     expect: cors('InvalidAllowOriginValue', '') },
+  // Node writes each character as one byte: \u00c3\u00a9 is the UTF-8 encoding of "é".
+  { id: 'hostile-utf8-acao', title: 'fetch GET, ACAO = origin followed by a valid UTF-8 "é"', group: 'hostile',
+    request: { kind: 'fetch', target: 'api1' }, response: { headers: [['Access-Control-Allow-Origin', '{origin}\u00c3\u00a9']] },
+    expect: cors('InvalidAllowOriginValue', '{origin}\u00e9') },
   // The spaces make it a list for Chromium: MultipleAllowOriginValues, the value as the parameter.
   { id: 'hostile-markup-acao', title: 'fetch GET, ACAO full of HTML and script', group: 'hostile',
     request: { kind: 'fetch', target: 'api1' }, response: { headers: [['Access-Control-Allow-Origin', HOSTILE_MARKUP]] },

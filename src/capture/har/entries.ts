@@ -53,6 +53,39 @@ function readInitiator(value: unknown): Initiator | undefined {
   return initiator;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A header value as Chromium and webRequest read it. The DevTools network log (and a HAR file it
+ * exports) gives each byte as one character, Latin-1 (measured, Chromium 156, lab group
+ * `hostile`: the UTF-8 "é" arrives as "Ã©", the byte 0xFF as "ÿ"), while Chromium's CORS checks
+ * and webRequest read the bytes as UTF-8, and webRequest gives no text for bytes that are not
+ * UTF-8. So a value with characters from U+0080 to U+00FF (and none above) is read again as
+ * UTF-8: its text when valid, '' when not.
+ */
+export function headerTextOfLatin1(value: string): string {
+  let high = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0xff) return value;
+    if (c > 0x7f) high = true;
+  }
+  if (!high) return value;
+  const bytes = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return '';
+  }
+}
+
+function readHarHeaders(value: unknown): HttpHeader[] {
+  const headers = readHeaders(value);
+  for (const h of headers) h.value = headerTextOfLatin1(h.value);
+  return headers;
+}
+
 export function readEntry(raw: unknown, index: number): Entry | undefined {
   const entry = asRecord(raw);
   const request = asRecord(entry?.request);
@@ -68,9 +101,9 @@ export function readEntry(raw: unknown, index: number): Entry | undefined {
     index,
     method,
     url,
-    requestHeaders: readHeaders(request.headers),
+    requestHeaders: readHarHeaders(request.headers),
     status: asNumber(response?.status) ?? 0,
-    responseHeaders: readHeaders(response?.headers),
+    responseHeaders: readHarHeaders(response?.headers),
     redirectURL: asString(response?.redirectURL) ?? '',
     error: asString(response?._error) || undefined,
     resourceType,
