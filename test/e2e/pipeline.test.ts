@@ -21,7 +21,7 @@ const BEFORE_DIAGNOSIS =
 
 
 const WORKER_PROVISIONAL =
-  'not in the DevTools network log: measured with getHAR() in the lab tab\'s DevTools page (Chromium 156, seconds after the request settled), a dedicated worker\'s request keeps only its provisional request headers (User-Agent, Referer: no Origin, Sec-Fetch-Mode or Cookie) and a response Chromium blocked has neither status nor headers (status 0, net::ERR_FAILED), so a CORS refusal looks like a network error; the page\'s and iframes\' requests have their raw headers there, and a worker request stopped by its preflight agrees (the preflight entry is complete)';
+  'not in the DevTools network log: measured with getHAR() in the lab tab\'s DevTools page (Chromium 156, seconds after the request settled), a dedicated worker\'s request keeps only its provisional request headers (User-Agent, Referer: no Origin, Sec-Fetch-Mode or Cookie) and a response Chromium blocked has neither status nor headers (status 0, net::ERR_FAILED), so a CORS refusal looks like a network error; the page\'s and iframes\' requests have their raw headers there, and a worker request stopped by its preflight agrees (the preflight entry is complete). The request context does not help: an extension cannot inject into a dedicated worker, and wrapping the page\'s Worker constructor to get in would change what the worker sees (its URL, its module loading). webRequest agrees on both';
 
 /** Scenarios a source cannot judge like Chromium, with the reason. */
 const KNOWN: Record<'devtools' | 'webrequest', Record<string, string>> = {
