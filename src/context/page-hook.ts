@@ -191,7 +191,9 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
   }
 
   // Local Network Access leaves one trace in the page: the permission turns `denied` when a
-  // request was refused. Reported now and at every change.
+  // request was refused. Reported once it reads `denied` (now or after a change), and every
+  // change after that: `prompt` and `granted` alone decide nothing, and each report is a message
+  // that may wake the worker.
   try {
     const permissions = typeof navigator === 'object' ? navigator.permissions : undefined;
     const query = typeof Permissions === 'function' ? describe(Permissions.prototype, 'query')?.value : undefined;
@@ -200,7 +202,14 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
       const pending = apply(query, permissions, [{ name: 'local-network-access' }]) as Promise<PermissionStatus>;
       apply(then, pending, [
         (status: PermissionStatus) => {
-          const report = () => post({ api: 'permission', state: stateOf.call(status), frameOrigin: String(w.origin), at: now() });
+          let reported = false;
+          const report = () => {
+            const state = stateOf.call(status);
+            // After a `denied`, every change too (a later grant must replace it).
+            if (state !== 'denied' && !reported) return;
+            reported = true;
+            post({ api: 'permission', state, frameOrigin: String(w.origin), at: now() });
+          };
           report();
           listen.call(status, 'change', report);
         },

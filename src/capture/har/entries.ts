@@ -38,7 +38,11 @@ function readInitiator(value: unknown): Initiator | undefined {
     for (const frame of callFrames) {
       const f = asRecord(frame);
       if (!f) continue;
-      frames.push(readFrame(f));
+      const read = readFrame(f);
+      // The innermost frames of an extension's wrapper around fetch/XHR (Corsight's own request
+      // context among them: injected code has no URL) are not where the page made the call.
+      if (frames.length === 0 && !isPageCode(read.url)) continue;
+      frames.push(read);
       if (frames.length >= 50) break;
     }
   }
@@ -51,6 +55,11 @@ function readInitiator(value: unknown): Initiator | undefined {
     }
   }
   return initiator;
+}
+
+/** A frame of the page's own scripts: not injected code (no URL) nor an extension's file. */
+function isPageCode(url: string): boolean {
+  return url !== '' && !/^(chrome|moz)-extension:/i.test(url);
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -32,3 +32,25 @@ describe('headerTextOfLatin1', () => {
     expect(entry?.responseHeaders).toEqual([{ name: 'Access-Control-Allow-Origin', value: '' }]);
   });
 });
+
+describe('the initiator of an entry', () => {
+  it("starts at the page's own code: leading frames of injected or extension code are skipped", () => {
+    const entry = readEntry({
+      request: { url: 'https://api.example/x', method: 'GET', headers: [] },
+      response: { status: 200, headers: [] },
+      _initiator: {
+        type: 'script',
+        stack: {
+          callFrames: [
+            { functionName: 'apply', url: '', lineNumber: 0, columnNumber: 3939 },
+            { functionName: 'wrapped', url: 'chrome-extension://abcdefghijklmnop/hook.js', lineNumber: 1, columnNumber: 2 },
+            { functionName: 'loadUser', url: 'https://app.example/app.js', lineNumber: 27, columnNumber: 11 },
+          ],
+        },
+      },
+    }, 0);
+    expect(entry?.initiator?.url).toBe('https://app.example/app.js');
+    expect(entry?.initiator?.lineNumber).toBe(27);
+    expect(entry?.initiator?.stack?.map((f) => f.functionName)).toEqual(['loadUser']);
+  });
+});
