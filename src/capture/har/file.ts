@@ -35,3 +35,48 @@ export function harToExchanges(har: unknown, options: HarMappingOptions = {}): H
   stream.flush(true);
   return { exchanges, skipped: stream.skipped };
 }
+
+/**
+ * The same mapping for a file read as a stream of entries (src/capture/har/har-reader.ts), in
+ * bounded memory. A file lists entries by start time, and an actual request starts before its
+ * preflight, so each actual request is held back until `window` more entries have been read:
+ * a preflight written within that distance after its request is fed first, as harToExchanges
+ * does for a whole file.
+ */
+export class HarExchangeStream {
+  private readonly held: unknown[] = [];
+  private now = 0;
+  private index = 0;
+  private readonly stream: HarStream;
+
+  constructor(emit: (exchange: Exchange) => void, options: HarMappingOptions & { window?: number } = {}) {
+    this.stream = new HarStream((e) => emit({ ...e, source: 'har' }), { source: 'har', idPrefix: 'har', now: () => this.now });
+    this.stream.pageOrigin = options.pageOrigin;
+    this.window = options.window ?? 512;
+  }
+
+  private readonly window: number;
+
+  push(raw: unknown): void {
+    const entry = readEntry(raw, this.index++);
+    if (entry?.preflightFor !== undefined) this.feed(raw);
+    else this.held.push(raw);
+    while (this.held.length > this.window) this.feed(this.held.shift());
+  }
+
+  /** End of the file: feeds what is held and emits every pending chain. */
+  end(): void {
+    for (const raw of this.held.splice(0)) this.feed(raw);
+    this.stream.flush(true);
+  }
+
+  /** Entries that were same-origin, not HTTP, navigations, or unreadable. */
+  get skipped(): number {
+    return this.stream.skipped;
+  }
+
+  private feed(raw: unknown): void {
+    this.now++;
+    this.stream.push(raw);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * `corsight har FILE`: the file read as a stream (capture/har/har-reader.ts, bounded memory),
+ * its entries mapped to exchanges as the panel's HAR import does (capture/har/file.ts), each
+ * judged by the engine and printed as it comes. Pure apart from the IO it is given.
+ */
+import { HarExchangeStream } from '../capture/har/file.ts';
+import { HarEntryReader, HarReadError } from '../capture/har/har-reader.ts';
+import { diagnose } from '../engine/index.ts';
+import type { Exchange } from '../engine/types.ts';
+import { STACKS, findStack } from '../snippets/index.ts';
+import { readImportedExchange } from '../store/read-exchange.ts';
+import { buildReport, countStatuses, type ExchangeRecord } from '../store/report.ts';
+import { UsageError, type HarCommand } from './args.ts';
+import { renderExchange, renderGithub, renderSummary, type Style } from './render.ts';
+
+export interface HarRunIo {
+  /** The file's text, in chunks. */
+  chunks: AsyncIterable<string>;
+  /** Its size in bytes, for progress (absent: no percentage). */
+  totalBytes?: number;
+  out(line: string): void;
+  err(line: string): void;
+  /** A progress line (a terminal only; absent otherwise). */
+  progress?(text: string): void;
+  style: Style;
+}
+
+const MB = 1024 * 1024;
+
+/** Runs the command; returns the exit code (0 nothing blocked, 1 blocked, 2 input error). */
+export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
+  if (cmd.stack !== undefined && !findStack(cmd.stack)) {
+    throw new UsageError(`unknown stack ${JSON.stringify(cmd.stack)}; one of: ${STACKS.map((s) => s.id).join(', ')}`);
+  }
+  const reader = new HarEntryReader();
+  const records: ExchangeRecord[] = [];
+  let counts = { ok: 0, warning: 0, blocked: 0 };
+  let seq = 0;
+  let entries = 0;
+  let reportSkipped = 0;
+  const judge = (exchange: Exchange): void => {
+    const diagnosis = diagnose(exchange);
+    counts[diagnosis.status]++;
+    seq++;
+    if (cmd.format === 'json') {
+      records.push({ seq, exchange, diagnosis });
+      return;
+    }
+    const listed = diagnosis.status === 'blocked' || (diagnosis.status === 'warning' && !cmd.onlyBlocked);
+    if (!listed) return;
+    if (cmd.format === 'github') io.out(renderGithub(exchange, diagnosis, cmd.file));
+    else {
+      for (const line of renderExchange(exchange, diagnosis, io.style, cmd.stack)) io.out(line);
+      io.out('');
+    }
+  };
+  const stream = new HarExchangeStream(judge, cmd.origin !== undefined ? { pageOrigin: cmd.origin } : {});
+  const take = (list: unknown[]): void => {
+    for (const raw of list) {
+      entries++;
+      if (reader.kind === 'corsight-report') {
+        const exchange = readImportedExchange(typeof raw === 'object' && raw !== null ? (raw as { exchange?: unknown }).exchange : undefined);
+        if (exchange) judge(exchange);
+        else reportSkipped++;
+      } else stream.push(raw);
+    }
+  };
+  let nextProgress = MB;
+  try {
+    for await (const chunk of io.chunks) {
+      take(reader.push(chunk));
+      if (io.progress && reader.consumedBytes >= nextProgress) {
+        nextProgress = reader.consumedBytes + MB;
+        const done = io.totalBytes ? ` ${Math.min(99, Math.floor((reader.consumedBytes / io.totalBytes) * 100))}% (${(reader.consumedBytes / MB).toFixed(0)} of ${(io.totalBytes / MB).toFixed(0)} MB),` : ` ${(reader.consumedBytes / MB).toFixed(0)} MB,`;
+        io.progress(`reading ${cmd.file}:${done} ${entries.toLocaleString('en-US')} entries`);
+      }
+    }
+    take(reader.end());
+  } catch (e) {
+    if (e instanceof HarReadError) {
+      io.err(`corsight: ${cmd.file}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  stream.end();
+  if (cmd.format === 'json') {
+    counts = countStatuses(records);
+    io.out(JSON.stringify(buildReport(records, { tabId: undefined, url: null }), null, 2));
+  } else {
+    io.out(renderSummary(counts, stream.skipped + reportSkipped));
+  }
+  return counts.blocked > 0 ? 1 : 0;
+}

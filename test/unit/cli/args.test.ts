@@ -1,0 +1,39 @@
+/** `corsight` arguments: what is accepted, and one actionable line for what is not. */
+import { describe, expect, it } from 'vitest';
+import { UsageError, parseArgs } from '../../../src/cli/args.ts';
+
+const usageError = (argv: string[]): string => {
+  try {
+    parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  return 'no error';
+};
+
+describe('parseArgs', () => {
+  it('reads corsight har with its options', () => {
+    expect(parseArgs(['har', 'a.har', '--stack', 'express', '--only-blocked', '--origin', 'https://app.example.com/x'])).toEqual({
+      command: 'har', file: 'a.har', stack: 'express', format: 'text', onlyBlocked: true, origin: 'https://app.example.com',
+    });
+    expect(parseArgs(['har', '--json', 'a.har'])).toMatchObject({ format: 'json' });
+    expect(parseArgs(['har', 'a.har', '--format', 'github'])).toMatchObject({ format: 'github' });
+  });
+
+  it('help and version', () => {
+    expect(parseArgs([])).toEqual({ command: 'help' });
+    expect(parseArgs(['har', '--help'])).toEqual({ command: 'help' });
+    expect(parseArgs(['--version'])).toEqual({ command: 'version' });
+  });
+
+  it('says what is wrong, with the value, and what to do', () => {
+    expect(usageError(['probe'])).toBe('unknown command "probe": expected "har" (corsight --help)');
+    expect(usageError(['har'])).toBe('corsight har needs a file: corsight har FILE.har');
+    expect(usageError(['har', 'a.har', 'b.har'])).toBe('one file at a time: "a.har" and "b.har" given');
+    expect(usageError(['har', 'a.har', '--stack'])).toBe('--stack needs a value');
+    expect(usageError(['har', 'a.har', '--format', 'xml'])).toBe('--format "xml": expected text, json or github');
+    expect(usageError(['har', 'a.har', '--origin', 'app'])).toBe('--origin "app" is not a URL: give the page\'s origin, e.g. https://app.example.com');
+    expect(usageError(['har', 'a.har', '--colour'])).toBe('unknown option --colour (corsight --help)');
+  });
+});
