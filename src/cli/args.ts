@@ -22,7 +22,7 @@ export const USAGE = `Usage:
   corsight har FILE.har [--stack S] [--json | --format github] [--only-blocked] [--origin O]
   corsight --help | --version
 
-Reads a HAR file (Chrome or Firefox DevTools "Save all as HAR", or Corsight's own JSON report)
+Reads a HAR file (Chrome DevTools "Save all as HAR", Corsight's HAR export or its JSON report)
 and judges every cross-origin request as Chromium does: each blocked or warned request with
 Chromium's CORS code, why, the headers asked and answered, and the server change that fixes it.
 
