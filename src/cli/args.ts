@@ -14,12 +14,26 @@ export interface HarCommand {
   origin?: string;
 }
 
-export type CliCommand = HarCommand | { command: 'help' } | { command: 'version' };
+export interface CheckCommand {
+  command: 'check';
+  url: string;
+  origin: string;
+  method: string;
+  headers: Array<{ name: string; value: string }>;
+  credentials: boolean;
+  body?: string;
+  stack?: string;
+  format: OutputFormat;
+}
+
+export type CliCommand = HarCommand | CheckCommand | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage:
   corsight har FILE.har [--stack S] [--json | --format github] [--only-blocked] [--origin O]
+  corsight check URL --origin O [-X METHOD] [-H "Name: value"]... [-d DATA] [--credentials]
+                 [--stack S] [--json | --format github]
   corsight --help | --version
 
 Reads a HAR file (Chrome DevTools "Save all as HAR", Corsight's HAR export or its JSON report)
@@ -32,6 +46,15 @@ Chromium's CORS code, why, the headers asked and answered, and the server change
   --only-blocked   list blocked requests only (warnings are counted, not listed)
   --origin O       the page's origin, for entries that carry no Origin header
 
+check sends what a browser at origin O would send for fetch(URL, ...): the preflight when one
+is needed, then the request, following redirects as the browser does, and judges each answer.
+Send it only to servers you may test.
+
+  -X METHOD        the request method (default GET)
+  -H "Name: value" a header the page sets (repeat for more)
+  -d DATA          a text body (fetch adds Content-Type: text/plain;charset=UTF-8)
+  --credentials    credentials: "include" (cookies are not sent; the rules for them apply)
+
 Exit codes: 0 nothing blocked, 1 something blocked, 2 usage or input error.`;
 
 export function parseArgs(argv: readonly string[]): CliCommand {
@@ -39,7 +62,8 @@ export function parseArgs(argv: readonly string[]): CliCommand {
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) return { command: 'help' };
   if (args.includes('--version')) return { command: 'version' };
   const command = args.shift();
-  if (command !== 'har') throw new UsageError(`unknown command ${JSON.stringify(command)}: expected "har" (corsight --help)`);
+  if (command === 'check') return parseCheck(args);
+  if (command !== 'har') throw new UsageError(`unknown command ${JSON.stringify(command)}: expected "har" or "check" (corsight --help)`);
   const out: HarCommand = { command: 'har', file: '', format: 'text', onlyBlocked: false };
   const value = (flag: string): string => {
     const v = args.shift();
@@ -55,20 +79,68 @@ export function parseArgs(argv: readonly string[]): CliCommand {
       if (f !== 'text' && f !== 'json' && f !== 'github') throw new UsageError(`--format ${JSON.stringify(f)}: expected text, json or github`);
       out.format = f;
     } else if (arg === '--only-blocked') out.onlyBlocked = true;
-    else if (arg === '--origin') {
-      const o = value(arg);
-      let origin: string;
-      try {
-        origin = new URL(o).origin;
-      } catch {
-        throw new UsageError(`--origin ${JSON.stringify(o)} is not a URL: give the page's origin, e.g. https://app.example.com`);
-      }
-      if (origin === 'null') throw new UsageError(`--origin ${JSON.stringify(o)} has no origin: give an http(s) URL`);
-      out.origin = origin;
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (corsight --help)`);
+    else if (arg === '--origin') out.origin = originArg(value(arg));
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (corsight --help)`);
     else if (out.file === '') out.file = arg;
     else throw new UsageError(`one file at a time: ${JSON.stringify(out.file)} and ${JSON.stringify(arg)} given`);
   }
   if (out.file === '') throw new UsageError('corsight har needs a file: corsight har FILE.har');
+  return out;
+}
+
+function originArg(o: string): string {
+  let origin: string;
+  try {
+    origin = new URL(o).origin;
+  } catch {
+    throw new UsageError(`--origin ${JSON.stringify(o)} is not a URL: give the page's origin, e.g. https://app.example.com`);
+  }
+  if (origin === 'null') throw new UsageError(`--origin ${JSON.stringify(o)} has no origin: give an http(s) URL`);
+  return origin;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function parseCheck(args: string[]): CheckCommand {
+  const out: CheckCommand = { command: 'check', url: '', origin: '', method: 'GET', headers: [], credentials: false, format: 'text' };
+  const value = (flag: string): string => {
+    const v = args.shift();
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  while (args.length > 0) {
+    const arg = args.shift() as string;
+    if (arg === '--origin') out.origin = originArg(value(arg));
+    else if (arg === '-X' || arg === '--request') {
+      const m = value(arg);
+      if (!TOKEN.test(m)) throw new UsageError(`-X ${JSON.stringify(m)} is not a method name (letters, digits and !#$%&'*+-.^_\`|~ only)`);
+      out.method = m;
+    } else if (arg === '-H' || arg === '--header') {
+      const h = value(arg);
+      const colon = h.indexOf(':');
+      const name = colon > 0 ? h.slice(0, colon).trim() : '';
+      if (!TOKEN.test(name)) throw new UsageError(`-H ${JSON.stringify(h)}: expected "Name: value"`);
+      out.headers.push({ name, value: h.slice(colon + 1).trim() });
+    } else if (arg === '-d' || arg === '--data') out.body = value(arg);
+    else if (arg === '--credentials') out.credentials = true;
+    else if (arg === '--stack') out.stack = value(arg);
+    else if (arg === '--json') out.format = 'json';
+    else if (arg === '--format') {
+      const f = value(arg);
+      if (f !== 'text' && f !== 'json' && f !== 'github') throw new UsageError(`--format ${JSON.stringify(f)}: expected text, json or github`);
+      out.format = f;
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (corsight --help)`);
+    else if (out.url === '') out.url = arg;
+    else throw new UsageError(`one URL at a time: ${JSON.stringify(out.url)} and ${JSON.stringify(arg)} given`);
+  }
+  if (out.url === '') throw new UsageError('corsight check needs a URL: corsight check https://api.example.com/x --origin https://app.example.com');
+  let parsed: URL;
+  try {
+    parsed = new URL(out.url);
+  } catch {
+    throw new UsageError(`${JSON.stringify(out.url)} is not a URL: give an absolute http(s) URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`${JSON.stringify(out.url)}: only http and https URLs can be checked`);
+  if (out.origin === '') throw new UsageError('corsight check needs --origin: the origin of the page that makes the request, e.g. --origin https://app.example.com');
   return out;
 }

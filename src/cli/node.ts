@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs';
 import { USAGE, UsageError, parseArgs } from './args.ts';
+import { CheckNetworkError, runCheckCommand } from './check-command.ts';
 import { runHar } from './har-command.ts';
+import { nodeSend } from './http.ts';
 import { ANSI, PLAIN } from './render.ts';
 
 const VERSION = '0.1.0';
@@ -19,6 +21,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`corsight ${VERSION}\n`);
     return 0;
   }
+  const tty = process.stdout.isTTY === true;
+  const style = tty && !process.env.NO_COLOR ? ANSI : PLAIN;
+  if (cmd.command === 'check') {
+    try {
+      return await runCheckCommand(cmd, nodeSend, { out: (line) => process.stdout.write(`${line}\n`), style });
+    } catch (e) {
+      if (e instanceof CheckNetworkError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   let size: number;
   try {
     const stat = fs.statSync(cmd.file);
@@ -29,7 +41,6 @@ async function main(argv: string[]): Promise<number> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `${cmd.file}: no such file` : code === 'EACCES' ? `${cmd.file}: permission denied` : `${cmd.file}: cannot read it (${code ?? String(e)})`);
   }
-  const tty = process.stdout.isTTY === true;
   const progressTty = process.stderr.isTTY === true;
   let progressShown = false;
   const exit = await runHar(cmd, {
@@ -45,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
           },
         }
       : {}),
-    style: tty && !process.env.NO_COLOR ? ANSI : PLAIN,
+    style,
   });
   if (progressShown) process.stderr.write(`\r${' '.repeat(79)}\r`);
   return exit;

@@ -28,12 +28,23 @@ describe('parseArgs', () => {
   });
 
   it('says what is wrong, with the value, and what to do', () => {
-    expect(usageError(['probe'])).toBe('unknown command "probe": expected "har" (corsight --help)');
+    expect(usageError(['probe'])).toBe('unknown command "probe": expected "har" or "check" (corsight --help)');
     expect(usageError(['har'])).toBe('corsight har needs a file: corsight har FILE.har');
     expect(usageError(['har', 'a.har', 'b.har'])).toBe('one file at a time: "a.har" and "b.har" given');
     expect(usageError(['har', 'a.har', '--stack'])).toBe('--stack needs a value');
     expect(usageError(['har', 'a.har', '--format', 'xml'])).toBe('--format "xml": expected text, json or github');
     expect(usageError(['har', 'a.har', '--origin', 'app'])).toBe('--origin "app" is not a URL: give the page\'s origin, e.g. https://app.example.com');
     expect(usageError(['har', 'a.har', '--colour'])).toBe('unknown option --colour (corsight --help)');
+  });
+
+  it('reads corsight check like curl', () => {
+    expect(parseArgs(['check', 'https://api.example.com/v1/items', '--origin', 'https://app.example.com', '-X', 'PUT', '-H', 'X-Api-Key: k', '-H', 'Content-Type: application/json', '-d', '{}', '--credentials'])).toEqual({
+      command: 'check', url: 'https://api.example.com/v1/items', origin: 'https://app.example.com', method: 'PUT',
+      headers: [{ name: 'X-Api-Key', value: 'k' }, { name: 'Content-Type', value: 'application/json' }], body: '{}', credentials: true, format: 'text',
+    });
+    expect(usageError(['check', 'https://api.example.com/x'])).toBe('corsight check needs --origin: the origin of the page that makes the request, e.g. --origin https://app.example.com');
+    expect(usageError(['check', '--origin', 'https://app.example.com'])).toBe('corsight check needs a URL: corsight check https://api.example.com/x --origin https://app.example.com');
+    expect(usageError(['check', 'https://api.example.com/x', '--origin', 'https://app.example.com', '-H', 'no colon'])).toBe('-H "no colon": expected "Name: value"');
+    expect(usageError(['check', 'https://api.example.com/x', '--origin', 'https://app.example.com', '-X', 'GE T'])).toMatch(/^-X "GE T" is not a method name/);
   });
 });

@@ -1,0 +1,164 @@
+/**
+ * `corsight check URL --origin O`: sends what a browser at origin O would send for a fetch()
+ * (the preflight when one is needed, then the request, following redirects as the browser does)
+ * and judges the answers with the engine. Pure apart from the `send` it is given.
+ *
+ * The browser's steps (Fetch standard, main fetch and HTTP-redirect fetch; Chromium as measured
+ * in the lab): a cross-origin request carries Origin; it is preflighted when its method or
+ * headers are not CORS-safelisted (engine/fetch.ts needsPreflight), with
+ * Access-Control-Request-Headers the sorted lower-case unsafe names; each redirect target that is
+ * cross-origin is checked (and preflighted) again; a redirect to another origin from a
+ * cross-origin URL taints the origin (Origin: null); 303, and 301/302 of a POST, turn the request
+ * into a GET without its body headers; Authorization is dropped at a cross-origin redirect. The
+ * engine decides at each step whether the browser would go on.
+ */
+import { rendererHeaders } from '../capture/page-context.ts';
+import { diagnose } from '../engine/index.ts';
+import { isPotentiallyTrustworthy } from '../engine/address-space.ts';
+import { corsUnsafeRequestHeaderNames, needsPreflight, normalizeMethod } from '../engine/fetch.ts';
+import type { Diagnosis, Exchange, Hop, HttpHeader, ObservedResponse, PreflightObservation } from '../engine/types.ts';
+import { STACKS, findStack } from '../snippets/index.ts';
+import { buildReport } from '../store/report.ts';
+import { UsageError, type CheckCommand } from './args.ts';
+import { renderExchange, renderGithub, type Style } from './render.ts';
+
+export interface CheckRequest {
+  url: string;
+  /** The page's origin, e.g. https://app.example.com. */
+  origin: string;
+  method: string;
+  /** Headers the page sets, in order. */
+  headers: HttpHeader[];
+  credentials: boolean;
+  /** A text body (fetch then adds Content-Type: text/plain;charset=UTF-8 unless the page set one). */
+  body?: string;
+}
+
+/** One HTTP exchange on the wire: no redirect followed, every response header line kept. */
+export type Send = (request: { method: string; url: string; headers: HttpHeader[]; body?: string }) => Promise<ObservedResponse>;
+
+export class CheckNetworkError extends Error {}
+
+const MAX_REDIRECTS = 20;
+const BODY_HEADERS = new Set(['content-encoding', 'content-language', 'content-location', 'content-type']);
+
+function originOf(url: string): string {
+  return new URL(url).origin;
+}
+
+/** The exchange so far, judged; outcome from what the engine says (the network gave no error). */
+function judge(base: Omit<Exchange, 'outcome'>): { exchange: Exchange; diagnosis: Diagnosis } {
+  const completed: Exchange = { ...base, outcome: { kind: 'completed' } };
+  const first = diagnose(completed);
+  if (first.status !== 'blocked') return { exchange: completed, diagnosis: first };
+  // The browser failed it: judged again as the browser reports it (net::ERR_FAILED).
+  const failed: Exchange = { ...base, outcome: { kind: 'failed', error: 'net::ERR_FAILED' } };
+  return { exchange: failed, diagnosis: diagnose(failed) };
+}
+
+export async function runCheck(request: CheckRequest, send: Send): Promise<{ exchange: Exchange; diagnosis: Diagnosis }> {
+  const pageOrigin = originOf(request.origin);
+  let method = normalizeMethod(request.method);
+  let pageHeaders = request.headers.map((h) => ({ ...h }));
+  let body = request.body;
+  // fetch extracts a text body's type into the header list (Fetch "extract a body").
+  if (body !== undefined && !pageHeaders.some((h) => h.name.toLowerCase() === 'content-type')) pageHeaders.push({ name: 'Content-Type', value: 'text/plain;charset=UTF-8' });
+  const page = new URL(request.origin);
+  // The header list as the renderer holds it (the key set decides the order Chromium checks
+  // names in, engine/blink-order.ts): as the request context builds it for a page's call.
+  const provisional = rendererHeaders({
+    api: 'fetch', url: request.url, method, mode: 'cors', credentials: request.credentials ? 'include' : 'same-origin', redirect: 'follow',
+    headers: pageHeaders, headerOrderKnown: true, body: 'none', uploadListener: false, frameOrigin: pageOrigin,
+    secureContext: isPotentiallyTrustworthy(page.protocol.slice(0, -1), page.hostname), at: 0, stack: [],
+  });
+  const hops: Hop[] = [];
+  let preflight: PreflightObservation = { kind: 'none' };
+  let url = request.url;
+  let originSent = pageOrigin;
+  const base = (): Omit<Exchange, 'outcome'> => ({
+    source: 'probe',
+    initiatorOrigin: pageOrigin,
+    method: normalizeMethod(request.method),
+    requestHeaders: provisional,
+    mode: 'cors',
+    credentials: request.credentials ? 'include' : 'omit',
+    redirect: 'follow',
+    hops,
+    preflight,
+  });
+  for (let i = 0; i <= MAX_REDIRECTS; i++) {
+    const crossOrigin = originOf(url) !== pageOrigin || originSent === 'null';
+    const headers: HttpHeader[] = [...pageHeaders];
+    let hopPreflight: PreflightObservation | undefined;
+    if (crossOrigin || method !== 'GET') headers.push({ name: 'Origin', value: originSent });
+    // Never preflighted again once the request is same-origin (and not tainted).
+    if (crossOrigin && needsPreflight(method, pageHeaders)) {
+      const unsafe = corsUnsafeRequestHeaderNames(pageHeaders);
+      const optionsHeaders: HttpHeader[] = [{ name: 'Origin', value: originSent }, { name: 'Access-Control-Request-Method', value: method }];
+      if (unsafe.length > 0) optionsHeaders.push({ name: 'Access-Control-Request-Headers', value: unsafe.join(',') });
+      optionsHeaders.push({ name: 'Accept', value: '*/*' });
+      const answer = await send({ method: 'OPTIONS', url, headers: optionsHeaders });
+      const observed: PreflightObservation = { kind: 'sent', url, requestHeaders: optionsHeaders, response: answer };
+      if (i === 0) preflight = observed;
+      else hopPreflight = observed;
+      // The hop the preflight guards, not sent yet: does the engine let the browser go on?
+      hops.push(i === 0 ? { url, requestHeaders: headers } : { url, requestHeaders: headers, preflight: observed });
+      const partial = judge(base());
+      const stage = partial.diagnosis.stage;
+      if (partial.diagnosis.status === 'blocked' && stage.kind === 'preflight') return partial;
+      hops.pop();
+    }
+    const response = await send(body !== undefined ? { method, url, headers, body } : { method, url, headers });
+    const hop: Hop = { url, requestHeaders: headers, response };
+    if (hopPreflight) hop.preflight = hopPreflight;
+    hops.push(hop);
+    const location = response.headers.find((h) => h.name.toLowerCase() === 'location')?.value;
+    const redirect = [301, 302, 303, 307, 308].includes(response.status) && location !== undefined;
+    if (!redirect) return judge(base());
+    const partial = judge(base());
+    if (partial.diagnosis.status === 'blocked') return partial;
+    let target: URL;
+    try {
+      target = new URL(location, url);
+    } catch {
+      return partial;
+    }
+    // A Location the browser will not follow (another scheme, user:pass@): the request fails
+    // there; the engine names why (RedirectContainsCredentials, CorsDisabledScheme...).
+    if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.username !== '' || target.password !== '') {
+      const failed: Exchange = { ...base(), outcome: { kind: 'failed', error: 'net::ERR_FAILED' } };
+      return { exchange: failed, diagnosis: diagnose(failed) };
+    }
+    const next = target.href;
+    // HTTP-redirect fetch: tainted origin, method rewrite, Authorization on a cross-origin redirect.
+    if (originOf(next) !== originOf(url) && originOf(url) !== pageOrigin) originSent = 'null';
+    if (response.status === 303 ? method !== 'GET' && method !== 'HEAD' : (response.status === 301 || response.status === 302) && method === 'POST') {
+      method = 'GET';
+      body = undefined;
+      pageHeaders = pageHeaders.filter((h) => !BODY_HEADERS.has(h.name.toLowerCase()));
+    }
+    if (originOf(next) !== originOf(url)) pageHeaders = pageHeaders.filter((h) => h.name.toLowerCase() !== 'authorization');
+    url = next;
+  }
+  throw new CheckNetworkError(`more than ${MAX_REDIRECTS} redirects from ${request.url}: a redirect loop? The browser gives up too (net::ERR_TOO_MANY_REDIRECTS)`);
+}
+
+/** `corsight check` end to end: the verdict printed (or the report), the exit code returned. */
+export async function runCheckCommand(cmd: CheckCommand, send: Send, io: { out(line: string): void; style: Style }): Promise<number> {
+  if (cmd.stack !== undefined && !findStack(cmd.stack)) {
+    throw new UsageError(`unknown stack ${JSON.stringify(cmd.stack)}; one of: ${STACKS.map((s) => s.id).join(', ')}`);
+  }
+  const request: CheckRequest = { url: cmd.url, origin: cmd.origin, method: cmd.method, headers: cmd.headers, credentials: cmd.credentials };
+  if (cmd.body !== undefined) request.body = cmd.body;
+  const { exchange, diagnosis } = await runCheck(request, send);
+  if (cmd.format === 'json') io.out(JSON.stringify(buildReport([{ seq: 1, exchange, diagnosis }], { tabId: undefined, url: null }), null, 2));
+  else if (cmd.format === 'github') {
+    if (diagnosis.status !== 'ok') io.out(renderGithub(exchange, diagnosis, cmd.url));
+  } else if (diagnosis.status === 'ok') {
+    io.out(`OK ${exchange.method} ${exchange.hops[0]?.url ?? ''}`);
+    io.out(`  from ${exchange.initiatorOrigin}: ${diagnosis.headline}`);
+  } else {
+    for (const line of renderExchange(exchange, diagnosis, io.style, cmd.stack)) io.out(line);
+  }
+  return diagnosis.status === 'blocked' ? 1 : 0;
+}
