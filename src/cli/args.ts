@@ -24,6 +24,8 @@ export interface CheckCommand {
   body?: string;
   stack?: string;
   format: OutputFormat;
+  /** Probe the endpoint for origins it should not trust (src/cli/probe.ts). */
+  probe: boolean;
 }
 
 export type CliCommand = HarCommand | CheckCommand | { command: 'help' } | { command: 'version' };
@@ -33,7 +35,7 @@ export class UsageError extends Error {}
 export const USAGE = `Usage:
   corsight har FILE.har [--stack S] [--json | --format github] [--only-blocked] [--origin O]
   corsight check URL --origin O [-X METHOD] [-H "Name: value"]... [-d DATA] [--credentials]
-                 [--stack S] [--json | --format github]
+                 [--stack S] [--json | --format github] [--probe]
   corsight --help | --version
 
 Reads a HAR file (Chrome DevTools "Save all as HAR", Corsight's HAR export or its JSON report)
@@ -54,6 +56,10 @@ Send it only to servers you may test.
   -H "Name: value" a header the page sets (repeat for more)
   -d DATA          a text body (fetch adds Content-Type: text/plain;charset=UTF-8)
   --credentials    credentials: "include" (cookies are not sent; the rules for them apply)
+  --probe          also send the request from origins the server should not trust (an unrelated
+                   site, null, O's host as prefix or suffix of another, an unescaped dot, http://
+                   for an https O, a subdomain), without and with credentials; exit 1 if any is
+                   trusted. Only for servers you own.
 
 Exit codes: 0 nothing blocked, 1 something blocked, 2 usage or input error.`;
 
@@ -102,7 +108,7 @@ function originArg(o: string): string {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function parseCheck(args: string[]): CheckCommand {
-  const out: CheckCommand = { command: 'check', url: '', origin: '', method: 'GET', headers: [], credentials: false, format: 'text' };
+  const out: CheckCommand = { command: 'check', url: '', origin: '', method: 'GET', headers: [], credentials: false, format: 'text', probe: false };
   const value = (flag: string): string => {
     const v = args.shift();
     if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -123,6 +129,7 @@ function parseCheck(args: string[]): CheckCommand {
       out.headers.push({ name, value: h.slice(colon + 1).trim() });
     } else if (arg === '-d' || arg === '--data') out.body = value(arg);
     else if (arg === '--credentials') out.credentials = true;
+    else if (arg === '--probe') out.probe = true;
     else if (arg === '--stack') out.stack = value(arg);
     else if (arg === '--json') out.format = 'json';
     else if (arg === '--format') {

@@ -17,14 +17,10 @@ import { diagnose } from '../engine/index.ts';
 import { isPotentiallyTrustworthy } from '../engine/address-space.ts';
 import { corsUnsafeRequestHeaderNames, needsPreflight, normalizeMethod } from '../engine/fetch.ts';
 import type { Diagnosis, Exchange, Hop, HttpHeader, ObservedResponse, PreflightObservation } from '../engine/types.ts';
-import { STACKS, findStack } from '../snippets/index.ts';
-import { buildReport } from '../store/report.ts';
-import { UsageError, type CheckCommand } from './args.ts';
-import { renderExchange, renderGithub, type Style } from './render.ts';
 
 export interface CheckRequest {
   url: string;
-  /** The page's origin, e.g. https://app.example.com. */
+  /** The page's origin, e.g. https://app.example.com, or `null` (an opaque origin: sandboxed, file:). */
   origin: string;
   method: string;
   /** Headers the page sets, in order. */
@@ -57,19 +53,20 @@ function judge(base: Omit<Exchange, 'outcome'>): { exchange: Exchange; diagnosis
 }
 
 export async function runCheck(request: CheckRequest, send: Send): Promise<{ exchange: Exchange; diagnosis: Diagnosis }> {
-  const pageOrigin = originOf(request.origin);
+  const opaque = request.origin === 'null';
+  const pageOrigin = opaque ? 'null' : originOf(request.origin);
   let method = normalizeMethod(request.method);
   let pageHeaders = request.headers.map((h) => ({ ...h }));
   let body = request.body;
   // fetch extracts a text body's type into the header list (Fetch "extract a body").
   if (body !== undefined && !pageHeaders.some((h) => h.name.toLowerCase() === 'content-type')) pageHeaders.push({ name: 'Content-Type', value: 'text/plain;charset=UTF-8' });
-  const page = new URL(request.origin);
+  const page = opaque ? undefined : new URL(request.origin);
   // The header list as the renderer holds it (the key set decides the order Chromium checks
   // names in, engine/blink-order.ts): as the request context builds it for a page's call.
   const provisional = rendererHeaders({
     api: 'fetch', url: request.url, method, mode: 'cors', credentials: request.credentials ? 'include' : 'same-origin', redirect: 'follow',
     headers: pageHeaders, headerOrderKnown: true, body: 'none', uploadListener: false, frameOrigin: pageOrigin,
-    secureContext: isPotentiallyTrustworthy(page.protocol.slice(0, -1), page.hostname), at: 0, stack: [],
+    secureContext: page ? isPotentiallyTrustworthy(page.protocol.slice(0, -1), page.hostname) : false, at: 0, stack: [],
   });
   const hops: Hop[] = [];
   let preflight: PreflightObservation = { kind: 'none' };
@@ -141,24 +138,4 @@ export async function runCheck(request: CheckRequest, send: Send): Promise<{ exc
     url = next;
   }
   throw new CheckNetworkError(`more than ${MAX_REDIRECTS} redirects from ${request.url}: a redirect loop? The browser gives up too (net::ERR_TOO_MANY_REDIRECTS)`);
-}
-
-/** `corsight check` end to end: the verdict printed (or the report), the exit code returned. */
-export async function runCheckCommand(cmd: CheckCommand, send: Send, io: { out(line: string): void; style: Style }): Promise<number> {
-  if (cmd.stack !== undefined && !findStack(cmd.stack)) {
-    throw new UsageError(`unknown stack ${JSON.stringify(cmd.stack)}; one of: ${STACKS.map((s) => s.id).join(', ')}`);
-  }
-  const request: CheckRequest = { url: cmd.url, origin: cmd.origin, method: cmd.method, headers: cmd.headers, credentials: cmd.credentials };
-  if (cmd.body !== undefined) request.body = cmd.body;
-  const { exchange, diagnosis } = await runCheck(request, send);
-  if (cmd.format === 'json') io.out(JSON.stringify(buildReport([{ seq: 1, exchange, diagnosis }], { tabId: undefined, url: null }), null, 2));
-  else if (cmd.format === 'github') {
-    if (diagnosis.status !== 'ok') io.out(renderGithub(exchange, diagnosis, cmd.url));
-  } else if (diagnosis.status === 'ok') {
-    io.out(`OK ${exchange.method} ${exchange.hops[0]?.url ?? ''}`);
-    io.out(`  from ${exchange.initiatorOrigin}: ${diagnosis.headline}`);
-  } else {
-    for (const line of renderExchange(exchange, diagnosis, io.style, cmd.stack)) io.out(line);
-  }
-  return diagnosis.status === 'blocked' ? 1 : 0;
 }

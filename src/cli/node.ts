@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import { USAGE, UsageError, parseArgs } from './args.ts';
-import { CheckNetworkError, runCheckCommand } from './check-command.ts';
+import { CheckNetworkError } from './check-command.ts';
+import { runCheckCommand } from './check-run.ts';
 import { runHar } from './har-command.ts';
 import { nodeSend } from './http.ts';
 import { ANSI, PLAIN } from './render.ts';

@@ -40,11 +40,28 @@ describe('parseArgs', () => {
   it('reads corsight check like curl', () => {
     expect(parseArgs(['check', 'https://api.example.com/v1/items', '--origin', 'https://app.example.com', '-X', 'PUT', '-H', 'X-Api-Key: k', '-H', 'Content-Type: application/json', '-d', '{}', '--credentials'])).toEqual({
       command: 'check', url: 'https://api.example.com/v1/items', origin: 'https://app.example.com', method: 'PUT',
-      headers: [{ name: 'X-Api-Key', value: 'k' }, { name: 'Content-Type', value: 'application/json' }], body: '{}', credentials: true, format: 'text',
+      headers: [{ name: 'X-Api-Key', value: 'k' }, { name: 'Content-Type', value: 'application/json' }], body: '{}', credentials: true, format: 'text', probe: false,
     });
     expect(usageError(['check', 'https://api.example.com/x'])).toBe('corsight check needs --origin: the origin of the page that makes the request, e.g. --origin https://app.example.com');
     expect(usageError(['check', '--origin', 'https://app.example.com'])).toBe('corsight check needs a URL: corsight check https://api.example.com/x --origin https://app.example.com');
     expect(usageError(['check', 'https://api.example.com/x', '--origin', 'https://app.example.com', '-H', 'no colon'])).toBe('-H "no colon": expected "Name: value"');
     expect(usageError(['check', 'https://api.example.com/x', '--origin', 'https://app.example.com', '-X', 'GE T'])).toMatch(/^-X "GE T" is not a method name/);
+  });
+});
+
+describe('probe origins', () => {
+  it('derive from the page origin, and skip what makes no sense for it', async () => {
+    const { probesFor } = await import('../../../src/cli/probe.ts');
+    expect(probesFor('https://app.example.com').map((p) => [p.kind, p.origin])).toEqual([
+      ['unrelated', 'https://corsight-probe.example'],
+      ['null', 'null'],
+      ['prefix', 'https://app.example.com.corsight-probe.example'],
+      ['suffix', 'https://corsightprobeapp.example.com'],
+      ['subdomain', 'https://corsight-probe.app.example.com'],
+      ['unescaped-dot', 'https://appxexample.com'],
+      ['http', 'http://app.example.com'],
+    ]);
+    // An http page has no http downgrade to probe; an IP address has no dot to misuse.
+    expect(probesFor('http://127.0.0.1:8080').map((p) => p.kind)).toEqual(['unrelated', 'null', 'prefix', 'suffix', 'subdomain']);
   });
 });
