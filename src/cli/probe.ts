@@ -69,7 +69,7 @@ export const PROBE_NOTICE = 'Probing sends requests with Origin headers of sites
 
 /** The results as lines for a terminal. */
 export function renderProbes(results: readonly ProbeResult[], url: string): string[] {
-  const lines = [PROBE_NOTICE, '', `Origins ${url} trusts that it should not:`];
+  const lines = [PROBE_NOTICE, '', `${url}, asked from origins it should not trust:`];
   for (const r of results) {
     const verdict = r.severity === 'high' ? 'TRUSTED, with credentials (high)' : r.severity === 'medium' ? 'trusted, without credentials (medium)' : r.severity === 'info' ? 'public (*, no credentials)' : 'refused';
     lines.push(`  ${r.kind.padEnd(13)} ${r.origin.padEnd(40)} ${verdict}`);

@@ -123,4 +123,11 @@ describe('corsight har', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^corsight: unknown stack "cobol"; one of: .*express/);
   });
+
+  it('the built command (bin/corsight.mjs, npm run build:cli) prints the same as the sources', () => {
+    const built = spawnSync(process.execPath, [path.join(root, 'bin/corsight.mjs'), 'har', harFile, '--only-blocked', '--origin', fixture.origins.app], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const source = corsight('har', harFile, '--only-blocked', '--origin', fixture.origins.app);
+    expect(built.stderr).toBe('');
+    expect([built.status, built.stdout]).toEqual([source.code, source.stdout]);
+  });
 });
