@@ -39,7 +39,7 @@ import { overlayTrial } from '../trial/overlay.ts';
 import { forStorage, redactHeaders } from '../store/redact.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
 import { PageRequestLog, callOnlyExchange, mayBeRefusedBeforeNetwork } from '../capture/page-context.ts';
-import { readPagePermissions, readPageRequests } from '../context/page-request.ts';
+import { readPagePermissions, readPageRequests, type PageRequest } from '../context/page-request.ts';
 import { PageContextInjector, chromeInjection } from './page-context.ts';
 
 /**
@@ -472,7 +472,7 @@ function onPageRequests(tabId: number, raw: unknown): void {
   if (!settings.pageContext || !pageContext.isHooked(tabId)) return;
   pageRequests.notePermissions(tabId, readPagePermissions(raw));
   const records = readPageRequests(raw);
-  const waiting = [];
+  const waiting: PageRequest[] = [];
   for (const record of records) {
     if (mayBeRefusedBeforeNetwork(record)) {
       const exchange = callOnlyExchange(record, `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
