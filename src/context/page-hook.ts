@@ -44,6 +44,8 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
   const apply = Reflect.apply;
   const construct = Reflect.construct;
   const NativeError = Error;
+  // A document's origin never changes; read once (window.origin is replaceable by the page later).
+  const frameOrigin = typeof w.origin === 'string' ? w.origin : 'null';
   const then = Promise.prototype.then;
   const NativeHeaders = typeof Headers === 'function' ? Headers : undefined;
   const headersEntries = NativeHeaders ? NativeHeaders.prototype.entries : undefined;
@@ -126,7 +128,7 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
     return typeof text === 'string' ? text.slice(0, 4000) : '';
   };
   const context = () => ({
-    frameOrigin: String(w.origin),
+    frameOrigin,
     secureContext: w.isSecureContext === true,
     at: now(),
     stack: callingStack(),
@@ -208,7 +210,7 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
             // After a `denied`, every change too (a later grant must replace it).
             if (state !== 'denied' && !reported) return;
             reported = true;
-            post({ api: 'permission', state, frameOrigin: String(w.origin), at: now() });
+            post({ api: 'permission', state, frameOrigin, at: now() });
           };
           report();
           listen.call(status, 'change', report);
