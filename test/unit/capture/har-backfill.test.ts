@@ -69,6 +69,15 @@ describe('BackfillMerge', () => {
     expect(new BackfillMerge().backlog([actual, earlier, preflight])).toEqual([earlier, preflight, actual]);
   });
 
+  it('puts a preflight before the request it guards even when the numbers say the request finished first', () => {
+    // The request's entry starts at the fetch() call, before its preflight; a short `time` makes
+    // its start + time come before the OPTIONS's, although the OPTIONS finished first.
+    const actual = entry('PUT', '/guarded', { started: '2026-11-27T04:36:27.100Z', time: 2.1 });
+    const preflight = { ...entry('OPTIONS', '/guarded', { started: '2026-11-27T04:36:27.101Z', time: 3.4, status: 204 }), _initiator: { type: 'preflight', url: API + '/guarded' } };
+    const other = entry('GET', '/other', { started: '2026-11-27T04:36:27.101Z', time: 10 });
+    expect(new BackfillMerge().backlog([actual, preflight, other])).toEqual([preflight, actual, other]);
+  });
+
   it('puts each redirect hop before its target, even when both finished in the same millisecond', () => {
     const source = { ...entry('GET', '/a', { started: '2026-11-27T04:36:27.100Z', time: 10, status: 302 }) };
     source.response = { ...source.response, redirectURL: `${API}/b` } as typeof source.response;
