@@ -9,13 +9,23 @@
  * Access-Control-Request-Headers the sorted lower-case unsafe names; each redirect target that is
  * cross-origin is checked (and preflighted) again; a redirect to another origin from a
  * cross-origin URL taints the origin (Origin: null); 303, and 301/302 of a POST, turn the request
- * into a GET without its body headers; Authorization is dropped at a cross-origin redirect. The
- * engine decides at each step whether the browser would go on.
+ * into a GET without its body headers; Authorization is dropped at a cross-origin redirect. Those
+ * rules are the engine's own (engine/fetch.ts: checkRedirectLocation, redirectTaintsOrigin,
+ * methodAfterRedirect), and the engine decides at each step whether the browser would go on.
  */
 import { rendererHeaders } from '../capture/page-context.ts';
 import { diagnose } from '../engine/index.ts';
 import { isPotentiallyTrustworthy } from '../engine/address-space.ts';
-import { corsUnsafeRequestHeaderNames, needsPreflight, normalizeMethod } from '../engine/fetch.ts';
+import {
+  REQUEST_BODY_HEADER_NAMES,
+  checkRedirectLocation,
+  corsUnsafeRequestHeaderNames,
+  isRedirectStatus,
+  methodAfterRedirect,
+  needsPreflight,
+  normalizeMethod,
+  redirectTaintsOrigin,
+} from '../engine/fetch.ts';
 import type { Diagnosis, Exchange, Hop, HttpHeader, ObservedResponse, PreflightObservation } from '../engine/types.ts';
 
 export interface CheckRequest {
@@ -36,7 +46,6 @@ export type Send = (request: { method: string; url: string; headers: HttpHeader[
 export class CheckNetworkError extends Error {}
 
 const MAX_REDIRECTS = 20;
-const BODY_HEADERS = new Set(['content-encoding', 'content-language', 'content-location', 'content-type']);
 
 function originOf(url: string): string {
   return new URL(url).origin;
@@ -71,7 +80,10 @@ export async function runCheck(request: CheckRequest, send: Send): Promise<{ exc
   const hops: Hop[] = [];
   let preflight: PreflightObservation = { kind: 'none' };
   let url = request.url;
-  let originSent = pageOrigin;
+  // The request's state across redirects, with the engine's rules (engine/fetch.ts).
+  let currentOrigin = originOf(url);
+  let corsFlag = pageOrigin === 'null' || currentOrigin !== pageOrigin;
+  let tainted = false;
   const base = (): Omit<Exchange, 'outcome'> => ({
     source: 'probe',
     initiatorOrigin: pageOrigin,
@@ -84,12 +96,12 @@ export async function runCheck(request: CheckRequest, send: Send): Promise<{ exc
     preflight,
   });
   for (let i = 0; i <= MAX_REDIRECTS; i++) {
-    const crossOrigin = originOf(url) !== pageOrigin || originSent === 'null';
+    const originSent = tainted ? 'null' : pageOrigin;
     const headers: HttpHeader[] = [...pageHeaders];
     let hopPreflight: PreflightObservation | undefined;
-    if (crossOrigin || method !== 'GET') headers.push({ name: 'Origin', value: originSent });
-    // Never preflighted again once the request is same-origin (and not tainted).
-    if (crossOrigin && needsPreflight(method, pageHeaders)) {
+    if (corsFlag || method !== 'GET') headers.push({ name: 'Origin', value: originSent });
+    // The CORS flag stays set once a hop was cross-origin: preflighted again whenever needed.
+    if (corsFlag && needsPreflight(method, pageHeaders)) {
       const unsafe = corsUnsafeRequestHeaderNames(pageHeaders);
       const optionsHeaders: HttpHeader[] = [{ name: 'Origin', value: originSent }, { name: 'Access-Control-Request-Method', value: method }];
       if (unsafe.length > 0) optionsHeaders.push({ name: 'Access-Control-Request-Headers', value: unsafe.join(',') });
@@ -110,8 +122,7 @@ export async function runCheck(request: CheckRequest, send: Send): Promise<{ exc
     if (hopPreflight) hop.preflight = hopPreflight;
     hops.push(hop);
     const location = response.headers.find((h) => h.name.toLowerCase() === 'location')?.value;
-    const redirect = [301, 302, 303, 307, 308].includes(response.status) && location !== undefined;
-    if (!redirect) return judge(base());
+    if (!isRedirectStatus(response.status) || location === undefined) return judge(base());
     const partial = judge(base());
     if (partial.diagnosis.status === 'blocked') return partial;
     let target: URL;
@@ -120,22 +131,24 @@ export async function runCheck(request: CheckRequest, send: Send): Promise<{ exc
     } catch {
       return partial;
     }
-    // A Location the browser will not follow (another scheme, user:pass@): the request fails
-    // there; the engine names why (RedirectContainsCredentials, CorsDisabledScheme...).
-    if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.username !== '' || target.password !== '') {
+    const isHttp = target.protocol === 'http:' || target.protocol === 'https:';
+    const nextOrigin = isHttp ? target.origin : 'null';
+    // A Location the browser will not follow (another scheme, user:pass@): the request fails there.
+    if (checkRedirectLocation({ isHttp, hasCredentials: target.username !== '' || target.password !== '', origin: nextOrigin }, pageOrigin, corsFlag, tainted)) {
       const failed: Exchange = { ...base(), outcome: { kind: 'failed', error: 'net::ERR_FAILED' } };
       return { exchange: failed, diagnosis: diagnose(failed) };
     }
-    const next = target.href;
     // HTTP-redirect fetch: tainted origin, method rewrite, Authorization on a cross-origin redirect.
-    if (originOf(next) !== originOf(url) && originOf(url) !== pageOrigin) originSent = 'null';
-    if (response.status === 303 ? method !== 'GET' && method !== 'HEAD' : (response.status === 301 || response.status === 302) && method === 'POST') {
+    tainted ||= redirectTaintsOrigin(currentOrigin, nextOrigin, pageOrigin);
+    if (methodAfterRedirect(response.status, method) !== method) {
       method = 'GET';
       body = undefined;
-      pageHeaders = pageHeaders.filter((h) => !BODY_HEADERS.has(h.name.toLowerCase()));
+      pageHeaders = pageHeaders.filter((h) => !REQUEST_BODY_HEADER_NAMES.has(h.name.toLowerCase()));
     }
-    if (originOf(next) !== originOf(url)) pageHeaders = pageHeaders.filter((h) => h.name.toLowerCase() !== 'authorization');
-    url = next;
+    if (nextOrigin !== currentOrigin) pageHeaders = pageHeaders.filter((h) => h.name.toLowerCase() !== 'authorization');
+    corsFlag ||= nextOrigin !== pageOrigin;
+    currentOrigin = nextOrigin;
+    url = target.href;
   }
   throw new CheckNetworkError(`more than ${MAX_REDIRECTS} redirects from ${request.url}: a redirect loop? The browser gives up too (net::ERR_TOO_MANY_REDIRECTS)`);
 }

@@ -607,6 +607,9 @@ export function checkRedirectLocation(
   return null;
 }
 
+/** https://fetch.spec.whatwg.org/#request-body-header-name: deleted with the body when a redirect makes a GET. */
+export const REQUEST_BODY_HEADER_NAMES: ReadonlySet<string> = new Set(['content-encoding', 'content-language', 'content-location', 'content-type']);
+
 /**
  * https://fetch.spec.whatwg.org/#http-redirect-fetch: a 301 or 302 to a POST, or a 303 to
  * any method but GET and HEAD, continues as a GET without a body (measured, Chromium 156: lab

@@ -18,6 +18,7 @@ import {
   methodAfterRedirect,
   parsePreflightResult,
   redirectTaintsOrigin,
+  REQUEST_BODY_HEADER_NAMES,
   type CheckFailure,
   type EffectiveCredentials,
   type PreflightResult,
@@ -238,8 +239,6 @@ function isDefaultFilledIn(header: HttpHeader): boolean {
  */
 const PREFLIGHT_REDIRECTED_ERROR = 'net::ERR_INVALID_REDIRECT';
 
-/** https://fetch.spec.whatwg.org/#request-body-header-name: deleted with the body when a redirect makes a GET. */
-const REQUEST_BODY_HEADER_NAMES: ReadonlySet<string> = new Set(['content-encoding', 'content-language', 'content-location', 'content-type']);
 
 /** The header names an observed OPTIONS asked for (its Access-Control-Request-Headers), sorted; undefined when it is no preflight. */
 function namesAskedBy(pf: PreflightObservation | undefined): string[] | undefined {
