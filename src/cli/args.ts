@@ -2,6 +2,8 @@
  * The command line of `corsight`, parsed. Pure: errors are UsageError with one line a user can act
  * on (exit code 2).
  */
+import { STACKS, findStack } from '../snippets/index.ts';
+
 export type OutputFormat = 'text' | 'json' | 'github';
 
 export interface HarCommand {
@@ -71,20 +73,11 @@ export function parseArgs(argv: readonly string[]): CliCommand {
   if (command === 'check') return parseCheck(args);
   if (command !== 'har') throw new UsageError(`unknown command ${JSON.stringify(command)}: expected "har" or "check" (corsight --help)`);
   const out: HarCommand = { command: 'har', file: '', format: 'text', onlyBlocked: false };
-  const value = (flag: string): string => {
-    const v = args.shift();
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
+  const value = valueReader(args);
   while (args.length > 0) {
     const arg = args.shift() as string;
-    if (arg === '--stack') out.stack = value(arg);
-    else if (arg === '--json') out.format = 'json';
-    else if (arg === '--format') {
-      const f = value(arg);
-      if (f !== 'text' && f !== 'json' && f !== 'github') throw new UsageError(`--format ${JSON.stringify(f)}: expected text, json or github`);
-      out.format = f;
-    } else if (arg === '--only-blocked') out.onlyBlocked = true;
+    if (outputOption(arg, value, out)) continue;
+    if (arg === '--only-blocked') out.onlyBlocked = true;
     else if (arg === '--origin') out.origin = originArg(value(arg));
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (corsight --help)`);
     else if (out.file === '') out.file = arg;
@@ -92,6 +85,30 @@ export function parseArgs(argv: readonly string[]): CliCommand {
   }
   if (out.file === '') throw new UsageError('corsight har needs a file: corsight har FILE.har');
   return out;
+}
+
+/** The value after a flag. */
+function valueReader(args: string[]): (flag: string) => string {
+  return (flag) => {
+    const v = args.shift();
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+}
+
+/** The output options both commands take (--stack, --json, --format); false when `arg` is none of them. */
+function outputOption(arg: string, value: (flag: string) => string, out: { stack?: string; format: OutputFormat }): boolean {
+  if (arg === '--stack') {
+    const stack = value(arg);
+    if (!findStack(stack)) throw new UsageError(`unknown stack ${JSON.stringify(stack)}; one of: ${STACKS.map((s) => s.id).join(', ')}`);
+    out.stack = stack;
+  } else if (arg === '--json') out.format = 'json';
+  else if (arg === '--format') {
+    const f = value(arg);
+    if (f !== 'text' && f !== 'json' && f !== 'github') throw new UsageError(`--format ${JSON.stringify(f)}: expected text, json or github`);
+    out.format = f;
+  } else return false;
+  return true;
 }
 
 function originArg(o: string): string {
@@ -109,13 +126,10 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function parseCheck(args: string[]): CheckCommand {
   const out: CheckCommand = { command: 'check', url: '', origin: '', method: 'GET', headers: [], credentials: false, format: 'text', probe: false };
-  const value = (flag: string): string => {
-    const v = args.shift();
-    if (v === undefined) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
+  const value = valueReader(args);
   while (args.length > 0) {
     const arg = args.shift() as string;
+    if (outputOption(arg, value, out)) continue;
     if (arg === '--origin') out.origin = originArg(value(arg));
     else if (arg === '-X' || arg === '--request') {
       const m = value(arg);
@@ -130,13 +144,7 @@ function parseCheck(args: string[]): CheckCommand {
     } else if (arg === '-d' || arg === '--data') out.body = value(arg);
     else if (arg === '--credentials') out.credentials = true;
     else if (arg === '--probe') out.probe = true;
-    else if (arg === '--stack') out.stack = value(arg);
-    else if (arg === '--json') out.format = 'json';
-    else if (arg === '--format') {
-      const f = value(arg);
-      if (f !== 'text' && f !== 'json' && f !== 'github') throw new UsageError(`--format ${JSON.stringify(f)}: expected text, json or github`);
-      out.format = f;
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (corsight --help)`);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (corsight --help)`);
     else if (out.url === '') out.url = arg;
     else throw new UsageError(`one URL at a time: ${JSON.stringify(out.url)} and ${JSON.stringify(arg)} given`);
   }

@@ -1,18 +1,14 @@
 /**
  * `corsight check` end to end: one check, or the probes, printed (or as JSON), and the exit code.
  */
-import { STACKS, findStack } from '../snippets/index.ts';
 import { buildReport } from '../store/report.ts';
-import { UsageError, type CheckCommand } from './args.ts';
+import type { CheckCommand } from './args.ts';
 import { runCheck, type CheckRequest, type Send } from './check-command.ts';
 import { renderProbes, runProbes } from './probe.ts';
 import { renderExchange, renderGithub, type Style } from './render.ts';
 
 /** Returns the exit code: 1 when blocked (or, probing, when a probe origin is trusted), else 0. */
 export async function runCheckCommand(cmd: CheckCommand, send: Send, io: { out(line: string): void; style: Style }): Promise<number> {
-  if (cmd.stack !== undefined && !findStack(cmd.stack)) {
-    throw new UsageError(`unknown stack ${JSON.stringify(cmd.stack)}; one of: ${STACKS.map((s) => s.id).join(', ')}`);
-  }
   const request: CheckRequest = { url: cmd.url, origin: cmd.origin, method: cmd.method, headers: cmd.headers, credentials: cmd.credentials };
   if (cmd.body !== undefined) request.body = cmd.body;
   if (cmd.probe) {

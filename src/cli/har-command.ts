@@ -7,10 +7,9 @@ import { HarExchangeStream } from '../capture/har/file.ts';
 import { HarEntryReader, HarReadError } from '../capture/har/har-reader.ts';
 import { diagnose } from '../engine/index.ts';
 import type { Exchange } from '../engine/types.ts';
-import { STACKS, findStack } from '../snippets/index.ts';
 import { readImportedExchange } from '../store/read-exchange.ts';
 import { buildReport, countStatuses, type ExchangeRecord } from '../store/report.ts';
-import { UsageError, type HarCommand } from './args.ts';
+import type { HarCommand } from './args.ts';
 import { renderExchange, renderGithub, renderSummary, type Style } from './render.ts';
 
 export interface HarRunIo {
@@ -29,9 +28,6 @@ const MB = 1024 * 1024;
 
 /** Runs the command; returns the exit code (0 nothing blocked, 1 blocked, 2 input error). */
 export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
-  if (cmd.stack !== undefined && !findStack(cmd.stack)) {
-    throw new UsageError(`unknown stack ${JSON.stringify(cmd.stack)}; one of: ${STACKS.map((s) => s.id).join(', ')}`);
-  }
   const reader = new HarEntryReader();
   const records: ExchangeRecord[] = [];
   let counts = { ok: 0, warning: 0, blocked: 0 };
