@@ -38,8 +38,8 @@ import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
 import { overlayTrial } from '../trial/overlay.ts';
 import { forStorage, redactHeaders } from '../store/redact.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
-import { PageRequestLog, callOnlyExchange, mayBeRefusedBeforeNetwork } from '../capture/page-context.ts';
-import { readPagePermissions, readPageRequests, type PageRequest } from '../context/page-request.ts';
+import { PageRequestLog, splitCalls } from '../capture/page-context.ts';
+import { readPagePermissions, readPageRequests } from '../context/page-request.ts';
 import { PageContextInjector, chromeInjection } from './page-context.ts';
 
 /**
@@ -471,19 +471,8 @@ const handlers: RequestHandlers = {
 function onPageRequests(tabId: number, raw: unknown): void {
   if (!settings.pageContext || !pageContext.isHooked(tabId)) return;
   pageRequests.notePermissions(tabId, readPagePermissions(raw));
-  const records = readPageRequests(raw);
-  const waiting: PageRequest[] = [];
-  for (const record of records) {
-    if (mayBeRefusedBeforeNetwork(record)) {
-      const exchange = callOnlyExchange(record, `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
-      const diagnosis = diagnose(exchange);
-      if (diagnosis.status === 'blocked' && diagnosis.stage.kind === 'mode') {
-        onExchange(tabId, exchange, true);
-        continue;
-      }
-    }
-    waiting.push(record);
-  }
+  const { refused, waiting } = splitCalls(readPageRequests(raw), diagnose, () => `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
+  for (const exchange of refused) onExchange(tabId, exchange, true);
   pageRequests.add(tabId, waiting);
 }
 

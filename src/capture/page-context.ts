@@ -9,7 +9,7 @@
  * the headers of a request that never reached the network (webRequest sees only its preflight),
  * and the calling stack.
  */
-import type { Exchange, HttpHeader } from '../engine/types.ts';
+import type { Diagnosis, Exchange, HttpHeader } from '../engine/types.ts';
 import type { PagePermission, PageRequest } from '../context/page-request.ts';
 
 /** How far apart a call and the request it made may be (clocks: the page's and the capture's). */
@@ -180,4 +180,30 @@ export function callOnlyExchange(record: PageRequest, id: string): Exchange {
     startedAt: record.at,
     durationMs: 0,
   };
+}
+
+/**
+ * A relay message's calls, split: each one the engine stops at its request mode, which never
+ * reached the network, as an exchange of its own (`refused`); the others wait for their exchange.
+ * `judge` is the engine's diagnose(), passed in (the capture layer never calls it itself).
+ */
+export function splitCalls(
+  records: readonly PageRequest[],
+  judge: (exchange: Exchange) => Pick<Diagnosis, 'status' | 'stage'>,
+  nextId: () => string,
+): { refused: Exchange[]; waiting: PageRequest[] } {
+  const refused: Exchange[] = [];
+  const waiting: PageRequest[] = [];
+  for (const record of records) {
+    if (mayBeRefusedBeforeNetwork(record)) {
+      const exchange = callOnlyExchange(record, nextId());
+      const d = judge(exchange);
+      if (d.status === 'blocked' && d.stage.kind === 'mode') {
+        refused.push(exchange);
+        continue;
+      }
+    }
+    waiting.push(record);
+  }
+  return { refused, waiting };
 }

@@ -18,7 +18,7 @@ import type { LabRunResult } from '../lab/page.ts';
 import { LNA_CONFIGS, resolvedExpect, type Expect, type LnaConfigName, type Scenario } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 import { observedExchange } from './observed.ts';
-import { PageRequestLog, callOnlyExchange, mayBeRefusedBeforeNetwork } from '../../src/capture/page-context.ts';
+import { PageRequestLog, splitCalls } from '../../src/capture/page-context.ts';
 import { installPageRequestHook } from '../../src/context/page-hook.ts';
 import { PAGE_REQUEST_EVENT, readPagePermissions, readPageRequests } from '../../src/context/page-request.ts';
 import { provePlans, type PlanOutcome } from './plans.ts';
@@ -119,12 +119,9 @@ async function installRequestContext(page: Page, calls: PageRequestLog, callOnly
       return; // Malformed: dropped, as the worker does.
     }
     // The worker's rule (src/background/index.ts onPageRequests).
-    for (const record of records) {
-      const exchange = mayBeRefusedBeforeNetwork(record) ? callOnlyExchange(record, `page-${callOnly.size}`) : undefined;
-      const diagnosis = exchange && diagnose(exchange);
-      if (exchange && diagnosis?.status === 'blocked' && diagnosis.stage.kind === 'mode') callOnly.set(record.url, exchange);
-      else calls.add(0, [record]);
-    }
+    const { refused, waiting } = splitCalls(records, diagnose, () => `page-${callOnly.size}`);
+    for (const exchange of refused) callOnly.set(exchange.hops[0]?.url ?? '', exchange);
+    calls.add(0, waiting);
   });
   const event = JSON.stringify(PAGE_REQUEST_EVENT);
   await page.addInitScript(`(() => {

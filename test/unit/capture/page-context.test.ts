@@ -1,6 +1,6 @@
 /** Joining the page's own call (the request context) to what the network showed. */
 import { describe, expect, it } from 'vitest';
-import { PageRequestLog, callOnlyExchange, mayBeRefusedBeforeNetwork, rendererHeaders, withPageRequest } from '../../../src/capture/page-context.ts';
+import { PageRequestLog, callOnlyExchange, mayBeRefusedBeforeNetwork, rendererHeaders, splitCalls, withPageRequest } from '../../../src/capture/page-context.ts';
 import type { PageRequest } from '../../../src/context/page-request.ts';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
@@ -282,5 +282,16 @@ describe('mayBeRefusedBeforeNetwork', () => {
       expect(mayBeRefusedBeforeNetwork(r)).toBe(expected);
       if (!expected) expect(diagnose(callOnlyExchange(r, 'x')).stage.kind).not.toBe('mode');
     }
+  });
+});
+
+describe('splitCalls', () => {
+  it('makes an exchange of each call the engine stops before the network, and keeps the others waiting', () => {
+    let n = 0;
+    const refusedCall = record({ mode: 'same-origin' });
+    const plain = record({ url: 'https://api.example/v1/other' });
+    const { refused, waiting } = splitCalls([refusedCall, plain], diagnose, () => `id${n++}`);
+    expect(refused.map((e) => [e.id, e.source, e.hops[0]?.url, diagnose(e).corsError])).toEqual([['id0', 'page', URL1, 'DisallowedByMode']]);
+    expect(waiting).toEqual([plain]);
   });
 });
