@@ -17,22 +17,11 @@ export interface HarMappingOptions {
 export function harToExchanges(har: unknown, options: HarMappingOptions = {}): HarMappingResult {
   const log = asRecord(asRecord(har)?.log);
   const rawEntries: unknown[] = Array.isArray(har) ? har : Array.isArray(log?.entries) ? (log.entries as unknown[]) : [];
-  // A file is ordered by start time (the actual request starts before its preflight): feed
-  // preflights first so each actual request finds its own.
-  const entries = rawEntries.map((raw, index) => ({ raw, entry: readEntry(raw, index) }));
   const exchanges: Exchange[] = [];
-  let now = 0;
-  const stream = new HarStream((e) => exchanges.push({ ...e, source: 'har' }), { source: 'har', idPrefix: 'har', now: () => now });
-  stream.pageOrigin = options.pageOrigin;
-  const ordered = [
-    ...entries.filter((e) => e.entry?.preflightFor !== undefined),
-    ...entries.filter((e) => e.entry?.preflightFor === undefined),
-  ];
-  for (const { raw } of ordered) {
-    now++;
-    stream.push(raw);
-  }
-  stream.flush(true);
+  // The whole file is at hand: every actual request waits for the end, so every preflight comes first.
+  const stream = new HarExchangeStream((e) => exchanges.push(e), { ...options, window: Infinity });
+  for (const raw of rawEntries) stream.push(raw);
+  stream.end();
   return { exchanges, skipped: stream.skipped };
 }
 
