@@ -39,54 +39,58 @@ function finishedAt(entry: unknown): number {
 }
 
 /**
+ * Moves each entry that must come before an earlier one (the first earlier entry `precedes`
+ * matches) to just before it; entries with no such rule (`precedes` undefined) stay.
+ */
+function moveEachBefore(entries: readonly unknown[], precedes: (entry: Record<string, unknown>) => ((earlier: Record<string, unknown>) => boolean) | undefined): unknown[] {
+  const ordered = [...entries];
+  for (let i = 0; i < ordered.length; i++) {
+    const matches = precedes(record(ordered[i]));
+    if (!matches) continue;
+    const at = ordered.findIndex((e, j) => j < i && matches(record(e)));
+    if (at < 0) continue;
+    const [moved] = ordered.splice(i, 1);
+    ordered.splice(at, 0, moved);
+  }
+  return ordered;
+}
+
+const urlOf = (e: Record<string, unknown>): string => String(record(e.request).url ?? '');
+const startOf = (e: Record<string, unknown>): string => String(e.startedDateTime ?? '');
+
+/**
  * Moves each redirect hop before the hop it redirected to, as the listener reports them: a hop
  * and its redirect target can finish in the same millisecond (a target refused at once), and
  * then getHAR()'s own order, which lists the target first, would split the chain in two.
  */
 export function redirectSourcesFirst(entries: readonly unknown[]): unknown[] {
-  const ordered = [...entries];
-  for (let i = 0; i < ordered.length; i++) {
-    const source = record(ordered[i]);
+  return moveEachBefore(entries, (source) => {
     const target = String(record(source.response).redirectURL ?? '');
-    if (!target) continue;
-    const started = String(source.startedDateTime ?? '');
-    const at = ordered.findIndex((e, j) => j < i && String(record(record(e).request).url ?? '') === target && String(record(e).startedDateTime ?? '') >= started);
-    if (at < 0) continue;
-    const [moved] = ordered.splice(i, 1);
-    ordered.splice(at, 0, moved);
-  }
-  return ordered;
+    return target ? (e) => urlOf(e) === target && startOf(e) >= startOf(source) : undefined;
+  });
 }
 
 /** The URL a preflight entry guards (its initiator's), or undefined when the entry is no preflight. */
-function guardedUrl(entry: unknown): string | undefined {
-  const e = record(entry);
+function guardedUrl(e: Record<string, unknown>): string | undefined {
   const initiator = record(e._initiator);
   const isPreflight = e._resourceType === 'preflight' || initiator.type === 'preflight';
   if (!isPreflight) return undefined;
-  return String(initiator.url ?? record(e.request).url ?? '');
+  return String(initiator.url ?? urlOf(e));
 }
 
 /**
  * Moves each preflight before the request it guards, as the listener reports them (the OPTIONS
- * finishes before the request is even sent). Finish times alone do not always say so: the
- * request's entry starts when the page called fetch(), before its preflight, and its `time` is
- * measured from there (seen in a clean CI-like run: a preflighted request from the backlog came
- * out with no preflight).
+ * finishes before the request is even sent). Finish times (start + time) need not say so: the
+ * request's entry starts when the page called fetch(), before its preflight. (A clean run once
+ * got a preflighted request from the backlog without its preflight; that this order was the
+ * cause was not reproduced.)
  */
 export function preflightsFirst(entries: readonly unknown[]): unknown[] {
-  const ordered = [...entries];
-  for (let i = 0; i < ordered.length; i++) {
-    const guarded = guardedUrl(ordered[i]);
-    if (!guarded) continue;
-    const started = String(record(ordered[i]).startedDateTime ?? '');
+  return moveEachBefore(entries, (preflight) => {
+    const guarded = guardedUrl(preflight);
     // The request it guards: an earlier entry to that URL that is no preflight, started no later.
-    const at = ordered.findIndex((e, j) => j < i && guardedUrl(e) === undefined && String(record(record(e).request).url ?? '') === guarded && String(record(e).startedDateTime ?? '') <= started);
-    if (at < 0) continue;
-    const [moved] = ordered.splice(i, 1);
-    ordered.splice(at, 0, moved);
-  }
-  return ordered;
+    return guarded ? (e) => guardedUrl(e) === undefined && urlOf(e) === guarded && startOf(e) <= startOf(preflight) : undefined;
+  });
 }
 
 const MAX_REMEMBERED = 5000;
