@@ -1,6 +1,6 @@
 /** Joining the page's own call (the request context) to what the network showed. */
 import { describe, expect, it } from 'vitest';
-import { PageRequestLog, callOnlyExchange, mayBeRefusedBeforeNetwork, rendererHeaders, splitCalls, withPageRequest } from '../../../src/capture/page-context.ts';
+import { PageRequestLog, callOnlyExchange, rendererHeaders, splitCalls, withPageRequest } from '../../../src/capture/page-context.ts';
 import type { PageRequest } from '../../../src/context/page-request.ts';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
@@ -267,9 +267,8 @@ describe('Local Network Access facts', () => {
   });
 });
 
-describe('mayBeRefusedBeforeNetwork', () => {
-  it('is true exactly for the calls the engine can stop at their request mode', () => {
-    // Each must agree with the engine: a call it keeps is stopped at the mode stage, and the others are not.
+describe('calls refused before the network', () => {
+  it('are exactly those the engine stops at their request mode', () => {
     const cases: Array<[Partial<PageRequest>, boolean]> = [
       [{ mode: 'same-origin' }, true],
       [{ mode: 'no-cors', redirect: 'manual' }, true],
@@ -279,7 +278,7 @@ describe('mayBeRefusedBeforeNetwork', () => {
     ];
     for (const [over, expected] of cases) {
       const r = record(over);
-      expect(mayBeRefusedBeforeNetwork(r)).toBe(expected);
+      expect(splitCalls([r], diagnose, () => 'x').refused.length === 1).toBe(expected);
       if (!expected) expect(diagnose(callOnlyExchange(r, 'x')).stage.kind).not.toBe('mode');
     }
   });
