@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TabReport } from '../../src/store/report.ts';
 import { runScenario } from '../harness/lab-runner.ts';
+import { attachOracle } from '../harness/oracle.ts';
 import { LNA_CONFIGS, LNA_SCENARIOS, type LnaConfigName } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 import { sleep, startRig, waitForDevtoolsPort, type Rig } from './pipeline-support.ts';
@@ -187,6 +188,7 @@ describe('request context', () => {
   for (const source of ['webrequest', 'devtools'] as const) {
     it(`names Local Network Access refusals as Chromium does (${source})`, async () => {
       const seen: string[] = [];
+      const chromium: string[] = [];
       for (const [config, id] of LNA_CASES) {
         const cfg = LNA_CONFIGS[config];
         const lnaLab = await startLab({ scenarios: LNA_SCENARIOS.filter((s) => s.id === id), appHost: cfg.appHost });
@@ -195,6 +197,8 @@ describe('request context', () => {
         try {
           if (cfg.grant) await lnaRig.browser.context.grantPermissions(['local-network-access'], { origin: lnaLab.origins.app });
           const page = await lnaRig.browser.context.newPage();
+          // Chromium's own verdict for the same request, from the DevTools protocol.
+          const oracle = await attachOracle(lnaRig.browser.context, page);
           await page.goto(lnaLab.pageUrl);
           const tabId = await lnaRig.tabIdOf(lnaLab.origins.app);
           if (source === 'devtools') {
@@ -205,7 +209,9 @@ describe('request context', () => {
             await lnaRig.ask({ type: 'capture/start', tabId, reload: false });
           }
           for (let i = 0; i < 50 && !(await lnaRig.ask({ type: 'debug/state' })).pageContextTabs.includes(tabId); i++) await sleep(100);
-          const run = await runScenario(page, lnaLab, id);
+          const run = await runScenario(page, lnaLab, id, { oracle });
+          const v = run.verdict;
+          chromium.push(!v ? 'none' : v.ok ? 'ok' : (v.corsError ?? v.errorText ?? 'failed'));
           let verdict = '';
           for (let i = 0; i < 50 && !verdict; i++) {
             await sleep(100);
@@ -218,7 +224,8 @@ describe('request context', () => {
           await lnaLab.close();
         }
       }
-      console.log(`request context, Local Network Access (${source}): ${LNA_CASES.map(([, id], i) => `${id} ${seen[i]}`).join('; ')}`);
+      console.log(`request context, Local Network Access (${source}): ${LNA_CASES.map(([, id], i) => `${id} ${seen[i]} (Chromium ${chromium[i]})`).join('; ')}`);
+      expect(seen).toEqual(chromium);
       expect(seen).toEqual(LNA_CASES.map(([, , code]) => code));
     }, 120_000);
   }
