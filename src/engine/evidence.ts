@@ -52,7 +52,7 @@ export function addResponseEvidence(
 ): void {
   const acao = getHeader(r.headers, 'access-control-allow-origin');
   const statusBad = code === 'PreflightInvalidStatus' || code === 'PreflightDisallowedRedirect';
-  evidence.push({ stage, header: ':status', seen: String(r.status), ...(statusBad ? { needed: code === 'PreflightDisallowedRedirect' ? 'a 2xx answer, not a redirect' : '200-299' } : {}), ok: !statusBad });
+  evidence.push({ stage, header: ':status', seen: r.statusUnknown ? 'not recorded' : String(r.status), ...(statusBad ? { needed: code === 'PreflightDisallowedRedirect' ? 'a 2xx answer, not a redirect' : '200-299' } : {}), ok: !statusBad });
   const acaoBad = ORIGIN_CODES.has(code);
   const neededOrigin = cred === 'include' ? originSent : `${originSent} (or *)`;
   evidence.push({ stage, header: 'Access-Control-Allow-Origin', seen: acao, ...(acaoBad ? { needed: neededOrigin } : {}), ok: !acaoBad });

@@ -89,6 +89,12 @@ export interface ObservedResponse {
   headers: HttpHeader[];
   /** Served from the HTTP cache (a 304 revalidation skips the CORS check). */
   fromCache?: boolean;
+  /**
+   * The capture kept the headers but not the status (older DevTools exported a CORS-blocked
+   * response with status 0). `status` is then what the headers imply: 302 with a Location
+   * header, else 200; shown as not recorded.
+   */
+  statusUnknown?: boolean;
 }
 
 /** One request of the redirect chain of the actual request, with its response if any. */

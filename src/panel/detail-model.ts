@@ -1,4 +1,4 @@
-import type { Diagnosis, Evidence, Exchange, FixPlan, PlannedHeader, ResponseKind } from '../engine/types.ts';
+import type { Diagnosis, Evidence, Exchange, FixPlan, ObservedResponse, PlannedHeader, ResponseKind } from '../engine/types.ts';
 import { formatDuration } from './model.ts';
 
 /** Pure pieces of the detail view: the "asked vs allowed" table, the timeline, plain-HTTP headers. */
@@ -88,7 +88,7 @@ export function timeline(exchange: Exchange, diagnosis: Diagnosis): TimelineStep
       kind: 'preflight',
       method: 'OPTIONS',
       url: pf.url,
-      result: pf.response ? String(pf.response.status) : (pf.error ?? 'no response'),
+      result: pf.response ? statusOf(pf.response) : (pf.error ?? 'no response'),
       duration: formatDuration(pf.durationMs),
       failed: blocked && stage.kind === 'preflight',
       note: 'preflight',
@@ -108,7 +108,7 @@ export function timeline(exchange: Exchange, diagnosis: Diagnosis): TimelineStep
     const status = hop.response?.status;
     const isRedirect = status !== undefined && status >= 300 && status < 400 && i < exchange.hops.length - 1;
     const last = i === exchange.hops.length - 1;
-    let result = status !== undefined ? String(status) : exchange.outcome.kind === 'failed' ? exchange.outcome.error : exchange.outcome.kind === 'unobserved' ? 'not captured' : 'no response';
+    let result = hop.response ? statusOf(hop.response) : exchange.outcome.kind === 'failed' ? exchange.outcome.error : exchange.outcome.kind === 'unobserved' ? 'not captured' : 'no response';
     if (hop.response?.fromCache) result += ' (cache)';
     let failed = false;
     if (blocked) {
@@ -143,4 +143,9 @@ export function planAsHttp(plan: FixPlan): string {
     if (lines.length > 0) groups.push(`# ${ON_LABEL[on]}\n${lines.join('\n')}`);
   }
   return groups.join('\n\n');
+}
+
+/** The status as the capture recorded it (an older DevTools HAR may have kept only the headers). */
+function statusOf(response: ObservedResponse): string {
+  return response.statusUnknown ? 'status not recorded' : String(response.status);
 }

@@ -77,7 +77,7 @@ export function exchangesToHar(exchanges: readonly Exchange[], creatorVersion = 
       e._resourceType = 'preflight';
       e._initiator = { type: 'preflight', url: first.url };
       if (pf.response) {
-        e.response.status = pf.response.status;
+        e.response.status = pf.response.statusUnknown ? 0 : pf.response.status;
         e.response.statusText = pf.response.statusText ?? '';
         e.response.headers = headers(pf.response.headers);
       }
@@ -100,7 +100,7 @@ export function exchangesToHar(exchanges: readonly Exchange[], creatorVersion = 
           : { ...ex.initiator };
       }
       if (hop.response) {
-        e.response.status = hop.response.status;
+        e.response.status = hop.response.statusUnknown ? 0 : hop.response.status;
         e.response.statusText = hop.response.statusText ?? '';
         e.response.headers = headers(hop.response.headers);
         if (hop.response.fromCache) e._fromCache = 'disk';

@@ -41,6 +41,7 @@ function readResponse(value: unknown): ObservedResponse | undefined {
   const statusText = asString(r.statusText);
   if (statusText !== undefined) response.statusText = statusText;
   if (r.fromCache === true) response.fromCache = true;
+  if (r.statusUnknown === true) response.statusUnknown = true;
   return response;
 }
 

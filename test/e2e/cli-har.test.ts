@@ -45,8 +45,22 @@ describe('corsight har', () => {
   const har = JSON.stringify({ log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, pages: [], entries: fixture.harEntries } });
   const harFile = write('lab.har', har);
 
-  it('gives Chromium\'s verdict for every lab scenario the DevTools HAR shows, and exits 1 when something is blocked', () => {
-    const run = corsight('har', harFile, '--json', '--origin', fixture.origins.app);
+  // Older DevTools wrote a CORS-blocked response with status 0 (its raw headers kept, the status
+  // lost); current DevTools keeps the wire status next to `_error`. The same capture in the older
+  // shape: every entry with `_error` and a status gets status 0.
+  let zeroed = 0;
+  const olderEntries = (fixture.harEntries as Array<{ response: { status: number; statusText?: string; _error?: string } }>).map((e) => {
+    if (!e.response._error || e.response.status <= 0) return e;
+    zeroed++;
+    return { ...e, response: { ...e.response, status: 0, statusText: '' } };
+  });
+  const olderHar = JSON.stringify({ log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, pages: [], entries: olderEntries } });
+
+  it.each([
+    ['wire status (current DevTools)', harFile],
+    ['status 0 (older DevTools)', write('lab-older.har', olderHar)],
+  ])('gives Chromium\'s verdict for every lab scenario the DevTools HAR shows, blocked responses with their %s, and exits 1 when something is blocked', (shape, file) => {
+    const run = corsight('har', file, '--json', '--origin', fixture.origins.app);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as TabReport;
@@ -65,7 +79,8 @@ describe('corsight har', () => {
       else if (expectedById.has(s.id)) listed.push(s.id);
       else disagree.push(`${s.id}: chromium ${chromiumOf(s)}, corsight ${mine}`);
     }
-    console.log(`corsight har (lab HAR, ${(har.length / 1024).toFixed(0)} KB): ${shown} scenarios shown, ${agree} agree, ${disagree.length} disagree, ${listed.length} listed in expectations.ts (${listed.join(', ')}); ${report.counts.blocked} blocked of ${report.entries.length}`);
+    if (file !== harFile) expect(zeroed).toBeGreaterThan(50);
+    console.log(`corsight har (lab HAR, blocked responses with their ${shape}${file === harFile ? '' : `, ${zeroed} entries`}): ${shown} scenarios shown, ${agree} agree, ${disagree.length} disagree, ${listed.length} listed in expectations.ts (${listed.join(', ')}); ${report.counts.blocked} blocked of ${report.entries.length}`);
     expect(disagree).toEqual(NOT_IN_THE_HAR);
     expect(agree + NOT_IN_THE_HAR.length + listed.length).toBe(shown);
 

@@ -16,6 +16,8 @@ export interface Entry {
   url: string;
   requestHeaders: HttpHeader[];
   status: number;
+  /** The file kept this response's headers but not its status (see `recordedStatus`). */
+  statusUnknown: boolean;
   responseHeaders: HttpHeader[];
   redirectURL: string;
   error: string | undefined;
@@ -95,6 +97,22 @@ function readHarHeaders(value: unknown): HttpHeader[] {
   return headers;
 }
 
+/**
+ * The status of a response, and whether the file recorded it. Current DevTools exports a
+ * CORS-blocked response with its wire status and `_error`; older versions wrote status 0 but kept
+ * the headers (the raw headers came separately from the status), and 0 with no headers means no
+ * response came back. So a 0 with headers is a response whose status was lost: an HTTP/2 `:status`
+ * pseudo-header gives it when present, else a Location header means a redirect (302) and anything
+ * else an answer (200): the status the headers imply, marked unknown.
+ */
+function recordedStatus(status: number | undefined, headers: readonly HttpHeader[]): { status: number; statusUnknown: boolean } {
+  if (status !== undefined && status > 0) return { status, statusUnknown: false };
+  if (headers.length === 0) return { status: 0, statusUnknown: false };
+  const pseudo = Number(headerValue(headers, ':status'));
+  if (Number.isInteger(pseudo) && pseudo >= 100 && pseudo <= 999) return { status: pseudo, statusUnknown: false };
+  return { status: headerValue(headers, 'location') !== undefined ? 302 : 200, statusUnknown: true };
+}
+
 export function readEntry(raw: unknown, index: number): Entry | undefined {
   const entry = asRecord(raw);
   const request = asRecord(entry?.request);
@@ -106,13 +124,16 @@ export function readEntry(raw: unknown, index: number): Entry | undefined {
   const initiator = readInitiator(entry._initiator);
   const resourceType = asString(entry._resourceType) ?? '';
   const started = Date.parse(asString(entry.startedDateTime) ?? '');
+  const responseHeaders = readHarHeaders(response?.headers);
+  const { status, statusUnknown } = recordedStatus(asNumber(response?.status), responseHeaders);
   return {
     index,
     method,
     url,
     requestHeaders: readHarHeaders(request.headers),
-    status: asNumber(response?.status) ?? 0,
-    responseHeaders: readHarHeaders(response?.headers),
+    status,
+    statusUnknown,
+    responseHeaders,
     redirectURL: asString(response?.redirectURL) ?? '',
     error: asString(response?._error) || undefined,
     resourceType,

@@ -1,5 +1,5 @@
 import { methodAfterRedirect } from '../../engine/fetch.ts';
-import type { Exchange, Hop } from '../../engine/types.ts';
+import type { Exchange, Hop, ObservedResponse } from '../../engine/types.ts';
 import { ExchangeBuilder, type ObservedRequest, type SentPreflight } from '../exchange-builder.ts';
 import { headerValue, originOfUrl } from '../request-facts.ts';
 import { isNavigation, readEntry, type Entry } from './entries.ts';
@@ -33,9 +33,15 @@ function preflightObservation(preflight: Entry): SentPreflight {
     startedAt: preflight.startedAt,
     durationMs: preflight.durationMs,
   };
-  if (preflight.status > 0) observation.response = { status: preflight.status, headers: preflight.responseHeaders };
+  if (preflight.status > 0) observation.response = responseOf(preflight);
   if (preflight.error) observation.error = preflight.error;
   return observation;
+}
+
+function responseOf(entry: Entry): ObservedResponse {
+  const response: ObservedResponse = { status: entry.status, headers: entry.responseHeaders };
+  if (entry.statusUnknown) response.statusUnknown = true;
+  return response;
 }
 
 /**
@@ -53,7 +59,7 @@ function observedChain(
     const hop: Hop = { url: entry.url, requestHeaders: entry.requestHeaders };
     // Status 0 means no response came back (e.g. stopped by its preflight).
     if (entry.status > 0) {
-      hop.response = { status: entry.status, headers: entry.responseHeaders };
+      hop.response = responseOf(entry);
       if (entry.fromCache) hop.response.fromCache = true;
     }
     const hopPreflight = i > 0 ? options.hopPreflights[i] : undefined;
