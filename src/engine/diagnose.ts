@@ -30,6 +30,7 @@ import { CURL_PARAGRAPH, requestValues, headlineFor, detailFor } from './prose.t
 import { traceUnderCredentials } from './credentials.ts';
 import {
   CORS_LIKE_ERROR,
+  FAILED_WITHOUT_REASON,
   type Trace,
   type Ctx,
   isBlocked,
@@ -476,7 +477,11 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
   const preflightAnswer = `the preflight (OPTIONS) answer from ${T}`;
   const never = `so the browser never sent the ${method}`;
   const acao = response ? getHeader(response.headers, 'access-control-allow-origin') : null;
-  if (t.networkError !== null) {
+  if (t.networkError !== null && ctx.outcomeError === FAILED_WITHOUT_REASON) {
+    headline = `The ${method} to ${ctx.target.origin} got no response, and the capture does not record why.`;
+    explanation.push('The file writes status 0 and no error (as Firefox\'s HAR does): the browser may have refused the request before the network (its mode, its redirect mode, a scheme without CORS), stopped it after a preflight the file does not hold, or it was aborted. A HAR from Chrome\'s DevTools, or the Corsight panel, names the reason.');
+    findings.push(finding('failure-reason-not-recorded', 'No response and no recorded reason: Corsight cannot tell whether CORS was involved.'));
+  } else if (t.networkError !== null) {
     headline = `The ${method} to ${ctx.target.origin} failed because ${t.networkError}: this is not a CORS error.`;
     explanation.push('No CORS check could run: the browser needs a response to check. Look at the connection, DNS, TLS, proxies, browser extensions, or whether the server is running.');
     findings.push(finding('network-error-not-cors', `${capitalize(t.networkError)}; no CORS rule was involved.`));

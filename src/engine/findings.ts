@@ -109,6 +109,12 @@ export const FINDINGS = {
     hint: 'No CORS rule was involved: look at DNS, the connection, TLS, proxies, extensions or the server being down.',
     link: `${MDN}/Guides/CORS/Errors/CORSDidNotSucceed`,
   },
+  'failure-reason-not-recorded': {
+    title: 'The request got no response and the capture does not say why',
+    severity: 'warning',
+    hint: 'Firefox\'s HAR records such a request as status 0 with no error; Chrome\'s DevTools HAR, or the Corsight panel, names the reason.',
+    link: `${MDN}/Guides/CORS/Errors`,
+  },
   'preflight-not-observed': {
     title: 'A preflight was needed but not captured',
     severity: 'info',

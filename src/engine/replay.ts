@@ -32,8 +32,14 @@ import { UrlCache, type ParsedUrl } from './url.ts';
 // Trace: what happened under one credentials hypothesis
 // ---------------------------------------------------------------------------------------
 
-/** Browser errors that a CORS failure shows up as. Anything else is not CORS. */
-export const CORS_LIKE_ERROR = /ERR_FAILED|NS_ERROR_DOM_BAD_URI|CORS|Failed to fetch/i;
+/**
+ * A failure a capture records without its reason: Firefox's HAR writes status 0 for a request
+ * that got no response and has no error field. It may be CORS, as `net::ERR_FAILED` may.
+ */
+export const FAILED_WITHOUT_REASON = 'no response, reason not recorded';
+
+/** Browser errors that a CORS failure shows up as (and FAILED_WITHOUT_REASON). Anything else is not CORS. */
+export const CORS_LIKE_ERROR = /ERR_FAILED|NS_ERROR_DOM_BAD_URI|CORS|Failed to fetch|^no response, reason not recorded$/i;
 
 export type PreflightState =
   | 'not-needed'
@@ -143,26 +149,33 @@ function hasLocation(r: ObservedResponse): boolean {
 }
 
 /**
- * Request headers Chromium's network stack adds itself, after the CORS checks ran on the headers
- * the page set: fetch's `cache` modes and EventSource become load flags, and net writes them as
- * `Cache-Control: no-cache` + `Pragma: no-cache` (bypass the cache: "no-store", "reload",
- * EventSource) or `Cache-Control: max-age=0` (revalidate: "no-cache"). Measured on Chromium 156
- * (lab group browser-set-headers): no preflight for them. On the wire they look like the same
- * headers set by the page, which do need one.
+ * Request headers the network stack adds itself, after the CORS checks ran on the headers the
+ * page set, so on the wire they look like the page's own (which would need a preflight):
+ * - fetch's `cache` modes and EventSource become load flags, and Chromium's net writes them as
+ *   `Cache-Control: no-cache` + `Pragma: no-cache` (bypass the cache: "no-store", "reload",
+ *   EventSource) or `Cache-Control: max-age=0` (revalidate: "no-cache"). Measured on Chromium 156
+ *   (lab group browser-set-headers): no preflight for them.
+ * - the RFC 9218 `Priority` of the request (`u=4`, `u=1, i`): Chromium's network stack and
+ *   Firefox's (measured, Firefox 153 ESR: `Priority: u=4` on a cross-origin fetch with no
+ *   preflight) send it.
  */
 const BROWSER_CACHE_HEADER_VALUES: ReadonlyMap<string, readonly string[]> = new Map([
   ['cache-control', ['no-cache', 'max-age=0']],
   ['pragma', ['no-cache']],
 ]);
+const RFC9218_PRIORITY = /^(?:u=[0-7](?:\s*,\s*i)?|i(?:\s*,\s*u=[0-7])?)$/;
 
-function mayBeBrowserCacheHeader(header: HttpHeader): boolean {
+function mayBeNetworkAddedHeader(header: HttpHeader): boolean {
   if (typeof header.name !== 'string' || typeof header.value !== 'string') return false;
-  return BROWSER_CACHE_HEADER_VALUES.get(header.name.toLowerCase())?.includes(header.value.trim().toLowerCase()) ?? false;
+  const name = header.name.toLowerCase();
+  const value = header.value.trim().toLowerCase();
+  if (name === 'priority') return RFC9218_PRIORITY.test(value);
+  return BROWSER_CACHE_HEADER_VALUES.get(name)?.includes(value) ?? false;
 }
 
 /**
  * The CORS-unsafe names as the browser saw them: ACRH of an observed preflight wins. Without
- * one, the cache headers the browser may have added itself are not counted: a page that set
+ * one, the headers the network stack may have added itself are not counted: a page that set
  * them would have sent an OPTIONS the capture saw (or the capture's preflight-cache model would
  * say `cached`), so with neither they are the browser's.
  */
@@ -170,7 +183,7 @@ export function unsafeNamesFor(ctx: Ctx): string[] {
   const pf = ctx.ex.preflight;
   const asked = namesAskedBy(pf);
   if (asked) return asked;
-  if (pf.kind === 'none') return corsUnsafeRequestHeaderNames(ctx.requestHeaders.filter((h) => !mayBeBrowserCacheHeader(h)));
+  if (pf.kind === 'none') return corsUnsafeRequestHeaderNames(ctx.requestHeaders.filter((h) => !mayBeNetworkAddedHeader(h)));
   return corsUnsafeRequestHeaderNames(ctx.requestHeaders);
 }
 

@@ -1,3 +1,4 @@
+import { FAILED_WITHOUT_REASON } from '../../engine/replay.ts';
 import type { HttpHeader, Initiator } from '../../engine/types.ts';
 import { headerValue } from '../request-facts.ts';
 import { asNumber, asRecord, asString, readFrame, readHeaders, readInitiatorFields } from '../untrusted-json.ts';
@@ -124,25 +125,36 @@ export function readEntry(raw: unknown, index: number): Entry | undefined {
   const initiator = readInitiator(entry._initiator);
   const resourceType = asString(entry._resourceType) ?? '';
   const started = Date.parse(asString(entry.startedDateTime) ?? '');
+  const requestHeaders = readHarHeaders(request.headers);
   const responseHeaders = readHarHeaders(response?.headers);
   const { status, statusUnknown } = recordedStatus(asNumber(response?.status), responseHeaders);
   return {
     index,
     method,
     url,
-    requestHeaders: readHarHeaders(request.headers),
+    requestHeaders,
     status,
     statusUnknown,
     responseHeaders,
     redirectURL: asString(response?.redirectURL) ?? '',
-    error: asString(response?._error) || undefined,
+    error: asString(response?._error) || (status === 0 ? FAILED_WITHOUT_REASON : undefined),
     resourceType,
     initiator,
-    preflightFor: resourceType === 'preflight' || initiator?.type === 'preflight' ? (initiator?.url ?? url) : undefined,
+    preflightFor: resourceType === 'preflight' || initiator?.type === 'preflight' ? (initiator?.url ?? url) : isPreflightRequest(method, requestHeaders) ? url : undefined,
     startedAt: Number.isFinite(started) ? started : 0,
     durationMs: asNumber(entry.time) ?? 0,
     fromCache: asString(entry._fromCache) !== undefined || response?.status === 304,
   };
+}
+
+/**
+ * A CORS preflight by what it carries, for files that do not mark it (Firefox's HAR has no
+ * `_resourceType` nor `_initiator`): an OPTIONS with `Access-Control-Request-Method`, a
+ * forbidden request-header name (https://fetch.spec.whatwg.org/#forbidden-request-header) that
+ * only the browser's preflight can send. It asks for the URL it was sent to.
+ */
+function isPreflightRequest(method: string, headers: readonly HttpHeader[]): boolean {
+  return method === 'OPTIONS' && headerValue(headers, 'access-control-request-method') !== undefined;
 }
 
 /**
