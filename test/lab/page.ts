@@ -341,6 +341,15 @@ export function labPageScript(): string {
   });
 
   window.corsightLab = { ready, run, runAll, scenarios: () => scenarios, refresh: () => (ready = load()) };
+  // /?autorun: every scenario before the load event (held by an image the server sends only
+  // after /release), so a browser's own HAR export at load holds them all.
+  if (new URLSearchParams(location.search).has('autorun')) {
+    const hold = document.createElement('img');
+    hold.src = '/hold';
+    hold.alt = '';
+    document.body.appendChild(hold);
+    void runAll().finally(() => fetch('/release'));
+  }
 })();
 `;
 }

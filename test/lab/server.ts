@@ -106,6 +106,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   /** OPTIONS received per `<id> <query>`: a second one is answered with `preflightLater`. */
   const preflightCount = new Map<string, number>();
   const requests: RecordedRequest[] = [];
+  const holds: Array<() => void> = [];
   let seq = 0;
   const origins: LabOrigins = { app: '', api1: '', api2: '' };
 
@@ -175,6 +176,19 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
           };
         });
         return send(res, { headers: [['Content-Type', 'application/json'], ['Cache-Control', 'no-store']] }, (v) => v, [], JSON.stringify(resolved));
+      }
+      // `/?autorun` (scripts/record-firefox-har.ts): the page holds its load event with an image
+      // from /hold until its script, done with every scenario, asks for /release.
+      if (server === 'app' && url === '/hold') {
+        const answer = () => send(res, { headers: [['Content-Type', 'image/gif'], ['Cache-Control', 'no-store']] }, (v) => v);
+        const timer = setTimeout(answer, 15 * 60_000);
+        timer.unref();
+        holds.push(() => { clearTimeout(timer); answer(); });
+        return;
+      }
+      if (server === 'app' && url === '/release') {
+        for (const release of holds.splice(0)) release();
+        return send(res, { status: 204, headers: [['Cache-Control', 'no-store']] }, (v) => v);
       }
       if (url === '/favicon.ico') return send(res, { status: 204 }, (v) => v);
       return send(res, { status: 404, headers: [['Content-Type', 'text/plain']] }, (v) => v, [], 'no such lab path');
