@@ -14,4 +14,6 @@ export default defineConfig({
     rollupOptions: { output: { entryFileNames: 'corsight.mjs', format: 'es' } },
   },
   ssr: { noExternal: true },
+  // The extension's icons are not the command's.
+  publicDir: false,
 });
