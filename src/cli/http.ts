@@ -49,6 +49,10 @@ export const nodeSend: Send = (request) =>
       res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage || undefined, headers: lines }));
       res.on('error', (e: NodeJS.ErrnoException) => reject(new CheckNetworkError(explain(e, url))));
     });
+    // The method as written, as fetch sends it (only DELETE, GET, HEAD, OPTIONS, POST and PUT are
+    // normalized: `patch` stays lower case). Node upper-cases it in the constructor but writes the
+    // request line from `req.method` when the first byte goes out, after this line.
+    req.method = request.method;
     // Every line, as Chromium keeps them (Node stops at 2,000 by default).
     req.maxHeadersCount = 0;
     if (request.body !== undefined) req.write(request.body);

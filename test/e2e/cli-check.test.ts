@@ -25,15 +25,6 @@ function checkable(s: Scenario): boolean {
   return r.kind === 'fetch' && (r.mode ?? 'cors') === 'cors' && (r.redirect ?? 'follow') === 'follow' && !r.cache && !r.again && !r.url && !r.targetAddressSpace && !s.lna && !r.readHeader && !s.conditional && r.target !== 'app';
 }
 
-/**
- * What the command cannot send as a browser would, with the reason (docs/cli.md "Limits"): Node's
- * HTTP client upper-cases the method, so a lower-case custom method (which fetch sends as written
- * and Node's own server then refuses with a bare 400) arrives as PATCH.
- */
-const NODE_CLIENT_LIMITS: Record<string, string> = {
-  'method-patch-lower-allowed': 'Node upper-cases the method: the server got PATCH, Chromium sent patch',
-};
-
 describe('corsight check', () => {
   it("gives Chromium's verdict for every plain fetch scenario of the lab, redirect chains included", async () => {
     lab = await startLab();
@@ -42,7 +33,6 @@ describe('corsight check', () => {
     let agree = 0;
     const disagree: string[] = [];
     let redirected = 0;
-    const limited: string[] = [];
     for (const s of scenarios) {
       const e = resolvedExpect(s, l.origins);
       const chromium = 'ok' in e ? 'ok' : 'corsError' in e ? formatVerdict({ kind: 'cors', corsError: e.corsError, failedParameter: e.failedParameter }) : 'net';
@@ -55,11 +45,9 @@ describe('corsight check', () => {
       const mine = formatVerdict(engineVerdict(diagnosis));
       // A plain network failure in Chromium (no CORS code) is not asked of the engine.
       if (mine === chromium || (chromium === 'net' && mine !== 'ok')) agree++;
-      else if (NODE_CLIENT_LIMITS[s.id]) limited.push(`${s.id}: chromium ${chromium}, corsight check ${mine} (${NODE_CLIENT_LIMITS[s.id]})`);
       else disagree.push(`${s.id}: chromium ${chromium}, corsight check ${mine}`);
     }
-    console.log(`corsight check: ${scenarios.length} lab scenarios (${redirected} redirected): ${agree} agree, ${disagree.length} disagree, ${limited.length} not reproducible with Node's HTTP client`);
-    for (const d of limited) console.log(`  LIMIT ${d}`);
+    console.log(`corsight check: ${scenarios.length} lab scenarios (${redirected} redirected): ${agree} agree, ${disagree.length} disagree`);
     for (const d of disagree) console.log(`  DISAGREE ${d}`);
     expect(disagree).toEqual([]);
     expect(redirected).toBeGreaterThan(10);
