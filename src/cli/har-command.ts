@@ -1,13 +1,12 @@
 /**
- * `corsight har FILE`: the file read as a stream (capture/har/har-reader.ts, bounded memory),
- * its entries mapped to exchanges as the panel's HAR import does (capture/har/file.ts), each
- * judged by the engine and printed as it comes. Pure apart from the IO it is given.
+ * `corsight har FILE`: the file read as a stream by the importer the panel uses too
+ * (capture/har/import.ts, bounded memory), each exchange judged by the engine and printed as it
+ * comes. Pure apart from the IO it is given.
  */
-import { HarExchangeStream } from '../capture/har/file.ts';
-import { HarEntryReader, HarReadError } from '../capture/har/har-reader.ts';
+import { HarReadError } from '../capture/har/har-reader.ts';
+import { HarFileImport } from '../capture/har/import.ts';
 import { diagnose } from '../engine/index.ts';
 import type { Exchange } from '../engine/types.ts';
-import { readImportedExchange } from '../store/read-exchange.ts';
 import { buildReport, countStatuses, type ExchangeRecord } from '../store/report.ts';
 import type { HarCommand } from './args.ts';
 import { renderExchange, renderGithub, renderSummary, type Style } from './render.ts';
@@ -28,12 +27,9 @@ const MB = 1024 * 1024;
 
 /** Runs the command; returns the exit code (0 nothing blocked, 1 blocked, 2 input error). */
 export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
-  const reader = new HarEntryReader();
   const records: ExchangeRecord[] = [];
   let counts = { ok: 0, warning: 0, blocked: 0 };
   let seq = 0;
-  let entries = 0;
-  let reportSkipped = 0;
   const judge = (exchange: Exchange): void => {
     const diagnosis = diagnose(exchange);
     counts[diagnosis.status]++;
@@ -50,28 +46,18 @@ export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
       io.out('');
     }
   };
-  const stream = new HarExchangeStream(judge, cmd.origin !== undefined ? { pageOrigin: cmd.origin } : {});
-  const take = (list: unknown[]): void => {
-    for (const raw of list) {
-      entries++;
-      if (reader.kind === 'corsight-report') {
-        const exchange = readImportedExchange(typeof raw === 'object' && raw !== null ? (raw as { exchange?: unknown }).exchange : undefined);
-        if (exchange) judge(exchange);
-        else reportSkipped++;
-      } else stream.push(raw);
-    }
-  };
+  const file = new HarFileImport(judge, cmd.origin !== undefined ? { pageOrigin: cmd.origin } : {});
   let nextProgress = MB;
   try {
     for await (const chunk of io.chunks) {
-      take(reader.push(chunk));
-      if (io.progress && reader.consumedBytes >= nextProgress) {
-        nextProgress = reader.consumedBytes + MB;
-        const done = io.totalBytes ? ` ${Math.min(99, Math.floor((reader.consumedBytes / io.totalBytes) * 100))}% (${(reader.consumedBytes / MB).toFixed(0)} of ${(io.totalBytes / MB).toFixed(0)} MB),` : ` ${(reader.consumedBytes / MB).toFixed(0)} MB,`;
-        io.progress(`reading ${cmd.file}:${done} ${entries.toLocaleString('en-US')} entries`);
+      file.push(chunk);
+      if (io.progress && file.consumedBytes >= nextProgress) {
+        nextProgress = file.consumedBytes + MB;
+        const done = io.totalBytes ? ` ${Math.min(99, Math.floor((file.consumedBytes / io.totalBytes) * 100))}% (${(file.consumedBytes / MB).toFixed(0)} of ${(io.totalBytes / MB).toFixed(0)} MB),` : ` ${(file.consumedBytes / MB).toFixed(0)} MB,`;
+        io.progress(`reading ${cmd.file}:${done} ${file.entries.toLocaleString('en-US')} entries`);
       }
     }
-    take(reader.end());
+    file.end();
   } catch (e) {
     if (e instanceof HarReadError) {
       io.err(`corsight: ${cmd.file}: ${e.message}`);
@@ -79,12 +65,11 @@ export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
     }
     throw e;
   }
-  stream.end();
   if (cmd.format === 'json') {
     counts = countStatuses(records);
     io.out(JSON.stringify(buildReport(records, { tabId: undefined, url: null }), null, 2));
   } else {
-    io.out(renderSummary(counts, stream.skipped + reportSkipped));
+    io.out(renderSummary(counts, file.skipped));
   }
   return counts.blocked > 0 ? 1 : 0;
 }

@@ -7,7 +7,8 @@ import { TrialBanner } from '../shared/TrialBanner.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { download } from './dom.ts';
 import { buildReport } from '../store/report.ts';
-import { exchangesToHar, importFile } from './exporters.ts';
+import { exchangesToHar, IMPORT_LIMIT, type ImportProgress } from './exporters.ts';
+import { ImportCancelled, startImport, type RunningImport } from './import-client.ts';
 import {
   EMPTY_FILTER,
   STATUS_LABEL,
@@ -34,6 +35,13 @@ interface Imported {
   skipped: number;
 }
 
+const MB = 1024 * 1024;
+
+function importProgressText(p: ImportProgress, size: number): string {
+  const percent = size > 0 ? `${Math.min(100, Math.floor((p.bytes / size) * 100))}% (${(p.bytes / MB).toFixed(0)} of ${(size / MB).toFixed(0)} MB), ` : '';
+  return `${percent}${p.entries.toLocaleString('en-US')} entries, ${p.exchanges.toLocaleString('en-US')} cross-origin`;
+}
+
 function fileStamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 }
@@ -47,6 +55,7 @@ export function Panel({ source }: { source: PanelSource }) {
   const [openSeq, setOpenSeq] = useState<number | null>(null);
   const [notice, setNotice] = useState<string>('');
   const [includeSecrets, setIncludeSecrets] = useState(false);
+  const [importing, setImporting] = useState<{ name: string; size: number; progress: ImportProgress; run: RunningImport } | null>(null);
   const listRef = useRef<HTMLDivElement | null>(null);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const headingRef = useRef<HTMLHeadingElement | null>(null);
@@ -201,20 +210,29 @@ export function Panel({ source }: { source: PanelSource }) {
 
   const onImport = async (file: File | undefined) => {
     if (!file) return;
+    if (fileRef.current) fileRef.current.value = '';
+    importing?.run.cancel();
+    const t0 = performance.now();
+    // Read, parsed and diagnosed in a worker: the list stays usable, the bar shows how far it is.
+    const run = startImport(file, (progress) => setImporting((now) => (now && now.run === run ? { ...now, progress } : now)));
+    setImporting({ name: file.name, size: file.size, progress: { bytes: 0, entries: 0, exchanges: 0 }, run });
     try {
-      const text = await file.text();
-      const t0 = performance.now();
-      const result = importFile(text);
+      const result = await run.done;
       mark('corsight:rows-received');
       const records: ExchangeRecord[] = result.records;
       setImported({ name: file.name, rows: records.map(toRow), skipped: result.skipped });
       setOpenSeq(null);
       setActiveSeq(null);
-      setNotice(`Imported ${records.length} cross-origin exchanges from ${file.name} in ${Math.round(performance.now() - t0)} ms${result.skipped ? ` (${result.skipped} other entries skipped)` : ''}.`);
+      const extra = [
+        result.skipped ? `${result.skipped.toLocaleString('en-US')} other entries skipped` : '',
+        result.dropped ? `${result.dropped.toLocaleString('en-US')} more cross-origin exchanges not shown: the panel keeps the first ${IMPORT_LIMIT.toLocaleString('en-US')} (corsight har reads them all)` : '',
+      ].filter(Boolean);
+      setNotice(`Imported ${records.length.toLocaleString('en-US')} cross-origin exchanges from ${file.name} in ${Math.round(performance.now() - t0).toLocaleString('en-US')} ms${extra.length ? ` (${extra.join('; ')})` : ''}.`);
     } catch (e) {
-      setNotice(`Could not import ${file.name}: ${(e as Error).message}`);
+      if (e instanceof ImportCancelled) setNotice(`Import of ${file.name} cancelled.`);
+      else setNotice(`Could not import ${file.name}: ${(e as Error).message}`);
     } finally {
-      if (fileRef.current) fileRef.current.value = '';
+      setImporting((now) => (now?.run === run ? null : now));
     }
   };
 
@@ -239,6 +257,18 @@ export function Panel({ source }: { source: PanelSource }) {
         includeSecrets={includeSecrets}
         onIncludeSecrets={setIncludeSecrets}
       />
+
+      {importing && (
+        <div className="banner import-progress" role="status" data-testid="import-progress">
+          <label htmlFor="import-bar">
+            Importing <strong>{importing.name}</strong>: {importProgressText(importing.progress, importing.size)}
+          </label>{' '}
+          <progress id="import-bar" max={Math.max(1, importing.size)} value={importing.progress.bytes} />{' '}
+          <button type="button" className="link-button" onClick={() => importing.run.cancel()}>
+            Cancel
+          </button>
+        </div>
+      )}
 
       {imported && (
         <div className="banner" role="status">

@@ -1,11 +1,10 @@
-import { harToExchanges } from '../capture/har/file.ts';
-import { readImportedExchange } from '../store/read-exchange.ts';
+import { HarFileImport } from '../capture/har/import.ts';
 import { diagnose } from '../engine/index.ts';
 import { REDACTED } from '../store/redact.ts';
 import type { Exchange, HttpHeader } from '../engine/types.ts';
-import type { ExchangeRecord, TabReport } from '../store/report.ts';
+import type { ExchangeRecord } from '../store/report.ts';
 
-/** Export (JSON report, HAR) and import (HAR) of the panel's exchanges. Pure. */
+/** Export (JSON report, HAR) and import (HAR, report) of the panel's exchanges. Pure. */
 
 type HarHeader = { name: string; value: string };
 interface HarEntry {
@@ -126,30 +125,63 @@ export function exchangesToHar(exchanges: readonly Exchange[], creatorVersion = 
 
 export interface ImportResult {
   records: ExchangeRecord[];
+  /** Entries that gave no cross-origin exchange (same-origin, not HTTP, navigations, unreadable). */
   skipped: number;
+  /** Cross-origin exchanges past `limit`, not kept. */
+  dropped: number;
 }
 
-/** Parses a HAR file's text (or a Corsight JSON report) and diagnoses every cross-origin exchange in it. */
+export interface ImportProgress {
+  /** UTF-8 bytes read. */
+  bytes: number;
+  entries: number;
+  exchanges: number;
+}
+
+/** What the panel keeps of one file: its list stays smooth, and `corsight har` reads any size. */
+export const IMPORT_LIMIT = 50_000;
+
+/**
+ * Reads a HAR file or a Corsight JSON report chunk by chunk (capture/har/import.ts: bounded
+ * memory, one clear line when the file cannot be read) and diagnoses every cross-origin
+ * exchange, keeping the first `limit`; a HAR's are ordered by start time, a report's as written.
+ */
+export class FileImport {
+  private readonly records: ExchangeRecord[] = [];
+  private dropped = 0;
+  private readonly file: HarFileImport;
+
+  constructor(private readonly options: { pageOrigin?: string; limit?: number } = {}) {
+    this.file = new HarFileImport((exchange) => this.add(exchange), options.pageOrigin ? { pageOrigin: options.pageOrigin } : {});
+  }
+
+  push(chunk: string): void {
+    this.file.push(chunk);
+  }
+
+  get progress(): ImportProgress {
+    return { bytes: this.file.consumedBytes, entries: this.file.entries, exchanges: this.records.length + this.dropped };
+  }
+
+  end(): ImportResult {
+    this.file.end();
+    if (this.file.kind === 'har') this.records.sort((a, b) => (a.exchange.startedAt ?? 0) - (b.exchange.startedAt ?? 0));
+    this.records.forEach((r, i) => (r.seq = i + 1));
+    return { records: this.records, skipped: this.file.skipped, dropped: this.dropped };
+  }
+
+  private add(exchange: Exchange): void {
+    if (this.records.length >= (this.options.limit ?? IMPORT_LIMIT)) {
+      this.dropped++;
+      return;
+    }
+    this.records.push({ seq: 0, exchange, diagnosis: diagnose(exchange) });
+  }
+}
+
+/** A whole file's text at once (tests, small files): the same import. */
 export function importFile(text: string, pageOrigin?: string): ImportResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`Not a JSON file: ${(e as Error).message}`);
-  }
-  const report = json as Partial<TabReport> | null;
-  if (report && report.format === 'corsight-report' && Array.isArray(report.entries)) {
-    const records: ExchangeRecord[] = [];
-    (report.entries as unknown[]).forEach((entry, i) => {
-      // Shape-checked and copied: a malformed exchange is skipped, never rendered.
-      const exchange = readImportedExchange(typeof entry === 'object' && entry !== null ? (entry as { exchange?: unknown }).exchange : undefined);
-      if (exchange) records.push({ seq: i + 1, exchange, diagnosis: diagnose(exchange) });
-    });
-    return { records, skipped: report.entries.length - records.length };
-  }
-  const isHar = Array.isArray(json) || (typeof json === 'object' && json !== null && 'log' in json);
-  if (!isHar) throw new Error('Not a HAR file (no log.entries) nor a Corsight report.');
-  const { exchanges, skipped } = harToExchanges(json, pageOrigin ? { pageOrigin } : {});
-  exchanges.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
-  return { records: exchanges.map((exchange, i) => ({ seq: i + 1, exchange, diagnosis: diagnose(exchange) })), skipped };
+  const file = new FileImport(pageOrigin ? { pageOrigin } : {});
+  file.push(text);
+  return file.end();
 }

@@ -4,7 +4,7 @@ import { diagnose } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 import { actualCurl, preflightCurl, shellQuote } from '../../../src/panel/curl.ts';
 import { askedAllowed, planAsHttp, timeline } from '../../../src/panel/detail-model.ts';
-import { exchangesToHar, importFile } from '../../../src/panel/exporters.ts';
+import { exchangesToHar, FileImport, importFile } from '../../../src/panel/exporters.ts';
 import { buildReport } from '../../../src/store/report.ts';
 import { EMPTY_FILTER, countRows, filterRows, mergeRows, shortenUrl, targetOrigins, toRow, verdictWords } from '../../../src/panel/model.ts';
 import { scrollToReveal, visibleRange } from '../../../src/panel/virtual.ts';
@@ -133,6 +133,17 @@ describe('export and import', () => {
     expect(back.records.map((r) => r.diagnosis.status)).toEqual(['ok', 'blocked', 'blocked']);
     expect(back.records.map((r) => r.diagnosis.corsError)).toEqual([undefined, 'MissingAllowOriginHeader', 'HeaderDisallowedByPreflightResponse']);
   });
+  it('reads a file in chunks of any size, keeps the first `limit` exchanges of the file, ordered by start time, and counts the rest', () => {
+    const at = (e: Exchange, path: string, startedAt: number): Exchange => ({ ...e, startedAt, hops: e.hops.map((hop) => ({ ...hop, url: `${URL1}/${path}` })), preflight: e.preflight.kind === 'sent' ? { ...e.preflight, url: `${URL1}/${path}` } : e.preflight });
+    const text = JSON.stringify(exchangesToHar([at(noAcao, 'b', 2000), at(fine, 'a', 1000), at(headerDenied, 'c', 3000)]));
+    for (const size of [1, 7, 4096]) {
+      const file = new FileImport({ limit: 2 });
+      for (let i = 0; i < text.length; i += size) file.push(text.slice(i, i + size));
+      const result = file.end();
+      expect(result.records.map((r) => [r.seq, r.diagnosis.status])).toEqual([[1, 'ok'], [2, 'blocked']]);
+      expect(result.dropped).toBe(1);
+    }
+  });
   it('builds the JSON report and reads it back', () => {
     const report = buildReport([record(fine, 1), record(noAcao, 2)], { tabId: 7, url: 'https://app.example.com/', now: new Date(0) });
     expect(report).toMatchObject({ format: 'corsight-report', version: 1, tab: { id: 7 }, counts: { ok: 1, blocked: 1, warning: 0 } });
@@ -145,23 +156,24 @@ describe('export and import', () => {
       { exchange: { ...good, hops: 3 } },
       { exchange: { ...good, hops: [{ url: 7 }] } },
       { exchange: null },
-      'not an entry',
       { exchange: { ...good, requestHeaders: [{ name: 1, value: 2 }, null, { name: 'X-A', value: { toString: 1 } }], mode: 'constructor',
         preflight: { kind: 'sent', url: URL1, requestHeaders: 'x', response: { status: '204', headers: null } },
         hops: [{ url: URL1, response: { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: ['x'] }] }, preflight: 'x' }],
         outcome: { kind: 'failed', error: 42 }, initiator: { stack: [null, { url: 5 }] } } },
     ];
     const back = importFile(JSON.stringify({ ...report, entries: [...report.entries, ...hostile] }));
-    expect(back.skipped).toBe(4);
+    expect(back.skipped).toBe(3);
     expect(back.records).toHaveLength(3);
     const cleaned = back.records[2]!.exchange;
     expect(cleaned.requestHeaders).toEqual([{ name: 'X-A', value: '' }]);
     expect(cleaned.mode).toBe('unknown');
     expect(cleaned.preflight).toEqual({ kind: 'sent', url: URL1, requestHeaders: [] });
     for (const r of back.records) expect(() => timeline(r.exchange, r.diagnosis)).not.toThrow();
+    // An entry that is not an object is not a readable file: one line that names it.
+    expect(() => importFile(JSON.stringify({ ...report, entries: [...report.entries, 'not an entry'] }))).toThrow(/^Entry 3 \(entries\[2\]\) is a string, not an object/);
   });
   it('refuses what is not a HAR', () => {
-    expect(() => importFile('not json')).toThrow(/Not a JSON file/);
+    expect(() => importFile('not json')).toThrow(/^Not JSON: the file starts with 'n'/);
     expect(() => importFile('{"hello":1}')).toThrow(/Not a HAR/);
   });
 });
