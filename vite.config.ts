@@ -23,8 +23,11 @@ function pageContextScripts(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [react(), crx({ manifest: manifest as Parameters<typeof crx>[0]['manifest'] }), pageContextScripts()],
+  // The test build (`vite build --mode test`) keeps the worker's raw capture rings for the tests'
+  // debug messages; the release build has neither (src/build-flags.d.ts).
+  define: { __CORSIGHT_TEST_API__: JSON.stringify(mode === 'test') },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -35,4 +38,4 @@ export default defineConfig({
     chunkSizeWarningLimit: 1000,
   },
   server: { cors: false },
-});
+}));

@@ -3,7 +3,7 @@
  * Chromium's own verdict, into test/fixtures/lab-capture.json: the webRequest events (with
  * extraHeaders) and the DevTools network-log HAR entries (DevTools open on the lab tab).
  * Unit tests replay it through the capture mappers and the engine. Re-run after changing the lab:
- *   npx vite build && npx tsx scripts/record-capture-fixture.ts
+ *   npx vite build --mode test && npx tsx scripts/record-capture-fixture.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';

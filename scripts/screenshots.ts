@@ -1,7 +1,7 @@
 /**
  * Real screenshots of the CORS panel, light and dark, from the CORS lab:
  *   npx tsx scripts/screenshots.ts   ->  docs/screenshots/panel-light.png, panel-dark.png, panel-trial.png
- * Builds nothing: run `npx vite build` first. Chromium runs the lab with Corsight loaded and
+ * Builds nothing: run `npx vite build --mode test` first (it reads the debug messages). Chromium runs the lab with Corsight loaded and
  * DevTools open; the panel page is opened as a tab with the inspected tab's id. When the worker
  * serves the live log, the panel shows it; otherwise the DevTools network log the DevTools page
  * forwarded is imported as a HAR (the same entries, diagnosed in the panel).

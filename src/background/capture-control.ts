@@ -29,7 +29,7 @@ export class CaptureControl {
   private stopStartupListeners: (() => void) | undefined;
   private released = false;
   private readonly heldEvents: RawWebRequestEvent[] = [];
-  /** Raw events of captured tabs, for tests (debug/raw-events). */
+  /** Raw events of captured tabs, for tests (debug/raw-events): filled in the test build only. */
   readonly rawEvents = new RingBuffer<RawWebRequestEvent>(2000);
   /** The longest delay seen between an event's time stamp and its arrival here (debug/state). */
   maxEventDelayMs = 0;
@@ -109,7 +109,7 @@ export class CaptureControl {
       if (this.overlapSeen.has(key)) return;
       this.overlapSeen.add(key);
     }
-    this.rawEvents.push(event);
+    if (__CORSIGHT_TEST_API__) this.rawEvents.push(event);
     const delay = Date.now() - event.timeStamp;
     if (delay > this.maxEventDelayMs) this.maxEventDelayMs = delay;
     if (!this.released) this.heldEvents.push(event);

@@ -89,7 +89,9 @@ let settings: Settings = { cheapWatch: true, snippetStack: null, keepSecrets: fa
 const devtools = new DevtoolsLink<chrome.runtime.Port>(DEVTOOLS_BACKLOG_WAIT_MS);
 const subscribers = new Subscribers<chrome.runtime.Port>();
 const harStreams = new Map<number, HarStream>();
+/** The HAR entries as the DevTools page forwarded them, per tab: kept in the test build only. */
 const harEntries = new Map<number, RingBuffer<Record<string, unknown>>>();
+const NOT_IN_RELEASE = 'this message answers in the test build only (vite build --mode test): the release build keeps no raw capture';
 let stopCheapWatch: (() => void) | undefined;
 /** "Try this fix": session rules per tab (src/background/trials.ts); a change shows in the badge and the pages. */
 const trials = new Trials(
@@ -423,23 +425,25 @@ const handlers: RequestHandlers = {
     return { accepted: request.exchanges.length };
   },
   'devtools/har-entries': (request) => {
-    let ring = harEntries.get(request.tabId);
-    if (!ring) harEntries.set(request.tabId, (ring = new RingBuffer(2000)));
+    if (__CORSIGHT_TEST_API__) {
+      let ring = harEntries.get(request.tabId);
+      if (!ring) harEntries.set(request.tabId, (ring = new RingBuffer(2000)));
+      for (const entry of request.entries) ring.push(entry);
+    }
     let stream = harStreams.get(request.tabId);
     if (!stream) {
       const tabId = request.tabId;
       harStreams.set(tabId, (stream = new HarStream((e) => onExchange(tabId, e, true), { source: 'devtools', idPrefix: 'har' })));
     }
-    for (const entry of request.entries) {
-      ring.push(entry);
-      stream.push(entry);
-    }
+    for (const entry of request.entries) stream.push(entry);
     return { accepted: request.entries.length };
   },
   'debug/har-entries': (request) => {
+    if (!__CORSIGHT_TEST_API__) throw new Error(NOT_IN_RELEASE);
     return { entries: harEntries.get(request.tabId)?.toArray() ?? [] };
   },
   'debug/raw-events': (request) => {
+    if (!__CORSIGHT_TEST_API__) throw new Error(NOT_IN_RELEASE);
     const all = capture.rawEvents.toArray();
     const events = request.tabId === undefined ? all : all.filter((e) => e.tabId === request.tabId);
     return { events, dropped: capture.rawEvents.dropped };

@@ -95,7 +95,7 @@ let browser: LaunchedBrowser;
 let port: number;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error('build the extension first: npx vite build');
+  if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error('build the extension first: npx vite build --mode test');
   lab = await startLab();
   port = await freePort();
   browser = await launchBrowser({ extensionDir: EXTENSION_DIR, devtools: true, args: [`--remote-debugging-port=${port}`] });

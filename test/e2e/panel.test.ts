@@ -88,7 +88,7 @@ async function openScenario(id: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error('build the extension first: npx vite build');
+  if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error('build the extension first: npx vite build --mode test');
   lab = await startLab();
   lab.add([HOSTILE]);
   browser = await launchBrowser({ extensionDir: EXTENSION_DIR, devtools: true });

@@ -57,7 +57,7 @@ async function openAnyExtensionPage(b: LaunchedBrowser): Promise<Page> {
 
 beforeAll(async () => {
   if (!fs.existsSync(MANIFEST)) {
-    throw new Error(`${MANIFEST} is missing: build the extension first (\`npx vite build\`, or run \`npm run test:browser\`, which builds).`);
+    throw new Error(`${MANIFEST} is missing: build the extension first (\`npx vite build --mode test\`, or run \`npm run test:browser\`, which builds).`);
   }
   lab = await startLab();
   browser = await launchBrowser({ extensionDir: DEFAULT_EXTENSION_DIR });

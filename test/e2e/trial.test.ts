@@ -70,7 +70,7 @@ async function startTrial(tabId: number, durationMs?: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error('build the extension first: npx vite build');
+  if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error('build the extension first: npx vite build --mode test');
   lab = await startLab();
   browser = await launchBrowser({ extensionDir: EXTENSION_DIR });
   tabA = await browser.context.newPage();

@@ -13,7 +13,7 @@ import { findProgram, isExecutableFile } from './tools.ts';
 /** The repository root (this file is test/harness/browser.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Where `vite build` writes the extension. */
-// CORSIGHT_EXTENSION_DIR: a private build (npx vite build --outDir DIR) so parallel work does not clobber dist/.
+// CORSIGHT_EXTENSION_DIR: a private build (npx vite build --mode test --outDir DIR) so parallel work does not clobber dist/.
 export const DEFAULT_EXTENSION_DIR = process.env.CORSIGHT_EXTENSION_DIR ? path.resolve(process.env.CORSIGHT_EXTENSION_DIR) : path.join(REPO_ROOT, 'dist');
 
 const CANDIDATES = [
