@@ -1,6 +1,7 @@
 /**
  * Hostile exchanges through the whole pipeline: diagnose, every fix plan, every stack's snippet,
- * the exports (HAR and redacted report) and their import back. Each snippet must be printable
+ * the exports (HAR and redacted report) and their import back. A server answering as a plan says
+ * must not trust too much (no null, no pattern, no list, Vary: Origin when the value varies). Each snippet must be printable
  * ASCII and carry no captured value the plan refused; the distinct snippets are then parsed by
  * their language's real parser where one runs here (esbuild for JavaScript and TypeScript, JSON,
  * CPython's ast and PyYAML, Ruby, PHP, gofmt). Config formats that only a running server reads
@@ -24,17 +25,45 @@ import { exchangesToHar, importFile } from '../../src/panel/exporters.ts';
 import { STACKS, generateSnippet } from '../../src/snippets/index.ts';
 import { isSerializedOrigin, isToken } from '../../src/snippets/prepare.ts';
 import { exchange as hostileExchange } from '../unit/engine/arbitraries.ts';
+import { headersUnderPlan } from '../harness/plan-headers.ts';
 import { findPython, programPath, OPTIONAL_TOOLS as T } from '../harness/tools.ts';
 
 export interface HostileRun {
   cases: number;
   blocked: number;
   plans: number;
+  /** Plan and allowed origin pairs answered as the plan says and found trusting nothing too much. */
+  plansChecked: number;
   snippets: number;
   exports: number;
   /** Distinct snippets per language, and how many of them its parser read (or why none). */
   parsed: Record<string, { distinct: number; parsed: number; skipped?: string }>;
   failures: string[];
+}
+
+/**
+ * Findings about a policy that trusts too much: a server answering as a plan says must raise
+ * none of them. (An http page needs its http origin allowed: that one finding is the page's.)
+ */
+const TRUST_FINDINGS = new Set(['allow-origin-null', 'allow-origin-null-with-credentials', 'wildcard-subdomain-allow-origin', 'list-allow-origin', 'dynamic-allow-origin-without-vary', 'https-allows-http-origin']);
+
+/** The findings of a request from `origin` answered as the plan says. */
+function findingsUnderPlan(plan: FixPlan, origin: string): string[] {
+  const headers = headersUnderPlan(plan, 'actual', origin).map(([name, value]) => ({ name, value }));
+  const answered: Exchange = {
+    initiatorOrigin: origin,
+    method: 'GET',
+    requestHeaders: [{ name: 'Origin', value: origin }],
+    mode: 'cors',
+    credentials: plan.policy.allowCredentials ? 'include' : 'omit',
+    redirect: 'follow',
+    hops: [{ url: `${plan.targetOrigin}/`, response: { status: 200, headers } }],
+    preflight: { kind: 'none' },
+    outcome: { kind: 'completed' },
+  };
+  return diagnose(answered)
+    .findings.map((f) => f.id)
+    .filter((id) => TRUST_FINDINGS.has(id) && !(id === 'https-allows-http-origin' && origin.startsWith('http:')));
 }
 
 /** Distinct snippets kept per stack for the parsers (the rest are counted, not parsed). */
@@ -63,7 +92,7 @@ function refusedValues(e: Exchange): string[] {
 }
 
 export function runHostilePipeline(options: { seed: number; count: number; onProgress?: (done: number) => void }): HostileRun {
-  const run: HostileRun = { cases: 0, blocked: 0, plans: 0, snippets: 0, exports: 0, parsed: {}, failures: [] };
+  const run: HostileRun = { cases: 0, blocked: 0, plans: 0, plansChecked: 0, snippets: 0, exports: 0, parsed: {}, failures: [] };
   const distinct = new Map<string, Map<string, string>>(STACKS.map((s) => [s.id, new Map()]));
   const fail = (what: string, e: unknown) => {
     if (run.failures.length < 50) run.failures.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
@@ -86,6 +115,13 @@ export function runHostilePipeline(options: { seed: number; count: number; onPro
       const refused = plans.length ? refusedValues(e) : [];
       for (const plan of plans) {
         run.plans++;
+        if (isSerializedOrigin(plan.targetOrigin)) {
+          for (const origin of plan.policy.allowOrigins.filter(isSerializedOrigin).slice(0, 3)) {
+            const trusting = findingsUnderPlan(plan, origin);
+            if (trusting.length) fail(`${at}: a server following the plan for ${origin} raises`, trusting.join(', '));
+            else run.plansChecked++;
+          }
+        }
         for (const stack of STACKS) {
           let code: string;
           try {

@@ -23,7 +23,7 @@ const run = runHostilePipeline({ seed, count, onProgress: (done) => tty && proce
 if (tty) process.stderr.write('\n');
 console.log(
   `hostile pipeline (seed ${seed}): ${run.cases.toLocaleString('en-US')} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s, ${run.blocked.toLocaleString('en-US')} blocked, ` +
-    `${run.plans.toLocaleString('en-US')} plans, ${run.snippets.toLocaleString('en-US')} snippets, ${run.exports.toLocaleString('en-US')} export round trips; ${run.failures.length} failures`,
+    `${run.plans.toLocaleString('en-US')} plans (${run.plansChecked.toLocaleString('en-US')} plan and origin pairs answered as planned, trusting nothing too much), ${run.snippets.toLocaleString('en-US')} snippets, ${run.exports.toLocaleString('en-US')} export round trips; ${run.failures.length} failures`,
 );
 console.log(`parsed: ${parsedLine(run)}`);
 for (const f of run.failures) console.log(`  FAIL ${f}`);
