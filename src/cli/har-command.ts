@@ -5,11 +5,11 @@
  */
 import { HarReadError } from '../capture/har/har-reader.ts';
 import { HarFileImport } from '../capture/har/import.ts';
-import { diagnose } from '../engine/index.ts';
+import { diagnose, EchoedOrigins } from '../engine/index.ts';
 import type { Exchange } from '../engine/types.ts';
 import { buildReport, countStatuses, type ExchangeRecord } from '../store/report.ts';
 import type { HarCommand } from './args.ts';
-import { renderExchange, renderGithub, renderSummary, type Style } from './render.ts';
+import { renderAcross, renderExchange, renderGithub, renderGithubAcross, renderSummary, type Style } from './render.ts';
 
 export interface HarRunIo {
   /** The file's text, in chunks. */
@@ -30,7 +30,10 @@ export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
   const records: ExchangeRecord[] = [];
   let counts = { ok: 0, warning: 0, blocked: 0 };
   let seq = 0;
+  // What no single exchange shows (engine/log-findings.ts), gathered as the file streams by.
+  const echoes = new EchoedOrigins();
   const judge = (exchange: Exchange): void => {
+    echoes.add(exchange);
     const diagnosis = diagnose(exchange);
     counts[diagnosis.status]++;
     seq++;
@@ -69,6 +72,7 @@ export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
     counts = countStatuses(records);
     io.out(JSON.stringify(buildReport(records, { tabId: undefined, url: null }), null, 2));
   } else {
+    for (const finding of cmd.onlyBlocked ? [] : echoes.findings()) io.out(cmd.format === 'github' ? renderGithubAcross(finding, cmd.file) : renderAcross(finding, io.style).join('\n') + '\n');
     io.out(renderSummary(counts, file.skipped));
   }
   return counts.blocked > 0 ? 1 : 0;

@@ -3,6 +3,7 @@
  * GitHub Actions annotations. Pure. Every value comes from the file, so control characters are
  * shown escaped, never written to the terminal.
  */
+import type { EchoedOriginsFinding } from '../engine/log-findings.ts';
 import type { Diagnosis, Exchange } from '../engine/types.ts';
 import { generateSnippet } from '../snippets/index.ts';
 import type { StatusCounts } from '../store/report.ts';
@@ -98,4 +99,13 @@ export function renderGithub(exchange: Exchange, diagnosis: Diagnosis, file: str
   const level = diagnosis.status === 'blocked' ? 'error' : 'warning';
   const title = diagnosis.corsError ? `CORS ${diagnosis.corsError}` : 'CORS warning';
   return `::${level} file=${annotation(file).replace(/[,:]/g, '_')},title=${annotation(title)}::${annotation(`${exchange.method} ${exchange.hops[0]?.url ?? ''}: ${diagnosis.headline}`)}`;
+}
+
+/** A finding read across requests (engine/log-findings.ts), after the exchanges it comes from. */
+export function renderAcross(finding: EchoedOriginsFinding, style: Style): string[] {
+  return [`${style.yellow('WARNING')} across requests: ${finding.id}`, ...wrap(printable(finding.text, 2000), '  ')];
+}
+
+export function renderGithubAcross(finding: EchoedOriginsFinding, file: string): string {
+  return `::warning file=${annotation(file).replace(/[,:]/g, '_')},title=${annotation(`CORS ${finding.id}`)}::${annotation(finding.text)}`;
 }

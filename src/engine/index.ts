@@ -34,4 +34,5 @@ export type { CheckFailure, EffectiveCredentials, PreflightResult, HeaderCheck, 
 export { FINDINGS, FINDING_IDS } from './findings.ts';
 export type { FindingId, FindingSpec } from './findings.ts';
 export { getHeader } from './headers.ts';
+export { EchoedOrigins, logFindings, type EchoedOriginsFinding } from './log-findings.ts';
 export * from './types.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ExchangeRecord, TabReport } from '../store/report.ts';
 import { redactForExport, redactReport } from '../store/redact.ts';
-import { diagnose } from '../engine/index.ts';
+import { diagnose, logFindings } from '../engine/index.ts';
 import { Detail } from './Detail.tsx';
 import { TrialBanner } from '../shared/TrialBanner.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -63,6 +63,8 @@ export function Panel({ source }: { source: PanelSource }) {
   const focusHeading = useRef(false);
 
   const rows = imported?.rows ?? live;
+  // What no single request shows (engine/log-findings.ts): the whole list at once.
+  const acrossRequests = useMemo(() => logFindings(rows.map((r) => r.record.exchange)), [rows]);
   const visible = useMemo(() => filterRows(rows, filter), [rows, filter]);
   const counts = useMemo(() => countRows(rows), [rows]);
   const origins = useMemo(() => targetOrigins(rows), [rows]);
@@ -292,6 +294,12 @@ export function Panel({ source }: { source: PanelSource }) {
       <div className="sr-only" role="status" aria-live="polite">
         {notice}
       </div>
+      {acrossRequests.map((finding) => (
+        <div className="banner across-requests" role="status" data-testid="across-requests" key={finding.server}>
+          <strong>Warning across requests:</strong> {finding.text}
+        </div>
+      ))}
+
       {notice && (
         <div className="banner" data-testid="notice">
           {notice}{' '}

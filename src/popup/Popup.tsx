@@ -273,6 +273,11 @@ function Summary({ report, stack, onStack, capturing, onTry }: { report: TabRepo
           <span className="n">{ok}</span> OK
         </li>
       </ul>
+      {report.acrossRequests?.map((finding) => (
+        <p className="across-requests" role="status" data-testid="across-requests" key={finding.server}>
+          <strong>Warning across requests:</strong> {finding.text}
+        </p>
+      ))}
       {total === 0 && capturing && <p className="muted" data-testid="no-data">No cross-origin request seen yet. Use the page (or reload it) to run its requests.</p>}
       {total > 0 && problems.groups.length === 0 && <p className="muted">No CORS problem: {plural(total, 'cross-origin request')} passed.</p>}
       {problems.groups.length > 0 && (

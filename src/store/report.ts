@@ -1,4 +1,5 @@
 import type { CorsErrorCode, Diagnosis, DiagnosisStatus, Exchange, ExchangeSource } from '../engine/types.ts';
+import { logFindings, type EchoedOriginsFinding } from '../engine/log-findings.ts';
 import type { TrialState } from '../trial/state.ts';
 
 /**
@@ -66,6 +67,8 @@ export interface TabReport {
   /** Failures seen by the cheap watch on this tab that look like CORS (no diagnosis). */
   likelyCorsFailures: number;
   entries: ReportEntry[];
+  /** Findings read across the entries (engine/log-findings.ts), none when absent. */
+  acrossRequests?: EchoedOriginsFinding[];
   /**
    * In an exported file: true when cookie and authorization values, query values and URL
    * passwords were replaced (src/store/redact.ts), false when the user included them.
@@ -135,5 +138,11 @@ export function buildReport(records: readonly ExchangeRecord[], meta: ReportMeta
     dropped: meta.dropped ?? 0,
     likelyCorsFailures: meta.likelyCorsFailures ?? 0,
     entries: records.map(toReportEntry),
+    ...acrossRequestsOf(records),
   };
+}
+
+function acrossRequestsOf(records: readonly ExchangeRecord[]): Pick<TabReport, 'acrossRequests'> {
+  const found = logFindings(records.map((r) => r.exchange));
+  return found.length ? { acrossRequests: found } : {};
 }

@@ -116,3 +116,22 @@ describe('importing a large HAR in the panel', () => {
     await expect.poll(() => panel.locator('[data-testid="notice"]').textContent()).toMatch(/Could not import truncated\.har: The file is truncated at byte [\d,]+/);
   }, 120_000);
 });
+
+describe('a finding no single request shows', () => {
+  it('the panel says above the list that a server named two asking origins with credentials', async () => {
+    const answered = (origin: string, i: number) => ({
+      startedDateTime: new Date(Date.UTC(2026, 11, 4) + i).toISOString(),
+      time: 5,
+      _resourceType: 'fetch',
+      request: { method: 'GET', url: `https://api.example.net/me?i=${i}`, headers: [{ name: 'Origin', value: origin }, { name: 'Cookie', value: 'sid=1' }] },
+      response: { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: origin }, { name: 'Access-Control-Allow-Credentials', value: 'true' }, { name: 'Vary', value: 'Origin' }] },
+    });
+    const small = path.join(dir, 'echo.har');
+    fs.writeFileSync(small, JSON.stringify({ log: { entries: [answered('https://app.example.com', 1), answered('https://evil.example', 2)] } }));
+    const panel = await openPanel(browser.context, browser.extensionId!, { tabId: 1, themeName: 'default' });
+    await panel.setInputFiles('[data-testid="import-file"]', small);
+    const banner = panel.locator('[data-testid="across-requests"]');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/^Warning across requests: https:\/\/api\.example\.net let 2 different origins read its answers with the user's credentials \(https:\/\/app\.example\.com, https:\/\/evil\.example\)/);
+  });
+});

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TabReport } from '../../src/store/report.ts';
 import { attachOracle, devToolsEndpoint } from '../harness/oracle.ts';
 import { runAll } from '../harness/lab-runner.ts';
-import { IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS, redirectsLeavePageOrigin } from '../lab/scenarios.ts';
+import { IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS, crossSiteOrigin, redirectsLeavePageOrigin } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 import { agrees, entryVerdict, fmt, sleep, startRig, waitForDevtoolsPort, type SimpleVerdict } from './pipeline-support.ts';
 
@@ -117,6 +117,10 @@ async function runPipeline(source: 'devtools' | 'webrequest'): Promise<{ agree: 
     const scenarioUrls = new Set(runs.map((r) => r.url));
     const stray = report.entries.filter((e) => !scenarioUrls.has(e.url));
     for (const e of stray) problems.push(`stray exchange ${e.method} ${e.url}`);
+    // Read across the log: api1 named the page and the cross-site iframe, each with credentials.
+    const echoed = report.acrossRequests?.find((f) => f.server === lab.origins.api1);
+    console.log(`pipeline (${source}): across requests: ${(report.acrossRequests ?? []).map((f) => `${f.id} ${f.server} [${f.origins.join(', ')}]`).join('; ') || 'none'}`);
+    if (!echoed?.origins.includes(lab.origins.app) || !echoed.origins.includes(crossSiteOrigin(lab.origins))) problems.push(`no echoes-origins-with-credentials for ${lab.origins.api1} naming the page and the cross-site iframe`);
     console.log(`pipeline (${source}): ${agree} agree, ${problems.length} disagree (${known.length} known: ${Object.keys(KNOWN[source]).length} listed)`);
     for (const k of known) console.log(`  known ${k}`);
     for (const p of problems) console.log(`  DISAGREE ${p}`);

@@ -1005,6 +1005,10 @@ export const IFRAME_SCENARIOS: readonly Scenario[] = [
     request: { kind: 'iframe-fetch', frame: 'cross-site', target: 'api1' }, response: { headers: [ACAO_CROSS_SITE] }, expect: ok },
   { id: 'cross-site-iframe-acao-page', title: 'fetch in a cross-site iframe, ACAO = the top page\'s origin', group: 'kind-cross-site-iframe',
     request: { kind: 'iframe-fetch', frame: 'cross-site', target: 'api1' }, response: { headers: [ACAO_ORIGIN] }, expect: cors('AllowOriginMismatch', '{app}') },
+  // With the credentialed scenarios of the top page, api1 has named two asking origins with
+  // credentials: the log-level finding echoes-origins-with-credentials (engine/log-findings.ts).
+  { id: 'cross-site-iframe-cred-echo', title: 'fetch with credentials in a cross-site iframe, ACAO = the iframe\'s origin, ACAC true', group: 'kind-cross-site-iframe', control: true,
+    request: { kind: 'iframe-fetch', frame: 'cross-site', target: 'api1', credentials: 'include' }, response: { headers: [ACAO_CROSS_SITE, ACAC_TRUE] }, expect: ok },
   { id: 'cross-site-iframe-preflight-ok', title: 'fetch in a cross-site iframe, X-Custom-Header allowed by the preflight', group: 'kind-cross-site-iframe', control: true,
     request: { kind: 'iframe-fetch', frame: 'cross-site', target: 'api2', headers: [X_CUSTOM] },
     preflight: { headers: [ACAO_CROSS_SITE, acah('x-custom-header')] }, response: { headers: [ACAO_CROSS_SITE] }, expect: ok },

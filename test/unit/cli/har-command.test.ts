@@ -81,3 +81,28 @@ describe('corsight har on a large file', () => {
     expect(lines.at(-1)).toBe(`${count} cross-origin requests: ${count / 2} blocked, 0 with warnings, ${count / 2} ok (0 same-origin or not HTTP, skipped)`);
   }, 120_000);
 });
+
+describe('corsight har: what no single request shows', () => {
+  it('prints a server that named two asking origins with credentials after the requests, and as a GitHub warning', async () => {
+    const answered = (origin: string, i: number) => ({
+      startedDateTime: new Date(1_700_000_000_000 + i).toISOString(),
+      time: 5,
+      _resourceType: 'fetch',
+      request: { method: 'GET', url: `https://api.example.net/me?i=${i}`, headers: [{ name: 'Origin', value: origin }, { name: 'Cookie', value: 'sid=1' }] },
+      response: { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: origin }, { name: 'Access-Control-Allow-Credentials', value: 'true' }, { name: 'Vary', value: 'Origin' }] },
+    });
+    const text = JSON.stringify({ log: { entries: [answered('https://app.example.com', 1), answered('https://evil.example', 2)] } });
+    const run = async (format: 'text' | 'github') => {
+      const out: string[] = [];
+      const exit = await runHar({ command: 'har', file: 'two.har', format, onlyBlocked: false }, { chunks: (async function* () { yield text; })(), out: (l) => out.push(l), err: (l) => out.push(`ERR ${l}`), style: PLAIN });
+      return { exit, out: out.join('\n') };
+    };
+    const plain = await run('text');
+    expect(plain.exit).toBe(0);
+    expect(plain.out).toContain('WARNING across requests: echoes-origins-with-credentials');
+    expect(plain.out.replace(/\s+/g, ' ')).toContain('corsight check https://api.example.net/ --origin https://app.example.com --probe');
+    expect(plain.out.trimEnd().split('\n').at(-1)).toMatch(/^2 cross-origin requests: 0 blocked/);
+    const github = await run('github');
+    expect(github.out).toMatch(/^::warning file=two\.har,title=CORS echoes-origins-with-credentials::https:\/\/api\.example\.net let 2 different origins/m);
+  });
+});
