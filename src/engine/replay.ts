@@ -39,7 +39,7 @@ import { UrlCache, type ParsedUrl } from './url.ts';
 export const FAILED_WITHOUT_REASON = 'no response, reason not recorded';
 
 /** Browser errors that a CORS failure shows up as (and FAILED_WITHOUT_REASON). Anything else is not CORS. */
-export const CORS_LIKE_ERROR = /ERR_FAILED|NS_ERROR_DOM_BAD_URI|CORS|Failed to fetch|^no response, reason not recorded$/i;
+export const CORS_LIKE_ERROR = new RegExp(`ERR_FAILED|NS_ERROR_DOM_BAD_URI|CORS|Failed to fetch|^${FAILED_WITHOUT_REASON.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
 
 export type PreflightState =
   | 'not-needed'

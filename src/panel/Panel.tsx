@@ -261,7 +261,7 @@ export function Panel({ source }: { source: PanelSource }) {
       />
 
       {importing && (
-        <div className="banner import-progress" role="status" data-testid="import-progress">
+        <div className="banner import-progress" role="group" aria-label="Import progress" data-testid="import-progress">
           <label htmlFor="import-bar">
             Importing <strong>{importing.name}</strong>: {importProgressText(importing.progress, importing.size)}
           </label>{' '}
