@@ -167,6 +167,12 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
     for (const [language, list] of byLanguage) {
       let parsed = 0;
       const bad = (stack: string, message: string) => run.failures.push(`${stack} snippet does not parse as ${language}: ${message.split('\n')[0]}`);
+      // A script that reads the snippets as a JSON list on stdin and prints `index message` per failure.
+      const parsedInOneProcess = (lang: string, all: typeof list, program: string, args: string[]) => {
+        const errors = execFileSync(program, args, { input: JSON.stringify(all.map((x) => x.code)), encoding: 'utf8' }).split('\n').filter(Boolean);
+        for (const line of errors) bad(all[Number(line.split(' ')[0])]?.stack ?? '?', line);
+        note(lang, all.length, all.length - errors.length);
+      };
       switch (language) {
         case 'javascript':
         case 'typescript':
@@ -201,10 +207,7 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
           const script = language === 'yaml'
             ? 'import json, sys, yaml\nfor i, c in enumerate(json.load(sys.stdin)):\n    try: yaml.safe_load(c)\n    except Exception as e: print(i, str(e).splitlines()[0])'
             : 'import ast, json, sys\nfor i, c in enumerate(json.load(sys.stdin)):\n    try: ast.parse(c)\n    except SyntaxError as e: print(i, e)';
-          const out = execFileSync(python, ['-c', script], { input: JSON.stringify(list.map((x) => x.code)), encoding: 'utf8' });
-          const errors = out.split('\n').filter(Boolean);
-          for (const line of errors) bad(list[Number(line.split(' ')[0])]?.stack ?? '?', line);
-          note(language, list.length, list.length - errors.length);
+          parsedInOneProcess(language, list, python, ['-c', script]);
           break;
         }
         case 'ruby': {
@@ -214,9 +217,7 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
             break;
           }
           const script = 'require "json"; JSON.parse(STDIN.read).each_with_index { |c, i| begin; RubyVM::InstructionSequence.compile(c); rescue SyntaxError => e; puts "#{i} #{e.message.lines.first}"; end }';
-          const errors = execFileSync(ruby, ['-e', script], { input: JSON.stringify(list.map((x) => x.code)), encoding: 'utf8' }).split('\n').filter(Boolean);
-          for (const line of errors) bad(list[Number(line.split(' ')[0])]?.stack ?? '?', line);
-          note(language, list.length, list.length - errors.length);
+          parsedInOneProcess(language, list, ruby, ['-e', script]);
           break;
         }
         case 'php': {
