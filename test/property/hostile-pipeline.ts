@@ -176,9 +176,12 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
       switch (language) {
         case 'javascript':
         case 'typescript':
+        case 'json': {
+          // Parsers that run in this process.
+          const parse = language === 'json' ? (code: string) => JSON.parse(code) : (code: string) => transformSync(code, { loader: language === 'typescript' ? 'ts' : 'js', format: 'esm' });
           for (const { stack, code } of list) {
             try {
-              transformSync(code, { loader: language === 'typescript' ? 'ts' : 'js', format: 'esm' });
+              parse(code);
               parsed++;
             } catch (e) {
               bad(stack, (e as Error).message);
@@ -186,17 +189,7 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
           }
           note(language, list.length, parsed);
           break;
-        case 'json':
-          for (const { stack, code } of list) {
-            try {
-              JSON.parse(code);
-              parsed++;
-            } catch (e) {
-              bad(stack, (e as Error).message);
-            }
-          }
-          note(language, list.length, parsed);
-          break;
+        }
         case 'python':
         case 'yaml': {
           const python = language === 'yaml' ? findPython(T.yaml) : findPython();
