@@ -4,9 +4,9 @@
  * must not trust too much (no null, no pattern, no list, Vary: Origin when the value varies). Each snippet must be printable
  * ASCII and carry no captured value the plan refused; the distinct snippets are then parsed by
  * their language's real parser where one runs here (esbuild for JavaScript and TypeScript, JSON,
- * CPython's ast and PyYAML, Ruby, PHP, gofmt). Config formats that only a running server reads
- * (nginx, Apache, Caddy, HAProxy) and Java/C# are checked by `npm run verify:snippets` with real
- * servers on fixed plans, not here.
+ * CPython's ast and PyYAML, Ruby, PHP, gofmt; nginx -t, apache2 -t, caddy adapt and haproxy -c on
+ * the configuration the snippet check runs them with, for the first 40 distinct snippets each).
+ * Java and C# snippets are compiled for fixed plans only (test/unit/snippets/syntax.test.ts).
  *
  * `npm run fuzz:hostile -- --count 100000 [--seed N]` prints the figures; a unit test runs a
  * smaller count in every `npm test`.
@@ -26,6 +26,7 @@ import { STACKS, generateSnippet } from '../../src/snippets/index.ts';
 import { isSerializedOrigin, isToken } from '../../src/snippets/prepare.ts';
 import { exchange as hostileExchange } from '../unit/engine/arbitraries.ts';
 import { headersUnderPlan } from '../harness/plan-headers.ts';
+import { PROXY_CONFIGS } from '../verify/servers.ts';
 import { findPython, programPath, OPTIONAL_TOOLS as T } from '../harness/tools.ts';
 
 export interface HostileRun {
@@ -65,6 +66,14 @@ function findingsUnderPlan(plan: FixPlan, origin: string): string[] {
     .findings.map((f) => f.id)
     .filter((id) => TRUST_FINDINGS.has(id) && !(id === 'https-allows-http-origin' && origin.startsWith('http:')));
 }
+
+/** The proxies' own configuration check; each run is a process (~20-80 ms), so fewer are read. */
+const PROXY_CHECKS = {
+  nginx: { config: PROXY_CONFIGS.nginx, program: 'nginx', limit: 40 },
+  apache: { config: PROXY_CONFIGS.apache, program: 'apache2', limit: 40 },
+  caddyfile: { config: PROXY_CONFIGS.caddy, program: 'caddy', limit: 40 },
+  haproxy: { config: PROXY_CONFIGS.haproxy, program: 'haproxy', limit: 40 },
+} as const;
 
 /** Distinct snippets kept per stack for the parsers (the rest are counted, not parsed). */
 const PARSE_PER_STACK = 150;
@@ -253,8 +262,35 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
           note(language, list.length, list.length - failed.size);
           break;
         }
+        case 'nginx':
+        case 'apache':
+        case 'caddyfile':
+        case 'haproxy': {
+          // The server reads the configuration the snippet check runs it with, and stops.
+          const { config, program, limit } = PROXY_CHECKS[language];
+          const found = programPath(program);
+          if (!found || (language === 'apache' && !fs.existsSync(T.apacheProxyModule.name))) {
+            note(language, list.length, 0, `no ${program}`);
+            break;
+          }
+          const sample = list.slice(0, limit);
+          for (const [i, { stack, code }] of sample.entries()) {
+            const dir = path.join(tmp, `${language}-${i}`);
+            fs.mkdirSync(dir);
+            fs.writeFileSync(path.join(dir, config.file), config.text(code, dir, 18080, 18081));
+            try {
+              execFileSync(found, config.check(dir), { stdio: 'pipe', cwd: dir, env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } });
+              parsed++;
+            } catch (e) {
+              const out = e as { stdout?: Buffer; stderr?: Buffer };
+              bad(stack, `${String(out.stderr ?? '')}${String(out.stdout ?? '')}`.split('\n').find((l) => /emerg|error|Syntax|invalid|unknown|ALERT/i.test(l)) ?? String(e));
+            }
+          }
+          note(language, sample.length, parsed);
+          break;
+        }
         default:
-          note(language, list.length, 0, 'read by its server in npm run verify:snippets');
+          note(language, list.length, 0, 'no parser here: javac and C# are not run on generated plans (npm test compiles fixed plans)');
       }
     }
   } finally {

@@ -732,20 +732,19 @@ ${body}
 
 // ---- Proxies in front of the bare backend --------------------------------------------------
 
-const nginx: Adapter = {
-  id: 'nginx',
-  needs: [T.nginx],
-  async start(snippet, backendPort, _port, tools) {
-    const dir = workDir('nginx');
-    const port = await freePort();
-    const code = snippet.code;
-    const httpPart = code.includes(NGINX_HTTP_MARK) ? code.slice(0, code.indexOf(NGINX_SERVER_MARK)) : '';
-    const serverPart = code.slice(code.indexOf(NGINX_SERVER_MARK));
-    for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) fs.mkdirSync(path.join(dir, t), { recursive: true });
-    write(
-      dir,
-      'nginx.conf',
-      `daemon off;
+/**
+ * The whole configuration each proxy runs a snippet in (in front of the bare backend on
+ * `backendPort`, listening on `port`, files under `dir`): the snippet check starts the server
+ * with it, the hostile pipeline (test/property/hostile-pipeline.ts) only asks the server to read it.
+ */
+export const PROXY_CONFIGS = {
+  nginx: {
+    file: 'nginx.conf',
+    text(code: string, dir: string, port: number, backendPort: number): string {
+      const httpPart = code.includes(NGINX_HTTP_MARK) ? code.slice(0, code.indexOf(NGINX_SERVER_MARK)) : '';
+      const serverPart = code.slice(code.indexOf(NGINX_SERVER_MARK));
+      for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) fs.mkdirSync(path.join(dir, t), { recursive: true });
+      return `daemon off;
 master_process off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
@@ -767,23 +766,16 @@ ${serverPart}
         }
     }
 }
-`,
-    );
-    return spawnServer(tools.program('nginx'), ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], port, { cwd: dir });
+`;
+    },
+    /** Arguments that read the configuration and stop. */
+    check: (dir: string) => ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'],
   },
-};
-
-const apache: Adapter = {
-  id: 'apache',
-  needs: [T.apache2, T.apacheProxyModule],
-  async start(snippet, backendPort, _port, tools) {
-    const dir = workDir('apache');
-    const port = await freePort();
-    const mods = ['mpm_event', 'authz_core', 'headers', 'setenvif', 'rewrite', 'proxy', 'proxy_http'];
-    write(
-      dir,
-      'httpd.conf',
-      `${mods.map((m) => `LoadModule ${m}_module ${path.dirname(T.apacheProxyModule.name)}/mod_${m}.so`).join('\n')}
+  apache: {
+    file: 'httpd.conf',
+    text(code: string, dir: string, port: number, backendPort: number): string {
+      const mods = ['mpm_event', 'authz_core', 'headers', 'setenvif', 'rewrite', 'proxy', 'proxy_http'];
+      return `${mods.map((m) => `LoadModule ${m}_module ${path.dirname(T.apacheProxyModule.name)}/mod_${m}.so`).join('\n')}
 ServerName 127.0.0.1
 ServerRoot ${dir}
 DefaultRuntimeDir ${dir}
@@ -795,11 +787,66 @@ User www-data
 Group www-data
 Listen 127.0.0.1:${port}
 <VirtualHost 127.0.0.1:${port}>
-${snippet.code}
+${code}
 ProxyPass / http://127.0.0.1:${backendPort}/
 </VirtualHost>
-`,
-    );
+`;
+    },
+    check: (dir: string) => ['-t', '-f', path.join(dir, 'httpd.conf')],
+  },
+  caddy: {
+    file: 'Caddyfile',
+    text(code: string, _dir: string, port: number, backendPort: number): string {
+      return `{
+	admin off
+	auto_https off
+}
+http://127.0.0.1:${port} {
+${code}
+	reverse_proxy 127.0.0.1:${backendPort}
+}
+`;
+    },
+    check: (dir: string) => ['adapt', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'],
+  },
+  haproxy: {
+    file: 'haproxy.cfg',
+    text(code: string, _dir: string, port: number, backendPort: number): string {
+      return `defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend api
+    bind 127.0.0.1:${port}
+${code}
+    default_backend app
+backend app
+    server s1 127.0.0.1:${backendPort}
+`;
+    },
+    check: (dir: string) => ['-c', '-f', path.join(dir, 'haproxy.cfg')],
+  },
+} as const;
+
+const nginx: Adapter = {
+  id: 'nginx',
+  needs: [T.nginx],
+  async start(snippet, backendPort, _port, tools) {
+    const dir = workDir('nginx');
+    const port = await freePort();
+    write(dir, 'nginx.conf', PROXY_CONFIGS.nginx.text(snippet.code, dir, port, backendPort));
+    return spawnServer(tools.program('nginx'), ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], port, { cwd: dir });
+  },
+};
+
+const apache: Adapter = {
+  id: 'apache',
+  needs: [T.apache2, T.apacheProxyModule],
+  async start(snippet, backendPort, _port, tools) {
+    const dir = workDir('apache');
+    const port = await freePort();
+    write(dir, 'httpd.conf', PROXY_CONFIGS.apache.text(snippet.code, dir, port, backendPort));
     return spawnServer(tools.program('apache2'), ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], port, { cwd: dir });
   },
 };
@@ -810,19 +857,7 @@ const caddy: Adapter = {
   async start(snippet, backendPort, _port, tools) {
     const dir = workDir('caddy');
     const port = await freePort();
-    write(
-      dir,
-      'Caddyfile',
-      `{
-	admin off
-	auto_https off
-}
-http://127.0.0.1:${port} {
-${snippet.code}
-	reverse_proxy 127.0.0.1:${backendPort}
-}
-`,
-    );
+    write(dir, 'Caddyfile', PROXY_CONFIGS.caddy.text(snippet.code, dir, port, backendPort));
     return spawnServer(tools.program('caddy'), ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], port, {
       cwd: dir,
       env: { HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
@@ -836,22 +871,7 @@ const haproxy: Adapter = {
   async start(snippet, backendPort, _port, tools) {
     const dir = workDir('haproxy');
     const port = await freePort();
-    write(
-      dir,
-      'haproxy.cfg',
-      `defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-frontend api
-    bind 127.0.0.1:${port}
-${snippet.code}
-    default_backend app
-backend app
-    server s1 127.0.0.1:${backendPort}
-`,
-    );
+    write(dir, 'haproxy.cfg', PROXY_CONFIGS.haproxy.text(snippet.code, dir, port, backendPort));
     return spawnServer(tools.program('haproxy'), ['-db', '-f', path.join(dir, 'haproxy.cfg')], port, { cwd: dir });
   },
 };
