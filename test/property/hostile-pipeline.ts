@@ -6,7 +6,7 @@
  * their language's real parser where one runs here (esbuild for JavaScript and TypeScript, JSON,
  * CPython's ast and PyYAML, Ruby, PHP, gofmt; nginx -t, apache2 -t, caddy adapt and haproxy -c on
  * the configuration the snippet check runs them with, for the first 40 distinct snippets each).
- * Java and C# snippets are compiled for fixed plans only (test/unit/snippets/syntax.test.ts).
+ * javac against Spring stubs for the first 40 Spring snippets; C# has no compiler here.
  *
  * `npm run fuzz:hostile -- --count 100000 [--seed N]` prints the figures; a unit test runs a
  * smaller count in every `npm test`.
@@ -27,6 +27,7 @@ import { isSerializedOrigin, isToken } from '../../src/snippets/prepare.ts';
 import { exchange as hostileExchange } from '../unit/engine/arbitraries.ts';
 import { headersUnderPlan } from '../harness/plan-headers.ts';
 import { PROXY_CONFIGS } from '../verify/servers.ts';
+import { SPRING_STUBS } from '../harness/spring-stubs.ts';
 import { findPython, programPath, OPTIONAL_TOOLS as T } from '../harness/tools.ts';
 
 export interface HostileRun {
@@ -289,8 +290,40 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
           note(language, sample.length, parsed);
           break;
         }
+        case 'java': {
+          // javac against stubs of the Spring types the snippet uses, all in one run: each snippet
+          // becomes its own class (CorsConfig<i>).
+          const javac = programPath('javac');
+          if (!javac) {
+            note(language, list.length, 0, 'no javac');
+            break;
+          }
+          const sample = list.slice(0, 40);
+          const dir = path.join(tmp, 'java');
+          const files = Object.entries(SPRING_STUBS).map(([file, text]) => {
+            fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+            fs.writeFileSync(path.join(dir, file), text);
+            return path.join(dir, file);
+          });
+          sample.forEach(({ code }, i) => {
+            const file = path.join(dir, `CorsConfig${i}.java`);
+            fs.writeFileSync(file, code.replace('public class CorsConfig ', `public class CorsConfig${i} `));
+            files.push(file);
+          });
+          let stderr = '';
+          try {
+            execFileSync(javac, ['-proc:none', '-d', path.join(dir, 'out'), ...files], { stdio: 'pipe' });
+          } catch (e) {
+            stderr = String((e as { stderr?: Buffer }).stderr ?? e);
+          }
+          const failed = new Set([...stderr.matchAll(/CorsConfig(\d+)\.java:/g)].map((m) => Number(m[1])));
+          for (const i of failed) bad(sample[i]?.stack ?? 'spring', stderr.split('\n').find((l) => l.includes(`CorsConfig${i}.java:`)) ?? '');
+          if (stderr && failed.size === 0) bad('spring', stderr);
+          note(language, sample.length, sample.length - failed.size);
+          break;
+        }
         default:
-          note(language, list.length, 0, 'no parser here: javac and C# are not run on generated plans (npm test compiles fixed plans)');
+          note(language, list.length, 0, 'no compiler installed here');
       }
     }
   } finally {
