@@ -829,52 +829,26 @@ backend app
   },
 } as const;
 
-const nginx: Adapter = {
-  id: 'nginx',
-  needs: [T.nginx],
-  async start(snippet, backendPort, _port, tools) {
-    const dir = workDir('nginx');
-    const port = await freePort();
-    write(dir, 'nginx.conf', PROXY_CONFIGS.nginx.text(snippet.code, dir, port, backendPort));
-    return spawnServer(tools.program('nginx'), ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], port, { cwd: dir });
-  },
-};
+/** A proxy adapter: its configuration written as PROXY_CONFIGS says, the server run in the foreground. */
+function proxyAdapter(id: keyof typeof PROXY_CONFIGS, needs: Tool[], program: string, runArgs: (dir: string) => string[]): Adapter {
+  const config = PROXY_CONFIGS[id];
+  return {
+    id,
+    needs,
+    async start(snippet, backendPort, _port, tools) {
+      const dir = workDir(id);
+      const port = await freePort();
+      write(dir, config.file, config.text(snippet.code, dir, port, backendPort));
+      // Caddy keeps its state under HOME/XDG directories: the work directory, not the user's.
+      return spawnServer(tools.program(program), runArgs(dir), port, { cwd: dir, env: { HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } });
+    },
+  };
+}
 
-const apache: Adapter = {
-  id: 'apache',
-  needs: [T.apache2, T.apacheProxyModule],
-  async start(snippet, backendPort, _port, tools) {
-    const dir = workDir('apache');
-    const port = await freePort();
-    write(dir, 'httpd.conf', PROXY_CONFIGS.apache.text(snippet.code, dir, port, backendPort));
-    return spawnServer(tools.program('apache2'), ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], port, { cwd: dir });
-  },
-};
-
-const caddy: Adapter = {
-  id: 'caddy',
-  needs: [T.caddy],
-  async start(snippet, backendPort, _port, tools) {
-    const dir = workDir('caddy');
-    const port = await freePort();
-    write(dir, 'Caddyfile', PROXY_CONFIGS.caddy.text(snippet.code, dir, port, backendPort));
-    return spawnServer(tools.program('caddy'), ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], port, {
-      cwd: dir,
-      env: { HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
-    });
-  },
-};
-
-const haproxy: Adapter = {
-  id: 'haproxy',
-  needs: [T.haproxy],
-  async start(snippet, backendPort, _port, tools) {
-    const dir = workDir('haproxy');
-    const port = await freePort();
-    write(dir, 'haproxy.cfg', PROXY_CONFIGS.haproxy.text(snippet.code, dir, port, backendPort));
-    return spawnServer(tools.program('haproxy'), ['-db', '-f', path.join(dir, 'haproxy.cfg')], port, { cwd: dir });
-  },
-};
+const nginx = proxyAdapter('nginx', [T.nginx], 'nginx', (dir) => ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr']);
+const apache = proxyAdapter('apache', [T.apache2, T.apacheProxyModule], 'apache2', (dir) => ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND']);
+const caddy = proxyAdapter('caddy', [T.caddy], 'caddy', (dir) => ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile']);
+const haproxy = proxyAdapter('haproxy', [T.haproxy], 'haproxy', (dir) => ['-db', '-f', path.join(dir, 'haproxy.cfg')]);
 
 export const ADAPTERS: Adapter[] = [
   express,
