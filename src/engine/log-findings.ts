@@ -39,8 +39,10 @@ export class EchoedOrigins {
     for (const answer of answers) {
       if (!answer.response) continue;
       const origin = sentOrigin(exchange, answer.headers);
-      // `null` has its own findings (allow-origin-null-with-credentials).
-      if (!origin || origin === 'null') continue;
+      // A serialized origin only: a browser sends nothing else, and the text (a command to run,
+      // among others) never carries an imported file's arbitrary value. `null` has its own
+      // findings (allow-origin-null-with-credentials).
+      if (!origin || parseUrl(origin)?.origin !== origin) continue;
       const acao = getHeader(answer.response.headers, 'access-control-allow-origin');
       if (acao !== origin || getHeader(answer.response.headers, 'access-control-allow-credentials') !== 'true') continue;
       const server = parseUrl(answer.url)?.origin;

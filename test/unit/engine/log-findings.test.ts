@@ -45,6 +45,9 @@ describe('logFindings: a server that named two different asking origins with cre
       answered('https://c.example', '*'),
       answered('https://d.example', 'https://a.example'),
       answered('null', 'null'),
+      // Not serialized origins (an imported file can hold anything): never in a command to run.
+      answered('https://f.example/', 'https://f.example/'),
+      answered('https://g.example; rm -rf ~', 'https://g.example; rm -rf ~'),
       answered('https://e.example', 'https://e.example', [['Access-Control-Allow-Credentials', 'true']], 'https://other.example.net/x'),
     ]);
     expect(none).toEqual([]);
