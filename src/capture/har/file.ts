@@ -1,5 +1,5 @@
 import type { Exchange } from '../../engine/types.ts';
-import { asRecord, readEntry } from './entries.ts';
+import { asRecord, readEntry, type Entry } from './entries.ts';
 import { HarStream } from './stream.ts';
 
 export interface HarMappingResult {
@@ -33,9 +33,9 @@ export function harToExchanges(har: unknown, options: HarMappingOptions = {}): H
  * does for a whole file.
  */
 export class HarExchangeStream {
-  private readonly held: unknown[] = [];
+  /** Actual requests held back, each with the entry read from it (read once). */
+  private readonly held: Array<{ raw: unknown; entry: Entry | undefined }> = [];
   private now = 0;
-  private index = 0;
   private readonly stream: HarStream;
 
   constructor(emit: (exchange: Exchange) => void, options: HarMappingOptions & { window?: number } = {}) {
@@ -47,15 +47,15 @@ export class HarExchangeStream {
   private readonly window: number;
 
   push(raw: unknown): void {
-    const entry = readEntry(raw, this.index++);
-    if (entry?.preflightFor !== undefined) this.feed(raw);
-    else this.held.push(raw);
-    while (this.held.length > this.window) this.feed(this.held.shift());
+    const entry = readEntry(raw, 0);
+    if (entry?.preflightFor !== undefined) this.feed({ raw, entry });
+    else this.held.push({ raw, entry });
+    while (this.held.length > this.window) this.feed(this.held.shift()!);
   }
 
   /** End of the file: feeds what is held and emits every pending chain. */
   end(): void {
-    for (const raw of this.held.splice(0)) this.feed(raw);
+    for (const held of this.held.splice(0)) this.feed(held);
     this.stream.flush(true);
   }
 
@@ -64,8 +64,8 @@ export class HarExchangeStream {
     return this.stream.skipped;
   }
 
-  private feed(raw: unknown): void {
+  private feed({ raw, entry }: { raw: unknown; entry: Entry | undefined }): void {
     this.now++;
-    this.stream.push(raw);
+    this.stream.pushRead(raw, entry);
   }
 }

@@ -237,7 +237,13 @@ export class HarStream {
   }
 
   push(raw: unknown): void {
-    const entry = readEntry(raw, this.index++);
+    this.pushRead(raw, readEntry(raw, 0));
+  }
+
+  /** `push` for an entry its caller has read already (HarExchangeStream reads each to sort it). */
+  pushRead(raw: unknown, entry: Entry | undefined): void {
+    if (entry) entry.index = this.index;
+    this.index++;
     if (!entry || isNavigation(entry)) {
       this.skipped++;
       return;
