@@ -76,6 +76,11 @@ const PROXY_CHECKS = {
   haproxy: { config: PROXY_CONFIGS.haproxy, program: 'haproxy', limit: 40 },
 } as const;
 
+// Scripts that read the snippets as a JSON list on stdin and print `index message` per failure.
+const PYTHON_AST = 'import ast, json, sys\nfor i, c in enumerate(json.load(sys.stdin)):\n    try: ast.parse(c)\n    except SyntaxError as e: print(i, e)';
+const PYTHON_YAML = 'import json, sys, yaml\nfor i, c in enumerate(json.load(sys.stdin)):\n    try: yaml.safe_load(c)\n    except Exception as e: print(i, str(e).splitlines()[0])';
+const RUBY_COMPILE = 'require "json"; JSON.parse(STDIN.read).each_with_index { |c, i| begin; RubyVM::InstructionSequence.compile(c); rescue SyntaxError => e; puts "#{i} #{e.message.lines.first}"; end }';
+
 /** Distinct snippets kept per stack for the parsers (the rest are counted, not parsed). */
 const PARSE_PER_STACK = 150;
 const PRINTABLE = /^[\t\n\x20-\x7e]*$/;
@@ -177,11 +182,11 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
     for (const [language, list] of byLanguage) {
       let parsed = 0;
       const bad = (stack: string, message: string) => run.failures.push(`${stack} snippet does not parse as ${language}: ${message.split('\n')[0]}`);
-      // A script that reads the snippets as a JSON list on stdin and prints `index message` per failure.
-      const parsedInOneProcess = (lang: string, all: typeof list, program: string, args: string[]) => {
+      const parsedInOneProcess = (all: typeof list, program: string, missing: string, args: string[]) => {
+        if (!program) return note(language, all.length, 0, missing);
         const errors = execFileSync(program, args, { input: JSON.stringify(all.map((x) => x.code)), encoding: 'utf8' }).split('\n').filter(Boolean);
         for (const line of errors) bad(all[Number(line.split(' ')[0])]?.stack ?? '?', line);
-        note(lang, all.length, all.length - errors.length);
+        note(language, all.length, all.length - errors.length);
       };
       switch (language) {
         case 'javascript':
@@ -201,28 +206,14 @@ function parseAll(distinct: Map<string, Map<string, string>>, run: HostileRun): 
           break;
         }
         case 'python':
-        case 'yaml': {
-          const python = language === 'yaml' ? findPython(T.yaml) : findPython();
-          if (!python) {
-            note(language, list.length, 0, language === 'yaml' ? 'no python3 with PyYAML' : 'no python3');
-            break;
-          }
-          const script = language === 'yaml'
-            ? 'import json, sys, yaml\nfor i, c in enumerate(json.load(sys.stdin)):\n    try: yaml.safe_load(c)\n    except Exception as e: print(i, str(e).splitlines()[0])'
-            : 'import ast, json, sys\nfor i, c in enumerate(json.load(sys.stdin)):\n    try: ast.parse(c)\n    except SyntaxError as e: print(i, e)';
-          parsedInOneProcess(language, list, python, ['-c', script]);
+          parsedInOneProcess(list, findPython(), 'no python3', ['-c', PYTHON_AST]);
           break;
-        }
-        case 'ruby': {
-          const ruby = programPath('ruby');
-          if (!ruby) {
-            note(language, list.length, 0, 'no ruby');
-            break;
-          }
-          const script = 'require "json"; JSON.parse(STDIN.read).each_with_index { |c, i| begin; RubyVM::InstructionSequence.compile(c); rescue SyntaxError => e; puts "#{i} #{e.message.lines.first}"; end }';
-          parsedInOneProcess(language, list, ruby, ['-e', script]);
+        case 'yaml':
+          parsedInOneProcess(list, findPython(T.yaml), 'no python3 with PyYAML', ['-c', PYTHON_YAML]);
           break;
-        }
+        case 'ruby':
+          parsedInOneProcess(list, programPath('ruby'), 'no ruby', ['-e', RUBY_COMPILE]);
+          break;
         case 'php': {
           const php = programPath('php');
           if (!php) {
