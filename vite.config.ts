@@ -1,7 +1,9 @@
 import { crx } from '@crxjs/vite-plugin';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import manifest from './manifest.json' with { type: 'json' };
+import { manifestFor, type TargetBrowser } from './manifest.config.ts';
+import { noHtmlSink } from './scripts/vite-no-html-sink.ts';
+import { BRIDGE_FILE, BRIDGE_KEY, BRIDGE_MESSAGE, installTestBridge } from './src/test-bridge/bridge.ts';
 import { installPageRequestHook, installPageRequestRelay } from './src/context/page-hook.ts';
 import { PAGE_CONTEXT_FILES, PAGE_CONTEXT_GATE, PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE } from './src/context/page-request.ts';
 
@@ -11,7 +13,7 @@ import { PAGE_CONTEXT_FILES, PAGE_CONTEXT_GATE, PAGE_REQUEST_EVENT, PAGE_REQUEST
  * executeScript, called with the sessionStorage gate. `__name`: a no-op for a transform that
  * keeps function names.
  */
-function pageContextScripts(): Plugin {
+function pageContextScripts(testBridge: boolean): Plugin {
   const call = (fn: (...args: never[]) => void, args: string[]) =>
     `(() => {\n  const __name = (f) => f;\n  (${fn.toString()})(${args.map((a) => JSON.stringify(a)).join(', ')});\n})();\n`;
   return {
@@ -19,17 +21,28 @@ function pageContextScripts(): Plugin {
     generateBundle() {
       this.emitFile({ type: 'asset', fileName: PAGE_CONTEXT_FILES.hook, source: call(installPageRequestHook, [PAGE_REQUEST_EVENT, PAGE_CONTEXT_GATE]) });
       this.emitFile({ type: 'asset', fileName: PAGE_CONTEXT_FILES.relay, source: call(installPageRequestRelay, [PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE, PAGE_CONTEXT_GATE]) });
+      // Test build only (src/test-bridge/bridge.ts): how Firefox tests read the worker.
+      if (testBridge) this.emitFile({ type: 'asset', fileName: BRIDGE_FILE, source: call(installTestBridge, [BRIDGE_KEY, BRIDGE_MESSAGE]) });
     },
   };
 }
 
-export default defineConfig(({ mode }) => ({
-  plugins: [react(), crx({ manifest: manifest as Parameters<typeof crx>[0]['manifest'] }), pageContextScripts()],
+/** CORSIGHT_BROWSER=firefox builds the Firefox add-on into dist-firefox/; the default is Chrome's, into dist/. */
+function targetBrowser(): TargetBrowser {
+  const value = process.env.CORSIGHT_BROWSER ?? 'chrome';
+  if (value !== 'chrome' && value !== 'firefox') throw new Error(`CORSIGHT_BROWSER is "${value}": use chrome or firefox`);
+  return value;
+}
+
+export default defineConfig(({ mode }) => {
+  const browser = targetBrowser();
+  return {
+  plugins: [react(), crx({ manifest: manifestFor(browser) as Parameters<typeof crx>[0]['manifest'], browser }), pageContextScripts(mode === 'test'), noHtmlSink()],
   // The test build (`vite build --mode test`) keeps the worker's raw capture rings for the tests'
   // debug messages; the release build has neither (src/build-flags.d.ts).
-  define: { __CORSIGHT_TEST_API__: JSON.stringify(mode === 'test') },
+  define: { __CORSIGHT_TEST_API__: JSON.stringify(mode === 'test'), __CORSIGHT_BROWSER__: JSON.stringify(browser) },
   build: {
-    outDir: 'dist',
+    outDir: browser === 'firefox' ? 'dist-firefox' : 'dist',
     emptyOutDir: true,
     // The panel page is opened by devtools.panels.create() from JS, so @crxjs cannot find it
     // in the manifest: list it as an entry of its own.
@@ -38,4 +51,5 @@ export default defineConfig(({ mode }) => ({
     chunkSizeWarningLimit: 1000,
   },
   server: { cors: false },
-}));
+  };
+});

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Kept apart from vite.config.ts so the extension build plugins (@crxjs) never run in tests.
 export default defineConfig({
   // Unit tests run the worker's modules as the test build has them (src/build-flags.d.ts).
-  define: { __CORSIGHT_TEST_API__: 'true' },
+  define: { __CORSIGHT_TEST_API__: 'true', __CORSIGHT_BROWSER__: JSON.stringify('chrome') },
   test: {
     projects: [
       {

@@ -5,3 +5,9 @@
  * build`) keeps neither: they hold cookies and tokens as captured.
  */
 declare const __CORSIGHT_TEST_API__: boolean;
+
+/**
+ * Set at build time (vite.config.ts `define`, from CORSIGHT_BROWSER): the browser this build is
+ * for. Read only through src/shared/platform.ts, where every browser difference lives.
+ */
+declare const __CORSIGHT_BROWSER__: 'chrome' | 'firefox';
