@@ -41,6 +41,8 @@ import { trialTarget, type TrialTarget } from '../trial/rules.ts';
 import { PageRequestLog, splitCalls } from '../capture/page-context.ts';
 import { readPagePermissions, readPageRequests } from '../context/page-request.ts';
 import { PageContextInjector, chromeInjection } from './page-context.ts';
+import { bridgedRequest, registerTestBridge } from './test-bridge.ts';
+import { webRequestCompletionShowsCors } from '../shared/platform.ts';
 
 /**
  * Service worker: registers the listeners and wires the parts (docs/architecture.md). Capture
@@ -150,7 +152,7 @@ function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void
   scheduleFlush(false);
 }
 
-const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose);
+const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose, webRequestCompletionShowsCors());
 
 /** A raw webRequest event as the worker keeps and journals it: credential values per the setting. */
 function eventForStorage(event: RawWebRequestEvent): RawWebRequestEvent {
@@ -265,6 +267,8 @@ function applyCheapWatch(): void {
 }
 
 // ---- Start-up: read what the previous worker instance left, re-register, load the logs. ----
+void registerTestBridge().catch((e: unknown) => console.error('Corsight test bridge:', e));
+
 const ready: Promise<void> = (async () => {
   // One read of everything: the capture set, the checkpoint, the journal and the logs.
   // A new worker knows no trial: rules an earlier instance left would edit responses unseen.
@@ -485,6 +489,13 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) =>
   if (calls) {
     void ready.then(() => onPageRequests(calls.tabId, calls.records));
     return undefined;
+  }
+  if (__CORSIGHT_TEST_API__ && sender.id === chrome.runtime.id && sender.tab) {
+    const bridged = parseRequest(bridgedRequest(message, sender.tab.id));
+    if (bridged) {
+      route(handlers, bridged).then(sendResponse, (e: unknown) => sendResponse({ error: String(e) }));
+      return true;
+    }
   }
   if (!isOwnExtensionPage(sender, chrome.runtime.id, extensionOrigin)) return undefined;
   const request = parseRequest(message);

@@ -49,6 +49,10 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
       // Not a CORS failure (ERR_UNSAFE_REDIRECT, ERR_ABORTED...): nothing to explain by credentials.
       trace = omit;
       ctx.assumptions.push(`The credentials mode was not reported; assumed no credentials. The request failed with ${ctx.outcomeError}, which is not a CORS error.`);
+    } else if (ctx.outcomeCorsUnchecked) {
+      // Nothing to fit: the completion says nothing about the CORS check.
+      trace = omit;
+      ctx.assumptions.push('The credentials mode was not reported and the capture does not say whether the browser\'s CORS check passed (Firefox reports a refused response as completed); assumed no credentials, fetch\'s default for cross-origin. No Cookie header was sent.');
     } else if (fitsObservation(ctx, omit)) {
       trace = omit;
       ctx.assumptions.push(

@@ -6,6 +6,7 @@
  * evidence.ts and prose.ts turn the replay into evidence, findings and words; plan.ts into the
  * fix plan.
  */
+import { firefoxReasonOf, firefoxVerdict } from './firefox.ts';
 import {
   accessControlMaxAge,
   CHROMIUM_MAX_AGE_CAP,
@@ -15,7 +16,7 @@ import {
   normalizeMethod,
   parsePreflightResult,
 } from './fetch.ts';
-import { capitalize, CORS_CODES, headlineOf, listText } from './codes.ts';
+import { capitalize, headlineOf, listText } from './codes.ts';
 import {
   addResponseEvidence,
   originValueFindings,
@@ -81,7 +82,14 @@ export const OUTCOME_INFERRED_ASSUMPTION =
  */
 export function diagnose(exchange: Exchange): Diagnosis {
   try {
-    return diagnoseExchange(exchange);
+    const diagnosis = diagnoseExchange(exchange);
+    // Firefox's name for the same refusal (engine/firefox.ts): only a blocked request has one.
+    if (diagnosis.status === 'blocked') {
+      const reason = firefoxReasonOf(firefoxVerdict(exchange, diagnosis));
+      if (reason) diagnosis.firefoxReason = reason;
+      else delete diagnosis.firefoxReason;
+    }
+    return diagnosis;
   } catch (err) {
     return {
       status: 'warning',
@@ -114,6 +122,7 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
     requestHeaders: Array.isArray(ex.requestHeaders) ? ex.requestHeaders : [],
     outcomeFailed: outcome.kind === 'failed',
     outcomeError: outcome.kind === 'failed' ? String(outcome.error ?? '') : '',
+    outcomeCorsUnchecked: outcome.kind === 'completed' && outcome.corsUnchecked === true,
     assumptions: [] as string[],
   };
   const target = urls.get(firstUrl);
@@ -193,7 +202,8 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   // 3. Credentials: known, proven by a Cookie header, or chosen to fit the outcome.
   const trace = traceUnderCredentials(ctx);
   const extra: Finding[] = [];
-  if (failedAsObserved(trace) !== ctx.outcomeFailed) {
+  // A completion that cannot show a CORS refusal (Firefox) contradicts no failing check.
+  if (failedAsObserved(trace) !== ctx.outcomeFailed && !ctx.outcomeCorsUnchecked) {
     const text = ctx.outcomeFailed
       ? `The browser reported ${ctx.outcomeError || 'a failure'}, but the captured headers pass every CORS check; something the capture could not see stopped it.`
       : 'The browser reported success, but the captured headers fail a CORS check; the capture may be missing or altering headers.';
@@ -278,12 +288,10 @@ function modeBlocked(
   detail: string,
   failedParameter = '',
 ): Diagnosis {
-  const firefoxReason = CORS_CODES[code].firefox;
   return {
     status: 'blocked',
     corsError: code,
     failedParameter,
-    ...(firefoxReason ? { firefoxReason } : {}),
     stage: { kind: 'mode' },
     headline: headlineOf(code, requestValues(ctx)),
     explanation: [detail, 'This is decided by the page\'s own request options before anything is sent: no server change fixes it.'],
@@ -536,8 +544,6 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
   if (f) {
     d.corsError = f.code;
     d.failedParameter = f.param;
-    const ff = CORS_CODES[f.code].firefox;
-    if (ff) d.firefoxReason = ff;
   }
   // A request that passed gets a plan for its warnings, or for the headers the page cannot read
   // (which matter only if it reads them: the plan says so).

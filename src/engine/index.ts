@@ -3,6 +3,7 @@
  * panel, the CLI and the tests alike.
  */
 export { diagnose } from './diagnose.ts';
+export { firefoxVerdict, firefoxReasonOf, type FirefoxVerdict } from './firefox.ts';
 export { mergeFixPlans, buildFixPlan, plannedHeaders, ACTION_TEXT, SUGGESTED_MAX_AGE } from './plan.ts';
 export type { PlanInput } from './plan.ts';
 export {

@@ -133,7 +133,15 @@ export type PreflightObservation =
   | { kind: 'none' };
 
 export type Outcome =
-  | { kind: 'completed' }
+  | {
+      kind: 'completed';
+      /**
+       * The source reports the network's completion, which does not say whether the browser's
+       * CORS check passed: Firefox's webRequest and HAR end a refused response as a plain
+       * completed 200 (measured, Firefox 153 ESR). The headers alone decide then.
+       */
+      corsUnchecked?: boolean;
+    }
   /** `error` is the browser's string, e.g. `net::ERR_FAILED`, `NS_ERROR_DOM_BAD_URI`. */
   | { kind: 'failed'; error: string }
   /**

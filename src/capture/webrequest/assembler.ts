@@ -194,9 +194,15 @@ export class ExchangeAssembler {
    * `judge` is the engine's verdict (the worker passes diagnose()): the assembler asks it only to
    * settle requests whose end it never saw (after a worker restart), never to label exchanges.
    */
+  /**
+   * `completionShowsCors`: false where onCompleted does not mean the CORS check passed (Firefox
+   * ends a refused response as completed: shared/platform.ts); its exchanges are marked
+   * Outcome.corsUnchecked.
+   */
   constructor(
     private readonly emit: (exchange: Exchange, tabId: number) => void,
     private readonly judge: (exchange: Exchange) => Pick<Diagnosis, 'status' | 'stage'>,
+    private readonly completionShowsCors = true,
   ) {}
 
   /** Feeds one event, in the order the browser delivered it. */
@@ -472,7 +478,8 @@ export class ExchangeAssembler {
 
   private finish(request: PendingRequest, settled: RawWebRequestEvent, inferred = false): void {
     this.rememberSettled(request.requestId, settled.timeStamp);
-    const outcome: Outcome = settled.phase === 'error' ? { kind: 'failed', error: settled.error ?? 'unknown error' } : { kind: 'completed' };
+    const outcome: Outcome =
+      settled.phase === 'error' ? { kind: 'failed', error: settled.error ?? 'unknown error' } : this.completionShowsCors ? { kind: 'completed' } : { kind: 'completed', corsUnchecked: true };
     const exchange = this.build(request, settled.timeStamp, true, outcome);
     if (exchange) {
       if (inferred) exchange.outcomeInferred = true;

@@ -1,9 +1,10 @@
 import { toHttpHeaders, type RawWebRequestEvent } from './raw-event.ts';
+import { LIKELY_CORS_ERROR, requestInitiator, webRequestExtraInfo as extraInfo } from '../../shared/platform.ts';
 
 /**
  * The only module that touches chrome.webRequest. `extraHeaders` is what makes Chrome show
  * preflights and the Origin/Cookie headers at all; Firefox shows them without it and rejects
- * the option, so it is added only where the browser declares it.
+ * the option, so it is added only where the browser declares it (shared/platform.ts).
  */
 // @types/chrome spells these as enums that do not exist at run time in every browser.
 const REQUEST_TYPES = [
@@ -15,10 +16,6 @@ const REQUEST_TYPES = [
   'other',
 ] as unknown as chrome.webRequest.ResourceType[];
 
-function extraInfo(base: string[]): string[] {
-  const specs = chrome.webRequest.OnBeforeSendHeadersOptions as Record<string, string> | undefined;
-  return specs && 'EXTRA_HEADERS' in specs ? [...base, 'extraHeaders'] : base;
-}
 
 export type RawEventSink = (event: RawWebRequestEvent) => void;
 
@@ -34,7 +31,7 @@ function baseEvent(phase: RawWebRequestEvent['phase'], d: chrome.webRequest.WebR
     url: d.url,
     method: d.method,
     type: d.type,
-    initiator: d.initiator,
+    initiator: requestInitiator(d),
     timeStamp: d.timeStamp,
   };
 }
@@ -100,14 +97,14 @@ export function watchRequests(tabId: number | undefined, sink: RawEventSink): ()
 
 /**
  * The cheap watch for tabs that are not captured: onErrorOccurred alone, no extraInfoSpec.
- * Counts failures that look like CORS failures: net::ERR_FAILED on a request whose initiator
+ * Counts failures that look like CORS failures: the browser's usual CORS error (platform.ts) on a request whose initiator
  * origin differs from the URL's origin (a string compare, no URL parsing).
  */
 export function watchLikelyCorsFailures(count: (tabId: number) => void): () => void {
   const filter: chrome.webRequest.RequestFilter = { urls: HTTP_URLS, types: REQUEST_TYPES };
   const onError = (d: chrome.webRequest.OnErrorOccurredDetails) => {
-    if (d.error !== 'net::ERR_FAILED' || d.tabId < 0) return;
-    const initiator = d.initiator;
+    if (d.error !== LIKELY_CORS_ERROR || d.tabId < 0) return;
+    const initiator = requestInitiator(d);
     if (!initiator || initiator === 'null') return;
     const url = d.url;
     if (url.startsWith(initiator)) {
