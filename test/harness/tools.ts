@@ -51,6 +51,8 @@ export const OPTIONAL_TOOLS = {
   uvicorn: pythonModule('uvicorn', 'python3-uvicorn'),
   yaml: pythonModule('yaml', 'python3-yaml'),
   javac: program('javac', 'default-jdk-headless'),
+  // Firefox as a judge (test/e2e/pipeline-firefox.test.ts) and its own HAR (cli-har-firefox).
+  firefox: program('firefox-esr', 'firefox-esr'),
 } as const satisfies Record<string, Tool>;
 
 /** The Debian packages that bring every optional tool, sorted, once each. */

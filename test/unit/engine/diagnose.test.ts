@@ -27,14 +27,18 @@ const CODES: Array<[string, Exchange, Want]> = [
   // The renderer names the scheme (Chromium 156, lab scenario scheme-ftp); a redirect's refusal has none.
   ['CorsDisabledScheme: ftp URL in cors mode', ex({ hops: [{ url: 'ftp://files.example.com/a.txt' }], outcome: FAILED }),
     { status: 'blocked', corsError: 'CorsDisabledScheme', failedParameter: 'ftp', stage: { kind: 'mode' }, firefoxReason: 'CORSRequestNotHttp' }],
+  // Firefox 153 calls a refused redirect to a non-http scheme a request that did not succeed (lab redirect-to-data).
   ['CorsDisabledScheme: redirect to a non-http scheme', ex({ hops: [{ url: URL1, response: res(302, acao(PAGE), h('Location', 'ftp://x.example/')) }, { url: 'ftp://x.example/' }], outcome: FAILED }),
-    { status: 'blocked', corsError: 'CorsDisabledScheme', failedParameter: '', stage: { kind: 'redirect', hop: 0 }, firefoxReason: 'CORSRequestNotHttp' }],
+    { status: 'blocked', corsError: 'CorsDisabledScheme', failedParameter: '', stage: { kind: 'redirect', hop: 0 }, firefoxReason: 'CORSDidNotSucceed' }],
   ['WildcardOriginNotAllowed: * with credentials include', ex({ credentials: 'include', hops: [{ url: URL1, response: res(200, acao('*')) }], outcome: FAILED }),
     { status: 'blocked', corsError: 'WildcardOriginNotAllowed', failedParameter: '', stage: { kind: 'actual' }, firefoxReason: 'CORSNotSupportingCredentials' }],
   ['MissingAllowOriginHeader: no ACAO, empty param', ex({ hops: [{ url: URL1, response: res(200) }], outcome: FAILED }),
     { status: 'blocked', corsError: 'MissingAllowOriginHeader', failedParameter: '', stage: { kind: 'actual' }, firefoxReason: 'CORSMissingAllowOrigin' }],
   ['MultipleAllowOriginValues: two ACAO lines joined with ", "', ex({ hops: [{ url: URL1, response: res(200, acao(PAGE), acao(PAGE)) }], outcome: FAILED }),
     { status: 'blocked', corsError: 'MultipleAllowOriginValues', failedParameter: `${PAGE}, ${PAGE}`, stage: { kind: 'actual' }, firefoxReason: 'CORSMultipleAllowOriginNotAllowed' }],
+  // One line listing two origins: Firefox counts header lines, so the value just does not match (lab acao-comma-list).
+  ['MultipleAllowOriginValues: one ACAO line listing two origins', ex({ hops: [{ url: URL1, response: res(200, acao(`${PAGE}, https://b.example`)) }], outcome: FAILED }),
+    { status: 'blocked', corsError: 'MultipleAllowOriginValues', failedParameter: `${PAGE}, https://b.example`, stage: { kind: 'actual' }, firefoxReason: 'CORSAllowOriginNotMatchingOrigin' }],
   ['InvalidAllowOriginValue: origin without scheme', ex({ hops: [{ url: URL1, response: res(200, acao('app.example.com')) }], outcome: FAILED }),
     { status: 'blocked', corsError: 'InvalidAllowOriginValue', failedParameter: 'app.example.com', stage: { kind: 'actual' }, firefoxReason: 'CORSAllowOriginNotMatchingOrigin' }],
   ['AllowOriginMismatch: param is the ACAO value seen', ex({ hops: [{ url: URL1, response: res(200, acao('https://other.example.com')) }], outcome: FAILED }),
@@ -43,8 +47,11 @@ const CODES: Array<[string, Exchange, Want]> = [
     { status: 'blocked', corsError: 'InvalidAllowCredentials', failedParameter: 'True', stage: { kind: 'actual' }, firefoxReason: 'CORSMissingAllowCredentials' }],
   ['PreflightInvalidStatus: ACAO ok but 500', ex({ method: 'PUT', hops: [{ url: URL1 }], preflight: preflight('PUT', [], res(500, acao(PAGE))), outcome: FAILED }),
     { status: 'blocked', corsError: 'PreflightInvalidStatus', failedParameter: '', stage: { kind: 'preflight' }, firefoxReason: 'CORSPreflightDidNotSucceed' }],
+  // Firefox 153 checks Allow-Origin on the preflight's redirect before refusing the redirect (lab preflight-status-301-bare, -cors).
   ['PreflightDisallowedRedirect: preflight answered 301 with Location', ex({ method: 'PUT', hops: [{ url: URL1 }], preflight: preflight('PUT', [], res(301, h('Location', `${URL1}/`))), outcome: FAILED }),
-    { status: 'blocked', corsError: 'PreflightDisallowedRedirect', failedParameter: '', stage: { kind: 'preflight' }, firefoxReason: 'CORSPreflightDidNotSucceed' }],
+    { status: 'blocked', corsError: 'PreflightDisallowedRedirect', failedParameter: '', stage: { kind: 'preflight' }, firefoxReason: 'CORSMissingAllowOrigin' }],
+  ['PreflightDisallowedRedirect: preflight answered 307 with Allow-Origin', ex({ method: 'PUT', hops: [{ url: URL1 }], preflight: preflight('PUT', [], res(307, acao(PAGE), h('Location', `${URL1}/`))), outcome: FAILED }),
+    { status: 'blocked', corsError: 'PreflightDisallowedRedirect', failedParameter: '', stage: { kind: 'preflight' }, firefoxReason: 'CORSExternalRedirectNotAllowed' }],
   ['PreflightWildcardOriginNotAllowed', ex({ method: 'PUT', credentials: 'include', hops: [{ url: URL1 }], preflight: preflight('PUT', [], res(204, acao('*'))), outcome: FAILED }),
     { status: 'blocked', corsError: 'PreflightWildcardOriginNotAllowed', failedParameter: '', stage: { kind: 'preflight' }, firefoxReason: 'CORSNotSupportingCredentials' }],
   ['PreflightMissingAllowOriginHeader: bare 404 (ACAO is checked before status)', ex({ method: 'PUT', hops: [{ url: URL1 }], preflight: preflight('PUT', [], res(404)), outcome: FAILED }),
