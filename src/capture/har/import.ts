@@ -20,7 +20,17 @@ export class HarFileImport {
     private readonly onExchange: (exchange: Exchange) => void,
     options: HarMappingOptions = {},
   ) {
-    this.stream = new HarExchangeStream(onExchange, options);
+    this.stream = new HarExchangeStream((exchange) => onExchange(this.completionShowsCors() ? exchange : markCorsUnchecked(exchange)), options);
+  }
+
+  /**
+   * Firefox's HAR writes a response its CORS check refused as a plain completed entry, with no
+   * error field (measured, Firefox 153 ESR): in its files a completion does not mean the check
+   * passed. Read from the file's creator or browser, which come before the entries.
+   */
+  private completionShowsCors(): boolean {
+    const fields = this.reader.fields;
+    return !isFirefoxName(fields.creator) && !isFirefoxName(fields.browser);
   }
 
   /** Feeds the next chunk of the file's text; exchanges come out through `onExchange`. */
@@ -64,4 +74,12 @@ export class HarFileImport {
       } else this.stream.push(raw);
     }
   }
+}
+
+function isFirefoxName(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'Firefox';
+}
+
+function markCorsUnchecked(exchange: Exchange): Exchange {
+  return exchange.outcome.kind === 'completed' ? { ...exchange, outcome: { kind: 'completed', corsUnchecked: true } } : exchange;
 }
