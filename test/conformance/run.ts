@@ -5,9 +5,11 @@
  * in expectations.ts or on a scenario whose hand-written `expect` Chromium contradicts.
  *
  * Options: `--only <substring>` runs matching ids; `--tabs N` (default 4); `--verbose` prints the
- * Exchange and Diagnosis of each disagreement.
+ * Exchange and Diagnosis of each disagreement. `--browser firefox`: Firefox is the judge instead
+ * (firefox.ts): every scenario Firefox can run, `conformance (firefox): N agree, M disagree`.
  */
-import { ALL_SCENARIOS } from '../lab/scenarios.ts';
+import { ALL_SCENARIOS, IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS } from '../lab/scenarios.ts';
+import { printFirefoxConformance } from './firefox-report.ts';
 import { formatVerdict, runScenarios } from './harness.ts';
 import { expectedById } from './expectations.ts';
 import { perCodeText, summarize, table } from './report.ts';
@@ -21,19 +23,30 @@ const opt = (name: string) => {
 const only = opt('--only');
 const tabs = Number(opt('--tabs') ?? 4);
 const verbose = argv.includes('--verbose');
+const browser = opt('--browser') ?? 'chromium';
+if (browser !== 'chromium' && browser !== 'firefox') {
+  console.error(`conformance: --browser ${browser} is not one this runs; use chromium (the default) or firefox`);
+  process.exit(2);
+}
+if (browser === 'firefox') {
+  // Local Network Access is Chromium's alone: its scenarios are not Firefox's to judge.
+  const firefoxScenarios = [...SCENARIOS, ...WORKER_SCENARIOS, ...IFRAME_SCENARIOS].filter((s) => !only || s.id.includes(only));
+  const code = await printFirefoxConformance(firefoxScenarios, { verbose });
+  process.stdout.write('', () => process.exit(code));
+} else {
 
-const scenarios = ALL_SCENARIOS.filter((s) => !only || s.id.includes(only));
-const t0 = Date.now();
-const results = await runScenarios(scenarios, { tabs, plans: 'combined' });
-const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  const scenarios = ALL_SCENARIOS.filter((s) => !only || s.id.includes(only));
+  const t0 = Date.now();
+  const results = await runScenarios(scenarios, { tabs, plans: 'combined' });
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
 
-console.log(table(results));
-console.log('\nscenarios per Chromium code:');
-console.log(perCodeText(results));
-const sum = summarize(results);
-if (sum.beliefMismatches.length) {
-  console.log(`\nChromium contradicts the hand-written expect of ${sum.beliefMismatches.length} scenario(s):`);
-  for (const r of sum.beliefMismatches) console.log(`  ${r.scenario.id}: expect ${JSON.stringify(r.scenario.expect)}, Chromium ${formatVerdict(r.chromium)} (${r.source})`);
+  console.log(table(results));
+  console.log('\nscenarios per Chromium code:');
+  console.log(perCodeText(results));
+  const sum = summarize(results);
+  if (sum.beliefMismatches.length) {
+    console.log(`\nChromium contradicts the hand-written expect of ${sum.beliefMismatches.length} scenario(s):`);
+    for (const r of sum.beliefMismatches) console.log(`  ${r.scenario.id}: expect ${JSON.stringify(r.scenario.expect)}, Chromium ${formatVerdict(r.chromium)} (${r.source})`);
 }
 if (sum.unexpected.length) {
   console.log(`\nunexpected disagreements (${sum.unexpected.length}):`);
@@ -65,3 +78,4 @@ console.log(`conformance: ${sum.agree} agree, ${sum.disagree} disagree`);
 // Exit once stdout is flushed: into a pipe, process.exit() alone can cut the table short.
 const code = sum.unexpected.length || sum.beliefMismatches.length || planFailures.length ? 1 : 0;
 process.stdout.write('', () => process.exit(code));
+}
