@@ -42,7 +42,7 @@ import { PageRequestLog, splitCalls } from '../capture/page-context.ts';
 import { readPagePermissions, readPageRequests } from '../context/page-request.ts';
 import { PageContextInjector, chromeInjection } from './page-context.ts';
 import { bridgedRequest, registerTestBridge } from './test-bridge.ts';
-import { webRequestCompletionShowsCors } from '../shared/platform.ts';
+import { diagnoseThroughDevtoolsNetwork, webRequestCompletionShowsCors } from '../shared/platform.ts';
 
 /**
  * Service worker: registers the listeners and wires the parts (docs/architecture.md). Capture
@@ -140,8 +140,9 @@ const devtoolsBatches = new BatchSequence();
  * checkpoint confirmed) or exchanges replayed from the journal.
  */
 function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void {
-  // One source per tab: with DevTools open its network log wins over webRequest.
-  if (exchange.source === 'webrequest' && devtools.isOpen(tabId)) return;
+  // One source per tab: with DevTools open its network log wins over webRequest (not in Firefox:
+  // there webRequest is the source, diagnoseOpenTab).
+  if (exchange.source === 'webrequest' && devtools.isOpen(tabId) && diagnoseThroughDevtoolsNetwork()) return;
   // Private by default: credential values go before anything is stored; their presence stays.
   exchange = forStorage(exchange, settings.keepSecrets);
   // During a trial the capture shows the server's headers, Chromium checked the trial's: overlay them.
@@ -254,7 +255,7 @@ function applyCheapWatch(): void {
   if (settings.cheapWatch && !stopCheapWatch) {
     stopCheapWatch = watchLikelyCorsFailures((tabId) => {
       // DevTools open but not listening yet: this failure is worth diagnosing, start now.
-      if (devtools.isOpen(tabId)) void devtools.activate(tabId);
+      if (devtools.isOpen(tabId)) void diagnoseOpenTab(tabId);
       if (capture.has(tabId) || devtools.isOpen(tabId) || !pipeline.logsOpen) return;
       logs.countLikelyFailure(tabId);
       badges.markDirty(tabId);
@@ -345,11 +346,41 @@ async function tabUrl(tabId: number): Promise<string | null> {
   }
 }
 
+async function startCapture(tabId: number): Promise<void> {
+  capture.start(tabId);
+  updatePageContext();
+  await persistCaptureSet();
+  broadcastCapture(tabId);
+}
+
+function stopCapture(tabId: number): void {
+  capture.stop(tabId);
+  updatePageContext();
+  void persistCaptureSet();
+  broadcastCapture(tabId);
+}
+
+/** Tabs captured with webRequest because DevTools is open on them (Firefox): stopped when it closes. */
+const capturedForDevtools = new Set<number>();
+
+/**
+ * The tab is to be diagnosed (its panel or popup looks at it, the cheap watch saw a failure,
+ * "preserve log" is on) and DevTools may be open on it: Chrome listens to its DevTools network
+ * log; Firefox, whose network log misses refused requests, captures it with webRequest while
+ * DevTools stays open (shared/platform.ts).
+ */
+async function diagnoseOpenTab(tabId: number): Promise<void> {
+  if (diagnoseThroughDevtoolsNetwork()) return devtools.activate(tabId);
+  if (!devtools.isOpen(tabId) || capture.has(tabId)) return;
+  capturedForDevtools.add(tabId);
+  await startCapture(tabId);
+}
+
 /** The message API: one handler per request type, each typed by its response (protocol.ts). */
 const handlers: RequestHandlers = {
   'tab/report': async (request) => {
     await ready;
-    await devtools.activate(request.tabId);
+    await diagnoseOpenTab(request.tabId);
     pipeline.drain();
     return logs.report(request.tabId, captureState(request.tabId), await tabUrl(request.tabId));
   },
@@ -364,26 +395,24 @@ const handlers: RequestHandlers = {
   'tab/preserve-log': async (request) => {
     await ready;
     // Keeping the log across navigations needs the listener: getHAR() only holds the current page.
-    if (request.preserve) void devtools.activate(request.tabId);
+    if (request.preserve) void diagnoseOpenTab(request.tabId);
     logs.setPreserveLog(request.tabId, request.preserve);
     scheduleFlush();
     return { preserveLog: request.preserve };
   },
   'capture/start': async (request) => {
     await ready;
-    capture.start(request.tabId);
-    updatePageContext();
-    await persistCaptureSet();
-    broadcastCapture(request.tabId);
+    // Asked for by the user: it stays when DevTools closes.
+    capturedForDevtools.delete(request.tabId);
+    await startCapture(request.tabId);
     if (request.reload) await chrome.tabs.reload(request.tabId).catch(() => undefined);
     return { capture: captureState(request.tabId) };
   },
   'capture/stop': async (request) => {
     await ready;
-    capture.stop(request.tabId);
-    updatePageContext();
+    capturedForDevtools.delete(request.tabId);
+    stopCapture(request.tabId);
     await persistCaptureSet();
-    broadcastCapture(request.tabId);
     return { capture: captureState(request.tabId) };
   },
   'trial/start': async (request) => {
@@ -528,7 +557,7 @@ chrome.runtime.onConnect.addListener((port) => {
       const id = m.tabId;
       tabId = id;
       // Someone looks at the tab (the panel, the popup): diagnose it.
-      void devtools.activate(id);
+      void diagnoseOpenTab(id);
       void ready.then(async () => {
         pipeline.drain();
         subscribers.add(id, port);
@@ -549,7 +578,7 @@ chrome.runtime.onConnect.addListener((port) => {
         broadcastCapture(m.tabId);
         // A tab kept across navigations needs the listener from the start (after a worker restart too).
         void ready.then(() => {
-          if (logs.preserveLog(m.tabId)) void devtools.activate(m.tabId);
+          if (logs.preserveLog(m.tabId)) void diagnoseOpenTab(m.tabId);
         });
       }
       if (m.type === 'active') {
@@ -560,6 +589,7 @@ chrome.runtime.onConnect.addListener((port) => {
     port.onDisconnect.addListener(() => {
       if (tabId === undefined) return;
       devtools.disconnected(tabId, port);
+      if (!devtools.isOpen(tabId) && capturedForDevtools.delete(tabId)) stopCapture(tabId);
       updatePageContext();
       broadcastCapture(tabId);
     });

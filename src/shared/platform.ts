@@ -59,3 +59,16 @@ export const LIKELY_CORS_ERROR: string = isFirefox() ? 'NS_ERROR_DOM_BAD_URI' : 
 export function webRequestCompletionShowsCors(): boolean {
   return !isFirefox();
 }
+
+/**
+ * Whether a tab with DevTools open is diagnosed from the DevTools network log (free while DevTools
+ * is open) rather than webRequest. Chrome: yes (its webRequest needs `extraHeaders`, which slows
+ * every page by 20-50%: docs/capture.md). Firefox: no. Its `devtools.network` lists a refused
+ * preflight but not the request it guarded, nor why (no `_error`): 128 of the lab's 405 scenarios
+ * had no entry to judge (Firefox 153 ESR); its webRequest shows both, needs no `extraHeaders`, and
+ * cost the bench page less than the DevTools listener did (1.188 vs no extension, against 1.104
+ * vs DevTools alone, which itself costs: `npx tsx scripts/bench/firefox-capture.ts`).
+ */
+export function diagnoseThroughDevtoolsNetwork(): boolean {
+  return !isFirefox();
+}

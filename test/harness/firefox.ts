@@ -35,8 +35,11 @@ const QUIET_PREFS = {
   'devtools.console.stdout.content': false,
 };
 
-/** Firefox headless with a fresh profile, and the extension at `extensionDir` when given. */
-export async function launchFirefox(options: { executablePath?: string; extensionDir?: string } = {}): Promise<LaunchedFirefox> {
+/**
+ * Firefox headless with a fresh profile, and the extension at `extensionDir` when given.
+ * `args: ['--devtools']` opens DevTools on the first tab (its DevTools page loads there).
+ */
+export async function launchFirefox(options: { executablePath?: string; extensionDir?: string; args?: string[] } = {}): Promise<LaunchedFirefox> {
   const executablePath = options.executablePath ?? findFirefox();
   if (!executablePath) throw new Error('Firefox is not installed: apt-get install firefox-esr (npm run install:servers installs it).');
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-firefox-'));
@@ -47,6 +50,7 @@ export async function launchFirefox(options: { executablePath?: string; extensio
     protocol: 'webDriverBiDi',
     userDataDir,
     extraPrefsFirefox: QUIET_PREFS,
+    ...(options.args ? { args: options.args } : {}),
   });
   if (options.extensionDir) {
     if (!fs.existsSync(path.join(options.extensionDir, 'manifest.json'))) {

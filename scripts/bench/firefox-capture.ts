@@ -1,0 +1,85 @@
+/**
+ * What watching costs a page in Firefox: load time of a page firing 500 cross-origin fetches
+ * (half of them preflighted), in real Firefox ESR over WebDriver BiDi, with the Firefox test build
+ * (dist-firefox/, for the bridge that starts a capture). Configurations, interleaved, a fresh
+ * browser each run, medians:
+ *   none        no extension
+ *   idle        Corsight installed, the tab not diagnosed (the cheap watch only)
+ *   webrequest  Corsight capturing the tab with webRequest (capture/start)
+ *   devtools    DevTools open on the tab, Corsight's DevTools page listening (tab/report asked)
+ *   devtools-bare  DevTools open, no extension
+ * Prints figures, asserts nothing.   npx tsx scripts/bench/firefox-capture.ts [rounds] (default 5)
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'puppeteer-core';
+import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox } from '../../test/harness/firefox.ts';
+
+const ROUNDS = Number(process.argv[2] ?? 5);
+const REQUESTS = 500;
+type Config = 'none' | 'idle' | 'webrequest' | 'devtools' | 'devtools-bare';
+const CONFIGS: Config[] = ['none', 'idle', 'webrequest', 'devtools', 'devtools-bare'];
+
+const firefox = findFirefox();
+if (!firefox) {
+  console.error('firefox-capture bench: Firefox is not installed (apt-get install firefox-esr)');
+  process.exit(1);
+}
+
+function listen(handler: http.RequestListener): Promise<{ origin: string; server: http.Server }> {
+  const server = http.createServer(handler);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+}
+
+const api = await listen((req, res) => {
+  res.writeHead(req.method === 'OPTIONS' ? 204 : 200, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'x-test', 'access-control-max-age': '0' });
+  res.end('{"ok":true}');
+});
+const pageScript = `
+const all = [];
+for (let i = 0; i < ${REQUESTS}; i++) {
+  const u = '${api.origin}/r?i=' + i + '&n=' + Math.random();
+  all.push(fetch(u, i % 2 ? { headers: { 'x-test': '1' } } : {}).then((r) => r.text()));
+}
+Promise.all(all).then(() => { window.__t = performance.now(); });`;
+const app = await listen((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html' });
+  res.end(req.url?.startsWith('/bench') ? `<!doctype html><title>bench</title><script>${pageScript}</script>` : '<!doctype html><title>blank</title>');
+});
+
+async function once(config: Config): Promise<number> {
+  const devtools = config === 'devtools' || config === 'devtools-bare';
+  const withExtension = config !== 'none' && config !== 'devtools-bare';
+  const launched = await launchFirefox({ executablePath: firefox, ...(withExtension ? { extensionDir: FIREFOX_EXTENSION_DIR } : {}), ...(devtools ? { args: ['--devtools'] } : {}) });
+  try {
+    const page: Page = devtools ? (await launched.browser.pages())[0]! : await launched.browser.newPage();
+    await page.goto(`${app.origin}/blank`);
+    if (config === 'webrequest') await askWorker(page, { type: 'capture/start', reload: false });
+    if (config === 'devtools') {
+      await new Promise((r) => setTimeout(r, 2000));
+      const report = await askWorker(page, { type: 'tab/report' });
+      if (!report.capture.devtools) throw new Error('devtools: the DevTools page is not listening');
+    }
+    if (devtools) await new Promise((r) => setTimeout(r, 1000));
+    await page.goto(`${app.origin}/bench`);
+    await page.waitForFunction('window.__t !== undefined', { timeout: 60_000 });
+    return (await page.evaluate('window.__t')) as number;
+  } finally {
+    await launched.close();
+  }
+}
+
+const times = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
+await once('none');
+for (let round = 0; round < ROUNDS; round++) {
+  const order = CONFIGS.map((_, i) => CONFIGS[(i + round) % CONFIGS.length]!);
+  for (const config of order) times.get(config)!.push(await once(config));
+  process.stderr.write(`\rround ${round + 1}/${ROUNDS}`);
+}
+process.stderr.write('\n');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+for (const c of CONFIGS) console.log(`${c.padEnd(14)} median ${median(times.get(c)!).toFixed(0)} ms  [${times.get(c)!.map((t) => t.toFixed(0)).join(', ')}]`);
+const ratio = (a: Config, b: Config) => (median(times.get(a)!) / median(times.get(b)!)).toFixed(3);
+console.log(`firefox: idle / none ${ratio('idle', 'none')}; webRequest capture / none ${ratio('webrequest', 'none')}; DevTools listening / DevTools without extension ${ratio('devtools', 'devtools-bare')}; webRequest capture / DevTools listening ${ratio('webrequest', 'devtools')}`);
+api.server.close();
+app.server.close();
