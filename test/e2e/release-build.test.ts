@@ -1,25 +1,36 @@
 /**
- * The release build (`npm run build`: vite's production mode) in real Chromium: it captures and
+ * The store packages (`npm run package`): the Chrome zip, unpacked, in real Chromium captures and
  * judges a blocked request as the test build does, and keeps no raw capture: the messages that read
  * the raw webRequest events and DevTools HAR entries (cookies and tokens as captured) answer that
- * they exist in the test build only. The other e2e tests load the test build (`--mode test`).
+ * they exist in the test build only. The Firefox zip installs in real Firefox (when installed) as
+ * the add-on id it declares. The other e2e tests load the test builds (`--mode test`).
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'vite';
+import { promisify } from 'node:util';
+import extractZip from 'extract-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GECKO_ID } from '../../manifest.config.ts';
+import pkg from '../../package.json' with { type: 'json' };
 import { REPO_ROOT, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
+import { findFirefox, launchFirefox } from '../harness/firefox.ts';
 import { attachOracle } from '../harness/oracle.ts';
 import { runScenario } from '../harness/lab-runner.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-release-'));
+const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+const zipOf = (name: string) => path.join(ARTIFACTS, `corsight-${name}-${pkg.version}.zip`);
+let packaged = '';
 let lab: Lab;
 let browser: LaunchedBrowser;
 
 beforeAll(async () => {
-  await build({ root: REPO_ROOT, logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } });
+  // Async: the lab servers of other tests in this process keep answering meanwhile.
+  packaged = (await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/package.ts')], { cwd: REPO_ROOT, encoding: 'utf8' })).stdout;
+  await extractZip(zipOf('chrome'), { dir: outDir });
   lab = await startLab();
   browser = await launchBrowser({ extensionDir: outDir });
 }, 180_000);
@@ -30,7 +41,24 @@ afterAll(async () => {
   fs.rmSync(outDir, { recursive: true, force: true });
 });
 
-describe('the release build', () => {
+describe('the store packages', () => {
+  it('are built, and the Firefox build passes web-ext lint with no error or warning', () => {
+    console.log(packaged.trim());
+    expect(packaged).toMatch(/web-ext lint \(Firefox build\): 0 errors, 0 warnings/);
+    for (const name of ['chrome', 'firefox', 'sources']) expect(fs.statSync(zipOf(name)).size, name).toBeGreaterThan(50_000);
+  });
+
+  it.skipIf(!findFirefox())(`the Firefox zip installs in Firefox as ${GECKO_ID}${findFirefox() ? '' : ' (skipped: Firefox is not installed)'}`, async () => {
+    const firefox = await launchFirefox();
+    try {
+      expect(await firefox.browser.installExtension(zipOf('firefox'))).toBe(GECKO_ID);
+    } finally {
+      await firefox.close();
+    }
+  }, 60_000);
+});
+
+describe('the release build (the Chrome zip)', () => {
   it('judges a blocked request and keeps no raw capture', async () => {
     const labPage = await browser.context.newPage();
     const oracle = await attachOracle(browser.context, labPage);
