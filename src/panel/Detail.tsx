@@ -10,6 +10,8 @@ import { TryFix, type StartTrial } from './TryFix.tsx';
 import { WhatIf } from './WhatIf.tsx';
 import { StackPicker } from '../shared/StackPicker.tsx';
 import { StatusIcon } from './icons.tsx';
+import { otherBrowserVerdict } from './other-browser.ts';
+import { TARGET_BROWSER } from '../shared/platform.ts';
 import { STATUS_LABEL, type Row } from './model.ts';
 import type { PanelSource } from './source.ts';
 
@@ -57,6 +59,9 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
   const initiator = exchange.initiator;
   const initiatorUrl = initiator?.url;
   const problems = diagnosis.findings;
+  const otherBrowser = useMemo(() => otherBrowserVerdict(exchange, diagnosis, TARGET_BROWSER), [exchange, diagnosis]);
+  // The running browser's own name for the refusal: Firefox's (MDN) in Firefox, Chromium's in Chrome.
+  const codeName = TARGET_BROWSER === 'firefox' ? (diagnosis.firefoxReason ?? diagnosis.corsError) : diagnosis.corsError;
 
   return (
     <article className={`detail status-${diagnosis.status}`} aria-labelledby="detail-headline" data-seq={row.seq}>
@@ -68,7 +73,7 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
             under trial
           </span>
         )}
-        {diagnosis.corsError && <code className="code-name">{diagnosis.corsError}</code>}
+        {codeName && <code className="code-name">{codeName}</code>}
         <span className="mono detail-url" title={row.url}>
           {exchange.method} {row.url}
         </span>
@@ -82,6 +87,11 @@ export function Detail({ row, rows, stack, onStack, onClose, openResource, headi
         <h2 id="detail-headline" className="headline" tabIndex={-1} ref={headingRef} data-testid="headline">
           {diagnosis.headline}
         </h2>
+        {otherBrowser && (
+          <p className="other-browser muted" data-testid="other-browser">
+            {otherBrowser}
+          </p>
+        )}
         <p className="origins">
           <span className="mono">{exchange.initiatorOrigin}</span> → <span className="mono">{row.to}</span>
           {diagnosis.crossOriginBecause.length > 0 && <span className="muted"> (cross-origin: {diagnosis.crossOriginBecause.join(', ')} differ)</span>}

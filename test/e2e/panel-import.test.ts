@@ -102,6 +102,8 @@ describe('importing a large HAR in the panel', () => {
     await panel.getByRole('searchbox').fill('api0.example.net/items/0?');
     await panel.locator('.vrow').first().click();
     expect(await panel.locator('.detail .code-name').textContent()).toBe('MissingAllowOriginHeader');
+    // Firefox's name for the same refusal (measured: test/e2e/pipeline-firefox.test.ts).
+    expect(await panel.getByTestId('other-browser').textContent()).toBe('Firefox would refuse this too; it reports CORSMissingAllowOrigin (MDN: CORS errors).');
   }, 360_000);
 
   it('cancels an import, and says why a broken file cannot be read', async () => {
