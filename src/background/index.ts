@@ -376,6 +376,9 @@ async function diagnoseOpenTab(tabId: number): Promise<void> {
   await startCapture(tabId);
 }
 
+/** The CORS panel's page; with `?tab=N` it follows tab N outside DevTools (panel/source-extension.ts). */
+const PANEL_PAGE = 'src/panel/index.html';
+
 /** The message API: one handler per request type, each typed by its response (protocol.ts). */
 const handlers: RequestHandlers = {
   'tab/report': async (request) => {
@@ -391,6 +394,10 @@ const handlers: RequestHandlers = {
     badges.markDirty(request.tabId);
     scheduleFlush();
     return { cleared: true };
+  },
+  'tab/open-log': async (request) => {
+    await chrome.tabs.create({ url: chrome.runtime.getURL(`${PANEL_PAGE}?tab=${request.tabId}`) });
+    return { opened: true };
   },
   'tab/preserve-log': async (request) => {
     await ready;

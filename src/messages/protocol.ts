@@ -32,6 +32,8 @@ export type CorsightRequest =
   /** The tab's whole report (one read: the popup opens with it). */
   | { type: 'tab/report'; tabId: number }
   | { type: 'tab/clear'; tabId: number }
+  /** Opens the CORS panel in a tab of its own, following `tabId` (no DevTools needed). */
+  | { type: 'tab/open-log'; tabId: number }
   | { type: 'tab/preserve-log'; tabId: number; preserve: boolean }
   /** Full webRequest capture of a tab with DevTools closed; `reload` re-runs its requests. */
   | { type: 'capture/start'; tabId: number; reload: boolean }
@@ -60,6 +62,7 @@ export type CorsightRequest =
 export interface ResponseMap {
   'tab/report': TabReport;
   'tab/clear': { cleared: true };
+  'tab/open-log': { opened: true };
   'tab/preserve-log': { preserveLog: boolean };
   'capture/start': { capture: CaptureState };
   'capture/stop': { capture: CaptureState };
@@ -201,6 +204,7 @@ export function parseRequest(message: unknown): CorsightRequest | undefined {
   switch (type) {
     case 'tab/report':
     case 'tab/clear':
+    case 'tab/open-log':
     case 'capture/stop':
     case 'debug/har-entries':
       return isTabId(tabId) ? { type, tabId } : undefined;

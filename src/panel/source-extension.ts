@@ -13,10 +13,17 @@ function devtools(): typeof chrome.devtools | undefined {
   return (globalThis as { chrome?: typeof chrome }).chrome?.devtools;
 }
 
+/** The tab a panel opened outside DevTools follows: `?tab=N` (the popup's "Open the log in a tab"). */
+function tabFromAddress(): number | undefined {
+  const value = new URLSearchParams(globalThis.location?.search ?? '').get('tab');
+  if (value === null || !/^[1-9][0-9]{0,15}$/.test(value)) return undefined;
+  return Number(value);
+}
+
 export function createExtensionSource(): PanelSource {
   const dt = devtools();
   const rawTabId = dt?.inspectedWindow?.tabId;
-  const tabId = typeof rawTabId === 'number' ? rawTabId : undefined;
+  const tabId = typeof rawTabId === 'number' ? rawTabId : tabFromAddress();
   const openResource = dt?.panels?.openResource;
 
   return {

@@ -4,7 +4,7 @@ import type { CaptureState, TabReport } from '../store/report.ts';
 import { chooseStack, fixLine, groupLabel, groupPlan, groupProblems, hostOf, pageAccess, type ProblemGroup } from './model.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
 import { StackPicker } from '../shared/StackPicker.tsx';
-import { currentTab, endTrial, readReport, readSettings, saveSettings, saveStack, startCapture, startTrial, stopCapture, type TabRef } from './source.ts';
+import { currentTab, endTrial, openLogInTab, readReport, readSettings, saveSettings, saveStack, startCapture, startTrial, stopCapture, type TabRef } from './source.ts';
 import type { Settings } from '../messages/protocol.ts';
 import { TrialBanner } from '../shared/TrialBanner.tsx';
 import { untriableReason } from '../trial/rules.ts';
@@ -212,6 +212,15 @@ function TabView({ report, tab, stack, busy, onStart, onStop, onStack, onRefresh
           )}
           <button type="button" className="button secondary" onClick={onRefresh} data-testid="refresh">
             Refresh
+          </button>
+          <button
+            type="button"
+            className="button secondary"
+            data-testid="open-log"
+            title="The CORS panel in a tab of its own, following this tab: no DevTools needed"
+            onClick={() => void openLogInTab(tab.id).then(() => window.close())}
+          >
+            Open the log in a tab
           </button>
           {report.capture.devtools && !report.capture.webRequest && <span className="muted">DevTools is open on this tab: its network log feeds Corsight.</span>}
         </div>

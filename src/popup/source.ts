@@ -37,6 +37,9 @@ export const saveSettings = (patch: Partial<Settings>): Promise<Settings> => ask
 export const saveStack = (snippetStack: string): Promise<Settings> => saveSettings({ snippetStack });
 export const startCapture = async (tabId: number, reload: boolean): Promise<CaptureState> =>
   (await ask({ type: 'capture/start', tabId, reload })).capture;
+export const openLogInTab = async (tabId: number): Promise<void> => {
+  await ask({ type: 'tab/open-log', tabId });
+};
 export const stopCapture = async (tabId: number): Promise<CaptureState> => (await ask({ type: 'capture/stop', tabId })).capture;
 
 export const startTrial = (tabId: number, plans: FixPlan[], pageOrigin: string): Promise<{ trial: TrialState } | { refused: string }> =>

@@ -253,6 +253,22 @@ describe('popup', () => {
     await until('the setting off again', () => ask<{ keepSecrets: boolean }>(popup, { type: 'settings/get' }), (st) => !st.keepSecrets);
   });
 
+  it('"Open the log in a tab": the CORS panel in a tab of its own follows the captured tab, no DevTools', async () => {
+    expect((await report()).entries.filter((e) => e.status === 'blocked').length).toBeGreaterThan(0);
+    const opened = browser.context.waitForEvent('page');
+    await popup.click('[data-testid="open-log"]');
+    const panel = await opened;
+    await panel.waitForSelector('.panel');
+    expect(panel.url()).toBe(`chrome-extension://${browser.extensionId}/src/panel/index.html?tab=${tabId}`);
+    // The panel lists the tab's log, refused requests among them.
+    await until('the panel rows', () => panel.locator('.vrow').count(), (n) => n > 0);
+    const labels = await panel.locator('.vrow .c-status [role="img"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(labels).toContain('Blocked');
+    await panel.close();
+    // The popup closed itself; open it again for the tests that follow.
+    popup = await openPopup(tabId);
+  });
+
   it('"Stop capturing" stops the capture and keeps what was seen', async () => {
     await popup.click('[data-testid="stop"]');
     await popup.waitForSelector('main[data-state="stopped"]');

@@ -22,6 +22,8 @@ describe('parseRequest', () => {
     expect(parseRequest({ type: 'settings/set', patch: { cheapWatch: false, evil: 1 } })).toEqual({ type: 'settings/set', patch: { cheapWatch: false } });
     expect(parseRequest({ type: 'devtools/exchanges', tabId: 1, exchanges: [exchange] })).toMatchObject({ type: 'devtools/exchanges', tabId: 1 });
     expect(parseRequest({ type: 'debug/state' })).toEqual({ type: 'debug/state' });
+    expect(parseRequest({ type: 'tab/open-log', tabId: 7 })).toEqual({ type: 'tab/open-log', tabId: 7 });
+    expect(parseRequest({ type: 'tab/open-log', tabId: 'javascript:alert(1)' })).toBeUndefined();
   });
 
   it('rejects hostile or malformed input', () => {
@@ -85,6 +87,7 @@ describe('route', () => {
   const handlers: RequestHandlers = {
     'tab/report': () => Promise.reject(new Error('not in this test')),
     'tab/clear': (r) => (calls.push(`clear ${r.tabId}`), { cleared: true }),
+    'tab/open-log': () => Promise.reject(new Error('not in this test')),
     'tab/preserve-log': (r) => ({ preserveLog: r.preserve }),
     'capture/start': () => Promise.reject(new Error('not in this test')),
     'capture/stop': () => Promise.reject(new Error('not in this test')),
