@@ -266,6 +266,9 @@ function isFixPlanShape(value: unknown): boolean {
   if (!isPlainObject(policy) || typeof policy.allowCredentials !== 'boolean') return false;
   if (!isStringList(policy.allowOrigins, 64) || !isStringList(policy.allowMethods, 64) || !isStringList(policy.allowHeaders, 200) || !isStringList(policy.exposeHeaders, 200)) return false;
   if (policy.allowAnyOrigin !== undefined && typeof policy.allowAnyOrigin !== 'boolean') return false;
+  // mergeFixPlans reads every header's `on` list.
+  const { headers } = value;
+  if (!Array.isArray(headers) || headers.length > 64 || !headers.every((h) => isPlainObject(h) && typeof h.name === 'string' && typeof h.value === 'string' && isStringList(h.on, 8))) return false;
   return Array.isArray(actions) && actions.length <= 32 && actions.every((a) => isPlainObject(a) && typeof a.id === 'string' && typeof a.text === 'string');
 }
 

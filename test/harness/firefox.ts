@@ -85,20 +85,24 @@ export async function askWorker<T extends CorsightRequest['type']>(
   const deadline = Date.now() + timeoutMs;
   const body = { ...request, ...('tabId' in request || needsTab(request.type) ? { tabId: THIS_TAB } : {}) };
   for (;;) {
-    const answer = await page.evaluate(
+    // As JSON text: WebDriver BiDi serializes an object met twice (a plan's shared `on` list) as a
+    // reference that arrives as null.
+    const answer = JSON.parse(
+      (await page.evaluate(
       `new Promise((resolve) => {
         const key = ${JSON.stringify(BRIDGE_KEY)};
         const id = Math.random().toString(36).slice(2);
-        const timer = setTimeout(() => { removeEventListener('message', on); resolve({ noBridge: true }); }, 1000);
+        const timer = setTimeout(() => { removeEventListener('message', on); resolve(JSON.stringify({ noBridge: true })); }, 1000);
         function on(event) {
           if (event.source !== window || !event.data || event.data[key] !== 'answer' || event.data.id !== id) return;
           clearTimeout(timer);
           removeEventListener('message', on);
-          resolve({ answer: event.data.answer });
+          resolve(JSON.stringify({ answer: event.data.answer }));
         }
         addEventListener('message', on);
         postMessage({ [key]: 'ask', id, request: ${JSON.stringify(body)} }, location.origin);
       })`,
+    )) as string,
     ) as { noBridge?: true; answer?: unknown };
     if (!answer.noBridge) {
       const value = answer.answer as { error?: unknown } | null;
@@ -110,7 +114,7 @@ export async function askWorker<T extends CorsightRequest['type']>(
   }
 }
 
-const TAB_REQUESTS = new Set(['tab/report', 'tab/clear', 'tab/preserve-log', 'capture/start', 'capture/stop', 'devtools/har-entries', 'devtools/exchanges', 'trial/start', 'trial/end', 'debug/har-entries']);
+const TAB_REQUESTS = new Set(['tab/report', 'tab/clear', 'tab/open-log', 'tab/preserve-log', 'capture/start', 'capture/stop', 'devtools/har-entries', 'devtools/exchanges', 'trial/start', 'trial/end', 'debug/har-entries']);
 function needsTab(type: string): boolean {
   return TAB_REQUESTS.has(type);
 }

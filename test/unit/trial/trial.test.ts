@@ -120,6 +120,9 @@ describe('trial messages', () => {
   it('refuses malformed ones', () => {
     expect(parseRequest({ type: 'trial/start', tabId: 3, pageOrigin: PAGE, plans: [], reload: false })).toBeUndefined();
     expect(parseRequest({ type: 'trial/start', tabId: 3, pageOrigin: PAGE, plans: [{ ...plan, policy: null }], reload: false })).toBeUndefined();
+    // A planned header without its `on` list (mergeFixPlans reads it).
+    const noOn = { ...plan, headers: plan.headers.map(({ on: _on, ...h }) => h) };
+    expect(parseRequest({ type: 'trial/start', tabId: 3, pageOrigin: PAGE, plans: [noOn], reload: false })).toBeUndefined();
     expect(parseRequest({ type: 'trial/start', tabId: 3, pageOrigin: PAGE, plans: [plan], reload: false, durationMs: -1 })).toBeUndefined();
     expect(parseRequest({ type: 'trial/end', tabId: -1 })).toBeUndefined();
   });
