@@ -6,7 +6,9 @@
  * ServiceWorker domain's running status).
  * Every request must end up exactly once in the tab's report, with Chromium's verdict, or, when
  * its response and completion events reached no worker instance (dispatched while it was being
- * stopped), as an exchange whose outcome is `unobserved` (no verdict claimed).
+ * stopped), as an exchange whose outcome is `unobserved` (no verdict claimed), or, when only its
+ * response event did (the failure arrived at the next instance), as a failure without a response
+ * and without a verdict claimed (a warning, no code).
  */
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,8 +112,12 @@ async function restartRun(source: 'webrequest' | 'devtools'): Promise<void> {
   const duplicated = [...byUrl].filter(([, n]) => n > 1).map(([u]) => u);
   // Seen leaving, but its response and completion went to a stopping worker: kept, no verdict.
   const unobserved = report.entries.filter((e) => e.exchange.outcome.kind === 'unobserved');
+  // Its response event went to a stopping worker, its failure to the next one: no response, no verdict.
+  const responseLost = (e: (typeof report.entries)[number]) =>
+    e.exchange.outcome.kind === 'failed' && e.exchange.hops.every((h) => !h.response) && plan.find((x) => x.url === e.url)?.blocked === true;
+  const withoutResponse = report.entries.filter(responseLost);
   const wrong = report.entries.filter((e) => {
-    if (e.exchange.outcome.kind === 'unobserved') return e.status !== 'warning' || e.corsError !== null;
+    if (e.exchange.outcome.kind === 'unobserved' || responseLost(e)) return e.status !== 'warning' || e.corsError !== null;
     const p = plan.find((x) => x.url === e.url);
     if (!p) return true;
     return p.blocked ? e.status !== 'blocked' : e.status === 'blocked';
@@ -135,6 +141,7 @@ async function restartRun(source: 'webrequest' | 'devtools'): Promise<void> {
   const inferred = report.entries.filter((e) => e.exchange.outcomeInferred);
   console.log(`  ${inferred.length} exchanges settled from their response headers (completion event missed): ${inferred.map((e) => `${e.url.slice(e.url.indexOf('/r?'))}:${e.status}`).join(' ')}`);
   for (const e of unobserved) console.log('  unobserved', e.url.slice(e.url.indexOf('/r?')), 'seen leaving; response and completion reached no worker');
+  for (const e of withoutResponse) console.log('  response lost', e.url.slice(e.url.indexOf('/r?')), `failed (${e.exchange.outcome.kind === 'failed' ? e.exchange.outcome.error : ''}) with no response event in any instance: ${e.status}, no code`);
   for (const e of wrong.slice(0, 3)) console.log('  wrong', e.url, e.status, e.corsError, e.exchange.outcome.kind, JSON.stringify(e.exchange.hops.map((h) => h.response?.status)));
   for (const e of unpaired.slice(0, 3)) console.log('  unpaired', e.url, e.seq, e.exchange.preflight.kind, e.exchange.requestHeaders.length);
   expect(pageResults.filter((ok, i) => ok === plan[i]!.blocked)).toEqual([]);
