@@ -353,10 +353,10 @@ async function startCapture(tabId: number): Promise<void> {
   broadcastCapture(tabId);
 }
 
-function stopCapture(tabId: number): void {
+async function stopCapture(tabId: number): Promise<void> {
   capture.stop(tabId);
   updatePageContext();
-  void persistCaptureSet();
+  await persistCaptureSet();
   broadcastCapture(tabId);
 }
 
@@ -418,8 +418,7 @@ const handlers: RequestHandlers = {
   'capture/stop': async (request) => {
     await ready;
     capturedForDevtools.delete(request.tabId);
-    stopCapture(request.tabId);
-    await persistCaptureSet();
+    await stopCapture(request.tabId);
     return { capture: captureState(request.tabId) };
   },
   'trial/start': async (request) => {
@@ -596,7 +595,7 @@ chrome.runtime.onConnect.addListener((port) => {
     port.onDisconnect.addListener(() => {
       if (tabId === undefined) return;
       devtools.disconnected(tabId, port);
-      if (!devtools.isOpen(tabId) && capturedForDevtools.delete(tabId)) stopCapture(tabId);
+      if (!devtools.isOpen(tabId) && capturedForDevtools.delete(tabId)) void stopCapture(tabId);
       updatePageContext();
       broadcastCapture(tabId);
     });

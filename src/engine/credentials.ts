@@ -52,7 +52,7 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
     } else if (ctx.outcomeCorsUnchecked) {
       // Nothing to fit: the completion says nothing about the CORS check.
       trace = omit;
-      ctx.assumptions.push('The credentials mode was not reported and the capture does not say whether the browser\'s CORS check passed (Firefox reports a refused response as completed); assumed no credentials, fetch\'s default for cross-origin. No Cookie header was sent.');
+      ctx.assumptions.push('The credentials mode was not reported and the capture does not say whether the browser\'s CORS check passed (Firefox reports a refused response as completed); assumed no credentials, fetch\'s default for cross-origin (no Cookie header shows otherwise).');
     } else if (fitsObservation(ctx, omit)) {
       trace = omit;
       ctx.assumptions.push(

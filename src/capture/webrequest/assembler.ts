@@ -193,8 +193,6 @@ export class ExchangeAssembler {
   /**
    * `judge` is the engine's verdict (the worker passes diagnose()): the assembler asks it only to
    * settle requests whose end it never saw (after a worker restart), never to label exchanges.
-   */
-  /**
    * `completionShowsCors`: false where onCompleted does not mean the CORS check passed (Firefox
    * ends a refused response as completed: shared/platform.ts); its exchanges are marked
    * Outcome.corsUnchecked.

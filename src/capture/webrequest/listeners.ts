@@ -16,7 +16,6 @@ const REQUEST_TYPES = [
   'other',
 ] as unknown as chrome.webRequest.ResourceType[];
 
-
 export type RawEventSink = (event: RawWebRequestEvent) => void;
 
 const HTTP_URLS = ['http://*/*', 'https://*/*'];
@@ -97,8 +96,8 @@ export function watchRequests(tabId: number | undefined, sink: RawEventSink): ()
 
 /**
  * The cheap watch for tabs that are not captured: onErrorOccurred alone, no extraInfoSpec.
- * Counts failures that look like CORS failures: the browser's usual CORS error (platform.ts) on a request whose initiator
- * origin differs from the URL's origin (a string compare, no URL parsing).
+ * Counts failures that look like CORS failures: the browser's usual CORS error (platform.ts) on
+ * a request whose initiator origin differs from the URL's origin (a string compare).
  */
 export function watchLikelyCorsFailures(count: (tabId: number) => void): () => void {
   const filter: chrome.webRequest.RequestFilter = { urls: HTTP_URLS, types: REQUEST_TYPES };
