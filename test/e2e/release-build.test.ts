@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import extractZip from 'extract-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GECKO_ID } from '../../manifest.config.ts';
+import { BRIDGE_FILE, BRIDGE_KEY, BRIDGE_MESSAGE } from '../../src/test-bridge/bridge.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { REPO_ROOT, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
 import { findFirefox, launchFirefox } from '../harness/firefox.ts';
@@ -46,6 +47,23 @@ describe('the store packages', () => {
     console.log(packaged.trim());
     expect(packaged).toMatch(/web-ext lint \(Firefox build\): 0 errors, 0 warnings/);
     for (const name of ['chrome', 'firefox', 'sources']) expect(fs.statSync(zipOf(name)).size, name).toBeGreaterThan(50_000);
+  });
+
+  it('hold no test bridge: no file of either zip names its message or its content script', async () => {
+    const firefoxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-release-firefox-'));
+    try {
+      await extractZip(zipOf('firefox'), { dir: firefoxDir });
+      for (const dir of [outDir, firefoxDir]) {
+        const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js') || f.endsWith('.json'));
+        expect(files.length).toBeGreaterThan(5);
+        for (const file of files) {
+          const text = fs.readFileSync(path.join(dir, file), 'utf8');
+          expect(text.includes(BRIDGE_MESSAGE) || text.includes(BRIDGE_KEY) || file.includes(BRIDGE_FILE), `${dir}/${file}`).toBe(false);
+        }
+      }
+    } finally {
+      fs.rmSync(firefoxDir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!findFirefox())(`the Firefox zip installs in Firefox as ${GECKO_ID}${findFirefox() ? '' : ' (skipped: Firefox is not installed)'}`, async () => {

@@ -112,12 +112,19 @@ async function restartRun(source: 'webrequest' | 'devtools'): Promise<void> {
   const duplicated = [...byUrl].filter(([, n]) => n > 1).map(([u]) => u);
   // Seen leaving, but its response and completion went to a stopping worker: kept, no verdict.
   const unobserved = report.entries.filter((e) => e.exchange.outcome.kind === 'unobserved');
-  // Its response event went to a stopping worker, its failure to the next one: no response, no verdict.
+  // A refused request whose response event went to a stopping worker and whose failure reached the
+  // next one: no response, so no verdict claimed (a warning without a code), not a wrong one.
   const responseLost = (e: (typeof report.entries)[number]) =>
-    e.exchange.outcome.kind === 'failed' && e.exchange.hops.every((h) => !h.response) && plan.find((x) => x.url === e.url)?.blocked === true;
+    e.exchange.outcome.kind === 'failed' &&
+    e.exchange.preflight.kind !== 'sent' &&
+    e.exchange.hops.every((h) => !h.response) &&
+    e.status === 'warning' &&
+    e.corsError === null &&
+    plan.find((x) => x.url === e.url)?.blocked === true;
   const withoutResponse = report.entries.filter(responseLost);
   const wrong = report.entries.filter((e) => {
-    if (e.exchange.outcome.kind === 'unobserved' || responseLost(e)) return e.status !== 'warning' || e.corsError !== null;
+    if (responseLost(e)) return false;
+    if (e.exchange.outcome.kind === 'unobserved') return e.status !== 'warning' || e.corsError !== null;
     const p = plan.find((x) => x.url === e.url);
     if (!p) return true;
     return p.blocked ? e.status !== 'blocked' : e.status === 'blocked';

@@ -36,7 +36,8 @@ import type { RawWebRequestEvent } from './raw-event.ts';
  * (its response and completion went to the stopping worker) and stays pending: if its events do
  * come after all (a slow server), the real exchange is emitted under the same `id`, and the log
  * replaces the unobserved one. A restored preflight that failed and that no request claimed is
- * settled as the request it stopped (its lone `error` event was lost), also `outcomeInferred`.
+ * settled as the request it stopped (its lone `error` event was lost), also `outcomeInferred`;
+ * so is one restored with its answer but not its end (both ends went to the stopping worker).
  * Requests never restored are never settled this way.
  *
  * Every emitted request's id is remembered for a while (in the snapshot too): a late event for
@@ -286,6 +287,12 @@ export class ExchangeAssembler {
       this.forgetPreflightsBefore(at - PREFLIGHT_CLAIM_WINDOW_MS);
       emitted++;
     }
+    // A restored preflight that got its answer but whose end (and then its request's lone error)
+    // went to a stopping worker: it ended with that answer.
+    for (const id of this.orphanPreflights) {
+      const record = this.preflightsByRequestId.get(id);
+      if (record?.observation.response) this.settlePreflight(record, record.observation.startedAt ?? now);
+    }
     emitted += this.settleStoppedByPreflight();
     this.orphans.clear();
     this.orphanPreflights.clear();
@@ -360,6 +367,8 @@ export class ExchangeAssembler {
   watchPendingAsOrphans(now = Date.now()): void {
     for (const id of this.requests.keys()) this.orphans.add(id);
     for (const record of this.settledPreflights) if (!record.claimed) this.orphanPreflights.add(record.requestId);
+    // An answered preflight whose end never came: settled from its answer (settleOrphans).
+    for (const [id, record] of this.preflightsByRequestId) if (record.observation.response) this.orphanPreflights.add(id);
     if (this.orphans.size > 0 || this.orphanPreflights.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
   }
 
@@ -379,7 +388,10 @@ export class ExchangeAssembler {
       if (p.settled) {
         if (!this.settledPreflights.some((q) => q.requestId === p.requestId)) this.settledPreflights.push(p);
         if (!p.claimed) this.orphanPreflights.add(p.requestId);
-      } else if (!this.preflightsByRequestId.has(p.requestId)) this.preflightsByRequestId.set(p.requestId, p);
+      } else if (!this.preflightsByRequestId.has(p.requestId)) {
+        this.preflightsByRequestId.set(p.requestId, p);
+        if (p.observation.response) this.orphanPreflights.add(p.requestId);
+      }
     }
     if (this.orphans.size > 0 || this.orphanPreflights.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
     this.builder.restoreCache(snapshot.cache ?? []);
@@ -409,15 +421,20 @@ export class ExchangeAssembler {
     } else if (event.phase === 'completed' || event.phase === 'error') {
       if (event.phase === 'error' && event.error) observation.error = event.error;
       if (observation.response && event.statusCode !== undefined) observation.response.status = event.statusCode;
-      observation.durationMs = event.timeStamp - (observation.startedAt ?? event.timeStamp);
-      record.settled = true;
-      record.settledAt = event.timeStamp;
-      this.preflightsByRequestId.delete(event.requestId);
-      if (!record.claimed) this.settledPreflights.push(record);
-      this.builder.rememberPreflight(String(record.tabId), observation, event.timeStamp);
+      this.settlePreflight(record, event.timeStamp);
     }
     // A redirected preflight gets a new beforeSendHeaders under the same requestId: the
     // redirect response is already recorded (Chromium never follows it).
+  }
+
+  private settlePreflight(record: PreflightRecord, at: number): void {
+    const observation = record.observation;
+    observation.durationMs = at - (observation.startedAt ?? at);
+    record.settled = true;
+    record.settledAt = at;
+    this.preflightsByRequestId.delete(record.requestId);
+    if (!record.claimed) this.settledPreflights.push(record);
+    this.builder.rememberPreflight(String(record.tabId), observation, at);
   }
 
   private newRequest(event: RawWebRequestEvent, headers: HttpHeader[]): PendingRequest {

@@ -170,6 +170,47 @@ describe('assembler: orphans restored after a worker restart', () => {
     expect(emitted[0]!.outcomeInferred).toBeUndefined();
   });
 
+  it('a restored preflight with its refusing answer but not its end: the request it stopped is emitted, failed at the preflight, inferred', () => {
+    // Both ends (the OPTIONS's error, then the request's lone error) went to the stopping worker.
+    const url = `${API}/pf-refused`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '30', url, {
+        method: 'OPTIONS',
+        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+      }),
+      ev('headersReceived', '30', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: [], timeStamp: T0 + 5 }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0 + 100);
+    expect(a.orphanDeadline).toBe(T0 + 100 + ORPHAN_GRACE_MS);
+    expect(a.settleOrphans(T0 + 100 + ORPHAN_GRACE_MS)).toBe(1);
+    expect(emitted).toHaveLength(1);
+    expect([emitted[0]!.preflight.kind, emitted[0]!.outcome.kind, emitted[0]!.outcomeInferred]).toEqual(['sent', 'failed', true]);
+    expect(diagnose(emitted[0]!).corsError).toBe('PreflightMissingAllowOriginHeader');
+    expect(a.pendingCount).toBe(0);
+  });
+
+  it('a restored preflight with a passing answer but not its end is settled and left to its request', () => {
+    const url = `${API}/pf-passed`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '40', url, {
+        method: 'OPTIONS',
+        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+      }),
+      ev('headersReceived', '40', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow, timeStamp: T0 + 5 }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0 + 100);
+    expect(a.settleOrphans(T0 + 100 + ORPHAN_GRACE_MS)).toBe(0);
+    // Its request comes after all: paired with the settled preflight.
+    a.push(ev('beforeSendHeaders', '41', url, { requestHeaders: sendHeaders([{ name: 'x-test', value: '1' }]), timeStamp: T0 + 10 }));
+    a.push(ev('headersReceived', '41', url, { statusCode: 200, responseHeaders: allow, timeStamp: T0 + 20 }));
+    a.push(ev('completed', '41', url, { statusCode: 200, timeStamp: T0 + 21 }));
+    expect(emitted.map((e) => [e.id, e.preflight.kind, e.outcome.kind])).toEqual([['wr-41', 'sent', 'completed']]);
+  });
+
   it('an orphan is paired with its preflight, settled or still pending', () => {
     const url = `${API}/pf`;
     const options = (id: string) => [

@@ -1,0 +1,74 @@
+/**
+ * Figures with their uncertainty, for the benchmarks: medians, a bootstrap 95% interval on the
+ * ratio of two medians, and the verdict against a target ("met", "missed", "cannot tell").
+ * Seeded, so the same samples always print the same interval.
+ */
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** mulberry32: a small seeded generator, enough for resampling. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function resample(values: readonly number[], random: () => number): number[] {
+  return values.map(() => values[Math.floor(random() * values.length)]!);
+}
+
+export interface Interval {
+  estimate: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * median(a) / median(b) with a percentile-bootstrap 95% interval: both samples resampled with
+ * replacement `rounds` times (independent: interleaved runs of two configurations).
+ */
+export function ratioOfMedians(a: readonly number[], b: readonly number[], rounds = 4000, seed = 1): Interval {
+  const random = generator(seed);
+  const ratios: number[] = [];
+  for (let i = 0; i < rounds; i++) ratios.push(median(resample(a, random)) / median(resample(b, random)));
+  ratios.sort((x, y) => x - y);
+  return { estimate: median(a) / median(b), low: ratios[Math.floor(rounds * 0.025)]!, high: ratios[Math.ceil(rounds * 0.975) - 1]! };
+}
+
+/** A sample's median with its bootstrap 95% interval. */
+export function medianInterval(values: readonly number[], rounds = 4000, seed = 1): Interval {
+  const random = generator(seed);
+  const medians: number[] = [];
+  for (let i = 0; i < rounds; i++) medians.push(median(resample(values, random)));
+  medians.sort((x, y) => x - y);
+  return { estimate: median(values), low: medians[Math.floor(rounds * 0.025)]!, high: medians[Math.ceil(rounds * 0.975) - 1]! };
+}
+
+export type TargetVerdict = 'met' | 'missed' | 'cannot tell';
+
+/** Against "at most `target`": met when the whole interval is under it, missed when above. */
+export function againstAtMost(interval: Interval, target: number): TargetVerdict {
+  if (interval.high <= target) return 'met';
+  if (interval.low > target) return 'missed';
+  return 'cannot tell';
+}
+
+/** `1.091 [1.052, 1.130]` with `digits` decimals. */
+export function formatInterval(interval: Interval, digits = 3): string {
+  return `${interval.estimate.toFixed(digits)} [${interval.low.toFixed(digits)}, ${interval.high.toFixed(digits)}]`;
+}
+
+/** One figure line: name, value with interval, target and verdict. */
+export function targetLine(name: string, interval: Interval, target: number, digits = 3, unit = ''): string {
+  return `${name}: ${formatInterval(interval, digits)}${unit} (95% interval; target <= ${target}${unit}: ${againstAtMost(interval, target)})`;
+}
