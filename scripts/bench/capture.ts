@@ -1,7 +1,8 @@
 /**
  * What watching costs a page: load time of a page firing 500 cross-origin fetches (half of
  * them preflighted) under each capture situation, relative to the same page with no extension.
- * Interleaved runs, a fresh browser each run; medians. Prints figures, asserts nothing.
+ * Interleaved runs, a fresh browser each run; medians, each ratio with its bootstrap 95% interval
+ * and "met", "missed" or "cannot tell" against its target. Prints figures, asserts nothing.
  *   npx tsx scripts/bench/capture.ts [rounds]      (default 5 rounds, ~3-4 min)
  *
  * Targets (issue 5): tab not diagnosed, cheap watch on <= 1.03, off 1.00 within noise;
@@ -21,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../../test/harness/browser.ts';
+import { againstAtMost, formatInterval, median, ratioOfMedians } from './stats.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
@@ -238,24 +240,21 @@ for (let round = 0; round < ROUNDS; round++) {
     hooks.get(config)?.push(run);
   }
 }
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const med = (c: Config) => median(times.get(c) ?? []);
 console.log(`capture bench: ${REQUESTS} cross-origin fetches (half preflighted) per page load, ${ROUNDS} interleaved rounds, fresh browser each run`);
 for (const c of CONFIGS) console.log(`  ${c.padEnd(26)} median ${med(c).toFixed(0).padStart(5)} ms   runs ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}`);
-const ratio = (a: Config, b: Config) => (med(a) / med(b)).toFixed(3);
-console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03)`);
+// Each ratio with its bootstrap 95% interval (scripts/bench/stats.ts): five rounds rarely tell 2% from noise.
+const ratio = (a: Config, b: Config) => formatInterval(ratioOfMedians(times.get(a) ?? [], times.get(b) ?? []));
+const verdict = (a: Config, b: Config, target: number) => againstAtMost(ratioOfMedians(times.get(a) ?? [], times.get(b) ?? []), target);
+console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03: ${verdict('cheap-on', 'none', 1.03)})`);
 console.log(`  not diagnosed, cheap watch off  vs no extension:            ${ratio('cheap-off', 'none')}  (target 1.00 within noise)`);
-console.log(`  DevTools open, Corsight idle    vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02; listens once the tab is diagnosed)`);
+console.log(`  DevTools open, Corsight idle    vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02: ${verdict('devtools-ext', 'devtools-bare', 1.02)}; listens once the tab is diagnosed)`);
 console.log(`  DevTools open, idle, watch off  vs DevTools, no extension:  ${ratio('devtools-ext-nowatch', 'devtools-bare')}`);
-console.log(`  diagnosed through DevTools      vs DevTools, no extension:  ${ratio('devtools-active', 'devtools-bare')}  (target <= 1.02)`);
-console.log(`  diagnosed through DevTools      vs an empty network-log listener: ${ratio('devtools-active', 'devtools-listener')}  (what Corsight adds to reading the log)`);
+console.log(`  diagnosed through DevTools      vs DevTools, no extension:  ${ratio('devtools-active', 'devtools-bare')}  (target <= 1.02: ${verdict('devtools-active', 'devtools-bare', 1.02)})`);
+console.log(`  diagnosed through DevTools      vs an empty network-log listener: ${ratio('devtools-active', 'devtools-listener')}  (what Corsight adds to reading the log; target <= 1.02: ${verdict('devtools-active', 'devtools-listener', 1.02)})`);
 console.log(`  empty network-log listener      vs DevTools, no extension:  ${ratio('devtools-listener', 'devtools-bare')}  (the browser's cost of any log reader)`);
 console.log(`  empty network-log listener      vs a DevTools page alone:   ${ratio('devtools-listener', 'devtools-page')}  (the listener's share of it)`);
-console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target within 5%)`);
+console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target <= 1.05: ${verdict('webrequest', 'bare-extraheaders', 1.05)})`);
 console.log(`  captured through webRequest     vs no extension:            ${ratio('webrequest', 'none')}`);
 console.log(`  request context, captured tab (webRequest): webrequest / webrequest-no-context = ${ratio('webrequest', 'webrequest-no-context')}`);
 console.log(`  request context, diagnosed through DevTools: devtools-active / devtools-active-no-context = ${ratio('devtools-active', 'devtools-active-no-context')}`);

@@ -14,6 +14,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'puppeteer-core';
 import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox } from '../../test/harness/firefox.ts';
+import { formatInterval, median, ratioOfMedians } from './stats.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
@@ -77,9 +78,9 @@ for (let round = 0; round < ROUNDS; round++) {
   process.stderr.write(`\rround ${round + 1}/${ROUNDS}`);
 }
 process.stderr.write('\n');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const c of CONFIGS) console.log(`${c.padEnd(14)} median ${median(times.get(c)!).toFixed(0)} ms  [${times.get(c)!.map((t) => t.toFixed(0)).join(', ')}]`);
-const ratio = (a: Config, b: Config) => (median(times.get(a)!) / median(times.get(b)!)).toFixed(3);
+// Each ratio with its bootstrap 95% interval (stats.ts).
+const ratio = (a: Config, b: Config) => formatInterval(ratioOfMedians(times.get(a)!, times.get(b)!));
 console.log(`firefox: idle / none ${ratio('idle', 'none')}; webRequest capture / none ${ratio('webrequest', 'none')}; DevTools listening / DevTools without extension ${ratio('devtools', 'devtools-bare')}; webRequest capture / DevTools listening ${ratio('webrequest', 'devtools')}`);
 api.server.close();
 app.server.close();
