@@ -23,6 +23,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../../test/harness/browser.ts';
 import { againstAtMost, formatInterval, median, ratioOfMedians } from './stats.ts';
+import { benchApi, benchPageScript } from './bench-page.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
@@ -125,23 +126,8 @@ async function listen(handler: http.RequestListener): Promise<{ origin: string; 
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-const api = await listen((req, res) => {
-  res.writeHead(req.method === 'OPTIONS' ? 204 : 200, {
-    'access-control-allow-origin': '*',
-    'access-control-allow-headers': 'x-test',
-    'access-control-max-age': '0',
-  });
-  res.end('{"ok":true}');
-});
-const pageScript = `
-window.__hookAtStart = Symbol.for('${HOOK_FLAG}') in window;
-const t0 = performance.now();
-const all = [];
-for (let i = 0; i < ${REQUESTS}; i++) {
-  const u = '${api.origin}/r?i=' + i + '&n=' + Math.random();
-  all.push(fetch(u, i % 2 ? { headers: { 'x-test': '1' } } : {}).then((r) => r.text()));
-}
-Promise.all(all).then(() => { window.__t = performance.now(); });`;
+const api = await listen(benchApi);
+const pageScript = benchPageScript(api.origin, REQUESTS, `window.__hookAtStart = Symbol.for('${HOOK_FLAG}') in window;`);
 const app = await listen((req, res) => {
   if (req.url?.startsWith('/bench')) {
     res.writeHead(200, { 'content-type': 'text/html' });

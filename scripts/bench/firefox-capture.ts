@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'puppeteer-core';
 import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox } from '../../test/harness/firefox.ts';
 import { formatInterval, median, ratioOfMedians } from './stats.ts';
+import { benchApi, benchPageScript } from './bench-page.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
@@ -23,8 +24,8 @@ const CONFIGS: Config[] = ['none', 'idle', 'webrequest', 'devtools', 'devtools-b
 
 const firefox = findFirefox();
 if (!firefox) {
-  console.error('firefox-capture bench: Firefox is not installed (apt-get install firefox-esr)');
-  process.exit(1);
+  console.log('firefox-capture bench: skipped, Firefox is not installed (apt-get install firefox-esr, or npm run install:servers)');
+  process.exit(0);
 }
 
 function listen(handler: http.RequestListener): Promise<{ origin: string; server: http.Server }> {
@@ -32,17 +33,8 @@ function listen(handler: http.RequestListener): Promise<{ origin: string; server
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
 }
 
-const api = await listen((req, res) => {
-  res.writeHead(req.method === 'OPTIONS' ? 204 : 200, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'x-test', 'access-control-max-age': '0' });
-  res.end('{"ok":true}');
-});
-const pageScript = `
-const all = [];
-for (let i = 0; i < ${REQUESTS}; i++) {
-  const u = '${api.origin}/r?i=' + i + '&n=' + Math.random();
-  all.push(fetch(u, i % 2 ? { headers: { 'x-test': '1' } } : {}).then((r) => r.text()));
-}
-Promise.all(all).then(() => { window.__t = performance.now(); });`;
+const api = await listen(benchApi);
+const pageScript = benchPageScript(api.origin, REQUESTS);
 const app = await listen((req, res) => {
   res.writeHead(200, { 'content-type': 'text/html' });
   res.end(req.url?.startsWith('/bench') ? `<!doctype html><title>bench</title><script>${pageScript}</script>` : '<!doctype html><title>blank</title>');

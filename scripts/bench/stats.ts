@@ -3,24 +3,13 @@
  * ratio of two medians, and the verdict against a target ("met", "missed", "cannot tell").
  * Seeded, so the same samples always print the same interval.
  */
+import { prng } from '../../test/conformance/fuzzgen.ts';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** mulberry32: a small seeded generator, enough for resampling. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function resample(values: readonly number[], random: () => number): number[] {
@@ -38,7 +27,7 @@ export interface Interval {
  * replacement `rounds` times (independent: interleaved runs of two configurations).
  */
 export function ratioOfMedians(a: readonly number[], b: readonly number[], rounds = 4000, seed = 1): Interval {
-  const random = generator(seed);
+  const random = prng(seed);
   const ratios: number[] = [];
   for (let i = 0; i < rounds; i++) ratios.push(median(resample(a, random)) / median(resample(b, random)));
   ratios.sort((x, y) => x - y);
@@ -47,7 +36,7 @@ export function ratioOfMedians(a: readonly number[], b: readonly number[], round
 
 /** A sample's median with its bootstrap 95% interval. */
 export function medianInterval(values: readonly number[], rounds = 4000, seed = 1): Interval {
-  const random = generator(seed);
+  const random = prng(seed);
   const medians: number[] = [];
   for (let i = 0; i < rounds; i++) medians.push(median(resample(values, random)));
   medians.sort((x, y) => x - y);
