@@ -41,7 +41,8 @@ type Config =
   | 'devtools-active-no-context'
   | 'webrequest'
   | 'webrequest-no-context'
-  | 'bare-extraheaders';
+  | 'bare-extraheaders'
+  | 'debugger';
 const ALL: Config[] = [
   'none',
   'cheap-on',
@@ -56,6 +57,7 @@ const ALL: Config[] = [
   'webrequest',
   'webrequest-no-context',
   'bare-extraheaders',
+  'debugger',
 ];
 // BENCH_CONFIGS=none,cheap-off runs a subset (ratios whose two sides did not run print NaN).
 const CONFIGS: Config[] = process.env.BENCH_CONFIGS ? ALL.filter((c) => process.env.BENCH_CONFIGS?.split(',').includes(c)) : ALL;
@@ -86,6 +88,40 @@ chrome.runtime.onMessage.addListener((m, _s, reply) => {
   chrome.webRequest.onCompleted.addListener(nop, filter);
   chrome.webRequest.onErrorOccurred.addListener(nop, filter);
   reply('ok');
+});`,
+  );
+  return dir;
+}
+
+/**
+ * The alternative capture for a tab diagnosed with DevTools closed (issue 20): chrome.debugger
+ * attached to the tab with the Network and Audits domains on, which would give Chromium's own
+ * corsErrorStatus and its renderer-decided issues. Events are only counted; the bench prints how
+ * many CORS verdicts arrived, to show the attachment worked.
+ */
+function debuggerExtension(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-debugger-'));
+  fs.writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({ manifest_version: 3, name: 'debugger capture', version: '1', background: { service_worker: 'sw.js' }, permissions: ['debugger'] }),
+  );
+  fs.writeFileSync(path.join(dir, 'page.html'), '<!doctype html><title>debugger</title>');
+  fs.writeFileSync(
+    path.join(dir, 'sw.js'),
+    `let events = 0;
+let corsVerdicts = 0;
+chrome.debugger.onEvent.addListener((_source, method, params) => {
+  events++;
+  if (method === 'Network.loadingFailed' && params && params.corsErrorStatus) corsVerdicts++;
+});
+chrome.runtime.onMessage.addListener((m, _s, reply) => {
+  if (m.type === 'count') { reply({ events, corsVerdicts }); return; }
+  const target = { tabId: m.tabId };
+  chrome.debugger.attach(target, '1.3')
+    .then(() => chrome.debugger.sendCommand(target, 'Network.enable'))
+    .then(() => chrome.debugger.sendCommand(target, 'Audits.enable'))
+    .then(() => reply('attached'), (e) => reply(String(e)));
+  return true;
 });`,
   );
   return dir;
@@ -139,6 +175,9 @@ const app = await listen((req, res) => {
 });
 
 const bareDir = bareExtension();
+const debuggerDir = debuggerExtension();
+/** Protocol events the chrome.debugger extension received in each of its runs. */
+const debuggerEvents: number[] = [];
 const bareDevtoolsDir = bareDevtoolsListenerExtension();
 // The same DevTools page without the listener: what a DevTools page costs by merely existing.
 const bareDevtoolsPageDir = bareDevtoolsListenerExtension(false);
@@ -163,7 +202,7 @@ interface Run {
 
 async function once(config: Config): Promise<Run> {
   const withExt = config !== 'none' && config !== 'devtools-bare' && config !== 'devtools-listener' && config !== 'devtools-page';
-  const extDir = config === 'bare-extraheaders' ? bareDir : withExt ? DEFAULT_EXTENSION_DIR : undefined;
+  const extDir = config === 'bare-extraheaders' ? bareDir : config === 'debugger' ? debuggerDir : withExt ? DEFAULT_EXTENSION_DIR : undefined;
   const devtools = config === 'devtools-bare' || config === 'devtools-page' || config === 'devtools-listener' || config === 'devtools-ext' || config === 'devtools-ext-nowatch' || DEVTOOLS_ACTIVE.includes(config);
   const launchDir =
     config === 'devtools-listener' ? bareDevtoolsDir : config === 'devtools-page' ? bareDevtoolsPageDir : config === 'none' || config === 'devtools-bare' ? emptyDir : extDir;
@@ -174,7 +213,7 @@ async function once(config: Config): Promise<Run> {
     // Every configuration opens (and closes) one extension page before the measured load, the
     // same steps for all: with DevTools on, that tab gets its own DevTools window too.
     const ext = await browser.context.newPage();
-    const extPage = extDir && config !== 'bare-extraheaders' ? 'src/popup/index.html' : 'page.html';
+    const extPage = extDir && config !== 'bare-extraheaders' && config !== 'debugger' ? 'src/popup/index.html' : 'page.html';
     await ext.goto(`chrome-extension://${browser.extensionId}/${extPage}`);
     if (extDir) {
       const tabId = await tabIdOf(ext, app.origin);
@@ -186,6 +225,10 @@ async function once(config: Config): Promise<Run> {
       }
       if (WEBREQUEST.includes(config)) await ask({ type: 'capture/start', tabId, reload: false });
       if (config === 'bare-extraheaders') await ask({ tabId });
+      if (config === 'debugger') {
+        const attached = await ask({ tabId });
+        if (attached !== 'attached') throw new Error(`debugger: could not attach to the tab: ${String(attached)}`);
+      }
       if (config === 'devtools-ext' || config === 'devtools-ext-nowatch' || DEVTOOLS_ACTIVE.includes(config)) {
         for (let i = 0; i < 100; i++) {
           const s = (await ask({ type: 'debug/state' })) as { devtoolsTabs: number[] };
@@ -203,10 +246,17 @@ async function once(config: Config): Promise<Run> {
     await page.bringToFront();
     await page.goto(`${app.origin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
-    return await page.evaluate((flag) => {
+    const run = await page.evaluate((flag) => {
       const w = window as unknown as { __t: number; __hookAtStart: boolean };
       return { ms: w.__t, hookAtStart: w.__hookAtStart, hookAfter: Symbol.for(flag) in window };
     }, HOOK_FLAG);
+    if (config === 'debugger') {
+      // Proof the attachment watched the load: the protocol events it received.
+      const again = await browser.context.newPage();
+      await again.goto(`chrome-extension://${browser.extensionId}/page.html`);
+      debuggerEvents.push(((await again.evaluate(() => chrome.runtime.sendMessage({ type: 'count' }))) as { events: number }).events);
+    }
+    return run;
   } finally {
     await browser.close();
   }
@@ -242,6 +292,10 @@ console.log(`  empty network-log listener      vs DevTools, no extension:  ${rat
 console.log(`  empty network-log listener      vs a DevTools page alone:   ${ratio('devtools-listener', 'devtools-page')}  (the listener's share of it)`);
 console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target <= 1.05: ${verdict('webrequest', 'bare-extraheaders', 1.05)})`);
 console.log(`  captured through webRequest     vs no extension:            ${ratio('webrequest', 'none')}`);
+console.log(`  chrome.debugger (Network+Audits) vs no extension:           ${ratio('debugger', 'none')}`);
+console.log(`  chrome.debugger (Network+Audits) vs bare extraHeaders:      ${ratio('debugger', 'bare-extraheaders')}`);
+console.log(`  chrome.debugger (Network+Audits) vs Corsight's webRequest capture: ${ratio('debugger', 'webrequest')}`);
+if (debuggerEvents.length) console.log(`  chrome.debugger runs received ${debuggerEvents.join(', ')} protocol events (the bench page's 500 fetches and 250 preflights)`);
 console.log(`  request context, captured tab (webRequest): webrequest / webrequest-no-context = ${ratio('webrequest', 'webrequest-no-context')}`);
 console.log(`  request context, diagnosed through DevTools: devtools-active / devtools-active-no-context = ${ratio('devtools-active', 'devtools-active-no-context')}`);
 console.log(`  tab not diagnosed (no hook injected): cheap-on / none = ${ratio('cheap-on', 'none')}, cheap-off / none = ${ratio('cheap-off', 'none')}`);
@@ -258,6 +312,7 @@ console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 api.server.close();
 app.server.close();
 fs.rmSync(bareDir, { recursive: true, force: true });
+fs.rmSync(debuggerDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsPageDir, { recursive: true, force: true });
 fs.rmSync(emptyDir, { recursive: true, force: true });

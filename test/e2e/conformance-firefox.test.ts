@@ -6,12 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { printFirefoxConformance } from '../conformance/firefox-report.ts';
-import { findFirefox } from '../harness/firefox.ts';
+import { findFirefox, needsFirefox } from '../harness/firefox.ts';
 import { IFRAME_SCENARIOS, SCENARIOS, WORKER_SCENARIOS } from '../lab/scenarios.ts';
 
 const FIREFOX = findFirefox();
 
-describe.skipIf(!FIREFOX)(`conformance (firefox)${FIREFOX ? '' : ': skipped, Firefox is not installed (apt-get install firefox-esr, or npm run install:servers)'}`, () => {
+describe.skipIf(!FIREFOX)(needsFirefox('conformance (firefox)'), () => {
   it('Corsight gives Firefox\'s own verdict on Firefox\'s HAR of the lab; every disagreement is explained', async () => {
     expect(await printFirefoxConformance([...SCENARIOS, ...WORKER_SCENARIOS, ...IFRAME_SCENARIOS])).toBe(0);
   }, 300_000);

@@ -10,7 +10,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TabReport } from '../../src/store/report.ts';
-import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox, type LaunchedFirefox } from '../harness/firefox.ts';
+import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox, needsFirefox, type LaunchedFirefox } from '../harness/firefox.ts';
 import { firefoxVerdictOf, watchFirefoxCorsConsole } from '../harness/firefox-oracle.ts';
 import { SCENARIOS } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
@@ -113,7 +113,7 @@ async function runFirefoxPipeline(mode: 'webrequest' | 'devtools-open'): Promise
   }
 }
 
-describe.skipIf(!FIREFOX)(`pipeline (firefox)${FIREFOX ? '' : ': skipped, Firefox is not installed (apt-get install firefox-esr, or npm run install:servers)'}`, () => {
+describe.skipIf(!FIREFOX)(needsFirefox('pipeline (firefox)'), () => {
   it('DevTools closed, capture/start: the Firefox build gives Firefox\'s own verdict for every scenario', () => runFirefoxPipeline('webrequest'), 240_000);
   it('DevTools open: the report starts a webRequest capture, and the verdicts are Firefox\'s again', () => runFirefoxPipeline('devtools-open'), 240_000);
 });

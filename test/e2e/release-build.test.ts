@@ -16,7 +16,7 @@ import { GECKO_ID } from '../../manifest.config.ts';
 import { BRIDGE_FILE, BRIDGE_KEY, BRIDGE_MESSAGE } from '../../src/test-bridge/bridge.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { REPO_ROOT, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
-import { findFirefox, launchFirefox } from '../harness/firefox.ts';
+import { findFirefox, launchFirefox, needsFirefox } from '../harness/firefox.ts';
 import { attachOracle } from '../harness/oracle.ts';
 import { runScenario } from '../harness/lab-runner.ts';
 import { startLab, type Lab } from '../lab/server.ts';
@@ -66,7 +66,7 @@ describe('the store packages', () => {
     }
   });
 
-  it.skipIf(!findFirefox())(`the Firefox zip installs in Firefox as ${GECKO_ID}${findFirefox() ? '' : ' (skipped: Firefox is not installed)'}`, async () => {
+  it.skipIf(!findFirefox())(needsFirefox(`the Firefox zip installs in Firefox as ${GECKO_ID}`), async () => {
     const firefox = await launchFirefox();
     try {
       expect(await firefox.browser.installExtension(zipOf('firefox'))).toBe(GECKO_ID);

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FixPlan } from '../../src/engine/types.ts';
-import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox, type LaunchedFirefox } from '../harness/firefox.ts';
+import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox, needsFirefox, type LaunchedFirefox } from '../harness/firefox.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 
 const FIREFOX = findFirefox();
@@ -19,7 +19,7 @@ afterAll(async () => {
   await lab?.close();
 });
 
-describe.skipIf(!FIREFOX)(`trial (firefox)${FIREFOX ? '' : ': skipped, Firefox is not installed (apt-get install firefox-esr, or npm run install:servers)'}`, () => {
+describe.skipIf(!FIREFOX)(needsFirefox('trial (firefox)'), () => {
   it('the plans\' headers, tried in the tab, let the refused requests through, and only while the trial lasts', async () => {
     lab = await startLab();
     firefox = await launchFirefox({ executablePath: FIREFOX, extensionDir: FIREFOX_EXTENSION_DIR });

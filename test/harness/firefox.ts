@@ -15,6 +15,18 @@ import { findFirefox } from './firefox-har.ts';
 
 export { findFirefox };
 
+const MISSING = 'Firefox is not installed (apt-get install firefox-esr, or npm run install:servers)';
+
+/**
+ * The name of a describe block that needs Firefox: `what`, or, without Firefox, `what: skipped,
+ * <why>`, also printed, since the test report shows a skipped block's file only.
+ */
+export function needsFirefox(what: string): string {
+  if (findFirefox()) return what;
+  console.log(`${what}: skipped, ${MISSING}`);
+  return `${what}: skipped, ${MISSING}`;
+}
+
 /** The Firefox test build: `CORSIGHT_BROWSER=firefox vite build --mode test`. */
 export const FIREFOX_EXTENSION_DIR = process.env.CORSIGHT_FIREFOX_EXTENSION_DIR
   ? path.resolve(process.env.CORSIGHT_FIREFOX_EXTENSION_DIR)
