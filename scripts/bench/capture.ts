@@ -59,7 +59,7 @@ const ALL: Config[] = [
   'bare-extraheaders',
   'debugger',
 ];
-// BENCH_CONFIGS=none,cheap-off runs a subset (ratios whose two sides did not run print NaN).
+// BENCH_CONFIGS=none,cheap-off runs a subset (ratios whose two sides did not both run print "not run").
 const CONFIGS: Config[] = process.env.BENCH_CONFIGS ? ALL.filter((c) => process.env.BENCH_CONFIGS?.split(',').includes(c)) : ALL;
 /** Corsight's DevTools page listening on the tab (diagnosed through DevTools). */
 const DEVTOOLS_ACTIVE: Config[] = ['devtools-active', 'devtools-active-no-context'];
@@ -97,13 +97,13 @@ chrome.runtime.onMessage.addListener((m, _s, reply) => {
  * The alternative capture for a tab diagnosed with DevTools closed (issue 20): chrome.debugger
  * attached to the tab with the Network and Audits domains on, which would give Chromium's own
  * corsErrorStatus and its renderer-decided issues. Events are only counted; the bench prints how
- * many CORS verdicts arrived, to show the attachment worked.
+ * many events arrived, to show the attachment worked. (`tabs`: only so the bench finds the tab's id.)
  */
 function debuggerExtension(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-debugger-'));
   fs.writeFileSync(
     path.join(dir, 'manifest.json'),
-    JSON.stringify({ manifest_version: 3, name: 'debugger capture', version: '1', background: { service_worker: 'sw.js' }, permissions: ['debugger'] }),
+    JSON.stringify({ manifest_version: 3, name: 'debugger capture', version: '1', background: { service_worker: 'sw.js' }, permissions: ['debugger', 'tabs'] }),
   );
   fs.writeFileSync(path.join(dir, 'page.html'), '<!doctype html><title>debugger</title>');
   fs.writeFileSync(
@@ -280,8 +280,9 @@ const med = (c: Config) => median(times.get(c) ?? []);
 console.log(`capture bench: ${REQUESTS} cross-origin fetches (half preflighted) per page load, ${ROUNDS} interleaved rounds, fresh browser each run`);
 for (const c of CONFIGS) console.log(`  ${c.padEnd(26)} median ${med(c).toFixed(0).padStart(5)} ms   runs ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}`);
 // Each ratio with its bootstrap 95% interval (scripts/bench/stats.ts): five rounds rarely tell 2% from noise.
-const ratio = (a: Config, b: Config) => formatInterval(ratioOfMedians(times.get(a) ?? [], times.get(b) ?? []));
-const verdict = (a: Config, b: Config, target: number) => againstAtMost(ratioOfMedians(times.get(a) ?? [], times.get(b) ?? []), target);
+const ran = (c: Config) => (times.get(c) ?? []).length > 0;
+const ratio = (a: Config, b: Config) => (ran(a) && ran(b) ? formatInterval(ratioOfMedians(times.get(a)!, times.get(b)!)) : 'not run');
+const verdict = (a: Config, b: Config, target: number) => (ran(a) && ran(b) ? againstAtMost(ratioOfMedians(times.get(a)!, times.get(b)!), target) : 'not run');
 console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03: ${verdict('cheap-on', 'none', 1.03)})`);
 console.log(`  not diagnosed, cheap watch off  vs no extension:            ${ratio('cheap-off', 'none')}  (target 1.00 within noise)`);
 console.log(`  DevTools open, Corsight idle    vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02: ${verdict('devtools-ext', 'devtools-bare', 1.02)}; listens once the tab is diagnosed)`);
