@@ -1,0 +1,71 @@
+/**
+ * Live latency: from a request failing in the page to its row in an open CORS panel (issue 20,
+ * target p95 <= 100 ms). Real Chromium with the test build: a page on one local origin fetches
+ * another that sends no Access-Control-Allow-Origin, one request every 400 ms, while the tab is
+ * captured (webRequest) and the panel page follows it. The page notes Date.now() when each fetch
+ * rejects, the panel when each new row is in the DOM (a MutationObserver). Prints figures;
+ * asserts nothing.   npx tsx scripts/bench/live-latency.ts [requests] (default 30)
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { launchBrowser } from '../../test/harness/browser.ts';
+import { EXTENSION_DIR, openPanel, tabIdOf } from '../../test/e2e/panel-helpers.ts';
+import { medianInterval } from './stats.ts';
+
+const REQUESTS = Number(process.argv[2] ?? 30);
+const GAP_MS = 400;
+const TARGET_P95_MS = 100;
+
+if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
+  console.error(`live-latency bench: no build at ${EXTENSION_DIR}; run \`npx vite build --mode test\` first`);
+  process.exit(1);
+}
+
+function listen(handler: http.RequestListener): Promise<{ origin: string; server: http.Server }> {
+  const server = http.createServer(handler);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+}
+
+const api = await listen((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('no CORS headers'));
+const app = await listen((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>live latency</title>'));
+const browser = await launchBrowser({ extensionDir: EXTENSION_DIR });
+try {
+  const page = await browser.context.newPage();
+  await page.goto(`${app.origin}/`);
+  const tabId = await tabIdOf(browser.serviceWorker!, app.origin);
+  const panel = await openPanel(browser.context, browser.extensionId!, { tabId });
+  await panel.evaluate(`chrome.runtime.sendMessage({ type: 'capture/start', tabId: ${tabId}, reload: false })`);
+  // Each new row, stamped as soon as it is in the DOM.
+  await panel.evaluate(`(() => {
+    window.__rowTimes = [];
+    let seen = document.querySelectorAll('.vrow').length;
+    new MutationObserver(() => {
+      const now = Date.now();
+      const count = document.querySelectorAll('.vrow').length;
+      while (seen < count) { window.__rowTimes.push(now); seen++; }
+    }).observe(document.body, { childList: true, subtree: true });
+  })()`);
+  const failedAt = (await page.evaluate(`(async () => {
+    const out = [];
+    for (let i = 0; i < ${REQUESTS}; i++) {
+      await fetch('${api.origin}/r?i=' + i).then(() => out.push(-1), () => out.push(Date.now()));
+      await new Promise((r) => setTimeout(r, ${GAP_MS}));
+    }
+    return out;
+  })()`)) as number[];
+  await new Promise((r) => setTimeout(r, 1500));
+  const rowAt = (await panel.evaluate('window.__rowTimes')) as number[];
+  const latencies = failedAt.map((t, i) => (rowAt[i] ?? Number.NaN) - t).filter((v) => Number.isFinite(v));
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? Number.NaN;
+  const med = medianInterval(latencies);
+  console.log(`live latency (request failed in the page -> its row in the open panel), ${latencies.length} of ${REQUESTS} requests, ${GAP_MS} ms apart, webRequest capture`);
+  console.log(`  median ${med.estimate.toFixed(0)} ms [${med.low.toFixed(0)}, ${med.high.toFixed(0)}], p95 ${p95.toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms (target p95 <= ${TARGET_P95_MS} ms: ${p95 <= TARGET_P95_MS ? 'met' : 'missed'})`);
+  console.log(`  all: ${latencies.map((v) => v.toFixed(0)).join(' ')}`);
+} finally {
+  await browser.close();
+  api.server.close();
+  app.server.close();
+}
