@@ -24,6 +24,7 @@ import type { Page } from 'playwright-core';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../../test/harness/browser.ts';
 import { againstAtMost, formatInterval, median, ratioOfMedians } from './stats.ts';
 import { benchApi, benchPageScript } from './bench-page.ts';
+import { openPanel } from '../../test/e2e/panel-helpers.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
@@ -40,6 +41,7 @@ type Config =
   | 'devtools-active'
   | 'devtools-active-no-context'
   | 'webrequest'
+  | 'webrequest-followed'
   | 'webrequest-no-context'
   | 'bare-extraheaders'
   | 'debugger';
@@ -55,6 +57,7 @@ const ALL: Config[] = [
   'devtools-active',
   'devtools-active-no-context',
   'webrequest',
+  'webrequest-followed',
   'webrequest-no-context',
   'bare-extraheaders',
   'debugger',
@@ -64,7 +67,7 @@ const CONFIGS: Config[] = process.env.BENCH_CONFIGS ? ALL.filter((c) => process.
 /** Corsight's DevTools page listening on the tab (diagnosed through DevTools). */
 const DEVTOOLS_ACTIVE: Config[] = ['devtools-active', 'devtools-active-no-context'];
 /** Corsight's webRequest capture of the tab (diagnosed through webRequest). */
-const WEBREQUEST: Config[] = ['webrequest', 'webrequest-no-context'];
+const WEBREQUEST: Config[] = ['webrequest', 'webrequest-followed', 'webrequest-no-context'];
 /** settings.pageContext off (set before the tab is diagnosed; each run is a fresh profile, so it does not carry over). */
 const NO_CONTEXT: Config[] = ['webrequest-no-context', 'devtools-active-no-context'];
 /** The request context's page-world flag (src/context/page-hook.ts). */
@@ -215,8 +218,10 @@ async function once(config: Config): Promise<Run> {
     const ext = await browser.context.newPage();
     const extPage = extDir && config !== 'bare-extraheaders' && config !== 'debugger' ? 'src/popup/index.html' : 'page.html';
     await ext.goto(`chrome-extension://${browser.extensionId}/${extPage}`);
+    let capturedTab: number | undefined;
     if (extDir) {
       const tabId = await tabIdOf(ext, app.origin);
+      capturedTab = tabId;
       const ask = (m: Record<string, unknown>) => ext.evaluate((msg) => chrome.runtime.sendMessage(msg), m);
       if (config === 'cheap-off' || config === 'devtools-ext-nowatch') await ask({ type: 'settings/set', patch: { cheapWatch: false } });
       if (NO_CONTEXT.includes(config)) {
@@ -243,6 +248,8 @@ async function once(config: Config): Promise<Run> {
     }
     if (devtools) await new Promise((r) => setTimeout(r, 2000));
     await ext.close();
+    // The CORS panel open on the captured tab during the load (it follows the log live).
+    if (config === 'webrequest-followed' && capturedTab !== undefined) await openPanel(browser.context, browser.extensionId!, { tabId: capturedTab });
     await page.bringToFront();
     await page.goto(`${app.origin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
@@ -293,6 +300,7 @@ console.log(`  empty network-log listener      vs DevTools, no extension:  ${rat
 console.log(`  empty network-log listener      vs a DevTools page alone:   ${ratio('devtools-listener', 'devtools-page')}  (the listener's share of it)`);
 console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target <= 1.05: ${verdict('webrequest', 'bare-extraheaders', 1.05)})`);
 console.log(`  captured through webRequest     vs no extension:            ${ratio('webrequest', 'none')}`);
+console.log(`  captured, the panel following   vs captured, no panel:      ${ratio('webrequest-followed', 'webrequest')}  (live rows: target <= 1.02: ${verdict('webrequest-followed', 'webrequest', 1.02)})`);
 console.log(`  chrome.debugger (Network+Audits) vs no extension:           ${ratio('debugger', 'none')}`);
 console.log(`  chrome.debugger (Network+Audits) vs bare extraHeaders:      ${ratio('debugger', 'bare-extraheaders')}`);
 console.log(`  chrome.debugger (Network+Audits) vs Corsight's webRequest capture: ${ratio('debugger', 'webrequest')}`);

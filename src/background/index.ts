@@ -151,6 +151,22 @@ function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void
   pipeline.push(tabId, exchange);
   if (toJournal) journal.append({ exchange: [tabId, exchange] });
   scheduleFlush(false);
+  drainSoonForFollowers(tabId);
+}
+
+/**
+ * A tab the panel or popup follows gets its new rows within LIVE_DRAIN_MS instead of at the next
+ * checkpoint (FLUSH_INTERVAL_MS): a drain diagnoses and appends in memory and posts the records;
+ * storage is written by the checkpoint as before. Tabs nobody follows pay nothing more.
+ */
+const LIVE_DRAIN_MS = 30;
+let liveDrain: ReturnType<typeof setTimeout> | undefined;
+function drainSoonForFollowers(tabId: number): void {
+  if (liveDrain !== undefined || !subscribers.has(tabId) || !pipeline.logsOpen) return;
+  liveDrain = setTimeout(() => {
+    liveDrain = undefined;
+    pipeline.drain();
+  }, LIVE_DRAIN_MS);
 }
 
 const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose, webRequestCompletionShowsCors());
