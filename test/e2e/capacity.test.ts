@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emptyPage, listenOnLoopback, openTab, sleep, startRig, type Rig } from './pipeline-support.ts';
+import { emptyPage, listenOnLoopback, openTab, sleep, startRig, workerHeap, type Rig } from './pipeline-support.ts';
 
 const TOTAL = 5000;
 
@@ -16,27 +16,6 @@ afterAll(async () => {
 });
 
 const listen = (handler: http.RequestListener): Promise<string> => listenOnLoopback(servers, handler, true);
-
-/** CDP Runtime.getHeapUsage on the extension's service-worker target (browser session, non-flat attach). */
-async function workerHeap(r: Rig): Promise<() => Promise<{ usedSize: number; totalSize: number }>> {
-  const cdp = await r.browser.context.browser()!.newBrowserCDPSession();
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${r.browser.extensionId}/`));
-  if (!target) throw new Error('no worker target');
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
-  let id = 0;
-  const waiting = new Map<number, (v: unknown) => void>();
-  cdp.on('Target.receivedMessageFromTarget', (p: { message: string }) => {
-    const m = JSON.parse(p.message) as { id?: number; result?: unknown };
-    if (m.id !== undefined) waiting.get(m.id)?.(m.result);
-  });
-  return async () => {
-    const mid = ++id;
-    const result = new Promise((resolve) => waiting.set(mid, resolve));
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mid, method: 'Runtime.getHeapUsage', params: {} }) });
-    return (await result) as { usedSize: number; totalSize: number };
-  };
-}
 
 describe('capacity', () => {
   it(`keeps 2,000 of ${TOTAL} exchanges and counts the rest as dropped`, async () => {

@@ -126,3 +126,29 @@ export async function listenOnLoopback(servers: http.Server[], handler: http.Req
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
+
+/**
+ * The extension's service worker over CDP (browser session, non-flat attach): `heap()` is
+ * Runtime.getHeapUsage; `collectGarbage()` runs a full GC first, for a figure without garbage.
+ */
+export async function workerHeap(r: Rig): Promise<(() => Promise<{ usedSize: number; totalSize: number }>) & { collectGarbage(): Promise<void> }> {
+  const cdp = await r.browser.context.browser()!.newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${r.browser.extensionId}/`));
+  if (!target) throw new Error('no worker target');
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+  let id = 0;
+  const waiting = new Map<number, (v: unknown) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (p: { message: string }) => {
+    const m = JSON.parse(p.message) as { id?: number; result?: unknown };
+    if (m.id !== undefined) waiting.get(m.id)?.(m.result);
+  });
+  const send = async (method: string): Promise<unknown> => {
+    const mid = ++id;
+    const result = new Promise((resolve) => waiting.set(mid, resolve));
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mid, method, params: {} }) });
+    return result;
+  };
+  const heap = async () => (await send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+  return Object.assign(heap, { collectGarbage: async () => void (await send('HeapProfiler.collectGarbage')) });
+}
