@@ -25,7 +25,7 @@ export async function printFirefoxConformance(scenarios: readonly Scenario[], op
   for (const text of result.unparsed) console.log(`unreadable Firefox message: ${text}`);
   const agree = result.cases.filter((c) => c.agree).length;
   console.log(
-    `conformance (firefox): ${agree} agree, ${disagree.length} disagree (${listed.length} listed in test/conformance/firefox.ts, ${fileLimits.length} where Firefox's HAR cannot tell, ` +
+    `conformance (firefox): ${agree} agree, ${disagree.length} disagree (${listed.length} listed in test/conformance/firefox.ts, ${fileLimits.length} where Firefox's HAR cannot tell or the two runs' caches differ, ` +
       `${unexpected.length} unexplained; all in docs/conformance.md), ${unjudged.length} not judged`,
   );
   return unexpected.length || stale.length || result.unparsed.length ? 1 : 0;

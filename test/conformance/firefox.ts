@@ -9,12 +9,11 @@
 import { HarFileImport } from '../../src/capture/har/import.ts';
 import { diagnose } from '../../src/engine/diagnose.ts';
 import { firefoxVerdict } from '../../src/engine/firefox.ts';
-import { isRedirectStatus } from '../../src/engine/fetch.ts';
 import { FAILED_WITHOUT_REASON } from '../../src/engine/replay.ts';
 import type { Exchange } from '../../src/engine/types.ts';
 import { findFirefox, launchFirefox } from '../harness/firefox.ts';
-import { recordFirefoxHar } from '../harness/firefox-har.ts';
-import { firefoxVerdictOf, watchFirefoxCorsConsole } from '../harness/firefox-oracle.ts';
+import { harEndsAtRedirect, recordFirefoxHar, type FirefoxHar } from '../harness/firefox-har.ts';
+import { firefoxVerdictOfRun, labScenarioOf, watchFirefoxCorsConsole } from '../harness/firefox-oracle.ts';
 import type { Scenario } from '../lab/scenarios.ts';
 import { startLab } from '../lab/server.ts';
 
@@ -27,15 +26,18 @@ export const FIREFOX_EXPECTED: Readonly<Record<string, string>> = {
 };
 
 /**
- * What Firefox's HAR cannot say, read from the file itself (not listed per scenario; how often
- * varies between recordings): a request it ends at a redirect response with no error (Firefox
- * refused to follow it, or the page asked not to), and one at status 0 with no error field.
+ * What Firefox's HAR cannot say, read from the file and the scenario (not listed per scenario;
+ * how often varies between recordings): a request it ends at a redirect response with no error
+ * (Firefox refused to follow it, or the page asked not to), one at status 0 with no error field,
+ * and a repeated request whose preflight one run's cache answered and the other's did not.
  */
-function fileCannotTell(exchange: Exchange | undefined): string | undefined {
-  if (!exchange) return undefined;
-  if (exchange.outcome.kind === 'failed' && exchange.outcome.error === FAILED_WITHOUT_REASON) return 'the file records status 0 and no reason';
-  const last = exchange.hops.at(-1)?.response;
-  if (exchange.outcome.kind === 'completed' && last && isRedirectStatus(last.status)) return `the file ends at the ${last.status} redirect with no error`;
+function fileCannotTell(har: FirefoxHar['har'], scenario: Scenario | undefined, exchange: Exchange | undefined): string | undefined {
+  if (!scenario) return undefined;
+  if (harEndsAtRedirect(har, scenario.id)) return 'the file ends at its redirect response with no error';
+  // The file and the console come from two runs of Firefox, each with its own preflight cache:
+  // whether a repeated request was preflighted again differs between runs (measured).
+  if (scenario.request.again) return 'a repeated request: whether the run\'s preflight cache answered it differs between the recorded run and the judged one';
+  if (exchange?.outcome.kind === 'failed' && exchange.outcome.error === FAILED_WITHOUT_REASON) return 'the file records status 0 and no reason';
   return undefined;
 }
 
@@ -73,10 +75,6 @@ export interface FirefoxConformance {
   seconds: { har: number; console: number };
 }
 
-function scenarioOf(url: string): string | undefined {
-  return /\/s\/([A-Za-z0-9_.-]+)/.exec(url)?.[1];
-}
-
 function corsightSeen(exchange: Exchange | undefined): FirefoxSeen {
   if (!exchange) return 'no exchange';
   const verdict = firefoxVerdict(exchange, diagnose(exchange));
@@ -95,7 +93,7 @@ export async function runFirefoxConformance(scenarios: readonly Scenario[], opti
     const recorded = await recordFirefoxHar(executable, lab, { onProgress: options.onProgress });
     const lastById = new Map<string, Exchange>();
     const importer = new HarFileImport((exchange) => {
-      const id = scenarioOf(exchange.hops[0]?.url ?? '');
+      const id = labScenarioOf(exchange.hops[0]?.url ?? '');
       if (id) lastById.set(id, exchange);
     });
     importer.push(JSON.stringify(recorded.har));
@@ -118,11 +116,11 @@ export async function runFirefoxConformance(scenarios: readonly Scenario[], opti
     }
     const consoleSeconds = (Date.now() - t0) / 1000;
 
-    const kindOf = new Map(scenarios.map((s) => [s.id, s.request.kind]));
+    const byId = new Map(scenarios.map((s) => [s.id, s]));
     const cases: FirefoxCase[] = runs.map((run) => {
-      const said = firefoxVerdictOf(seen.verdicts.filter((v) => scenarioOf(v.url) === run.id));
-      const unjudged = said.reason === 'ok' && !run.ok && CONSOLE_UNSEEN_KINDS.has(kindOf.get(run.id) ?? '');
-      const firefoxSeen: FirefoxSeen = said.reason !== 'ok' ? said.reason : run.ok ? 'ok' : unjudged ? 'refused (message not seen)' : 'refused (no reason)';
+      const said = firefoxVerdictOfRun(seen.verdicts, run);
+      const unjudged = said.silent && CONSOLE_UNSEEN_KINDS.has(byId.get(run.id)?.request.kind ?? '');
+      const firefoxSeen: FirefoxSeen = unjudged ? 'refused (message not seen)' : said.seen;
       const exchange = lastById.get(run.id);
       // A same-origin request is no exchange (CORS does not apply): Corsight says nothing, Firefox allows it.
       const corsight = exchange ? corsightSeen(exchange) : 'no exchange';
@@ -135,7 +133,7 @@ export async function runFirefoxConformance(scenarios: readonly Scenario[], opti
         corsight,
         agree,
         ...(unjudged ? { unjudged: true as const } : {}),
-        ...(!agree && fileCannotTell(exchange) ? { fileCannotTell: fileCannotTell(exchange) } : {}),
+        ...(!agree && fileCannotTell(recorded.har, byId.get(run.id), exchange) ? { fileCannotTell: fileCannotTell(recorded.har, byId.get(run.id), exchange) } : {}),
         ...(expected ? { expected } : {}),
         ...(exchange ? { exchange } : {}),
       };

@@ -17,7 +17,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedById } from '../conformance/expectations.ts';
 import { formatVerdict, startRunner } from '../conformance/harness.ts';
-import { findFirefox, recordFirefoxHar, type FirefoxHar } from '../harness/firefox-har.ts';
+import { findFirefox, harEndsAtRedirect, recordFirefoxHar, type FirefoxHar } from '../harness/firefox-har.ts';
+import { labScenarioOf } from '../harness/firefox-oracle.ts';
 import { SCENARIOS, type LabOrigins } from '../lab/scenarios.ts';
 import { startLab } from '../lab/server.ts';
 import type { TabReport } from '../../src/store/report.ts';
@@ -88,20 +89,6 @@ function originsOf(har: FirefoxHar['har']): LabOrigins {
   return { app: new URL(har.log.pages?.[0]?.title ?? '').origin, api1: serverOf('api1'), api2: serverOf('api2') };
 }
 
-/**
- * The scenario's last request in Firefox's file is a redirect: Firefox records no error, so the file
- * cannot say whether the browser refused to follow it (a Location with credentials or a scheme
- * without CORS, seen at times as a last entry of status 0, at times not at all) or the page asked
- * for `redirect: "manual"`.
- */
-function endsAtRedirect(har: FirefoxHar['har'], id: string): boolean {
-  const own = har.log.entries.filter((e) => {
-    const request = (e as { request?: { url?: string; method?: string } }).request;
-    return request?.method !== 'OPTIONS' && (request?.url ?? '').includes(`/s/${id}/`);
-  });
-  const status = (own.at(-1) as { response?: { status?: number } } | undefined)?.response?.status ?? 0;
-  return status >= 300 && status < 400;
-}
 
 const scenarios = SCENARIOS.filter((s) => !s.lna);
 const chromium = new Map<string, string>();
@@ -139,7 +126,7 @@ describe('corsight har on a HAR exported by Firefox DevTools', () => {
     const report = JSON.parse(run.stdout) as TabReport;
     const lastById = new Map<string, TabReport['entries'][number]>();
     for (const e of report.entries) {
-      const id = /\/s\/([^/]+)\//.exec(e.url)?.[1];
+      const id = labScenarioOf(e.url);
       if (id) lastById.set(id, e);
     }
     let agree = 0;
@@ -158,7 +145,7 @@ describe('corsight har on a HAR exported by Firefox DevTools', () => {
         if (s.id in FIREFOX_DIFFERS) stale.push(s.id);
       }
       else if (s.id in FIREFOX_DIFFERS) differs.push(s.id);
-      else if (endsAtRedirect(recorded.har, s.id)) endsAtRedirects.push(s.id);
+      else if (harEndsAtRedirect(recorded.har, s.id)) endsAtRedirects.push(s.id);
       else if (!expectedById.has(s.id)) disagree.push(`${s.id}: chromium ${theirs}, corsight ${mine}`);
     }
     console.log(

@@ -96,3 +96,17 @@ async function waitForExport(dir: string, started: number, timeoutMs: number, pr
   }
   throw new Error(`Firefox wrote no HAR in ${(timeoutMs / 1000).toFixed(0)} s (does its DevTools open in headless mode?)`);
 }
+
+/**
+ * Whether Firefox's HAR ends a lab scenario's request at a redirect response (its last entry for
+ * the scenario's URLs is a 3xx, no error field): Firefox refused to follow it, or the page asked
+ * not to, and the file does not say which (measured: which requests end so varies by recording).
+ */
+export function harEndsAtRedirect(har: FirefoxHar['har'], id: string): boolean {
+  const own = har.log.entries.filter((e) => {
+    const request = (e as { request?: { url?: string; method?: string } }).request;
+    return request?.method !== 'OPTIONS' && (request?.url ?? '').includes(`/s/${id}/`);
+  });
+  const status = (own.at(-1) as { response?: { status?: number } } | undefined)?.response?.status ?? 0;
+  return status >= 300 && status < 400;
+}
