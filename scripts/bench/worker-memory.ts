@@ -6,7 +6,7 @@
  *   npx tsx scripts/bench/worker-memory.ts [requests]   (default 10000; build with `npx vite build --mode test` first)
  */
 import http from 'node:http';
-import { emptyPage, listenOnLoopback, openTab, sleep, startRig, workerHeap } from '../../test/e2e/pipeline-support.ts';
+import { emptyPage, fireFetches, listenOnLoopback, openTab, reportOnceLogged, startRig, workerHeap } from '../../test/e2e/pipeline-support.ts';
 
 const TOTAL = Number(process.argv[2] ?? 10_000);
 const BUDGET_MB = 30;
@@ -30,17 +30,9 @@ try {
   await heap.collectGarbage();
   const before = await heap();
   const t0 = Date.now();
-  await page.evaluate(`(async () => {
-    let next = 0;
-    const one = (i) => fetch('${api}/r?i=' + i, i % 4 === 0 ? { headers: { 'x-test': '1' } } : {}).then((r) => r.text(), () => undefined);
-    await Promise.all(Array.from({ length: 50 }, async () => { while (next < ${TOTAL}) await one(next++); }));
-  })()`);
+  await fireFetches(page, api, TOTAL);
   const pageMs = Date.now() - t0;
-  let report = await rig.ask({ type: 'tab/report', tabId });
-  for (let i = 0; i < 60 && report.entries.length + report.dropped < TOTAL; i++) {
-    await sleep(250);
-    report = await rig.ask({ type: 'tab/report', tabId });
-  }
+  const report = await reportOnceLogged(rig, tabId, TOTAL);
   const after = await heap();
   await heap.collectGarbage();
   const settled = await heap();

@@ -11,7 +11,8 @@
  */
 import { CORS_CODES } from './codes.ts';
 import { corsCheck } from './fetch.ts';
-import type { CorsErrorCode, Diagnosis, Exchange, FirefoxCorsReason, HttpHeader, ObservedResponse, Stage } from './types.ts';
+import { countHeader, getHeader } from './headers.ts';
+import type { CorsErrorCode, Diagnosis, Exchange, FirefoxCorsReason, ObservedResponse, Stage } from './types.ts';
 
 export type FirefoxVerdict =
   | { kind: 'allowed' }
@@ -53,20 +54,10 @@ function checkedResponse(exchange: Exchange, stage: Stage): ObservedResponse | u
   return hops.at(-1)?.response;
 }
 
-function preflightOrigin(exchange: Exchange, stage: Stage): string | undefined {
-  if (stage.kind !== 'preflight') return undefined;
+function preflightOrigin(exchange: Exchange, stage: Stage): string | null {
+  if (stage.kind !== 'preflight') return null;
   const preflight = stage.hop === undefined ? exchange.preflight : exchange.hops[stage.hop]?.preflight;
-  if (preflight?.kind !== 'sent') return undefined;
-  return headerLines(preflight.requestHeaders, 'origin')[0];
-}
-
-function headerLines(headers: readonly HttpHeader[] | undefined, lowerName: string): string[] {
-  return (headers ?? []).filter((h) => h.name.toLowerCase() === lowerName).map((h) => h.value.trim());
-}
-
-/** Chromium's code (or its Preflight twin) for the Allow-Origin/Allow-Credentials check, as Firefox names it. */
-function accessReason(code: CorsErrorCode): FirefoxCorsReason | undefined {
-  return CORS_CODES[code].firefox;
+  return preflight?.kind === 'sent' ? getHeader(preflight.requestHeaders, 'origin') : null;
 }
 
 export function firefoxVerdict(exchange: Exchange, diagnosis: Diagnosis): FirefoxVerdict {
@@ -96,17 +87,19 @@ export function firefoxVerdict(exchange: Exchange, diagnosis: Diagnosis): Firefo
     // (nsCORSListenerProxy: CheckOriginHeader counts the lines).
     case 'MultipleAllowOriginValues':
     case 'PreflightMultipleAllowOriginValues': {
-      const lines = headerLines(checkedResponse(exchange, diagnosis.stage)?.headers, 'access-control-allow-origin');
-      return lines.length > 1 ? refused('CORSMultipleAllowOriginNotAllowed') : refused('CORSAllowOriginNotMatchingOrigin', lines[0] ?? param);
+      const headers = checkedResponse(exchange, diagnosis.stage)?.headers;
+      return countHeader(headers, 'access-control-allow-origin') > 1
+        ? refused('CORSMultipleAllowOriginNotAllowed')
+        : refused('CORSAllowOriginNotMatchingOrigin', getHeader(headers, 'access-control-allow-origin') ?? param);
     }
     // Firefox runs the Allow-Origin check on the preflight's redirect response before refusing
     // the redirect itself (lab: preflight-status-3xx-bare vs -cors).
     case 'PreflightDisallowedRedirect': {
       const response = checkedResponse(exchange, diagnosis.stage);
       const origin = preflightOrigin(exchange, diagnosis.stage);
-      if (response && origin !== undefined) {
+      if (response && origin !== null) {
         const failure = corsCheck(response.headers, origin, diagnosis.credentialsAssumed === 'include' ? 'include' : 'omit');
-        const reason = failure ? accessReason(failure.code) : undefined;
+        const reason = failure ? CORS_CODES[failure.code].firefox : undefined;
         if (failure && reason) return refused(reason, failure.param);
       }
       return refused('CORSExternalRedirectNotAllowed');

@@ -7,12 +7,9 @@
  */
 import { corsUnsafeRequestHeaderNames, isCorsSafelistedMethod } from '../engine/fetch.ts';
 import { firefoxVerdict } from '../engine/firefox.ts';
+import { getHeader } from '../engine/headers.ts';
 import type { Diagnosis, Exchange, HttpHeader } from '../engine/types.ts';
 import type { BrowserName } from '../shared/platform.ts';
-
-function headerValue(headers: readonly HttpHeader[], lowerName: string): string | undefined {
-  return headers.find((h) => h.name.toLowerCase() === lowerName)?.value;
-}
 
 /**
  * Whether Chromium would have sent no preflight for a request Firefox preflighted: a safelisted
@@ -21,15 +18,15 @@ function headerValue(headers: readonly HttpHeader[], lowerName: string): string 
  */
 function chromeWouldNotPreflight(exchange: Exchange): boolean {
   if (exchange.preflight.kind !== 'sent' || exchange.forcedPreflight) return false;
-  const method = headerValue(exchange.preflight.requestHeaders, 'access-control-request-method') ?? exchange.method;
+  const method = getHeader(exchange.preflight.requestHeaders, 'access-control-request-method') ?? exchange.method;
   if (!isCorsSafelistedMethod(method)) return false;
-  const asked = (headerValue(exchange.preflight.requestHeaders, 'access-control-request-headers') ?? '').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
+  const asked = (getHeader(exchange.preflight.requestHeaders, 'access-control-request-headers') ?? '').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
   if (asked.length === 0) return false;
   const sent: HttpHeader[] = [];
   for (const name of asked) {
-    const value = headerValue(exchange.requestHeaders, name);
+    const value = getHeader(exchange.requestHeaders, name);
     // The request's value is not in the capture: Chromium's answer cannot be told.
-    if (value === undefined) return false;
+    if (value === null) return false;
     sent.push({ name, value });
   }
   return corsUnsafeRequestHeaderNames(sent).length === 0;

@@ -3,6 +3,8 @@
  * or bug behind it. The build sets __CORSIGHT_BROWSER__ (vite.config.ts, CORSIGHT_BROWSER);
  * manifest differences live in manifest.config.ts.
  */
+import { originOfUrl } from '../capture/request-facts.ts';
+
 export type BrowserName = 'chrome' | 'firefox';
 
 /** The browser this build is for. */
@@ -24,22 +26,17 @@ export function webRequestExtraInfo(base: string[]): string[] {
   return specs && 'EXTRA_HEADERS' in specs ? [...base, 'extraHeaders'] : base;
 }
 
-
 /**
  * The origin that started a request. Chrome's webRequest gives `initiator`
  * (https://developer.chrome.com/docs/extensions/reference/api/webRequest#type-OnBeforeRequestDetails);
  * Firefox gives none and gives `originUrl`, the URL of the document or worker that made it
  * (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/API/webRequest/onBeforeRequest#originurl).
  * Without it a request whose first hop is same-origin (no Origin header) has no page origin.
+ * Called for every webRequest event: a string scan (originOfUrl), no URL parsing.
  */
 export function requestInitiator(details: { initiator?: string; originUrl?: string }): string | undefined {
   if (details.initiator !== undefined) return details.initiator;
-  if (details.originUrl === undefined) return undefined;
-  try {
-    return new URL(details.originUrl).origin;
-  } catch {
-    return undefined;
-  }
+  return details.originUrl === undefined ? undefined : originOfUrl(details.originUrl);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emptyPage, listenOnLoopback, openTab, sleep, startRig, workerHeap, type Rig } from './pipeline-support.ts';
+import { emptyPage, fireFetches, listenOnLoopback, openTab, reportOnceLogged, startRig, workerHeap, type Rig } from './pipeline-support.ts';
 
 const TOTAL = 5000;
 
@@ -35,29 +35,10 @@ describe('capacity', () => {
     const heapBefore = await heap();
 
     const t0 = Date.now();
-    const failed = await page.evaluate(
-      async ([base, total]) => {
-        let failures = 0;
-        const one = (i: number) =>
-          fetch(`${base}/r?i=${i}`, i % 4 === 0 ? { headers: { 'x-test': '1' } } : {}).then(
-            (r) => r.text(),
-            () => void failures++,
-          );
-        // 50 in flight at a time.
-        let next = 0;
-        await Promise.all(Array.from({ length: 50 }, async () => {
-          while (next < total) await one(next++);
-        }));
-        return failures;
-      },
-      [api, TOTAL] as const,
-    );
+    // 50 in flight at a time, every 4th preflighted.
+    const failed = await fireFetches(page, api, TOTAL);
     const pageMs = Date.now() - t0;
-    let report = await rig.ask({ type: 'tab/report', tabId });
-    for (let i = 0; i < 40 && report.entries.length + report.dropped < TOTAL; i++) {
-      await sleep(250);
-      report = await rig.ask({ type: 'tab/report', tabId });
-    }
+    const report = await reportOnceLogged(rig, tabId, TOTAL);
     const heapAfter = await heap();
     const state = await rig.ask({ type: 'debug/state' });
     const mb = (n: number) => (n / 1048576).toFixed(1);

@@ -11,7 +11,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TabReport } from '../../src/store/report.ts';
 import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox, needsFirefox, type LaunchedFirefox } from '../harness/firefox.ts';
-import { firefoxVerdictOf, watchFirefoxCorsConsole } from '../harness/firefox-oracle.ts';
+import { firefoxVerdictOfRun, watchFirefoxCorsConsole } from '../harness/firefox-oracle.ts';
 import { SCENARIOS } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
 
@@ -30,11 +30,6 @@ const KNOWN: Record<string, string> = {
 
 /** What a verdict looks like on both sides: a reason name, `refused (no reason)`, or `ok`. */
 type Seen = string;
-
-/** The scenario id in a lab URL (/s/<id>/...). */
-function scenarioOf(url: string): string | undefined {
-  return /\/s\/([A-Za-z0-9_.-]+)/.exec(url)?.[1];
-}
 
 function corsightVerdict(entry: TabReport['entries'][number] | undefined): Seen {
   if (!entry) return 'no exchange';
@@ -84,10 +79,9 @@ async function runFirefoxPipeline(mode: 'webrequest' | 'devtools-open'): Promise
     const problems: string[] = [];
     const known: string[] = [];
     for (const run of runs) {
-      const messages = console_.verdicts.filter((v) => scenarioOf(v.url) === run.id);
-      const said = firefoxVerdictOf(messages);
       // Refused with no CORS message: the request's own options (mode, redirect mode).
-      const theirs: Seen = said.reason !== 'ok' ? said.reason : run.ok ? 'ok' : 'refused (no reason)';
+      const said = firefoxVerdictOfRun(console_.verdicts, run);
+      const theirs: Seen = said.seen;
       const entry = byUrl.get(run.url)?.at(-1);
       const sameOrigin = run.url.startsWith(lab.origins.app + '/') && !entry;
       const ours: Seen = sameOrigin ? 'ok' : corsightVerdict(entry);

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CDPSession, Page } from 'playwright-core';
 import type { CorsightRequest, ResponseFor } from '../../src/messages/protocol.ts';
-import type { ReportEntry } from '../../src/store/report.ts';
+import type { ReportEntry, TabReport } from '../../src/store/report.ts';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
 
 export interface Rig {
@@ -151,4 +151,29 @@ export async function workerHeap(r: Rig): Promise<(() => Promise<{ usedSize: num
   };
   const heap = async () => (await send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
   return Object.assign(heap, { collectGarbage: async () => void (await send('HeapProfiler.collectGarbage')) });
+}
+
+/**
+ * Fires `total` fetches of `${base}/r?i=N` from `page`, `inFlight` at a time, every 4th with an
+ * `x-test` header (preflighted); returns how many the page saw fail.
+ */
+export async function fireFetches(page: Page, base: string, total: number, inFlight = 50): Promise<number> {
+  // A string, not a function: tsx would add a helper the page does not have.
+  return (await page.evaluate(`(async () => {
+    let failures = 0;
+    let next = 0;
+    const one = (i) => fetch('${base}/r?i=' + i, i % 4 === 0 ? { headers: { 'x-test': '1' } } : {}).then((r) => r.text(), () => void failures++);
+    await Promise.all(Array.from({ length: ${inFlight} }, async () => { while (next < ${total}) await one(next++); }));
+    return failures;
+  })()`)) as number;
+}
+
+/** The tab's report once it accounts for `total` exchanges (kept + dropped), or after 15 s. */
+export async function reportOnceLogged(rig: Rig, tabId: number, total: number): Promise<TabReport> {
+  let report = await rig.ask({ type: 'tab/report', tabId });
+  for (let i = 0; i < 60 && report.entries.length + report.dropped < total; i++) {
+    await sleep(250);
+    report = await rig.ask({ type: 'tab/report', tabId });
+  }
+  return report;
 }

@@ -79,3 +79,20 @@ export function firefoxVerdictOf(messages: readonly FirefoxConsoleVerdict[]): { 
   if (!named) return { reason: 'ok', warnings };
   return { reason: named.reason, ...(named.param !== undefined ? { param: named.param } : {}), warnings };
 }
+
+/** The lab scenario a URL belongs to: `/s/<id>/...` (test/lab/server.ts), redirect hops included. */
+export function labScenarioOf(url: string): string | undefined {
+  return /\/s\/([A-Za-z0-9_.-]+)/.exec(url)?.[1];
+}
+
+/**
+ * Firefox's verdict on one run of a lab scenario, as the Firefox tests compare it: the reason it
+ * logged for the scenario's URLs; `refused (no reason)` when the page's call failed and Firefox
+ * logged no CORS message (`silent`: the request's own options, or a message that did not reach
+ * the oracle); `ok`.
+ */
+export function firefoxVerdictOfRun(verdicts: readonly FirefoxConsoleVerdict[], run: { id: string; ok: boolean }): { seen: string; param?: string; silent: boolean } {
+  const said = firefoxVerdictOf(verdicts.filter((v) => labScenarioOf(v.url) === run.id));
+  if (said.reason !== 'ok') return { seen: said.reason, ...(said.param !== undefined ? { param: said.param } : {}), silent: false };
+  return run.ok ? { seen: 'ok', silent: false } : { seen: 'refused (no reason)', silent: true };
+}

@@ -95,7 +95,8 @@ export async function askWorker<T extends CorsightRequest['type']>(
   timeoutMs = 10_000,
 ): Promise<ResponseMap[T]> {
   const deadline = Date.now() + timeoutMs;
-  const body = { ...request, ...('tabId' in request || needsTab(request.type) ? { tabId: THIS_TAB } : {}) };
+  // Every request is about the page's own tab (the worker ignores a tab id where none is taken).
+  const body = { tabId: THIS_TAB, ...request };
   for (;;) {
     // As JSON text: WebDriver BiDi serializes an object met twice (a plan's shared `on` list) as a
     // reference that arrives as null.
@@ -126,7 +127,3 @@ export async function askWorker<T extends CorsightRequest['type']>(
   }
 }
 
-const TAB_REQUESTS = new Set(['tab/report', 'tab/clear', 'tab/open-log', 'tab/preserve-log', 'capture/start', 'capture/stop', 'devtools/har-entries', 'devtools/exchanges', 'trial/start', 'trial/end', 'debug/har-entries']);
-function needsTab(type: string): boolean {
-  return TAB_REQUESTS.has(type);
-}
