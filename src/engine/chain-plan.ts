@@ -145,7 +145,7 @@ function planForServer(ctx: Ctx, t: Trace, origin: string, hops: readonly ChainH
     targetOrigin: origin,
     pageOrigin: hops.find((h) => h.originSent !== 'null')?.originSent ?? ctx.pageOrigin,
     credentials,
-    ...(credentialsBasis ? { credentialsBasis } : {}),
+    credentialsBasis,
     method: methods[0] ?? 'GET',
     moreMethods: [...methods.slice(1), ...kept(allowed.methods)],
     unsafeNames,

@@ -39,9 +39,11 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
     (url) => ctx.pageOrigin === 'null' || ctx.urls.get(url)?.origin !== ctx.pageOrigin,
   );
   if (ctx.ex.credentials === 'omit' || ctx.ex.credentials === 'same-origin' || ctx.ex.credentials === 'include') {
-    trace = { ...evaluate(ctx, ctx.ex.credentials, unsafeNames), credKnown: true };
+    trace = evaluate(ctx, ctx.ex.credentials, unsafeNames);
+    trace.credKnown = true;
   } else if (hasCookie) {
-    trace = { ...evaluate(ctx, 'include', unsafeNames), credKnown: true };
+    trace = evaluate(ctx, 'include', unsafeNames);
+    trace.credKnown = true;
     ctx.assumptions.push('The credentials mode was not reported; the Cookie request header proves credentials: "include".');
   } else {
     const omit = evaluate(ctx, 'omit', unsafeNames);
@@ -75,7 +77,10 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
   // no-cors response blocked by ORB or a cancelled request...) was not caused by the CORS
   // check, whatever the headers say: report the network error, not a CORS code.
   if (ctx.outcomeFailed && !CORS_LIKE_ERROR.test(ctx.outcomeError) && trace.failure !== null) {
-    trace = { ...trace, failure: null, unresolvedPreflight: false, networkError: `the request failed with ${ctx.outcomeError}` };
+    // Every trace here is this call's own (evaluate builds a new one): set in place, no copy.
+    trace.failure = null;
+    trace.unresolvedPreflight = false;
+    trace.networkError = `the request failed with ${ctx.outcomeError}`;
   }
   return trace;
 }

@@ -19,6 +19,7 @@ import {
 import { capitalize, headlineOf, listText } from './codes.ts';
 import {
   addResponseEvidence,
+  evidenceLine,
   originValueFindings,
   exposureFindings,
   varyFinding,
@@ -112,12 +113,16 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   const pageOrigin = typeof ex.initiatorOrigin === 'string' ? ex.initiatorOrigin.trim() : 'null';
   const page = pageOrigin === 'null' ? null : urls.get(pageOrigin);
   const outcome = ex.outcome ?? { kind: 'completed' };
-  const ctxBase = {
+  const targetOrNull = urls.get(firstUrl);
+  // One context object for the whole call (target null only for the invalid-URL answer): a
+  // second one spread from a base cost a fifth of diagnose() (CPU profile, issue 20).
+  const ctxOrInvalid: CtxBase & { target: ParsedUrl | null } = {
     ex,
     urls,
     method: normalizeMethod(String(ex.method ?? 'GET')),
     pageOrigin: page ? page.origin : 'null',
     page,
+    target: targetOrNull,
     hops,
     requestHeaders: Array.isArray(ex.requestHeaders) ? ex.requestHeaders : [],
     outcomeFailed: outcome.kind === 'failed',
@@ -125,16 +130,16 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
     outcomeCorsUnchecked: outcome.kind === 'completed' && outcome.corsUnchecked === true,
     assumptions: [] as string[],
   };
-  const target = urls.get(firstUrl);
-  const assumptions = ctxBase.assumptions;
+  const assumptions = ctxOrInvalid.assumptions;
   if (ex.outcomeInferred === true) assumptions.push(OUTCOME_INFERRED_ASSUMPTION);
 
-  if (!target) {
-    return simple(ctxBase, null, 'warning', `The request URL ${JSON.stringify(firstUrl)} is not a valid URL.`, [
+  if (!hasTarget(ctxOrInvalid)) {
+    return simple(ctxOrInvalid, null, 'warning', `The request URL ${JSON.stringify(firstUrl)} is not a valid URL.`, [
       'The browser rejects an invalid URL before any network activity; no CORS rule is involved.',
     ], [finding('network-error-not-cors', `The URL ${JSON.stringify(firstUrl)} could not be parsed, so the request never left the browser.`)]);
   }
-  const ctx: Ctx = { ...ctxBase, target };
+  const ctx = ctxOrInvalid;
+  const target = ctx.target;
   const crossOriginBecause = page ? originDifferences(page, target) : [];
   // Cross-origin at some hop, or at a redirect target the browser refused to follow (a
   // Location with credentials): CORS applies from there on.
@@ -219,6 +224,10 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
 }
 
 type CtxBase = Omit<Ctx, 'target'>;
+
+function hasTarget(ctx: CtxBase & { target: ParsedUrl | null }): ctx is Ctx {
+  return ctx.target !== null;
+}
 
 function statusFrom(blocked: boolean, findings: Finding[]): Diagnosis['status'] {
   if (blocked) return 'blocked';
@@ -418,13 +427,8 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     const acam = getHeader(pf.response.headers, 'access-control-allow-methods');
     const acah = getHeader(pf.response.headers, 'access-control-allow-headers');
     const methodOk = code !== 'MethodDisallowedByPreflightResponse' && code !== 'InvalidAllowMethodsPreflightResponse';
-    evidence.push({
-      stage: 'preflight',
-      header: 'Access-Control-Allow-Methods',
-      seen: acam,
-      ...(methodOk ? {} : { needed: isCorsSafelistedMethod(method) ? 'a comma-separated list of method names' : `a list including ${method}` }),
-      ok: methodOk,
-    });
+    const neededMethods = isCorsSafelistedMethod(method) ? 'a comma-separated list of method names' : `a list including ${method}`;
+    evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Methods', acam, methodOk, methodOk ? undefined : neededMethods));
     let headersOk = code !== 'HeaderDisallowedByPreflightResponse' && code !== 'InvalidAllowHeadersPreflightResponse';
     // Chromium stops at the method; the headers would have been refused next: show that too,
     // so the user fixes both at once.
@@ -433,19 +437,14 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
       headersOk = 'code' in parsed || ensureAllowedCrossOriginHeaders(parsed, names, cred).failure === null;
     }
     if (acah !== null || names.length > 0 || !headersOk) {
-      evidence.push({
-        stage: 'preflight',
-        header: 'Access-Control-Allow-Headers',
-        seen: acah,
-        ...(headersOk ? {} : { needed: names.length ? `a list including ${names.join(', ')}` : 'a comma-separated list of header names' }),
-        ok: headersOk,
-      });
+      const neededHeaders = names.length ? `a list including ${names.join(', ')}` : 'a comma-separated list of header names';
+      evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Headers', acah, headersOk, headersOk ? undefined : neededHeaders));
     }
     const maxAge = getHeader(pf.response.headers, 'access-control-max-age');
     if (maxAge !== null) {
       const parsed = accessControlMaxAge(maxAge);
       const over = parsed.requested !== null && parsed.requested > CHROMIUM_MAX_AGE_CAP;
-      evidence.push({ stage: 'preflight', header: 'Access-Control-Max-Age', seen: maxAge, ...(over ? { needed: `at most ${CHROMIUM_MAX_AGE_CAP}` } : {}), ok: !over });
+      evidence.push(evidenceLine('preflight', 'Access-Control-Max-Age', maxAge, !over, over ? `at most ${CHROMIUM_MAX_AGE_CAP}` : undefined));
       if (over) {
         findings.push(finding('max-age-above-cap', `Access-Control-Max-Age is ${maxAge} s; Chromium keeps the preflight answer only ${parsed.chromium} s and Firefox ${parsed.firefox} s.`));
       }

@@ -25,6 +25,16 @@ const UNINTERESTING_RESPONSE_HEADERS = new Set([
   'priority', 'set-cookie', 'set-cookie2', 'proxy-connection', 'upgrade', 'trailer',
 ]);
 
+/**
+ * One evidence line; `needed` only when the header failed. Built field by field: object spreads
+ * of a conditional part took a quarter of the evidence step (CPU profile, issue 20).
+ */
+export function evidenceLine(stage: Evidence['stage'], header: string, seen: string | null, ok: boolean, needed?: string): Evidence {
+  const line: Evidence = { stage, header, seen, ok };
+  if (needed !== undefined) line.needed = needed;
+  return line;
+}
+
 /** How an ACAO value almost equal to the origin differs from it, or null. */
 export function nearMiss(value: string, origin: string): string | null {
   if (value === `${origin}/`) return 'a trailing slash';
@@ -52,18 +62,19 @@ export function addResponseEvidence(
 ): void {
   const acao = getHeader(r.headers, 'access-control-allow-origin');
   const statusBad = code === 'PreflightInvalidStatus' || code === 'PreflightDisallowedRedirect';
-  evidence.push({ stage, header: ':status', seen: r.statusUnknown ? 'not recorded' : String(r.status), ...(statusBad ? { needed: code === 'PreflightDisallowedRedirect' ? 'a 2xx answer, not a redirect' : '200-299' } : {}), ok: !statusBad });
+  const neededStatus = code === 'PreflightDisallowedRedirect' ? 'a 2xx answer, not a redirect' : '200-299';
+  evidence.push(evidenceLine(stage, ':status', r.statusUnknown ? 'not recorded' : String(r.status), !statusBad, statusBad ? neededStatus : undefined));
   const acaoBad = ORIGIN_CODES.has(code);
   const neededOrigin = cred === 'include' ? originSent : `${originSent} (or *)`;
-  evidence.push({ stage, header: 'Access-Control-Allow-Origin', seen: acao, ...(acaoBad ? { needed: neededOrigin } : {}), ok: !acaoBad });
+  evidence.push(evidenceLine(stage, 'Access-Control-Allow-Origin', acao, !acaoBad, acaoBad ? neededOrigin : undefined));
   const acac = getHeader(r.headers, 'access-control-allow-credentials');
   if (cred === 'include' || acac !== null) {
     const bad = code === 'InvalidAllowCredentials' || code === 'PreflightInvalidAllowCredentials';
-    evidence.push({ stage, header: 'Access-Control-Allow-Credentials', seen: acac, ...(bad ? { needed: 'true' } : {}), ok: !bad });
+    evidence.push(evidenceLine(stage, 'Access-Control-Allow-Credentials', acac, !bad, bad ? 'true' : undefined));
   }
   if (stage === 'redirect') {
     const loc = getHeader(r.headers, 'location');
-    if (loc !== null) evidence.push({ stage, header: 'Location', seen: loc, ok: code !== 'RedirectContainsCredentials' });
+    if (loc !== null) evidence.push(evidenceLine(stage, 'Location', loc, code !== 'RedirectContainsCredentials'));
   }
 }
 

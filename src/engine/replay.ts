@@ -179,10 +179,13 @@ const RFC9218_PRIORITY = /^(?:u=[0-7](?:\s*,\s*i)?|i(?:\s*,\s*u=[0-7])?)$/;
 
 function mayBeNetworkAddedHeader(header: HttpHeader): boolean {
   if (typeof header.name !== 'string' || typeof header.value !== 'string') return false;
+  // By length first: most request headers are neither (this runs for every captured request).
+  const length = header.name.length;
+  if (length !== 6 && length !== 8 && length !== 13) return false;
   const name = header.name.toLowerCase();
-  const value = header.value.trim().toLowerCase();
-  if (name === 'priority') return RFC9218_PRIORITY.test(value);
-  return BROWSER_CACHE_HEADER_VALUES.get(name)?.includes(value) ?? false;
+  if (name === 'priority') return RFC9218_PRIORITY.test(header.value.trim().toLowerCase());
+  const browserValues = BROWSER_CACHE_HEADER_VALUES.get(name);
+  return browserValues !== undefined && browserValues.includes(header.value.trim().toLowerCase());
 }
 
 /**
