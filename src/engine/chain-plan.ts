@@ -9,7 +9,7 @@
  * with and without them) and says so.
  */
 import { isCorsSafelistedMethod, isRedirectStatus, normalizeMethod } from './fetch.ts';
-import { getHeader, parseTokenList } from './headers.ts';
+import { getHeader, lowerHeaderName, parseTokenList } from './headers.ts';
 import { buildFixPlan } from './plan.ts';
 import { isBlocked, requestChain, type ChainHop, type Ctx, type Trace } from './replay.ts';
 import type { CorsErrorCode, CorsPolicy, FixActionId, FixPlan, ObservedResponse } from './types.ts';
@@ -36,7 +36,7 @@ function readAllowed(out: AlreadyAllowed, r: ObservedResponse | undefined, prefl
   if (!r) return;
   for (const h of r.headers) {
     if (typeof h.name !== 'string' || typeof h.value !== 'string' || h.name.length < 28 || h.name.length > 32) continue;
-    const name = h.name.toLowerCase();
+    const name = lowerHeaderName(h.name);
     let into: string[] | undefined;
     if (name === 'access-control-allow-credentials') {
       if (h.value === 'true') out.credentials = true;

@@ -16,16 +16,20 @@ import type { HttpHeader } from './types.ts';
  * "basic", that is until a hop was cross-origin (#main-fetch sets tainting "cors" then, for good).
  * So with fetch's default "same-origin" mode the page's cookies go to the same-origin hops before
  * a redirect to another origin, and a Cookie there proves nothing about the cross-origin hops.
- * `hops[i].requestHeaders` as sent; `isCrossOrigin(url)`: the URL is not the page's origin.
+ * `hops[i].requestHeaders` as sent (`firstHopHeaders` for a first hop that records none: the
+ * exchange's own); `isCrossOrigin(url)`: the URL is not the page's origin.
  */
 export function cookieProvesIncludeCredentials(
   hops: ReadonlyArray<{ url: string; requestHeaders?: readonly HttpHeader[] | undefined }>,
   isCrossOrigin: (url: string) => boolean,
+  firstHopHeaders?: readonly HttpHeader[],
 ): boolean {
   let taintedCors = false;
-  for (const hop of hops) {
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i]!;
     if (!taintedCors && isCrossOrigin(hop.url)) taintedCors = true;
-    if (taintedCors && getHeader(hop.requestHeaders, 'cookie') !== null) return true;
+    const sent = i === 0 && !hop.requestHeaders ? firstHopHeaders : hop.requestHeaders;
+    if (taintedCors && getHeader(sent, 'cookie') !== null) return true;
   }
   return false;
 }
@@ -35,8 +39,9 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
   const unsafeNames = unsafeNamesFor(ctx);
   let trace: Trace;
   const hasCookie = cookieProvesIncludeCredentials(
-    ctx.hops.map((hop, i) => (i === 0 && !hop.requestHeaders ? { url: hop.url, requestHeaders: ctx.requestHeaders } : hop)),
+    ctx.hops,
     (url) => ctx.pageOrigin === 'null' || ctx.urls.get(url)?.origin !== ctx.pageOrigin,
+    ctx.requestHeaders,
   );
   if (ctx.ex.credentials === 'omit' || ctx.ex.credentials === 'same-origin' || ctx.ex.credentials === 'include') {
     trace = evaluate(ctx, ctx.ex.credentials, unsafeNames);

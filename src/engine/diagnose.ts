@@ -427,8 +427,8 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     const acam = getHeader(pf.response.headers, 'access-control-allow-methods');
     const acah = getHeader(pf.response.headers, 'access-control-allow-headers');
     const methodOk = code !== 'MethodDisallowedByPreflightResponse' && code !== 'InvalidAllowMethodsPreflightResponse';
-    const neededMethods = isCorsSafelistedMethod(method) ? 'a comma-separated list of method names' : `a list including ${method}`;
-    evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Methods', acam, methodOk, methodOk ? undefined : neededMethods));
+    const neededMethods = methodOk ? undefined : isCorsSafelistedMethod(method) ? 'a comma-separated list of method names' : `a list including ${method}`;
+    evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Methods', acam, methodOk, neededMethods));
     let headersOk = code !== 'HeaderDisallowedByPreflightResponse' && code !== 'InvalidAllowHeadersPreflightResponse';
     // Chromium stops at the method; the headers would have been refused next: show that too,
     // so the user fixes both at once.
@@ -437,8 +437,8 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
       headersOk = 'code' in parsed || ensureAllowedCrossOriginHeaders(parsed, names, cred).failure === null;
     }
     if (acah !== null || names.length > 0 || !headersOk) {
-      const neededHeaders = names.length ? `a list including ${names.join(', ')}` : 'a comma-separated list of header names';
-      evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Headers', acah, headersOk, headersOk ? undefined : neededHeaders));
+      const neededHeaders = headersOk ? undefined : names.length ? `a list including ${names.join(', ')}` : 'a comma-separated list of header names';
+      evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Headers', acah, headersOk, neededHeaders));
     }
     const maxAge = getHeader(pf.response.headers, 'access-control-max-age');
     if (maxAge !== null) {
@@ -497,8 +497,9 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     explanation.push(`The ${method}${withHeaders} is not a "simple" request, so the browser first asks ${T} with an OPTIONS preflight. The capture shows no preflight and no response to the ${method}: most likely the preflight answer did not allow the request.`);
     findings.push(finding('preflight-not-observed', `No OPTIONS request to ${T} was captured, so the exact reason cannot be named. Open DevTools and retry to capture it.`));
   } else if (f) {
-    headline = headlineFor(f, { P, T, method, withHeaders, status, acao, cred, preflightAnswer, never, t, ctx, names });
-    detailFor(explanation, findings, f, { P, T, method, withHeaders, status, acao, cred, preflightAnswer, never, t, ctx, names });
+    const values = { P, T, method, withHeaders, status, acao, cred, preflightAnswer, never, t, ctx, names };
+    headline = headlineFor(f, values);
+    detailFor(explanation, findings, f, values);
   } else {
     const via = t.preflightState === 'passed' ? ' after a successful preflight' : t.preflightState === 'cached' || t.preflightState === 'assumed-cached' ? ' (preflight answer taken from the cache)' : '';
     headline = `The ${method} from ${P} to ${ctx.target.origin} passed the CORS checks${via}.`;

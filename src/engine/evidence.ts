@@ -9,7 +9,7 @@ import {
   type EffectiveCredentials,
 } from './fetch.ts';
 import { finding } from './findings.ts';
-import { getHeader, countHeader } from './headers.ts';
+import { getHeader, countHeader, lowerHeaderName } from './headers.ts';
 import { listText } from './codes.ts';
 import type { CorsErrorCode, Evidence, Finding, HttpHeader, ObservedResponse } from './types.ts';
 
@@ -130,7 +130,7 @@ export function exposureFindings(findings: Finding[], r: ObservedResponse, cred:
   const hidden: string[] = [];
   let setCookie = false;
   for (const h of r.headers) {
-    const lower = typeof h.name === 'string' ? h.name.toLowerCase() : '';
+    const lower = typeof h.name === 'string' ? lowerHeaderName(h.name) : '';
     if (lower === 'set-cookie' || lower === 'set-cookie2') {
       setCookie = true;
       continue;

@@ -9,8 +9,9 @@
  * (https://fetch.spec.whatwg.org/, as published in 2026), section by section.
  * Pure functions: no I/O, no platform APIs beyond string work.
  */
-import { getHeader, isHttpToken, parseTokenList, trimHttpWhitespace } from './headers.ts';
+import { getHeader, isHttpToken, lowerHeaderName, parseTokenList, trimHttpWhitespace } from './headers.ts';
 import type { CorsErrorCode, HttpHeader, ObservedResponse } from './types.ts';
+import { parseUrlShared } from './url.ts';
 
 /** A failed check: Chromium's code and its failedParameter ('' when Chromium gives none). */
 export interface CheckFailure {
@@ -175,7 +176,7 @@ export function isCorsSafelistedRequestHeader(name: string, value: string): bool
   // Step 1.
   if (value.length > 128) return false;
   // Step 2.
-  switch (name.toLowerCase()) {
+  switch (lowerHeaderName(name)) {
     case 'accept':
       return !hasUnsafeByte(value);
     case 'accept-language':
@@ -265,7 +266,7 @@ export function corsUnsafeRequestHeaderNames(headers: readonly HttpHeader[]): st
   for (const h of headers) {
     if (typeof h.name !== 'string') continue;
     const value = typeof h.value === 'string' ? h.value : '';
-    const lower = h.name.toLowerCase();
+    const lower = lowerHeaderName(h.name);
     if (isForbiddenRequestHeaderName(lower)) continue;
     if (!isCorsSafelistedRequestHeader(lower, value)) {
       unsafe.push(lower);
@@ -317,12 +318,8 @@ export function isRedirectStatus(status: number): boolean {
 function isValidUrl(value: string): boolean {
   // A scheme is required; fast reject of the common `example.com` without a scheme.
   if (value.indexOf(':') === -1) return false;
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
+  // Through the shared parse memo: the same wrong Allow-Origin comes back with every response.
+  return parseUrlShared(value) !== null;
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   type PreflightResult,
 } from './fetch.ts';
 import { blinkHeaderMapOrder } from './blink-order.ts';
-import { getHeader, parseTokenList } from './headers.ts';
+import { getHeader, lowerHeaderName, parseTokenList } from './headers.ts';
 import type { Exchange, HttpHeader, ObservedResponse, PreflightObservation, Stage } from './types.ts';
 import { UrlCache, type ParsedUrl } from './url.ts';
 
@@ -182,7 +182,7 @@ function mayBeNetworkAddedHeader(header: HttpHeader): boolean {
   // By length first: most request headers are neither (this runs for every captured request).
   const length = header.name.length;
   if (length !== 6 && length !== 8 && length !== 13) return false;
-  const name = header.name.toLowerCase();
+  const name = lowerHeaderName(header.name);
   if (name === 'priority') return RFC9218_PRIORITY.test(header.value.trim().toLowerCase());
   const browserValues = BROWSER_CACHE_HEADER_VALUES.get(name);
   return browserValues !== undefined && browserValues.includes(header.value.trim().toLowerCase());
@@ -274,7 +274,8 @@ function namesAskedBy(pf: PreflightObservation | undefined): string[] | undefine
   const acrh = getHeader(pf.requestHeaders, 'access-control-request-headers');
   if (acrh === null) return [];
   const names = parseTokenList(acrh) ?? [];
-  return [...new Set(names.map((n) => n.toLowerCase()))].sort();
+  if (names.length === 1) return [lowerHeaderName(names[0]!)];
+  return [...new Set(names.map(lowerHeaderName))].sort();
 }
 
 export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): Trace {

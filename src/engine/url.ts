@@ -47,18 +47,23 @@ export function parseUrl(input: string): ParsedUrl | null {
 const SHARED = new Map<string, ParsedUrl | null>();
 const SHARED_MAX = 1024;
 
+/** parseUrl through the shared memo (a rejected string is remembered too). */
+export function parseUrlShared(input: string): ParsedUrl | null {
+  if (typeof input !== 'string') return null;
+  let v = SHARED.get(input);
+  if (v === undefined) {
+    v = parseUrl(input);
+    if (v) Object.freeze(v);
+    if (SHARED.size >= SHARED_MAX) SHARED.clear();
+    SHARED.set(input, v);
+  }
+  return v;
+}
+
 /** A memo of parseUrl, so one exchange never parses the same string twice. */
 export class UrlCache {
   get(input: string): ParsedUrl | null {
-    if (typeof input !== 'string') return null;
-    let v = SHARED.get(input);
-    if (v === undefined) {
-      v = parseUrl(input);
-      if (v) Object.freeze(v);
-      if (SHARED.size >= SHARED_MAX) SHARED.clear();
-      SHARED.set(input, v);
-    }
-    return v;
+    return parseUrlShared(input);
   }
 }
 
@@ -76,14 +81,22 @@ export function originDifferences(a: ParsedUrl, b: ParsedUrl): Array<'scheme' | 
 /** A serialized tuple origin: scheme://host[:port], lower case, no path, no userinfo, no trailing slash. */
 const SERIALIZED_ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:(\d{1,5}))?$/;
 
+/** isSerializedOrigin's answers, bounded like SHARED: every fix plan checks its page origin. */
+const SERIALIZED = new Map<string, boolean>();
+
 /**
  * True for a value an allow-list may hold as written (`Access-Control-Allow-Origin`, a snippet's
  * origin list): a serialized tuple origin with a valid port, at most 300 characters.
  */
 export function isSerializedOrigin(value: string): boolean {
-  const m = SERIALIZED_ORIGIN.exec(value);
-  if (!m) return false;
-  const port = m[7];
-  if (port !== undefined && (Number(port) > 65535 || port.startsWith('0'))) return false;
-  return value.length <= 300;
+  if (value.length > 300) return false;
+  let ok = SERIALIZED.get(value);
+  if (ok === undefined) {
+    const m = SERIALIZED_ORIGIN.exec(value);
+    const port = m?.[7];
+    ok = m !== null && (port === undefined || (Number(port) <= 65535 && !port.startsWith('0')));
+    if (SERIALIZED.size >= SHARED_MAX) SERIALIZED.clear();
+    SERIALIZED.set(value, ok);
+  }
+  return ok;
 }
