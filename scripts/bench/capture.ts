@@ -4,6 +4,11 @@
  * Interleaved runs, a fresh browser each run; medians, each ratio with its bootstrap 95% interval
  * and "met", "missed" or "cannot tell" against its target. Prints figures, asserts nothing.
  *   npx tsx scripts/bench/capture.ts [rounds]      (default 5 rounds, ~3-4 min)
+ *   BENCH_PROFILE=1 ...   also profiles, during each measured load, the page, the DevTools
+ *   front-end, the extension's DevTools page and its worker (CPU busy time per process, the
+ *   extension's own script time and functions): where a configuration's extra time goes. The
+ *   profiler slows what it watches, so its runs' load times are not comparable with plain runs.
+ *   BENCH_PROFILE_DIR=dir also writes each profile there (.cpuprofile).
  *
  * Targets (issue 5): tab not diagnosed, cheap watch on <= 1.03, off 1.00 within noise;
  * diagnosed through DevTools vs DevTools open with no extension <= 1.02; captured through
@@ -25,9 +30,11 @@ import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../.
 import { againstAtMost, formatInterval, median, ratioOfMedians } from './stats.ts';
 import { benchApi, benchPageScript } from './bench-page.ts';
 import { openPanel } from '../../test/e2e/panel-helpers.ts';
+import { msInScripts, profileTargets, selfTimeByFunction, type TargetProfile } from './target-profiles.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
+const PROFILE = process.env.BENCH_PROFILE === '1';
 
 type Config =
   | 'none'
@@ -251,8 +258,23 @@ async function once(config: Config): Promise<Run> {
     // The CORS panel open on the captured tab during the load (it follows the log live).
     if (config === 'webrequest-followed' && capturedTab !== undefined) await openPanel(browser.context, browser.extensionId!, { tabId: capturedTab });
     await page.bringToFront();
+    const extensionScripts = `chrome-extension://${browser.extensionId}/`;
+    const profiling = PROFILE
+      ? await profileTargets(browser, (t) => {
+          if (t.type === 'page' && t.url.startsWith(app.origin)) return 'page';
+          if (t.type === 'page' && t.url.startsWith('devtools://devtools/')) return 'DevTools front-end';
+          if (t.url.startsWith(extensionScripts) && t.type === 'service_worker') return 'extension worker';
+          if (t.url.startsWith(extensionScripts) && /devtools(\/index)?\.html/.test(t.url)) return 'extension DevTools page';
+          return undefined;
+        })
+      : undefined;
     await page.goto(`${app.origin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
+    if (profiling) {
+      // Until the worker and the DevTools page have handled the load's last exchanges.
+      await new Promise((r) => setTimeout(r, 1500));
+      recordProfiles(config, await profiling.stop(), extensionScripts);
+    }
     const run = await page.evaluate((flag) => {
       const w = window as unknown as { __t: number; __hookAtStart: boolean };
       return { ms: w.__t, hookAtStart: w.__hookAtStart, hookAfter: Symbol.for(flag) in window };
@@ -266,6 +288,26 @@ async function once(config: Config): Promise<Run> {
     return run;
   } finally {
     await browser.close();
+  }
+}
+
+/** Per configuration and profiled process: busy ms, and ms in the extension's own scripts, per run. */
+const profiles = new Map<string, { busy: number[]; extension: number[]; last?: TargetProfile; scripts: string }>();
+function recordProfiles(config: Config, runs: TargetProfile[], extensionScripts: string): void {
+  for (const run of runs) {
+    const key = `${config}\u0000${run.label}`;
+    const entry = profiles.get(key) ?? { busy: [], extension: [], scripts: extensionScripts };
+    entry.busy.push(run.busyMs);
+    entry.extension.push(msInScripts(run.profile, extensionScripts));
+    entry.last = run;
+    entry.scripts = extensionScripts;
+    profiles.set(key, entry);
+    // BENCH_PROFILE_DIR=dir keeps every profile, for Chrome's DevTools (Performance panel: load profile).
+    const dir = process.env.BENCH_PROFILE_DIR;
+    if (dir) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${config}-${run.label.replace(/\W+/g, '-')}-${entry.busy.length}.cpuprofile`), JSON.stringify(run.profile));
+    }
   }
 }
 
@@ -316,6 +358,19 @@ for (const c of CONFIGS) {
   const runs = hooks.get(c) ?? [];
   const marked = runs.map((r) => `${r.ms.toFixed(0)}${r.hookAtStart ? '+' : ''}`).join(' ');
   console.log(`    ${c.padEnd(26)} at start ${yes(runs.map((r) => r.hookAtStart))}   after load ${yes(runs.map((r) => r.hookAfter))}   runs ${marked}`);
+}
+if (PROFILE) {
+  console.log('  CPU profiles of the measured loads (median over the runs; busy = sampled time not idle; "own" = in the extension\'s scripts):');
+  for (const [key, entry] of profiles) {
+    const [config, label] = key.split('\u0000');
+    console.log(`    ${config!.padEnd(26)} ${label!.padEnd(24)} busy ${median(entry.busy).toFixed(0).padStart(5)} ms   own ${median(entry.extension).toFixed(1).padStart(6)} ms`);
+  }
+  for (const [key, entry] of profiles) {
+    const [config, label] = key.split('\u0000');
+    const top = entry.last ? selfTimeByFunction(entry.last.profile, entry.scripts, 8) : [];
+    if (top.length === 0 || top[0]!.ms < 1) continue;
+    console.log(`    ${config} / ${label}, the extension's functions by self time (last run): ${top.map((f) => `${f.name} ${f.ms.toFixed(1)} ms`).join('; ')}`);
+  }
 }
 console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 api.server.close();

@@ -10,7 +10,11 @@ import type { CredentialsMode, HttpHeader, RequestMode } from '../engine/types.t
 export function headerValue(headers: readonly HttpHeader[] | undefined, name: string): string | undefined {
   if (!headers) return undefined;
   const lower = name.toLowerCase();
-  for (const header of headers) if (header.name.toLowerCase() === lower) return header.value;
+  // Lowered only when the length matches: this runs several times for every captured request.
+  for (const header of headers) {
+    const n = header.name;
+    if (n.length === lower.length && (n === lower || n.toLowerCase() === lower)) return header.value;
+  }
   return undefined;
 }
 

@@ -80,12 +80,6 @@ const stream = new HarStream(
   { source: 'devtools', idPrefix: `dt${tabId}` },
 );
 
-function plain(entry: unknown): Record<string, unknown> {
-  // The entry carries a getContent() function: keep the plain HAR fields only.
-  const { getContent: _ignored, ...har } = entry as Record<string, unknown>;
-  return har;
-}
-
 const merge = new BackfillMerge();
 /** Listening (after the worker's `activate`); stays so until DevTools closes. */
 let active = false;
@@ -93,9 +87,10 @@ let active = false;
 let backlogSent = false;
 let port: chrome.runtime.Port | undefined;
 
+// Entries are read field by field where they arrive (their getContent() function is never
+// called, nor are they stored or sent): not copied, which cost a tenth of this page's own time.
 function onRequestFinished(entry: unknown): void {
-  const har = plain(entry);
-  if (merge.live(har)) stream.push(har);
+  if (merge.live(entry)) stream.push(entry);
 }
 
 /** Starts listening, then takes the backlog since the last navigation; tells the worker once sent. */
@@ -107,7 +102,7 @@ function activate(): void {
   // Listener first, backlog second: a request finishing in between is in both, and taken once.
   chrome.devtools.network.onRequestFinished.addListener(onRequestFinished);
   chrome.devtools.network.getHAR((log) => {
-    for (const entry of merge.backlog((log?.entries ?? []).map(plain))) stream.push(entry);
+    for (const entry of merge.backlog(log?.entries ?? [])) stream.push(entry);
     flushOutbox();
     // The worker answers a report it was asked for once this arrives (after the backlog).
     void sendPending().then(() => {

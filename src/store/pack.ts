@@ -32,47 +32,76 @@ function isHeaderList(value: unknown[]): boolean {
   return true;
 }
 
-export function pack(value: unknown): Packed {
-  const strings: string[] = [];
-  const stringIndex = new Map<string, number>();
-  const lists: number[][] = [];
-  const listIndex = new Map<string, number>();
-  const seen = new Map<unknown[], number>();
-  const str = (s: string): number => {
-    let i = stringIndex.get(s);
+/** The tables of one packed value, filled as its parts are walked (in order). */
+class Packer {
+  readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  readonly lists: number[][] = [];
+  private readonly listIndex = new Map<string, number>();
+  private readonly seen = new Map<unknown[], number>();
+
+  private str(s: string): number {
+    let i = this.stringIndex.get(s);
     if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      stringIndex.set(s, i);
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIndex.set(s, i);
     }
     return i;
-  };
-  const walk = (v: unknown): unknown => {
+  }
+
+  walk(v: unknown): unknown {
     if (typeof v !== 'object' || v === null) return v;
     if (Array.isArray(v)) {
-      const known = seen.get(v);
+      const known = this.seen.get(v);
       if (known !== undefined) return { $l: known };
       if (isHeaderList(v)) {
         const flat: number[] = [];
-        for (const h of v as Array<{ name: string; value: string }>) flat.push(str(h.name), str(h.value));
+        for (const h of v as Array<{ name: string; value: string }>) flat.push(this.str(h.name), this.str(h.value));
         const key = flat.join(',');
-        let i = listIndex.get(key);
+        let i = this.listIndex.get(key);
         if (i === undefined) {
-          i = lists.length;
-          lists.push(flat);
-          listIndex.set(key, i);
+          i = this.lists.length;
+          this.lists.push(flat);
+          this.listIndex.set(key, i);
         }
-        seen.set(v, i);
+        this.seen.set(v, i);
         return { $l: i };
       }
-      return v.map(walk);
+      return v.map((x) => this.walk(x));
     }
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = walk(x);
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = this.walk(x);
     return out;
-  };
-  const v = walk(value);
-  return { p: 1, s: strings, l: lists, v };
+  }
+}
+
+export function pack(value: unknown): Packed {
+  const packer = new Packer();
+  const v = packer.walk(value);
+  return { p: 1, s: packer.strings, l: packer.lists, v };
+}
+
+/**
+ * packString() of a list that grows at its end, item by item: each item is walked once, however
+ * often the list is written (a log's newest chunk is written at every checkpoint while it fills;
+ * packing it whole each time was most of the worker's own time under a burst, issue 20). Gives
+ * exactly packString(items) for the items appended, in order.
+ */
+export class GrowingListPacker {
+  private readonly packer = new Packer();
+  private readonly packed: unknown[] = [];
+  /** The items appended, as given (the caller tells an append from a change by them). */
+  readonly items: unknown[] = [];
+
+  append(item: unknown): void {
+    this.items.push(item);
+    this.packed.push(this.packer.walk(item));
+  }
+
+  toString(): string {
+    return JSON.stringify({ p: 1, s: this.packer.strings, l: this.packer.lists, v: this.packed } satisfies Packed);
+  }
 }
 
 export function isPacked(value: unknown): value is Packed {

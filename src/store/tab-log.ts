@@ -1,5 +1,5 @@
 import type { Diagnosis, Exchange } from '../engine/types.ts';
-import { packString, unpackStored } from './pack.ts';
+import { GrowingListPacker, unpackStored } from './pack.ts';
 import { buildReport, type CaptureState, type ExchangeRecord, type TabReport } from './report.ts';
 
 /**
@@ -104,6 +104,8 @@ export class TabLogs {
   private readonly unobserved = new Map<number, Map<string, ExchangeRecord>>();
   /** Number of storage batches written (for diagnostics and tests). */
   flushes = 0;
+  /** Per tab, the packer of the chunk written last (the one filling up), by its storage key. */
+  private readonly packers = new Map<number, { key: string; packer: GrowingListPacker }>();
 
   constructor(
     private readonly area: KeyValueArea,
@@ -297,6 +299,7 @@ export class TabLogs {
     state.records = [];
     state.bytes = 0;
     this.unobserved.delete(tabId);
+    this.packers.delete(tabId);
     state.chunks = [];
     state.dirtyChunks.clear();
     state.dropped = 0;
@@ -314,6 +317,7 @@ export class TabLogs {
     for (const k of new Set([...state.chunks, ...state.dirtyChunks])) this.removedKeys.add(chunkKey(tabId, k));
     this.tabs.delete(tabId);
     this.unobserved.delete(tabId);
+    this.packers.delete(tabId);
   }
 
   get dirty(): boolean {
@@ -324,6 +328,23 @@ export class TabLogs {
 
   /** Storage batches that hit the quota (the oldest chunks were shed and the batch retried). */
   quotaErrors = 0;
+
+  /**
+   * The stored form of one chunk (packString(pairs)). The chunk written last keeps its packer: when
+   * its records are those already packed plus new ones at the end (the chunk filling up between
+   * checkpoints), only the new ones are packed; any other change packs the chunk anew.
+   */
+  private packChunk(tabId: number, key: string, pairs: ReadonlyArray<[number, Exchange]>): string {
+    const kept = this.packers.get(tabId);
+    let packer = kept?.key === key ? kept.packer : undefined;
+    if (packer && !isPrefix(packer.items as ReadonlyArray<[number, Exchange]>, pairs)) packer = undefined;
+    if (!packer) {
+      packer = new GrowingListPacker();
+      this.packers.set(tabId, { key, packer });
+    }
+    for (let i = packer.items.length; i < pairs.length; i++) packer.append(pairs[i]);
+    return packer.toString();
+  }
 
   /**
    * Writes the batch of changes since the last flush: one set() and at most one remove().
@@ -350,7 +371,7 @@ export class TabLogs {
               pairs.push([r.seq, r.exchange]);
             }
             if (pairs.length) {
-              items[chunkKey(tabId, k)] = packString(pairs);
+              items[chunkKey(tabId, k)] = this.packChunk(tabId, chunkKey(tabId, k), pairs);
               removed.delete(chunkKey(tabId, k));
               written.push([state, k]);
             } else removed.add(chunkKey(tabId, k));
@@ -443,4 +464,13 @@ export class TabLogs {
       likelyCorsFailures: state?.likely ?? 0,
     });
   }
+}
+
+/** `packed` are the first pairs of `pairs`: the same sequence numbers with the same exchange objects. */
+function isPrefix(packed: ReadonlyArray<[number, Exchange]>, pairs: ReadonlyArray<[number, Exchange]>): boolean {
+  if (packed.length > pairs.length) return false;
+  for (let i = 0; i < packed.length; i++) {
+    if (packed[i]![0] !== pairs[i]![0] || packed[i]![1] !== pairs[i]![1]) return false;
+  }
+  return true;
 }

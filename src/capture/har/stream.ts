@@ -265,7 +265,8 @@ export class HarStream {
     // A redirect hop continues the oldest chain waiting for this URL. redirectURL is the Location
     // as written; the next hop's URL is parsed (`//:@host` -> `//host`): both are keys.
     let pending = this.awaiting.get(entry.url)?.[0];
-    if (!pending) {
+    // (No chain waiting at all, the usual case: no URL to parse.)
+    if (!pending && this.awaiting.size > 0) {
       const href = parsedHref(entry.url);
       if (href !== undefined && href !== entry.url) pending = this.awaiting.get(href)?.[0];
     }

@@ -131,6 +131,45 @@ describe('packed storage', () => {
     expect(unpackStored([[1, e]])).toEqual([[1, e]]);
   });
 
+  it('packs a growing chunk item by item into exactly what packing it whole gives', async () => {
+    const { GrowingListPacker, packString, unpackStored } = await import('../../../src/store/pack.ts');
+    const shared = [{ name: 'Vary', value: 'Origin' }];
+    const items: Array<[number, Exchange]> = [1, 2, 3, 4].map((i) => [i, { ...ex(i, i % 2 === 0), requestHeaders: shared, hops: [{ url: `https://api.example/r?i=${i}`, requestHeaders: shared }] }]);
+    const packer = new GrowingListPacker();
+    for (const [n, item] of items.entries()) {
+      packer.append(item);
+      // After each append, as a checkpoint would write it.
+      expect(packer.toString()).toBe(packString(items.slice(0, n + 1)));
+    }
+    expect(unpackStored(packer.toString())).toEqual(items);
+  });
+
+  it('writes the chunk filling up between checkpoints, and a replaced record, as they are now', async () => {
+    const area = memoryArea();
+    const logs = new TabLogs(area, diagnose);
+    logs.append(1, diagnosed([ex(1), ex(2)]));
+    await logs.flush();
+    logs.append(1, diagnosed([ex(3)]));
+    await logs.flush();
+    // A record replaced in place (the real exchange for one whose outcome was not observed).
+    const unobserved: Exchange = { ...ex(4), id: 'r4', outcome: { kind: 'unobserved' } };
+    logs.append(1, diagnosed([unobserved, ex(5)]));
+    await logs.flush();
+    const real: Exchange = { ...ex(4, true), id: 'r4' };
+    logs.append(1, diagnosed([real]));
+    await logs.flush();
+    const reloaded = new TabLogs(area, diagnose);
+    await reloaded.load();
+    const urls = reloaded.report(1, capture).entries.map((e) => [e.seq, e.url, e.status]);
+    expect(urls).toEqual([
+      [1, 'https://api.example/r?i=1', 'ok'],
+      [2, 'https://api.example/r?i=2', 'ok'],
+      [3, 'https://api.example/r?i=3', 'ok'],
+      [4, 'https://api.example/r?i=4', 'blocked'],
+      [5, 'https://api.example/r?i=5', 'ok'],
+    ]);
+  });
+
   it('a tab whose records are huge drops its own oldest within its byte budget, never another tab\'s', async () => {
     const logs = new TabLogs(memoryArea(), diagnose, 2000, 200_000);
     logs.append(1, diagnosed(Array.from({ length: 50 }, (_, i) => ex(i))));
