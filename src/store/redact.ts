@@ -16,9 +16,11 @@ export const REDACTED = 'redacted-by-corsight';
 
 /** Headers whose value is a credential: Cookie, Authorization and their response twins. */
 const SECRET_HEADERS: ReadonlySet<string> = new Set(['cookie', 'authorization', 'proxy-authorization', 'set-cookie', 'set-cookie2']);
+const SECRET_NAME_LENGTHS: ReadonlySet<number> = new Set([...SECRET_HEADERS].map((name) => name.length));
 
 export function isSecretHeader(name: unknown): boolean {
-  return typeof name === 'string' && SECRET_HEADERS.has(name.toLowerCase());
+  // By length first: this runs on every captured header line.
+  return typeof name === 'string' && SECRET_NAME_LENGTHS.has(name.length) && SECRET_HEADERS.has(name.toLowerCase());
 }
 
 /** The same array when nothing is to redact (the common case: the worker runs this on every capture). */
