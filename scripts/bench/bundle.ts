@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../../test/harness/browser.ts';
 interface ManifestChunk {
   file: string;
   imports?: string[];
+  dynamicImports?: string[];
   css?: string[];
   isEntry?: boolean;
 }
@@ -47,10 +48,18 @@ try {
       console.log(`  ${page.name.padEnd(20)} not in the build's manifest (${page.entry})`);
       continue;
     }
-    const files = [...filesOf(key)];
+    const loaded = filesOf(key);
+    const files = [...loaded];
     const kb = files.reduce((n, f) => n + gzipped(f), 0) / 1024;
     const verdict = page.budgetKb === undefined ? '' : `   budget <= ${page.budgetKb} KB: ${kb <= page.budgetKb ? 'met' : 'missed'}`;
-    console.log(`  ${page.name.padEnd(20)} ${kb.toFixed(1).padStart(6)} KB in ${files.length} file(s)${verdict}`);
+    // What the page imports only when needed (import()), with what that brings that is not loaded yet.
+    const onDemand = new Set<string>();
+    for (const f of files) {
+      const chunkKey = Object.keys(manifest).find((k) => manifest[k]?.file === f);
+      for (const dynamic of (chunkKey && manifest[chunkKey]?.dynamicImports) || []) for (const d of filesOf(dynamic)) if (!loaded.has(d)) onDemand.add(d);
+    }
+    const later = onDemand.size ? `; on demand ${([...onDemand].reduce((n, f) => n + gzipped(f), 0) / 1024).toFixed(1)} KB more` : '';
+    console.log(`  ${page.name.padEnd(20)} ${kb.toFixed(1).padStart(6)} KB in ${files.length} file(s)${verdict}${later}`);
   }
 } finally {
   fs.rmSync(outDir, { recursive: true, force: true });

@@ -1,27 +1,29 @@
 import { useMemo } from 'react';
 import type { FixPlan } from '../engine/types.ts';
-import { actionNotes, generateSnippet } from '../snippets/index.ts';
 import type { Snippet } from '../snippets/types.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
+import { useSnippetWriters } from '../shared/snippet-writers.ts';
 import { planAsHttp } from './detail-model.ts';
 
 /** The fix for one plan: snippet for the chosen stack, the headers as HTTP, structural actions. */
 export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
-  const snippet = useMemo((): Snippet | { error: string } => {
+  const writers = useSnippetWriters();
+  const snippet = useMemo((): Snippet | { error: string } | undefined => {
+    if (!writers) return undefined;
     try {
-      return generateSnippet(stack, plan);
+      return writers.generateSnippet(stack, plan);
     } catch (e) {
       return { error: String(e) };
     }
-  }, [plan, stack]);
+  }, [writers, plan, stack]);
   const http = useMemo(() => planAsHttp(plan), [plan]);
   // The snippet's notes repeat the plan's actions (so a copied snippet stands alone); the panel
   // lists the actions above it already.
   const notes = useMemo(() => {
-    if ('error' in snippet) return [];
-    const repeated = new Set(actionNotes(plan.actions));
+    if (!writers || !snippet || 'error' in snippet) return [];
+    const repeated = new Set(writers.actionNotes(plan.actions));
     return snippet.notes.filter((n) => !repeated.has(n));
-  }, [snippet, plan]);
+  }, [writers, snippet, plan]);
 
   return (
     <div className="fix">
@@ -36,7 +38,9 @@ export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
       )}
       {plan.serverFixable && (
         <>
-          {'error' in snippet ? (
+          {!snippet ? (
+            <p className="muted" data-testid="snippet-loading">Writing the snippet…</p>
+          ) : 'error' in snippet ? (
             <p className="error">Could not write a snippet for this server: {snippet.error}</p>
           ) : (
             <figure className="code-block">

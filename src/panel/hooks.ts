@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { findStack } from '../snippets/index.ts';
+import { findStack } from '../snippets/catalog.ts';
 import type { CaptureState } from '../store/report.ts';
 import { mergeRows, toRow, type Row } from './model.ts';
 import type { ConnectionStatus, PanelSource } from './source.ts';

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { STACKS, generateSnippet } from '../snippets/index.ts';
+import { STACKS } from '../snippets/catalog.ts';
+import { loadSnippetWriters } from '../shared/snippet-writers.ts';
 import type { CaptureState, TabReport } from '../store/report.ts';
 import { chooseStack, fixLine, groupLabel, groupPlan, groupProblems, hostOf, pageAccess, type ProblemGroup } from './model.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
@@ -320,7 +321,11 @@ function Summary({ report, stack, onStack, capturing, onTry }: { report: TabRepo
 function GroupItem({ group, stack, onTry }: { group: ProblemGroup; stack: string; onTry: TryGroup | undefined }) {
   const plan = useMemo(() => groupPlan(group), [group]);
   const fix = useMemo(() => fixLine(group, plan), [group, plan]);
-  const snippet = () => (plan ? generateSnippet(stack, plan).code : '');
+  const snippet = async () => (plan ? (await loadSnippetWriters()).generateSnippet(stack, plan).code : '');
+  // Loaded before the click, so the copy runs within the click's user activation.
+  useEffect(() => {
+    if (plan?.serverFixable) void loadSnippetWriters();
+  }, [plan]);
   const [refused, setRefused] = useState<string | null>(null);
   const tryIt = async () => {
     if (!plan || !onTry) return;

@@ -4,7 +4,8 @@
  * plan of each group. No chrome.*, no DOM.
  */
 import { causeOf } from '../engine/codes.ts';
-import { FINDINGS, mergeFixPlans } from '../engine/index.ts';
+import { FINDINGS } from '../engine/findings.ts';
+import { mergeFixPlans } from '../engine/plan.ts';
 import type { CorsErrorCode, DiagnosisStatus, FixPlan } from '../engine/types.ts';
 import type { ReportEntry } from '../store/report.ts';
 

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { copyText } from './clipboard.ts';
 
 interface Props {
-  /** The text, or a function computing it on click (it may throw: then "Copy failed"). */
-  text: string | (() => string);
+  /** The text, or a function computing it on click (it may throw or reject: then "Copy failed"). */
+  text: string | (() => string | Promise<string>);
   label: string;
   className: string;
   /** Read to screen readers after the label, e.g. what exactly is copied. */
@@ -22,7 +22,7 @@ export function CopyButton({ text, label, className, srDetail, testId }: Props) 
   const copy = async () => {
     let value = '';
     try {
-      value = typeof text === 'function' ? text() : text;
+      value = typeof text === 'function' ? await text() : text;
     } catch {
       value = '';
     }

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { STACKS } from '../snippets/index.ts';
+import { STACKS } from '../snippets/catalog.ts';
 import type { StackKind } from '../snippets/types.ts';
 
 const KIND_LABEL: Record<StackKind, string> = { framework: 'Frameworks', proxy: 'Servers and proxies', cloud: 'Cloud' };

@@ -28,7 +28,7 @@ import { spring } from './stacks/spring.ts';
 import { traefik } from './stacks/traefik.ts';
 import { vite } from './stacks/vite.ts';
 import { webpackDevServer } from './stacks/webpack-dev-server.ts';
-import type { Snippet, StackGenerator, StackInfo } from './types.ts';
+import type { Snippet, StackGenerator } from './types.ts';
 
 const GENERATORS: StackGenerator[] = [
   express,
@@ -58,11 +58,6 @@ const GENERATORS: StackGenerator[] = [
   apiGateway,
 ];
 
-/** Every supported stack, in display order. */
-export const STACKS: readonly StackInfo[] = GENERATORS.map((g) => g.info);
-
-export type StackId = (typeof STACKS)[number]['id'];
-
 const BY_ID = new Map(GENERATORS.map((g) => [g.info.id, g]));
 
 /**
@@ -71,11 +66,6 @@ const BY_ID = new Map(GENERATORS.map((g) => [g.info.id, g]));
  */
 export function actionNotes(actions: FixPlan['actions']): string[] {
   return actions.flatMap((a) => (Object.hasOwn(ACTION_TEXT, a.id) ? [ACTION_TEXT[a.id]] : []));
-}
-
-/** The stack entry for an id, or undefined. */
-export function findStack(stackId: string): StackInfo | undefined {
-  return BY_ID.get(stackId)?.info;
 }
 
 /** Builds the fix snippet of one stack for one plan. Throws for an unknown stack id. */

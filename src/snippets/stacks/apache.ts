@@ -1,11 +1,12 @@
 import { apacheString } from '../escape.ts';
 import { headerName, preflightHeaders, rawHeaders } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 const regexEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export const apache: StackGenerator = {
-  info: { id: 'apache', label: 'Apache httpd', language: 'apache', kind: 'proxy', verification: 'chromium' },
+  info: stackInfo('apache'),
   filename: 'httpd.conf (VirtualHost)',
   pitfalls: [
     'Use `Header always set`: plain `Header set` is not applied to responses Apache makes itself (the 204 preflight answer, 401 from auth, 404, 502/503 when the backend is down).',

@@ -1,9 +1,10 @@
 import { methodsWithSafelisted } from '../prepare.ts';
 import type { StackGenerator } from '../types.ts';
 import { jsonAscii } from './s3.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const apiGateway: StackGenerator = {
-  info: { id: 'api-gateway', label: 'AWS API Gateway (HTTP API CORS)', language: 'json', kind: 'cloud', verification: 'golden' },
+  info: stackInfo('api-gateway'),
   filename: 'cors.json (aws apigatewayv2 update-api --api-id API_ID --cors-configuration file://cors.json)',
   pitfalls: [
     'With an HTTP API CORS configuration, API Gateway answers preflights itself and ignores CORS headers from your integration: configure it here only.',

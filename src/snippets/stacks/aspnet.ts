@@ -1,9 +1,10 @@
 import { csharpString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const aspnet: StackGenerator = {
-  info: { id: 'aspnet', label: 'ASP.NET Core (CORS middleware)', language: 'csharp', kind: 'framework', verification: 'golden' },
+  info: stackInfo('aspnet'),
   filename: 'Program.cs',
   pitfalls: [
     'app.UseCors() must come after UseRouting() and before UseAuthentication()/UseAuthorization(), or preflights get 401.',

@@ -1,9 +1,10 @@
 import { caddyString } from '../escape.ts';
 import { headerName, preflightHeaders, rawHeaders } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const caddy: StackGenerator = {
-  info: { id: 'caddy', label: 'Caddy', language: 'caddyfile', kind: 'proxy', verification: 'chromium' },
+  info: stackInfo('caddy'),
   filename: 'Caddyfile',
   pitfalls: [
     'Caddy runs basic_auth and forward_auth before respond: if you use them, wrap everything in a `route { }` block with the CORS lines first, or preflights get 401.',

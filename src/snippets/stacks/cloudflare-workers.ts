@@ -1,8 +1,9 @@
 import { fetchStyleHelpers, PREFLIGHT_TEST } from './fetch-style.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const cloudflareWorkers: StackGenerator = {
-  info: { id: 'cloudflare-workers', label: 'Cloudflare Workers', language: 'javascript', kind: 'cloud', verification: 'chromium' },
+  info: stackInfo('cloudflare-workers'),
   filename: 'src/index.js',
   pitfalls: [
     'Responses returned by fetch() are immutable: copy them (new Response(body, response)) before setting headers.',

@@ -1,5 +1,6 @@
 import { pyString } from '../escape.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 const DEFAULT_METHODS = new Set(['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
 /** In django-cors-headers' default_headers in every version since 3.x. */
@@ -8,7 +9,7 @@ const DEFAULT_HEADERS = new Set(['accept', 'authorization', 'content-type', 'use
 const pyList = (values: string[]): string => ['[', ...values.map((v) => `    ${pyString(v)},`), ']'].join('\n');
 
 export const django: StackGenerator = {
-  info: { id: 'django', label: 'Django (django-cors-headers)', language: 'python', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('django'),
   filename: 'settings.py',
   pitfalls: [
     'CorsMiddleware must be first (at least above CommonMiddleware and any auth middleware), or redirects and 401s reach preflights first.',

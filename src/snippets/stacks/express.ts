@@ -2,6 +2,7 @@ import { jsString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import { fields, list } from '../render.ts';
 import type { PreparedPolicy, StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 /** Options object shared by the `cors` package users (Express, NestJS, Socket.io). */
 export function corsPackageOptions(p: PreparedPolicy, indent: string): string {
@@ -19,7 +20,7 @@ export function corsPackageOptions(p: PreparedPolicy, indent: string): string {
 }
 
 export const express: StackGenerator = {
-  info: { id: 'express', label: 'Express (cors)', language: 'javascript', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('express'),
   filename: 'app.js',
   pitfalls: [
     'Register cors() before any auth middleware, router or static handler: it answers preflights itself (204) and stops there.',

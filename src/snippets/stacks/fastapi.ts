@@ -2,9 +2,10 @@ import { pyString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import { fields, list } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const fastapi: StackGenerator = {
-  info: { id: 'fastapi', label: 'FastAPI / Starlette (CORSMiddleware)', language: 'python', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('fastapi'),
   filename: 'main.py',
   pitfalls: [
     'app.add_middleware(CORSMiddleware, ...) sits inside Starlette\'s ServerErrorMiddleware: 500s from unhandled exceptions lose the CORS headers. Wrapping the app (cors_app below) avoids that; serve cors_app.',

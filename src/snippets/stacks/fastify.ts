@@ -2,9 +2,10 @@ import { jsString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import { fields, list } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const fastify: StackGenerator = {
-  info: { id: 'fastify', label: 'Fastify (@fastify/cors)', language: 'javascript', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('fastify'),
   filename: 'server.js',
   pitfalls: [
     'Register @fastify/cors before your routes and auth hooks; its default `hook: onRequest` answers preflights before preHandler/onRequest auth registered later.',

@@ -2,6 +2,7 @@ import { pyString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import { fields, list } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 /**
  * flask-cors reads an origin or allowed header that contains one of these as a regular
@@ -20,7 +21,7 @@ function literal(value: string): string {
 }
 
 export const flask: StackGenerator = {
-  info: { id: 'flask', label: 'Flask (flask-cors)', language: 'python', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('flask'),
   filename: 'app.py',
   pitfalls: [
     'flask-cors reads a string containing regex characters ([, ], *, ?, $...) as a regular expression: such origins and headers are written as escaped, anchored patterns.',

@@ -2,9 +2,10 @@ import { goString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import { list } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const go: StackGenerator = {
-  info: { id: 'go', label: 'Go (rs/cors)', language: 'go', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('go'),
   filename: 'main.go',
   pitfalls: [
     'Wrap the outermost handler (outside auth middleware) so preflights are answered before auth runs.',

@@ -1,9 +1,10 @@
 import { haproxyString } from '../escape.ts';
 import { headerName, preflightHeaders, rawHeaders } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const haproxy: StackGenerator = {
-  info: { id: 'haproxy', label: 'HAProxy', language: 'haproxy', kind: 'proxy', verification: 'chromium' },
+  info: stackInfo('haproxy'),
   filename: 'haproxy.cfg (frontend)',
   pitfalls: [
     'Use http-after-response, not http-response: only it also covers the responses HAProxy makes itself (the preflight 204, 503 when no server is up, 504).',

@@ -2,9 +2,10 @@ import { jsString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import { fields, list } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const hono: StackGenerator = {
-  info: { id: 'hono', label: 'Hono (hono/cors)', language: 'typescript', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('hono'),
   filename: 'app.ts',
   pitfalls: [
     "Mount cors() with app.use('*', ...) before auth middleware (e.g. bearerAuth) so preflights are answered first.",

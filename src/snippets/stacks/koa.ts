@@ -2,9 +2,10 @@ import { jsString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import { fields, list } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const koa: StackGenerator = {
-  info: { id: 'koa', label: 'Koa (@koa/cors)', language: 'javascript', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('koa'),
   filename: 'app.js',
   pitfalls: [
     'Never use `cors({ credentials: true })` without `origin`: @koa/cors then reflects ANY origin with credentials.',

@@ -1,8 +1,9 @@
 import { corsPackageOptions } from './express.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const nestjs: StackGenerator = {
-  info: { id: 'nestjs', label: 'NestJS (enableCors)', language: 'typescript', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('nestjs'),
   filename: 'src/main.ts',
   pitfalls: [
     'Call app.enableCors() before app.listen(); it runs before guards, so preflights pass auth guards.',

@@ -1,8 +1,9 @@
 import { fetchStyleHelpers, PREFLIGHT_TEST } from './fetch-style.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const nextjs: StackGenerator = {
-  info: { id: 'nextjs', label: 'Next.js (proxy.ts)', language: 'typescript', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('nextjs'),
   filename: 'proxy.ts',
   pitfalls: [
     'next.config.js headers() cannot check the Origin, so it can only send one fixed origin: use proxy.ts (middleware.ts with `export function middleware` before Next.js 16).',

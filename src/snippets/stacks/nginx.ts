@@ -1,12 +1,13 @@
 import { nginxString } from '../escape.ts';
 import { headerName, preflightHeaders, rawHeaders } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const NGINX_HTTP_MARK = '# --- in the http {} block ---';
 export const NGINX_SERVER_MARK = '# --- in the server {} block of the API ---';
 
 export const nginx: StackGenerator = {
-  info: { id: 'nginx', label: 'nginx', language: 'nginx', kind: 'proxy', verification: 'chromium' },
+  info: stackInfo('nginx'),
   filename: 'nginx.conf',
   pitfalls: [
     'Keep `always`: without it add_header is skipped on 4xx/5xx responses and the page only sees a CORS error.',

@@ -1,9 +1,10 @@
 import { phpString } from '../escape.ts';
 import { list, preflightHeaders, rawHeaders } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const php: StackGenerator = {
-  info: { id: 'php', label: 'Plain PHP', language: 'php', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('php'),
   filename: 'index.php (front controller, first lines)',
   pitfalls: [
     'Run this before any output and before session/auth checks: headers cannot be sent after the body starts, and preflights carry no cookies.',

@@ -2,12 +2,13 @@ import { rubyString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import { list } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const RAILS_ALLOW_START = '  allow do';
 export const RAILS_ALLOW_END = '  end';
 
 export const rails: StackGenerator = {
-  info: { id: 'rails', label: 'Rails / Rack (rack-cors)', language: 'ruby', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('rails'),
   filename: 'config/initializers/cors.rb',
   pitfalls: [
     'insert_before 0 puts Rack::Cors outside everything (auth, Devise/Warden, exception pages), so preflights and errors get CORS headers.',

@@ -1,9 +1,10 @@
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 const S3_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']);
 
 export const s3: StackGenerator = {
-  info: { id: 's3', label: 'AWS S3 bucket CORS', language: 'json', kind: 'cloud', verification: 'golden' },
+  info: stackInfo('s3'),
   filename: 'cors.json (aws s3api put-bucket-cors --bucket BUCKET --cors-configuration file://cors.json)',
   pitfalls: [
     'S3 sends Access-Control-Allow-Credentials: true by itself whenever the matched origin is not "*".',

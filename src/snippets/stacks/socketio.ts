@@ -1,8 +1,9 @@
 import { corsPackageOptions } from './express.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const socketio: StackGenerator = {
-  info: { id: 'socketio', label: 'Socket.IO v4 (cors option)', language: 'javascript', kind: 'framework', verification: 'chromium' },
+  info: stackInfo('socketio'),
   filename: 'server.js',
   pitfalls: [
     'Since Socket.IO v3 CORS is off by default: the `cors` option is required for the HTTP long-polling transport.',

@@ -1,9 +1,10 @@
 import { javaString } from '../escape.ts';
 import { methodsWithSafelisted } from '../prepare.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const spring: StackGenerator = {
-  info: { id: 'spring', label: 'Spring Boot (WebMvcConfigurer)', language: 'java', kind: 'framework', verification: 'syntax' },
+  info: stackInfo('spring'),
   filename: 'CorsConfig.java',
   pitfalls: [
     'With Spring Security, also call http.cors(Customizer.withDefaults()): otherwise the security filter rejects preflights (401/403) before this mapping runs.',

@@ -1,12 +1,13 @@
 import { yamlString } from '../escape.ts';
 import type { PreparedPolicy, StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 function yamlList(key: string, values: string[], indent: string): string[] {
   return [`${indent}${key}:`, ...values.map((v) => `${indent}  - ${yamlString(v)}`)];
 }
 
 export const traefik: StackGenerator = {
-  info: { id: 'traefik', label: 'Traefik (headers middleware)', language: 'yaml', kind: 'proxy', verification: 'syntax' },
+  info: stackInfo('traefik'),
   filename: 'dynamic.yml',
   pitfalls: [
     'List the cors middleware first on the router, before forwardAuth/basicAuth: Traefik answers the preflight itself.',

@@ -1,9 +1,10 @@
 import { jsString } from '../escape.ts';
 import { list } from '../render.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const vite: StackGenerator = {
-  info: { id: 'vite', label: 'Vite dev-server proxy (dev only)', language: 'javascript', kind: 'proxy', devOnly: true, verification: 'chromium' },
+  info: stackInfo('vite'),
   filename: 'vite.config.js',
   pitfalls: [
     'DEVELOPMENT ONLY: the page then calls /api on its own origin, so CORS never applies. Production still needs the server-side fix.',

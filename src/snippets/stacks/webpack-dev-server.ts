@@ -1,8 +1,9 @@
 import { jsString } from '../escape.ts';
 import type { StackGenerator } from '../types.ts';
+import { stackInfo } from '../catalog.ts';
 
 export const webpackDevServer: StackGenerator = {
-  info: { id: 'webpack-dev-server', label: 'webpack-dev-server proxy (dev only)', language: 'javascript', kind: 'proxy', devOnly: true, verification: 'chromium' },
+  info: stackInfo('webpack-dev-server'),
   filename: 'webpack.config.js',
   pitfalls: [
     'DEVELOPMENT ONLY: the page calls /api on its own origin, so CORS never applies. Production still needs the server-side fix.',
