@@ -1,6 +1,6 @@
 /**
- * Small header helpers shared by the engine. Pure string work, no allocation beyond the
- * values returned. Fetch Standard vocabulary: https://fetch.spec.whatwg.org/#terminology-headers
+ * Small header helpers shared by the engine: pure string work, and one bounded memo of lowered
+ * names. Fetch Standard vocabulary: https://fetch.spec.whatwg.org/#terminology-headers
  */
 import type { HttpHeader } from './types.ts';
 
@@ -35,14 +35,16 @@ export function trimTabOrSpace(value: string): string {
 /**
  * Header names lowered once and shared across calls: the same few dozen names come with every
  * request, and lowering them anew (a new string to allocate and hash) was a tenth of
- * diagnose() (CPU profile, issue 20). Bounded, cleared when full, as hostile pages may send
- * endless distinct names.
+ * diagnose() (CPU profile, issue 20). Bounded in entries and in name length, cleared when full:
+ * hostile pages may send endless distinct or huge names.
  */
 const LOWERED = new Map<string, string>();
 const LOWERED_MAX = 1024;
+const LOWERED_MAX_NAME = 64;
 
-/** `name` byte-lowercased (https://infra.spec.whatwg.org/#byte-lowercase), memoised. */
+/** `name` in lower case (String.prototype.toLowerCase, as the engine always compared names), memoised. */
 export function lowerHeaderName(name: string): string {
+  if (name.length > LOWERED_MAX_NAME) return name.toLowerCase();
   let lower = LOWERED.get(name);
   if (lower === undefined) {
     lower = name.toLowerCase();

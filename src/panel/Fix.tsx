@@ -9,7 +9,7 @@ import { planAsHttp } from './detail-model.ts';
 export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
   const writers = useSnippetWriters();
   const snippet = useMemo((): Snippet | { error: string } | undefined => {
-    if (!writers) return undefined;
+    if (!writers || 'error' in writers) return writers;
     try {
       return writers.generateSnippet(stack, plan);
     } catch (e) {
@@ -20,7 +20,7 @@ export function FixView({ plan, stack }: { plan: FixPlan; stack: string }) {
   // The snippet's notes repeat the plan's actions (so a copied snippet stands alone); the panel
   // lists the actions above it already.
   const notes = useMemo(() => {
-    if (!writers || !snippet || 'error' in snippet) return [];
+    if (!writers || 'error' in writers || !snippet || 'error' in snippet) return [];
     const repeated = new Set(writers.actionNotes(plan.actions));
     return snippet.notes.filter((n) => !repeated.has(n));
   }, [writers, snippet, plan]);
