@@ -29,7 +29,7 @@ import { TabLogs, type KeyValueArea } from '../store/tab-log.ts';
 import { CaptureControl } from './capture-control.ts';
 import { WorkerKeepalive } from './keepalive.ts';
 import { Checkpointer } from './checkpoint.ts';
-import { CheckpointScheduler } from './checkpoint-scheduler.ts';
+import { CheckpointScheduler, type CheckpointPace } from './checkpoint-scheduler.ts';
 import { DevtoolsLink } from './devtools-link.ts';
 import { DiagnosisPipeline } from './pipeline.ts';
 import { Subscribers } from './subscribers.ts';
@@ -74,6 +74,11 @@ const capture = new CaptureControl((event) => onCaptureEvent(event), {
 const START = Date.now();
 const SETTINGS_KEY = 'settings';
 const FLUSH_INTERVAL_MS = 250;
+/**
+ * The checkpoint pace while the only changes are ones their source keeps until a checkpoint
+ * confirms them (a DevTools page's numbered batches); badges follow at this pace then.
+ */
+const DURABLE_SOURCE_FLUSH_MS = 1000;
 /** At most one batch this often even when asked for soon: each batch costs the browser's UI thread. */
 const MIN_BATCH_GAP_MS = 100;
 /** How long a report waits for an activated DevTools page's backlog. */
@@ -150,7 +155,8 @@ function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void
   if (trial) exchange = overlayTrial(exchange, trial);
   pipeline.push(tabId, exchange);
   if (toJournal) journal.append({ exchange: [tabId, exchange] });
-  scheduleFlush(false);
+  // A DevTools page's batch stays in the page until a checkpoint confirms it: no hurry to write.
+  scheduleFlush(exchange.source === 'devtools' && !toJournal ? 'relaxed' : 'lazy');
   drainSoonForFollowers(tabId);
 }
 
@@ -227,10 +233,11 @@ const checkpoints = new CheckpointScheduler(
   },
   FLUSH_INTERVAL_MS,
   MIN_BATCH_GAP_MS,
+  DURABLE_SOURCE_FLUSH_MS,
 );
 
-function scheduleFlush(soon = false): void {
-  if (pipeline.logsOpen) checkpoints.schedule(soon);
+function scheduleFlush(pace: CheckpointPace | boolean = 'lazy'): void {
+  if (pipeline.logsOpen) checkpoints.schedule(pace);
 }
 
 /**

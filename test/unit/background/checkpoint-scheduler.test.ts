@@ -14,7 +14,7 @@ describe('CheckpointScheduler', () => {
     const s = new CheckpointScheduler(async () => {
       writes.push(Date.now());
       if (writeMs) await new Promise((r) => setTimeout(r, writeMs));
-    }, 250, 100);
+    }, 250, 100, 1000);
     return { s, writes };
   }
 
@@ -51,5 +51,22 @@ describe('CheckpointScheduler', () => {
     await vi.advanceTimersByTimeAsync(2000);
     expect(writes).toHaveLength(2);
     expect(writes[1]! - writes[0]!).toBeGreaterThanOrEqual(500);
+  });
+
+  it('changes whose source keeps them until confirmed wait up to 1 s; any other change brings the batch forward', async () => {
+    const { s, writes } = scheduler();
+    s.schedule('relaxed');
+    await vi.advanceTimersByTimeAsync(0);
+    // A burst of relaxed changes over 2 s: one batch per second.
+    for (let t = 0; t < 2000; t += 10) {
+      s.schedule('relaxed');
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    expect(writes.map((t) => t - 1_000_000)).toEqual([0, 1000, 2000]);
+    s.schedule('relaxed');
+    await vi.advanceTimersByTimeAsync(100);
+    s.schedule('lazy'); // due 250 ms after the last batch, before the relaxed one
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(writes.map((t) => t - 1_000_000)).toEqual([0, 1000, 2000, 2250]);
   });
 });
