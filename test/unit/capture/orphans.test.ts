@@ -20,6 +20,12 @@ function ev(phase: RawWebRequestEvent['phase'], requestId: string, url: string, 
 }
 
 const sendHeaders = (extra: HttpHeader[] = []): HttpHeader[] => [{ name: 'Origin', value: PAGE }, { name: 'Sec-Fetch-Mode', value: 'cors' }, ...extra];
+/** A preflight's request headers: Origin, the method it asks for and, when given, the header names. */
+const preflightAsks = (method: string, headers?: string): HttpHeader[] => [
+  { name: 'Origin', value: PAGE },
+  { name: 'Access-Control-Request-Method', value: method },
+  ...(headers === undefined ? [] : [{ name: 'Access-Control-Request-Headers', value: headers }]),
+];
 const allow: HttpHeader[] = [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Access-Control-Allow-Headers', value: 'x-test' }];
 
 function collect(): { emitted: Exchange[]; make: () => ExchangeAssembler } {
@@ -133,7 +139,7 @@ describe('assembler: orphans restored after a worker restart', () => {
     const snap = snapshotBeforeStop([
       ev('beforeSendHeaders', '20', url, {
         method: 'OPTIONS',
-        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+        requestHeaders: preflightAsks('GET', 'x-test'),
       }),
       ev('headersReceived', '20', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow }),
       ev('completed', '20', url, { method: 'OPTIONS', statusCode: 204 }),
@@ -176,7 +182,7 @@ describe('assembler: orphans restored after a worker restart', () => {
     const snap = snapshotBeforeStop([
       ev('beforeSendHeaders', '30', url, {
         method: 'OPTIONS',
-        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+        requestHeaders: preflightAsks('GET', 'x-test'),
       }),
       ev('headersReceived', '30', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: [], timeStamp: T0 + 5 }),
     ]);
@@ -196,7 +202,7 @@ describe('assembler: orphans restored after a worker restart', () => {
     const snap = snapshotBeforeStop([
       ev('beforeSendHeaders', '40', url, {
         method: 'OPTIONS',
-        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+        requestHeaders: preflightAsks('GET', 'x-test'),
       }),
       ev('headersReceived', '40', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow, timeStamp: T0 + 5 }),
     ]);
@@ -216,7 +222,7 @@ describe('assembler: orphans restored after a worker restart', () => {
     const options = (id: string) => [
       ev('beforeSendHeaders', id, url, {
         method: 'OPTIONS',
-        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+        requestHeaders: preflightAsks('GET', 'x-test'),
       }),
       ev('headersReceived', id, url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow }),
     ];
@@ -250,7 +256,7 @@ describe('assembler: orphans restored after a worker restart', () => {
     const options = (id: string, allowed: HttpHeader[]) => [
       ev('beforeSendHeaders', id, url, {
         method: 'OPTIONS',
-        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'PUT' }],
+        requestHeaders: preflightAsks('PUT'),
       }),
       ev('headersReceived', id, url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allowed }),
       ev('completed', id, url, { method: 'OPTIONS', statusCode: 204 }),
@@ -274,7 +280,7 @@ describe('assembler: orphans restored after a worker restart', () => {
   it('a restored failed preflight whose request\'s error event does come is settled once, by that event', () => {
     const url = `${API}/pf-denied2`;
     const snap = snapshotBeforeStop([
-      ev('beforeSendHeaders', '40', url, { method: 'OPTIONS', requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'PUT' }] }),
+      ev('beforeSendHeaders', '40', url, { method: 'OPTIONS', requestHeaders: preflightAsks('PUT') }),
       ev('headersReceived', '40', url, { method: 'OPTIONS', statusCode: 500, responseHeaders: [] }),
       ev('completed', '40', url, { method: 'OPTIONS', statusCode: 500 }),
     ]);
@@ -292,7 +298,7 @@ describe('assembler: orphans restored after a worker restart', () => {
     const { emitted, make } = collect();
     const a = make();
     // Replayed events of the previous instance, then the watch starts.
-    a.push(ev('beforeSendHeaders', '50', url, { method: 'OPTIONS', requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'DELETE' }] }));
+    a.push(ev('beforeSendHeaders', '50', url, { method: 'OPTIONS', requestHeaders: preflightAsks('DELETE') }));
     a.push(ev('headersReceived', '50', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] }));
     a.push(ev('completed', '50', url, { method: 'OPTIONS', statusCode: 204 }));
     a.watchPendingAsOrphans(T0);
@@ -305,7 +311,7 @@ describe('assembler: orphans restored after a worker restart', () => {
     const snap = snapshotBeforeStop([
       ev('beforeSendHeaders', '20', url, {
         method: 'OPTIONS',
-        requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }],
+        requestHeaders: preflightAsks('GET', 'x-test'),
       }),
     ]);
     const { emitted, make } = collect();
@@ -358,7 +364,7 @@ describe('assembler: orphans restored after a worker restart', () => {
     const { emitted, make } = collect();
     const old = make();
     const preflighted = sendHeaders([{ name: 'x-test', value: '1' }]);
-    const options = { method: 'OPTIONS', requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'GET' }, { name: 'Access-Control-Request-Headers', value: 'x-test' }] };
+    const options = { method: 'OPTIONS', requestHeaders: preflightAsks('GET', 'x-test') };
     old.push(ev('beforeSendHeaders', '51', url, options));
     old.push(ev('headersReceived', '51', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow }));
     old.push(ev('completed', '51', url, { method: 'OPTIONS', statusCode: 204 }));
