@@ -27,9 +27,8 @@ export class CheckpointScheduler {
     private readonly relaxedMs = lazyMs,
   ) {}
 
-  /** `soon`: true for 'soon', false for 'lazy' (the pace of most changes). */
-  schedule(pace: CheckpointPace | boolean = 'lazy'): void {
-    const wanted: CheckpointPace = pace === true ? 'soon' : pace === false ? 'lazy' : pace;
+  /** 'lazy' is the pace of most changes. */
+  schedule(wanted: CheckpointPace = 'lazy'): void {
     if (this.inFlight) {
       if (ORDER[wanted] > ORDER[this.again]) this.again = wanted;
       return;

@@ -195,7 +195,7 @@ function onCaptureEvent(raw: RawWebRequestEvent): void {
   const event = eventForStorage(raw);
   assembler.push(event);
   journal.append({ event });
-  scheduleFlush(false);
+  scheduleFlush();
 }
 
 // ---- Journal: what changed since the last checkpoint, written soon, small. ----
@@ -236,7 +236,7 @@ const checkpoints = new CheckpointScheduler(
   DURABLE_SOURCE_FLUSH_MS,
 );
 
-function scheduleFlush(pace: CheckpointPace | boolean = 'lazy'): void {
+function scheduleFlush(pace: CheckpointPace = 'lazy'): void {
   if (pipeline.logsOpen) checkpoints.schedule(pace);
 }
 
@@ -250,8 +250,8 @@ function scheduleOrphanCheck(): void {
   if (due === undefined) return;
   setTimeout(() => {
     void ready.then(() => {
-      if (assembler.settleOrphans(Date.now()) > 0) scheduleFlush(true);
-      else scheduleFlush(false);
+      if (assembler.settleOrphans(Date.now()) > 0) scheduleFlush('soon');
+      else scheduleFlush();
     });
   }, Math.max(0, due - Date.now()));
 }
@@ -312,7 +312,7 @@ const ready: Promise<void> = (async () => {
   await logs.load(first);
   pipeline.openLogs();
   pipeline.drain();
-  scheduleFlush(true);
+  scheduleFlush('soon');
   scheduleOrphanCheck();
   for (const tabId of logs.tabIds()) badges.update(tabId);
 })().catch((e) => {

@@ -36,7 +36,7 @@ describe('CheckpointScheduler', () => {
     s.schedule();
     await vi.advanceTimersByTimeAsync(0);
     s.schedule(); // lazy: due 250 ms after the first
-    s.schedule(true); // soon: due 100 ms after it
+    s.schedule('soon'); // soon: due 100 ms after it
     await vi.advanceTimersByTimeAsync(300);
     expect(writes.map((t) => t - 1_000_000)).toEqual([0, 100]);
   });
