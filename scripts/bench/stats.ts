@@ -23,10 +23,17 @@ export interface Interval {
 }
 
 /**
+ * Fewer runs than this give no interval (NaN bounds: "cannot tell"): resampling one or two values
+ * gives a narrow interval that says nothing about the noise.
+ */
+const MIN_SAMPLES = 3;
+
+/**
  * median(a) / median(b) with a percentile-bootstrap 95% interval: both samples resampled with
  * replacement `rounds` times (independent: interleaved runs of two configurations).
  */
 export function ratioOfMedians(a: readonly number[], b: readonly number[], rounds = 4000, seed = 1): Interval {
+  if (a.length < MIN_SAMPLES || b.length < MIN_SAMPLES) return { estimate: median(a) / median(b), low: Number.NaN, high: Number.NaN };
   const random = prng(seed);
   const ratios: number[] = [];
   for (let i = 0; i < rounds; i++) ratios.push(median(resample(a, random)) / median(resample(b, random)));
@@ -36,6 +43,7 @@ export function ratioOfMedians(a: readonly number[], b: readonly number[], round
 
 /** A sample's median with its bootstrap 95% interval. */
 export function medianInterval(values: readonly number[], rounds = 4000, seed = 1): Interval {
+  if (values.length < MIN_SAMPLES) return { estimate: median(values), low: Number.NaN, high: Number.NaN };
   const random = prng(seed);
   const medians: number[] = [];
   for (let i = 0; i < rounds; i++) medians.push(median(resample(values, random)));
@@ -45,7 +53,7 @@ export function medianInterval(values: readonly number[], rounds = 4000, seed = 
 
 export type TargetVerdict = 'met' | 'missed' | 'cannot tell';
 
-/** Against "at most `target`": met when the whole interval is under it, missed when above. */
+/** Against "at most `target`": met when the whole interval is under it, missed when above (no interval: cannot tell). */
 export function againstAtMost(interval: Interval, target: number): TargetVerdict {
   if (interval.high <= target) return 'met';
   if (interval.low > target) return 'missed';
@@ -54,6 +62,7 @@ export function againstAtMost(interval: Interval, target: number): TargetVerdict
 
 /** `1.091 [1.052, 1.130]` with `digits` decimals. */
 export function formatInterval(interval: Interval, digits = 3): string {
+  if (Number.isNaN(interval.low)) return `${interval.estimate.toFixed(digits)} [too few runs for an interval]`;
   return `${interval.estimate.toFixed(digits)} [${interval.low.toFixed(digits)}, ${interval.high.toFixed(digits)}]`;
 }
 

@@ -28,4 +28,12 @@ describe('bench statistics', () => {
     expect(againstAtMost({ estimate: 1.09, low: 1.05, high: 1.12 }, 1.02)).toBe('missed');
     expect(againstAtMost({ estimate: 1.02, low: 0.98, high: 1.06 }, 1.02)).toBe('cannot tell');
   });
+
+  it('one or two runs give no interval, and so no verdict', () => {
+    const one = ratioOfMedians([1076], [1000]);
+    expect(one.estimate).toBeCloseTo(1.076, 3);
+    expect(againstAtMost(one, 1.02)).toBe('cannot tell');
+    expect(againstAtMost(medianInterval([3, 4]), 1)).toBe('cannot tell');
+    expect(againstAtMost(medianInterval([3, 4, 3]), 1)).toBe('missed');
+  });
 });
