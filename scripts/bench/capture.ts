@@ -22,14 +22,14 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../../test/harness/browser.ts';
-import { againstAtMost, formatInterval, median, ratioOfMedians } from './stats.ts';
+import { againstAtMost, formatInterval, median, ratioOfMedians, type Interval } from './stats.ts';
 import { benchApi, benchPageScript } from './bench-page.ts';
 import { openPanel } from '../../test/e2e/panel-helpers.ts';
+import { listenOnLoopback } from '../../test/e2e/pipeline-support.ts';
 import { msInScripts, profileTargets, selfTimeByFunction, type TargetProfile } from './target-profiles.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
@@ -166,15 +166,12 @@ function emptyExtension(): string {
   return dir;
 }
 
-async function listen(handler: http.RequestListener): Promise<{ origin: string; server: http.Server }> {
-  const server = http.createServer({ keepAlive: true }, handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
+/** The bench's local servers (closed at the end). */
+const servers: http.Server[] = [];
 
-const api = await listen(benchApi);
-const pageScript = benchPageScript(api.origin, REQUESTS, `window.__hookAtStart = Symbol.for('${HOOK_FLAG}') in window;`);
-const app = await listen((req, res) => {
+const apiOrigin = await listenOnLoopback(servers, benchApi, true);
+const pageScript = benchPageScript(apiOrigin, REQUESTS, `window.__hookAtStart = Symbol.for('${HOOK_FLAG}') in window;`);
+const appOrigin = await listenOnLoopback(servers, (req, res) => {
   if (req.url?.startsWith('/bench')) {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(`<!doctype html><title>bench</title><script>${pageScript}</script>`);
@@ -182,7 +179,7 @@ const app = await listen((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>blank</title>');
   }
-});
+}, true);
 
 const bareDir = bareExtension();
 const debuggerDir = debuggerExtension();
@@ -219,7 +216,7 @@ async function once(config: Config): Promise<Run> {
   const browser: LaunchedBrowser = await launchBrowser({ extensionDir: launchDir, devtools });
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.goto(`${app.origin}/blank`);
+    await page.goto(`${appOrigin}/blank`);
     // Every configuration opens (and closes) one extension page before the measured load, the
     // same steps for all: with DevTools on, that tab gets its own DevTools window too.
     const ext = await browser.context.newPage();
@@ -227,7 +224,7 @@ async function once(config: Config): Promise<Run> {
     await ext.goto(`chrome-extension://${browser.extensionId}/${extPage}`);
     let capturedTab: number | undefined;
     if (extDir) {
-      const tabId = await tabIdOf(ext, app.origin);
+      const tabId = await tabIdOf(ext, appOrigin);
       capturedTab = tabId;
       const ask = (m: Record<string, unknown>) => ext.evaluate((msg) => chrome.runtime.sendMessage(msg), m);
       if (config === 'cheap-off' || config === 'devtools-ext-nowatch') await ask({ type: 'settings/set', patch: { cheapWatch: false } });
@@ -261,14 +258,14 @@ async function once(config: Config): Promise<Run> {
     const extensionScripts = `chrome-extension://${browser.extensionId}/`;
     const profiling = PROFILE
       ? await profileTargets(browser, (t) => {
-          if (t.type === 'page' && t.url.startsWith(app.origin)) return 'page';
+          if (t.type === 'page' && t.url.startsWith(appOrigin)) return 'page';
           if (t.type === 'page' && t.url.startsWith('devtools://devtools/')) return 'DevTools front-end';
           if (t.url.startsWith(extensionScripts) && t.type === 'service_worker') return 'extension worker';
           if (t.url.startsWith(extensionScripts) && /devtools(\/index)?\.html/.test(t.url)) return 'extension DevTools page';
           return undefined;
         })
       : undefined;
-    await page.goto(`${app.origin}/bench`);
+    await page.goto(`${appOrigin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
     if (profiling) {
       // Until the worker and the DevTools page have handled the load's last exchanges.
@@ -300,7 +297,6 @@ function recordProfiles(config: Config, runs: TargetProfile[], extensionScripts:
     entry.busy.push(run.busyMs);
     entry.extension.push(msInScripts(run.profile, extensionScripts));
     entry.last = run;
-    entry.scripts = extensionScripts;
     profiles.set(key, entry);
     // BENCH_PROFILE_DIR=dir keeps every profile, for Chrome's DevTools (Performance panel: load profile).
     const dir = process.env.BENCH_PROFILE_DIR;
@@ -330,8 +326,16 @@ console.log(`capture bench: ${REQUESTS} cross-origin fetches (half preflighted) 
 for (const c of CONFIGS) console.log(`  ${c.padEnd(26)} median ${med(c).toFixed(0).padStart(5)} ms   runs ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}`);
 // Each ratio with its bootstrap 95% interval (scripts/bench/stats.ts): five rounds rarely tell 2% from noise.
 const ran = (c: Config) => (times.get(c) ?? []).length > 0;
-const ratio = (a: Config, b: Config) => (ran(a) && ran(b) ? formatInterval(ratioOfMedians(times.get(a)!, times.get(b)!)) : 'not run');
-const verdict = (a: Config, b: Config, target: number) => (ran(a) && ran(b) ? againstAtMost(ratioOfMedians(times.get(a)!, times.get(b)!), target) : 'not run');
+const intervals = new Map<string, Interval>();
+/** The ratio's interval, bootstrapped once per pair. */
+const intervalOf = (a: Config, b: Config): Interval => {
+  const key = `${a}/${b}`;
+  let interval = intervals.get(key);
+  if (!interval) intervals.set(key, (interval = ratioOfMedians(times.get(a)!, times.get(b)!)));
+  return interval;
+};
+const ratio = (a: Config, b: Config) => (ran(a) && ran(b) ? formatInterval(intervalOf(a, b)) : 'not run');
+const verdict = (a: Config, b: Config, target: number) => (ran(a) && ran(b) ? againstAtMost(intervalOf(a, b), target) : 'not run');
 console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03: ${verdict('cheap-on', 'none', 1.03)})`);
 console.log(`  not diagnosed, cheap watch off  vs no extension:            ${ratio('cheap-off', 'none')}  (target 1.00 within noise)`);
 console.log(`  DevTools open, Corsight idle    vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02: ${verdict('devtools-ext', 'devtools-bare', 1.02)}; listens once the tab is diagnosed)`);
@@ -373,8 +377,7 @@ if (PROFILE) {
   }
 }
 console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
-api.server.close();
-app.server.close();
+for (const server of servers) server.close();
 fs.rmSync(bareDir, { recursive: true, force: true });
 fs.rmSync(debuggerDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsDir, { recursive: true, force: true });

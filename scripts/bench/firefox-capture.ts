@@ -11,11 +11,11 @@
  * Prints figures, asserts nothing.   npx tsx scripts/bench/firefox-capture.ts [rounds] (default 5)
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'puppeteer-core';
 import { askWorker, findFirefox, FIREFOX_EXTENSION_DIR, launchFirefox } from '../../test/harness/firefox.ts';
 import { formatInterval, median, ratioOfMedians } from './stats.ts';
 import { benchApi, benchPageScript } from './bench-page.ts';
+import { listenOnLoopback } from '../../test/e2e/pipeline-support.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
@@ -28,14 +28,12 @@ if (!firefox) {
   process.exit(0);
 }
 
-function listen(handler: http.RequestListener): Promise<{ origin: string; server: http.Server }> {
-  const server = http.createServer(handler);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
-}
+/** The bench's local servers (closed at the end). */
+const servers: http.Server[] = [];
 
-const api = await listen(benchApi);
-const pageScript = benchPageScript(api.origin, REQUESTS);
-const app = await listen((req, res) => {
+const apiOrigin = await listenOnLoopback(servers, benchApi);
+const pageScript = benchPageScript(apiOrigin, REQUESTS);
+const appOrigin = await listenOnLoopback(servers, (req, res) => {
   res.writeHead(200, { 'content-type': 'text/html' });
   res.end(req.url?.startsWith('/bench') ? `<!doctype html><title>bench</title><script>${pageScript}</script>` : '<!doctype html><title>blank</title>');
 });
@@ -46,7 +44,7 @@ async function once(config: Config): Promise<number> {
   const launched = await launchFirefox({ executablePath: firefox, ...(withExtension ? { extensionDir: FIREFOX_EXTENSION_DIR } : {}), ...(devtools ? { args: ['--devtools'] } : {}) });
   try {
     const page: Page = devtools ? (await launched.browser.pages())[0]! : await launched.browser.newPage();
-    await page.goto(`${app.origin}/blank`);
+    await page.goto(`${appOrigin}/blank`);
     if (config === 'webrequest') await askWorker(page, { type: 'capture/start', reload: false });
     if (config === 'devtools') {
       await new Promise((r) => setTimeout(r, 2000));
@@ -54,7 +52,7 @@ async function once(config: Config): Promise<number> {
       if (!report.capture.devtools) throw new Error('devtools: the DevTools page is not listening');
     }
     if (devtools) await new Promise((r) => setTimeout(r, 1000));
-    await page.goto(`${app.origin}/bench`);
+    await page.goto(`${appOrigin}/bench`);
     await page.waitForFunction('window.__t !== undefined', { timeout: 60_000 });
     return (await page.evaluate('window.__t')) as number;
   } finally {
@@ -74,5 +72,4 @@ for (const c of CONFIGS) console.log(`${c.padEnd(14)} median ${median(times.get(
 // Each ratio with its bootstrap 95% interval (stats.ts).
 const ratio = (a: Config, b: Config) => formatInterval(ratioOfMedians(times.get(a)!, times.get(b)!));
 console.log(`firefox: idle / none ${ratio('idle', 'none')}; webRequest capture / none ${ratio('webrequest', 'none')}; DevTools listening / DevTools without extension ${ratio('devtools', 'devtools-bare')}; webRequest capture / DevTools listening ${ratio('webrequest', 'devtools')}`);
-api.server.close();
-app.server.close();
+for (const server of servers) server.close();

@@ -8,10 +8,10 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { launchBrowser } from '../../test/harness/browser.ts';
 import { EXTENSION_DIR, openPanel, tabIdOf } from '../../test/e2e/panel-helpers.ts';
+import { listenOnLoopback } from '../../test/e2e/pipeline-support.ts';
 import { medianInterval } from './stats.ts';
 
 const REQUESTS = Number(process.argv[2] ?? 30);
@@ -23,18 +23,16 @@ if (!fs.existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
   process.exit(1);
 }
 
-function listen(handler: http.RequestListener): Promise<{ origin: string; server: http.Server }> {
-  const server = http.createServer(handler);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
-}
+/** The bench's local servers (closed at the end). */
+const servers: http.Server[] = [];
 
-const api = await listen((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('no CORS headers'));
-const app = await listen((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>live latency</title>'));
+const apiOrigin = await listenOnLoopback(servers, (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('no CORS headers'));
+const appOrigin = await listenOnLoopback(servers, (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>live latency</title>'));
 const browser = await launchBrowser({ extensionDir: EXTENSION_DIR });
 try {
   const page = await browser.context.newPage();
-  await page.goto(`${app.origin}/`);
-  const tabId = await tabIdOf(browser.serviceWorker!, app.origin);
+  await page.goto(`${appOrigin}/`);
+  const tabId = await tabIdOf(browser.serviceWorker!, appOrigin);
   const panel = await openPanel(browser.context, browser.extensionId!, { tabId });
   await panel.evaluate(`chrome.runtime.sendMessage({ type: 'capture/start', tabId: ${tabId}, reload: false })`);
   // Each new row, stamped as soon as it is in the DOM.
@@ -50,7 +48,7 @@ try {
   const failedAt = (await page.evaluate(`(async () => {
     const out = [];
     for (let i = 0; i < ${REQUESTS}; i++) {
-      await fetch('${api.origin}/r?i=' + i).then(() => out.push(-1), () => out.push(Date.now()));
+      await fetch('${apiOrigin}/r?i=' + i).then(() => out.push(-1), () => out.push(Date.now()));
       await new Promise((r) => setTimeout(r, ${GAP_MS}));
     }
     return out;
@@ -66,6 +64,5 @@ try {
   console.log(`  all: ${latencies.map((v) => v.toFixed(0)).join(' ')}`);
 } finally {
   await browser.close();
-  api.server.close();
-  app.server.close();
+  for (const server of servers) server.close();
 }

@@ -7,6 +7,7 @@
  */
 import type { CDPSession } from 'playwright-core';
 import type { LaunchedBrowser } from '../../test/harness/browser.ts';
+import { attachToTarget, type TargetCommand } from '../../test/harness/cdp-target.ts';
 
 export interface TargetInfo {
   targetId: string;
@@ -74,44 +75,28 @@ export async function profileTargets(browser: LaunchedBrowser, labelOf: (target:
   if (!browserContext) throw new Error('profileTargets needs a browser with a CDP connection');
   const cdp: CDPSession = await browserContext.newBrowserCDPSession();
   const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
-  let nextId = 0;
-  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  cdp.on('Target.receivedMessageFromTarget', (event: { message: string }) => {
-    const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string } };
-    if (message.id === undefined) return;
-    const entry = waiting.get(message.id);
-    waiting.delete(message.id);
-    if (message.error) entry?.reject(new Error(message.error.message));
-    else entry?.resolve(message.result);
-  });
-  const send = async (sessionId: string, method: string, params: Record<string, unknown> = {}): Promise<unknown> => {
-    const id = ++nextId;
-    const answer = new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
-    return answer;
-  };
-  const sessions: Array<{ label: string; sessionId: string }> = [];
+  const sessions: Array<{ label: string; send: TargetCommand }> = [];
   for (const target of targetInfos) {
     const label = labelOf(target);
     if (label === undefined) continue;
-    let sessionId: string;
+    let send: TargetCommand;
     try {
-      ({ sessionId } = (await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string });
+      send = await attachToTarget(cdp, target.targetId);
     } catch {
       // Closed since it was listed (the page that set the run up, its DevTools window).
       continue;
     }
-    await send(sessionId, 'Profiler.enable');
-    await send(sessionId, 'Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
-    await send(sessionId, 'Profiler.start');
-    sessions.push({ label, sessionId });
+    await send('Profiler.enable');
+    await send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
+    await send('Profiler.start');
+    sessions.push({ label, send });
   }
   return {
     async stop() {
       const out: TargetProfile[] = [];
-      for (const { label, sessionId } of sessions) {
+      for (const { label, send } of sessions) {
         try {
-          const { profile } = (await send(sessionId, 'Profiler.stop')) as { profile: CpuProfile };
+          const { profile } = (await send('Profiler.stop')) as { profile: CpuProfile };
           out.push({ label, profile, busyMs: busyMs(profile) });
         } catch {
           // The target went away (a worker stopped, a frame navigated): nothing to report for it.

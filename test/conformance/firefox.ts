@@ -126,6 +126,7 @@ export async function runFirefoxConformance(scenarios: readonly Scenario[], opti
       const corsight = exchange ? corsightSeen(exchange) : 'no exchange';
       const agree = !unjudged && (corsight === firefoxSeen || (corsight === 'no exchange' && firefoxSeen === 'ok'));
       const expected = FIREFOX_EXPECTED[run.id];
+      const cannotTell = agree ? undefined : fileCannotTell(recorded.har, byId.get(run.id), exchange);
       return {
         id: run.id,
         firefox: firefoxSeen,
@@ -133,7 +134,7 @@ export async function runFirefoxConformance(scenarios: readonly Scenario[], opti
         corsight,
         agree,
         ...(unjudged ? { unjudged: true as const } : {}),
-        ...(!agree && fileCannotTell(recorded.har, byId.get(run.id), exchange) ? { fileCannotTell: fileCannotTell(recorded.har, byId.get(run.id), exchange) } : {}),
+        ...(cannotTell ? { fileCannotTell: cannotTell } : {}),
         ...(expected ? { expected } : {}),
         ...(exchange ? { exchange } : {}),
       };

@@ -9,6 +9,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import type { CorsightRequest, ResponseFor } from '../../src/messages/protocol.ts';
 import type { ReportEntry, TabReport } from '../../src/store/report.ts';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts';
+import { attachToTarget } from '../harness/cdp-target.ts';
 
 export interface Rig {
   browser: LaunchedBrowser;
@@ -136,19 +137,7 @@ export async function workerHeap(r: Rig): Promise<(() => Promise<{ usedSize: num
   const { targetInfos } = await cdp.send('Target.getTargets');
   const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${r.browser.extensionId}/`));
   if (!target) throw new Error('no worker target');
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
-  let id = 0;
-  const waiting = new Map<number, (v: unknown) => void>();
-  cdp.on('Target.receivedMessageFromTarget', (p: { message: string }) => {
-    const m = JSON.parse(p.message) as { id?: number; result?: unknown };
-    if (m.id !== undefined) waiting.get(m.id)?.(m.result);
-  });
-  const send = async (method: string): Promise<unknown> => {
-    const mid = ++id;
-    const result = new Promise((resolve) => waiting.set(mid, resolve));
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mid, method, params: {} }) });
-    return result;
-  };
+  const send = await attachToTarget(cdp, target.targetId);
   const heap = async () => (await send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
   return Object.assign(heap, { collectGarbage: async () => void (await send('HeapProfiler.collectGarbage')) });
 }
