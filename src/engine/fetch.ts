@@ -280,7 +280,7 @@ export function corsUnsafeRequestHeaderNames(headers: readonly HttpHeader[]): st
 }
 
 /** https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set */
-export function sortedLowercaseSet(names: string[]): string[] {
+function sortedLowercaseSet(names: string[]): string[] {
   if (names.length <= 1) return names;
   return [...new Set(names)].sort();
 }

@@ -19,7 +19,6 @@ import {
   parsePreflightResult,
   redirectTaintsOrigin,
   REQUEST_BODY_HEADER_NAMES,
-  sortedLowercaseSet,
   type CheckFailure,
   type EffectiveCredentials,
   type PreflightResult,
@@ -27,7 +26,7 @@ import {
 import { blinkHeaderMapOrder } from './blink-order.ts';
 import { getHeader, lowerHeaderName, parseTokenList } from './headers.ts';
 import type { Exchange, HttpHeader, ObservedResponse, PreflightObservation, Stage } from './types.ts';
-import { parseUrlShared, type ParsedUrl } from './url.ts';
+import { UrlCache, type ParsedUrl } from './url.ts';
 
 // ---------------------------------------------------------------------------------------
 // Trace: what happened under one credentials hypothesis
@@ -87,6 +86,7 @@ export interface Trace {
 
 export interface Ctx {
   ex: Exchange;
+  urls: UrlCache;
   method: string;
   pageOrigin: string;
   page: ParsedUrl | null;
@@ -175,13 +175,13 @@ const BROWSER_CACHE_HEADER_VALUES: ReadonlyMap<string, readonly string[]> = new 
   ['cache-control', ['no-cache', 'max-age=0']],
   ['pragma', ['no-cache']],
 ]);
-const NETWORK_ADDED_NAME_LENGTHS: ReadonlySet<number> = new Set([...BROWSER_CACHE_HEADER_VALUES.keys(), 'priority'].map((name) => name.length));
 const RFC9218_PRIORITY = /^(?:u=[0-7](?:\s*,\s*i)?|i(?:\s*,\s*u=[0-7])?)$/;
 
 function mayBeNetworkAddedHeader(header: HttpHeader): boolean {
   if (typeof header.name !== 'string' || typeof header.value !== 'string') return false;
   // By length first: most request headers are neither (this runs for every captured request).
-  if (!NETWORK_ADDED_NAME_LENGTHS.has(header.name.length)) return false;
+  const length = header.name.length;
+  if (length !== 6 && length !== 8 && length !== 13) return false;
   const name = lowerHeaderName(header.name);
   if (name === 'priority') return RFC9218_PRIORITY.test(header.value.trim().toLowerCase());
   const browserValues = BROWSER_CACHE_HEADER_VALUES.get(name);
@@ -273,7 +273,9 @@ function namesAskedBy(pf: PreflightObservation | undefined): string[] | undefine
   if (pf?.kind !== 'sent' || getHeader(pf.requestHeaders, 'access-control-request-method') === null) return undefined;
   const acrh = getHeader(pf.requestHeaders, 'access-control-request-headers');
   if (acrh === null) return [];
-  return sortedLowercaseSet((parseTokenList(acrh) ?? []).map(lowerHeaderName));
+  const names = parseTokenList(acrh) ?? [];
+  if (names.length === 1) return [lowerHeaderName(names[0]!)];
+  return [...new Set(names.map(lowerHeaderName))].sort();
 }
 
 export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): Trace {
@@ -355,7 +357,7 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
       return t;
     }
     if (ex.redirect === 'manual') break; // The page gets an opaque-redirect response.
-    const loc = parseUrlShared(nextUrl);
+    const loc = ctx.urls.get(nextUrl);
     if (!loc) {
       t.networkError = `the redirect target ${JSON.stringify(nextUrl)} is not a valid URL`;
       t.stage = { kind: 'redirect', hop: i };
@@ -483,7 +485,7 @@ export function requestChain(ctx: Ctx, t: Trace): ChainHop[] {
   let state = firstHopState(ctx, t.unsafeNames);
   let url: string | undefined = ctx.hops[0]?.url;
   for (let i = 0; url !== undefined && i <= ctx.hops.length; i++) {
-    const parsed = parseUrlShared(url);
+    const parsed = ctx.urls.get(url);
     if (!parsed) break;
     const hop = ctx.hops[i];
     const pf = i === 0 ? ctx.ex.preflight : hop?.preflight;
@@ -505,7 +507,7 @@ export function requestChain(ctx: Ctx, t: Trace): ChainHop[] {
     const r = hop?.response;
     if (!r || ctx.ex.redirect === 'error' || ctx.ex.redirect === 'manual') break;
     const nextUrl: string | undefined = ctx.hops[i + 1]?.url ?? refusedRedirectTarget(ctx, url, r);
-    const loc = nextUrl === undefined ? undefined : parseUrlShared(nextUrl);
+    const loc = nextUrl === undefined ? undefined : ctx.urls.get(nextUrl);
     if (!loc || !isRedirectStatus(r.status)) break;
     const refusal = checkRedirectLocation(loc, ctx.pageOrigin, state.corsFlag, state.tainted);
     if (refusal) {

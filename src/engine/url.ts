@@ -1,9 +1,8 @@
 /**
  * URL and origin helpers. https://url.spec.whatwg.org/ and
  * https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin
- * Parsing goes through the platform URL parser (WHATWG), memoised across calls.
+ * Parsing goes through the platform URL parser (WHATWG), memoised per diagnose() call.
  */
-import { memoizedByString } from './memo.ts';
 
 export interface ParsedUrl {
   /** Scheme without `:`, lower case. */
@@ -41,18 +40,31 @@ export function parseUrl(input: string): ParsedUrl | null {
   };
 }
 
-/** Parsed URLs shared across calls (frozen, so sharing them is safe); rejected strings too. */
-const parsedShared = memoizedByString((input) => {
-  const parsed = parseUrl(input);
-  return parsed && Object.freeze(parsed);
-}, 1024);
-
 /**
- * parseUrl, remembered across calls: page origins and API URLs repeat a lot, and one diagnosis
- * asks for the same URL several times.
+ * Parsed URLs shared across calls: page origins and API URLs repeat a lot. Bounded; cleared
+ * when full. Entries are frozen, so sharing them is safe.
  */
+const SHARED = new Map<string, ParsedUrl | null>();
+const SHARED_MAX = 1024;
+
+/** parseUrl through the shared memo (a rejected string is remembered too). */
 export function parseUrlShared(input: string): ParsedUrl | null {
-  return typeof input === 'string' ? parsedShared(input) : null;
+  if (typeof input !== 'string') return null;
+  let v = SHARED.get(input);
+  if (v === undefined) {
+    v = parseUrl(input);
+    if (v) Object.freeze(v);
+    if (SHARED.size >= SHARED_MAX) SHARED.clear();
+    SHARED.set(input, v);
+  }
+  return v;
+}
+
+/** A memo of parseUrl, so one exchange never parses the same string twice. */
+export class UrlCache {
+  get(input: string): ParsedUrl | null {
+    return parseUrlShared(input);
+  }
 }
 
 /** Which components differ between two tuple origins (both parsed). */
@@ -69,17 +81,22 @@ export function originDifferences(a: ParsedUrl, b: ParsedUrl): Array<'scheme' | 
 /** A serialized tuple origin: scheme://host[:port], lower case, no path, no userinfo, no trailing slash. */
 const SERIALIZED_ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:(\d{1,5}))?$/;
 
-/** isSerializedOrigin's answers for values within its length limit: every fix plan checks its page origin. */
-const serializedOrigin = memoizedByString((value) => {
-  const m = SERIALIZED_ORIGIN.exec(value);
-  const port = m?.[7];
-  return m !== null && (port === undefined || (Number(port) <= 65535 && !port.startsWith('0')));
-}, 1024);
+/** isSerializedOrigin's answers, bounded like SHARED: every fix plan checks its page origin. */
+const SERIALIZED = new Map<string, boolean>();
 
 /**
  * True for a value an allow-list may hold as written (`Access-Control-Allow-Origin`, a snippet's
  * origin list): a serialized tuple origin with a valid port, at most 300 characters.
  */
 export function isSerializedOrigin(value: string): boolean {
-  return value.length <= 300 && serializedOrigin(value);
+  if (value.length > 300) return false;
+  let ok = SERIALIZED.get(value);
+  if (ok === undefined) {
+    const m = SERIALIZED_ORIGIN.exec(value);
+    const port = m?.[7];
+    ok = m !== null && (port === undefined || (Number(port) <= 65535 && !port.startsWith('0')));
+    if (SERIALIZED.size >= SHARED_MAX) SERIALIZED.clear();
+    SERIALIZED.set(value, ok);
+  }
+  return ok;
 }
