@@ -1,8 +1,9 @@
 import type { AssemblerSnapshot, ExchangeAssembler } from '../capture/webrequest/assembler.ts';
 import type { BatchId, BatchSequence } from '../capture/devtools/batches.ts';
+import type { Exchange } from '../engine/types.ts';
 import { CHECKPOINT_KEY, type JournalWriter } from '../store/journal.ts';
 import { packString } from '../store/pack.ts';
-import { ASSEMBLER_KEY, DEVTOOLS_BATCHES_KEY } from './recovery.ts';
+import { ASSEMBLER_KEY, DEVTOOLS_BATCHES_KEY, HELD_EXCHANGES_KEY } from './recovery.ts';
 
 /** At most this many entries of each list of the assembler's in-flight state are checkpointed. */
 const MAX_SNAPSHOT = 300;
@@ -11,8 +12,11 @@ export interface CheckpointParts {
   journal: JournalWriter;
   assembler: ExchangeAssembler;
   devtoolsBatches: BatchSequence;
-  /** Judges and appends what the pipeline holds (its exchanges must be in the logs written). */
-  drainPipeline(): void;
+  /**
+   * Judges and appends what the pipeline can (its exchanges must be in the logs written); returns
+   * the exchanges it still holds, waiting for their page's call (pipeline.ts).
+   */
+  drainPipeline(): Array<[number, Exchange]>;
   /** Writes the logs' changed chunks together with `extra` in one storage batch. */
   writeLogs(extra: Record<string, unknown>): Promise<void>;
   removeKeys(keys: string[]): Promise<void>;
@@ -29,14 +33,20 @@ export interface CheckpointParts {
 export class Checkpointer {
   /** A DevTools batch was taken since the last checkpoint. */
   batchesDirty = false;
+  /** The stored checkpoint may hold exchanges the pipeline held: the next one writes the key again. */
+  private heldStored = false;
 
   constructor(private readonly parts: CheckpointParts) {}
 
   async write(): Promise<void> {
     const { journal, assembler, devtoolsBatches } = this.parts;
-    this.parts.drainPipeline();
+    const held = this.parts.drainPipeline();
     const gen = journal.generation + 1;
     const extra: Record<string, unknown> = { [CHECKPOINT_KEY]: gen };
+    // Held exchanges are in no log and their events leave the journal with this checkpoint: they
+    // are stored with it (an empty list clears what an earlier checkpoint held).
+    const heldDirty = held.length > 0 || this.heldStored;
+    if (heldDirty) extra[HELD_EXCHANGES_KEY] = packString(held);
     const snapshotDirty = assembler.dirty;
     if (snapshotDirty) extra[ASSEMBLER_KEY] = packString(boundedSnapshot(assembler.snapshot()));
     assembler.dirty = false;
@@ -47,6 +57,7 @@ export class Checkpointer {
     journal.seal(gen);
     try {
       await this.parts.writeLogs(extra);
+      if (heldDirty) this.heldStored = held.length > 0;
       const obsolete = journal.takeObsolete(gen);
       if (obsolete.length) await this.parts.removeKeys(obsolete);
       if (batchesDirty) for (const [tabId, batch] of batches) this.parts.confirmBatch(tabId, batch);

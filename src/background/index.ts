@@ -38,7 +38,7 @@ import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
 import { overlayTrial } from '../trial/overlay.ts';
 import { forStorage, redactHeaders } from '../store/redact.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
-import { PageRequestLog, splitCalls } from '../capture/page-context.ts';
+import { PageRequestLog, madeByPageCall, splitCalls } from '../capture/page-context.ts';
 import { readPagePermissions, readPageRequests } from '../context/page-request.ts';
 import { PageContextInjector, chromeInjection } from './page-context.ts';
 import { bridgedRequest, registerTestBridge } from './test-bridge.ts';
@@ -128,14 +128,44 @@ function updatePageContext(): void {
   pageContext.setEnabled(settings.pageContext, diagnosedTabs());
 }
 
+/**
+ * How long an exchange of a hooked tab waits for its page's call (pipeline.ts): the call is sent
+ * when the page makes it, so it is late only when the machine is busy; a worker's request, which
+ * has none, appears this much later.
+ */
+const PAGE_CALL_WAIT_MS = 2000;
+
 const pipeline = new DiagnosisPipeline(
   diagnose,
   (tabId, diagnosed) => {
     logs.append(tabId, diagnosed);
     badges.markDirty(tabId);
   },
-  (tabId, exchange) => (settings.pageContext ? pageRequests.join(tabId, exchange) : exchange),
+  (tabId, exchange) => {
+    if (!settings.pageContext) return { exchange };
+    const joined = pageRequests.withCall(tabId, exchange);
+    if (joined) return { exchange: joined };
+    return pageContext.isHooked(tabId) && madeByPageCall(exchange) ? { waitFor: 'page-call' } : { exchange };
+  },
+  PAGE_CALL_WAIT_MS,
+  (until) => drainAt(until),
 );
+
+/** One timer for the end of the first hold: the drain judges what waited, the checkpoint stores it. */
+let holdTimer: ReturnType<typeof setTimeout> | undefined;
+let holdDue = Infinity;
+function drainAt(until: number): void {
+  if (holdTimer !== undefined) {
+    if (holdDue <= until) return;
+    clearTimeout(holdTimer);
+  }
+  holdDue = until;
+  holdTimer = setTimeout(() => {
+    holdTimer = undefined;
+    holdDue = Infinity;
+    scheduleFlush('soon');
+  }, Math.max(0, until - Date.now()));
+}
 /** The last DevTools batch taken per tab (written with each checkpoint). */
 const devtoolsBatches = new BatchSequence();
 
@@ -218,7 +248,10 @@ const checkpointer = new Checkpointer({
   journal,
   assembler,
   devtoolsBatches,
-  drainPipeline: () => void pipeline.drain(),
+  drainPipeline: () => {
+    pipeline.drain();
+    return pipeline.queued();
+  },
   writeLogs: (extra) => logs.flush(extra),
   removeKeys: (keys) => chrome.storage.session.remove(keys),
   confirmBatch: (tabId, batch) => {
@@ -540,6 +573,11 @@ function onPageRequests(tabId: number, raw: unknown): void {
   const { refused, waiting } = splitCalls(readPageRequests(raw), diagnose, () => `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
   for (const exchange of refused) onExchange(tabId, exchange, true);
   pageRequests.add(tabId, waiting);
+  // Exchanges that came before their call waited for it: judge them now.
+  if (waiting.length > 0 && pipeline.holds(tabId)) {
+    pipeline.drain();
+    scheduleFlush();
+  }
 }
 
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {

@@ -19,6 +19,8 @@ export const CAPTURE_KEY = 'capture';
 export const ASSEMBLER_KEY = 'assembler';
 /** The DevTools pages' last batch taken per tab, written with the logs that hold it. */
 export const DEVTOOLS_BATCHES_KEY = 'devtoolsBatches';
+/** Exchanges the pipeline held for their page's call when the checkpoint was written: [tabId, exchange][]. */
+export const HELD_EXCHANGES_KEY = 'heldExchanges';
 
 export interface Recovered {
   /** Tabs that were being captured with webRequest. */
@@ -27,7 +29,10 @@ export interface Recovered {
   checkpointGen: number;
   /** Every journal key found, with its generation (older ones are removed by the next checkpoint). */
   journalKeys: Array<[number, string]>;
-  /** Exchanges journaled without events (from DevTools), in order, for the pipeline to take again. */
+  /**
+   * Exchanges for the pipeline to take again, in order: those it held at the checkpoint, then
+   * those journaled without events (from DevTools).
+   */
   replayedExchanges: Array<[number, Exchange]>;
 }
 
@@ -37,13 +42,19 @@ export function storedCapturedTabs(stored: Record<string, unknown>): number[] {
   return Array.isArray(tabs) ? tabs.filter((t): t is number => Number.isInteger(t)) : [];
 }
 
+/** The held exchanges as stored (the worker's own storage, like the journal's exchanges): [tabId, exchange] pairs. */
+function storedHeldExchanges(value: unknown): Array<[number, Exchange]> {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is [number, Exchange] => Array.isArray(v) && v.length === 2 && Number.isInteger(v[0]) && typeof v[1] === 'object' && v[1] !== null);
+}
+
 /** Restores the checkpoint and replays the journal onto `assembler` and `batches`; `now` starts the orphan watch. */
 export function recover(stored: Record<string, unknown>, assembler: ExchangeAssembler, batches: BatchSequence, now: number): Recovered {
   assembler.restore(unpackStored(stored[ASSEMBLER_KEY]) as AssemblerSnapshot | undefined, now);
   const checkpointGen = typeof stored[CHECKPOINT_KEY] === 'number' ? stored[CHECKPOINT_KEY] : 0;
   batches.restore(stored[DEVTOOLS_BATCHES_KEY]);
   const journal = readJournal(stored, checkpointGen);
-  const replayedExchanges: Array<[number, Exchange]> = [];
+  const replayedExchanges = storedHeldExchanges(unpackStored(stored[HELD_EXCHANGES_KEY]));
   for (const entry of journal.entries) {
     if (entry.event) assembler.push(entry.event);
     else if (entry.exchange) replayedExchanges.push(entry.exchange);

@@ -1,7 +1,7 @@
 /**
  * Joining the request context (src/context/page-request.ts) to what the network showed. Pure:
  * the worker keeps one PageRequestLog and passes every exchange of a diagnosed tab through
- * `join` before the engine judges it.
+ * `withCall` before the engine judges it.
  *
  * The wire stays the authority for what it shows (Sec-Fetch-Mode, a Cookie that proves
  * credentials, the headers as sent); the page's call fills in only what the wire never carries:
@@ -64,10 +64,15 @@ export class PageRequestLog {
     return record;
   }
 
+  /** The exchange with what its call shows, or undefined when no call matches (yet). */
+  withCall(tabId: number, exchange: Exchange): Exchange | undefined {
+    const record = this.take(tabId, exchange);
+    return record ? withPageRequest(exchange, record, this.permissions.get(tabId)?.get(record.frameOrigin)) : undefined;
+  }
+
   /** The exchange with what its call shows, or the exchange itself when no call matches. */
   join(tabId: number, exchange: Exchange): Exchange {
-    const record = this.take(tabId, exchange);
-    return record ? withPageRequest(exchange, record, this.permissions.get(tabId)?.get(record.frameOrigin)) : exchange;
+    return this.withCall(tabId, exchange) ?? exchange;
   }
 
   forgetTab(tabId: number): void {
@@ -81,6 +86,17 @@ export class PageRequestLog {
     for (const list of this.byTab.values()) n += list.length;
     return n;
   }
+}
+
+/**
+ * Whether the request context records the call that made `exchange`: a fetch or XHR the network
+ * showed (webRequest type `xmlhttprequest`, DevTools `fetch` / `xhr`). A dedicated worker's
+ * request has the same type and no call (the hook is not in workers): it waits in vain.
+ */
+export function madeByPageCall(exchange: Exchange): boolean {
+  if (exchange.source !== 'webrequest' && exchange.source !== 'devtools') return false;
+  const type = exchange.resourceType?.toLowerCase();
+  return type === 'xmlhttprequest' || type === 'fetch' || type === 'xhr';
 }
 
 function withoutFragment(url: string): string {

@@ -2,12 +2,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Checkpointer } from '../../../src/background/checkpoint.ts';
 import { DiagnosisPipeline } from '../../../src/background/pipeline.ts';
-import { ASSEMBLER_KEY, DEVTOOLS_BATCHES_KEY } from '../../../src/background/recovery.ts';
+import { ASSEMBLER_KEY, DEVTOOLS_BATCHES_KEY, HELD_EXCHANGES_KEY, recover } from '../../../src/background/recovery.ts';
 import { BatchSequence } from '../../../src/capture/devtools/batches.ts';
 import { ExchangeAssembler } from '../../../src/capture/webrequest/assembler.ts';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
-import { CHECKPOINT_KEY, JournalWriter } from '../../../src/store/journal.ts';
+import { CHECKPOINT_KEY, JournalWriter, journalKey } from '../../../src/store/journal.ts';
+import { packString } from '../../../src/store/pack.ts';
 import type { DiagnosedExchange } from '../../../src/store/tab-log.ts';
 
 const exchange = (id: string): Exchange => ({
@@ -44,12 +45,12 @@ describe('DiagnosisPipeline', () => {
   });
 });
 
-function parts(writeLogs: (extra: Record<string, unknown>) => Promise<void>) {
+function parts(writeLogs: (extra: Record<string, unknown>) => Promise<void>, held: Array<[number, Exchange]> = []) {
   const assembler = new ExchangeAssembler(() => undefined, diagnose);
   const devtoolsBatches = new BatchSequence();
   const confirmed: Array<[number, number]> = [];
   const removed: string[][] = [];
-  const drained = vi.fn();
+  const drained = vi.fn((): Array<[number, Exchange]> => [...held]);
   const checkpointer = new Checkpointer({
     journal: new JournalWriter(1, async () => undefined, 0),
     assembler,
@@ -97,5 +98,26 @@ describe('Checkpointer', () => {
     await p.checkpointer.write();
     expect(Object.keys(written[0]!).sort()).toEqual([ASSEMBLER_KEY, CHECKPOINT_KEY, DEVTOOLS_BATCHES_KEY].sort());
     warn.mockRestore();
+  });
+
+  it('stores the exchanges the pipeline still holds with the checkpoint, clears them once, and start-up takes them back first', async () => {
+    const written: Array<Record<string, unknown>> = [];
+    const held: Array<[number, Exchange]> = [[7, exchange('held')]];
+    const p = parts(async (extra) => void written.push(extra), held);
+    await p.checkpointer.write();
+    expect(written[0]![HELD_EXCHANGES_KEY]).toBe(packString([[7, exchange('held')]]));
+    // A worker stopped now starts with the held exchange, before what was journaled after the checkpoint.
+    const stored = {
+      ...written[0],
+      [journalKey(1, 10, 0)]: packString([{ exchange: [7, exchange('journaled')] }]),
+    };
+    const recovered = recover(stored, new ExchangeAssembler(() => undefined, diagnose), new BatchSequence(), Date.now());
+    expect(recovered.replayedExchanges.map(([tab, e]) => `${tab}:${e.id}`)).toEqual(['7:held', '7:journaled']);
+    // Judged since: the next checkpoint clears the key, the one after writes nothing for it.
+    held.length = 0;
+    await p.checkpointer.write();
+    expect(written[1]![HELD_EXCHANGES_KEY]).toBe(packString([]));
+    await p.checkpointer.write();
+    expect(written[2]).not.toHaveProperty(HELD_EXCHANGES_KEY);
   });
 });
