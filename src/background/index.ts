@@ -38,7 +38,7 @@ import { TRIAL_DEFAULT_MS, Trials, type SessionRulesApi } from './trials.ts';
 import { overlayTrial } from '../trial/overlay.ts';
 import { forStorage, redactHeaders } from '../store/redact.ts';
 import { trialTarget, type TrialTarget } from '../trial/rules.ts';
-import { PageRequestLog, madeByPageCall, splitCalls } from '../capture/page-context.ts';
+import { PageRequestLog, mayPrecedeItsPageCall, splitCalls } from '../capture/page-context.ts';
 import { readPagePermissions, readPageRequests } from '../context/page-request.ts';
 import { PageContextInjector, chromeInjection } from './page-context.ts';
 import { bridgedRequest, registerTestBridge } from './test-bridge.ts';
@@ -145,7 +145,10 @@ const pipeline = new DiagnosisPipeline(
     if (!settings.pageContext) return { exchange };
     const joined = pageRequests.withCall(tabId, exchange);
     if (joined) return { exchange: joined };
-    return pageContext.isHooked(tabId) && madeByPageCall(exchange) ? { waitFor: 'page-call' } : { exchange };
+    // A request that started before this worker instance (replayed, or settled as an orphan) had
+    // its call sent to the instance before: no call is coming here.
+    const callMayCome = exchange.startedAt === undefined || exchange.startedAt >= START;
+    return callMayCome && pageContext.isHooked(tabId) && mayPrecedeItsPageCall(exchange) ? { waitFor: 'page-call' } : { exchange };
   },
   PAGE_CALL_WAIT_MS,
   (until) => drainAt(until),

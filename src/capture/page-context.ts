@@ -89,14 +89,15 @@ export class PageRequestLog {
 }
 
 /**
- * Whether the request context records the call that made `exchange`: a fetch or XHR the network
- * showed (webRequest type `xmlhttprequest`, DevTools `fetch` / `xhr`). A dedicated worker's
- * request has the same type and no call (the hook is not in workers): it waits in vain.
+ * Whether `exchange` may come before its page's call: a fetch or XHR webRequest showed (type
+ * `xmlhttprequest`). Its events reach the worker straight from the network, as fast as the call
+ * from the page. The DevTools source is not held: its entries come through the DevTools front-end
+ * and the DevTools page's batches, well after the request ended (and a service worker's requests
+ * are there too, with no call to wait for). A dedicated worker's request has the same type and no
+ * call (the hook is not in workers): it waits in vain.
  */
-export function madeByPageCall(exchange: Exchange): boolean {
-  if (exchange.source !== 'webrequest' && exchange.source !== 'devtools') return false;
-  const type = exchange.resourceType?.toLowerCase();
-  return type === 'xmlhttprequest' || type === 'fetch' || type === 'xhr';
+export function mayPrecedeItsPageCall(exchange: Exchange): boolean {
+  return exchange.source === 'webrequest' && exchange.resourceType?.toLowerCase() === 'xmlhttprequest';
 }
 
 function withoutFragment(url: string): string {

@@ -1,6 +1,6 @@
 /** Joining the page's own call (the request context) to what the network showed. */
 import { describe, expect, it } from 'vitest';
-import { PageRequestLog, callOnlyExchange, rendererHeaders, splitCalls, withPageRequest } from '../../../src/capture/page-context.ts';
+import { PageRequestLog, callOnlyExchange, mayPrecedeItsPageCall, rendererHeaders, splitCalls, withPageRequest } from '../../../src/capture/page-context.ts';
 import type { PageRequest } from '../../../src/context/page-request.ts';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
@@ -123,6 +123,16 @@ describe('PageRequestLog.take', () => {
     const log = new PageRequestLog();
     const ex = exchange();
     expect(log.join(1, ex)).toBe(ex);
+  });
+});
+
+describe('mayPrecedeItsPageCall', () => {
+  it('is a fetch or XHR seen by webRequest only: DevTools entries, other resource types and the page\'s own calls never wait', () => {
+    const kinds: Array<[Exchange['source'], string | undefined]> = [
+      ['webrequest', 'xmlhttprequest'], ['webrequest', 'image'], ['webrequest', undefined],
+      ['devtools', 'fetch'], ['devtools', 'xhr'], ['page', 'fetch'], ['har', 'xmlhttprequest'],
+    ];
+    expect(kinds.map(([source, resourceType]) => mayPrecedeItsPageCall(exchange({ source, resourceType })))).toEqual([true, false, false, false, false, false, false]);
   });
 });
 
