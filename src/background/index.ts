@@ -388,6 +388,7 @@ chrome.tabs.onRemoved.addListener((tabId) => {
     badges.forget(tabId);
     assembler.forgetTab(tabId);
     pageRequests.forgetTab(tabId);
+    pipeline.forgetTab(tabId);
     updatePageContext();
     logs.delete(tabId);
     scheduleFlush();
@@ -449,6 +450,8 @@ const handlers: RequestHandlers = {
   'tab/clear': async (request) => {
     await ready;
     pipeline.drain();
+    // What still waits for its page's call came before the clear too.
+    pipeline.forgetTab(request.tabId);
     logs.clear(request.tabId);
     badges.markDirty(request.tabId);
     scheduleFlush();

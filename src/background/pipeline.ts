@@ -49,6 +49,11 @@ export class DiagnosisPipeline {
     return this.open;
   }
 
+  /** Drops what the queue holds for `tabId` (its log was cleared or the tab closed). */
+  forgetTab(tabId: number): void {
+    this.queue.delete(tabId);
+  }
+
   /** Whether exchanges of `tabId` wait in the queue. */
   holds(tabId: number): boolean {
     return (this.queue.get(tabId)?.length ?? 0) > 0;

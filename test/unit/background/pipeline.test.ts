@@ -150,6 +150,18 @@ describe('DiagnosisPipeline hold for the page call', () => {
     expect(r.pipeline.queued()).toEqual([]);
   });
 
+  it('forgets what a tab holds when its log is cleared or it closes: nothing of it is appended later', () => {
+    const r = rig(2000);
+    r.pipeline.push(4, stoppedByPreflight());
+    r.pipeline.push(5, stoppedByPreflight());
+    r.pipeline.drain();
+    r.pipeline.forgetTab(4);
+    expect(r.pipeline.queued().map(([tab]) => tab)).toEqual([5]);
+    r.advance(2000);
+    r.pipeline.drain();
+    expect(r.appended).toHaveLength(1);
+  });
+
   it('with no hold time, judges everything at once', () => {
     const r = rig(0);
     r.pipeline.push(4, stoppedByPreflight());
