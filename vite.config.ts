@@ -5,22 +5,22 @@ import { manifestFor, type TargetBrowser } from './manifest.config.ts';
 import { noHtmlSink } from './scripts/vite-no-html-sink.ts';
 import { BRIDGE_FILE, BRIDGE_KEY, BRIDGE_MESSAGE, installTestBridge } from './src/test-bridge/bridge.ts';
 import { installPageRequestHook, installPageRequestRelay } from './src/context/page-hook.ts';
-import { PAGE_CONTEXT_FILES, PAGE_CONTEXT_GATE, PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE } from './src/context/page-request.ts';
+import { PAGE_CONTEXT_FILES, PAGE_CONTEXT_MARK, PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE } from './src/context/page-request.ts';
 
 /**
  * The request context's scripts as plain files, for chrome.scripting.registerContentScripts
  * (which takes files, not functions): the same self-contained functions the worker injects with
- * executeScript, called with the sessionStorage gate. `__name`: a no-op for a transform that
+ * executeScript, called with the sessionStorage mark as their gate. `__name`: a no-op for a transform that
  * keeps function names.
  */
 function pageContextScripts(testBridge: boolean): Plugin {
-  const call = (fn: (...args: never[]) => void, args: string[]) =>
+  const call = (fn: (...args: never[]) => void, args: unknown[]) =>
     `(() => {\n  const __name = (f) => f;\n  (${fn.toString()})(${args.map((a) => JSON.stringify(a)).join(', ')});\n})();\n`;
   return {
     name: 'corsight-page-context-scripts',
     generateBundle() {
-      this.emitFile({ type: 'asset', fileName: PAGE_CONTEXT_FILES.hook, source: call(installPageRequestHook, [PAGE_REQUEST_EVENT, PAGE_CONTEXT_GATE]) });
-      this.emitFile({ type: 'asset', fileName: PAGE_CONTEXT_FILES.relay, source: call(installPageRequestRelay, [PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE, PAGE_CONTEXT_GATE]) });
+      this.emitFile({ type: 'asset', fileName: PAGE_CONTEXT_FILES.hook, source: call(installPageRequestHook, [PAGE_REQUEST_EVENT, PAGE_CONTEXT_MARK, true]) });
+      this.emitFile({ type: 'asset', fileName: PAGE_CONTEXT_FILES.relay, source: call(installPageRequestRelay, [PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE, PAGE_CONTEXT_MARK]) });
       // Test build only (src/test-bridge/bridge.ts): how Firefox tests read the worker.
       if (testBridge) this.emitFile({ type: 'asset', fileName: BRIDGE_FILE, source: call(installTestBridge, [BRIDGE_KEY, BRIDGE_MESSAGE]) });
     },

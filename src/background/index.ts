@@ -125,7 +125,8 @@ function diagnosedTabs(): number[] {
 
 /** Hooks the diagnosed tabs' pages (and only those) when the setting is on. */
 function updatePageContext(): void {
-  pageContext.setEnabled(settings.pageContext, diagnosedTabs());
+  const throughDevtools = new Set(diagnoseThroughDevtoolsNetwork() ? devtools.activeTabs() : []);
+  pageContext.setEnabled(settings.pageContext, diagnosedTabs(), throughDevtools);
 }
 
 /**

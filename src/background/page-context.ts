@@ -18,15 +18,18 @@
  * hook arrived in a document the registered files do not reach.
  */
 import { installPageRequestHook, installPageRequestRelay } from '../context/page-hook.ts';
-import { PAGE_CONTEXT_FILES, PAGE_CONTEXT_GATE, PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE } from '../context/page-request.ts';
+import { PAGE_CONTEXT_FILES, PAGE_CONTEXT_MARK, PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE } from '../context/page-request.ts';
+
+/** How a tab is diagnosed, which the mark tells the hook (PAGE_CONTEXT_MARK: which stacks to take). */
+export type DiagnosedThrough = 'webRequest' | 'devtools';
 
 type CommitListener = (details: { tabId: number; frameId: number; url: string }) => void;
 
 /** The parts of chrome.scripting, chrome.tabs and chrome.webNavigation used here (a fake in unit tests). */
 export interface InjectionApi {
   inject(tabId: number, frameIds: number[] | 'all'): Promise<void>;
-  /** Sets (or removes) the diagnosed mark in the tab's frames. */
-  mark(tabId: number, frameIds: number[] | 'all', diagnosed: boolean): Promise<void>;
+  /** Sets the diagnosed mark in the tab's frames, saying how the tab is diagnosed; undefined removes it. */
+  mark(tabId: number, frameIds: number[] | 'all', through: DiagnosedThrough | undefined): Promise<void>;
   /** Registers the document_start scripts for these match patterns, replacing any; [] removes them. */
   register(patterns: string[]): Promise<void>;
   tabUrl(tabId: number): Promise<string | undefined>;
@@ -48,7 +51,8 @@ export function hostPattern(url: string): string | undefined {
 }
 
 export class PageContextInjector {
-  private readonly tabs = new Set<number>();
+  /** The diagnosed tabs, and how each is diagnosed (the value its frames are marked with). */
+  private readonly tabs = new Map<number, DiagnosedThrough>();
   /** Each diagnosed tab's top document host pattern. */
   private readonly patterns = new Map<number, string>();
   private listening = false;
@@ -62,27 +66,32 @@ export class PageContextInjector {
   constructor(private readonly api: InjectionApi) {}
 
   /** The setting: off hooks no more documents (those hooked keep their hook until they go). */
-  setEnabled(enabled: boolean, diagnosed: readonly number[]): void {
+  setEnabled(enabled: boolean, diagnosed: readonly number[], throughDevtools: ReadonlySet<number> = new Set()): void {
     this.enabled = enabled;
-    this.update(diagnosed);
+    this.update(diagnosed, throughDevtools);
   }
 
-  /** The diagnosed tabs now: hooks the new ones, unmarks the others. */
-  update(diagnosed: readonly number[]): void {
-    const want = new Set(this.enabled ? diagnosed : []);
-    for (const tabId of want) {
-      if (this.tabs.has(tabId)) continue;
-      this.attempt(this.api.inject(tabId, 'all'));
-      this.attempt(this.api.mark(tabId, 'all', true));
-      void this.learnPattern(tabId);
+  /**
+   * The diagnosed tabs now, and which of them are diagnosed through DevTools: hooks the new
+   * ones, marks again those whose way changed, unmarks the others.
+   */
+  update(diagnosed: readonly number[], throughDevtools: ReadonlySet<number> = new Set()): void {
+    const want = new Map<number, DiagnosedThrough>();
+    if (this.enabled) for (const tabId of diagnosed) want.set(tabId, throughDevtools.has(tabId) ? 'devtools' : 'webRequest');
+    for (const [tabId, through] of want) {
+      const before = this.tabs.get(tabId);
+      if (before === through) continue;
+      if (before === undefined) this.attempt(this.api.inject(tabId, 'all'));
+      this.attempt(this.api.mark(tabId, 'all', through));
+      if (before === undefined) void this.learnPattern(tabId);
     }
-    for (const tabId of this.tabs) {
+    for (const tabId of this.tabs.keys()) {
       if (want.has(tabId)) continue;
-      this.attempt(this.api.mark(tabId, 'all', false));
+      this.attempt(this.api.mark(tabId, 'all', undefined));
       this.patterns.delete(tabId);
     }
     this.tabs.clear();
-    for (const tabId of want) this.tabs.add(tabId);
+    for (const [tabId, through] of want) this.tabs.set(tabId, through);
     if (this.tabs.size > 0 && !this.listening) {
       this.api.onCommitted.addListener(this.onCommitted);
       this.listening = true;
@@ -103,9 +112,10 @@ export class PageContextInjector {
   }
 
   private readonly onCommitted: CommitListener = (details) => {
-    if (!this.tabs.has(details.tabId)) return;
+    const through = this.tabs.get(details.tabId);
+    if (through === undefined) return;
     this.attempt(this.api.inject(details.tabId, [details.frameId]));
-    this.attempt(this.api.mark(details.tabId, [details.frameId], true));
+    this.attempt(this.api.mark(details.tabId, [details.frameId], through));
     if (details.frameId !== 0) return;
     const pattern = hostPattern(details.url);
     if (pattern === undefined) this.patterns.delete(details.tabId);
@@ -149,25 +159,25 @@ export const chromeInjection: InjectionApi = {
     const target = frameIds === 'all' ? { tabId, allFrames: true } : { tabId, frameIds };
     // Both at once: the hook holds its records until the relay answers, in whichever order they land.
     await Promise.all([
-      chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, func: installPageRequestHook, args: [PAGE_REQUEST_EVENT] }),
+      chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, func: installPageRequestHook, args: [PAGE_REQUEST_EVENT, PAGE_CONTEXT_MARK, false] }),
       chrome.scripting.executeScript({ target, world: 'ISOLATED', injectImmediately: true, func: installPageRequestRelay, args: [PAGE_REQUEST_EVENT, PAGE_REQUESTS_MESSAGE] }),
     ]);
   },
-  async mark(tabId, frameIds, diagnosed) {
+  async mark(tabId, frameIds, through) {
     const target = frameIds === 'all' ? { tabId, allFrames: true } : { tabId, frameIds };
     await chrome.scripting.executeScript({
       target,
       world: 'ISOLATED',
       injectImmediately: true,
-      func: (key: string, on: boolean) => {
+      func: (key: string, value: string | null) => {
         try {
-          if (on) sessionStorage.setItem(key, '1');
+          if (value !== null) sessionStorage.setItem(key, value);
           else sessionStorage.removeItem(key);
         } catch {
           // No sessionStorage (opaque origin): the injection at commit covers this document.
         }
       },
-      args: [PAGE_CONTEXT_GATE, diagnosed],
+      args: [PAGE_CONTEXT_MARK.key, through === undefined ? null : PAGE_CONTEXT_MARK[through]],
     });
   },
   async register(patterns) {

@@ -2,8 +2,10 @@
  * The page-world side of the request context (page-request.ts). Injected into the MAIN world of a
  * diagnosed tab's frames only (src/background/page-context.ts), as a function and as a file
  * registered at document_start (built from this function by vite.config.ts): it must stay
- * self-contained (no imports, no outer variables) because it is serialized. With `gateKey` (the
- * registered file) it installs only in a document whose tab is marked diagnosed.
+ * self-contained (no imports, no outer variables) because it is serialized. `mark` is
+ * PAGE_CONTEXT_MARK (page-request.ts): with `onlyWhenMarked` (the registered file) it installs
+ * only in a document whose tab is marked diagnosed, and at each call the mark's value says
+ * whether to take the call's stack. Without `mark` (tests), it takes every stack.
  *
  * Rules it keeps, because it runs inside someone else's page:
  * - it never changes what the page sees: the original fetch/XHR/EventSource run with the same
@@ -17,17 +19,31 @@
  *   original; a page that wraps them again, before or after, keeps working;
  * - what it sends is bounded and carries header values only for the CORS-safelisted names.
  */
-export function installPageRequestHook(eventName: string, gateKey?: string): void {
+export function installPageRequestHook(eventName: string, mark?: { key: string; webRequest: string; devtools: string }, onlyWhenMarked = false): void {
   const w = globalThis as unknown as Record<string | symbol, unknown> & typeof globalThis;
   const FLAG = Symbol.for('corsight.page-request-hook');
   if (w[FLAG] || typeof document === 'undefined') return;
-  // Registered at document_start for a diagnosed tab's origin: only the tab marked diagnosed.
-  if (gateKey !== undefined) {
+  // The mark, read with the built-ins of install time (no page code at a call).
+  let storage: Storage | undefined;
+  try {
+    storage = typeof Storage === 'function' ? w.sessionStorage : undefined;
+  } catch {
+    storage = undefined; // No sessionStorage here (opaque origin).
+  }
+  const getItem = typeof Storage === 'function' ? Storage.prototype.getItem : undefined;
+  const markValue = (): string | null => {
+    if (!mark || !storage || !getItem) return null;
     try {
-      if (sessionStorage.getItem(gateKey) !== '1') return;
+      return getItem.call(storage, mark.key);
     } catch {
-      return; // No sessionStorage here (opaque origin): the injection at commit covers it.
+      return null;
     }
+  };
+  // Registered at document_start for a diagnosed tab's origin: only the tab marked diagnosed
+  // (without sessionStorage, the injection at commit covers the document).
+  if (onlyWhenMarked) {
+    const value = markValue();
+    if (!mark || (value !== mark.webRequest && value !== mark.devtools)) return;
   }
   Object.defineProperty(w, FLAG, { value: true });
 
@@ -127,11 +143,19 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
     const text = new NativeError().stack;
     return typeof text === 'string' ? text.slice(0, 4000) : '';
   };
-  const context = () => ({
+  /**
+   * Whether the worker needs this call's stack: always, unless the tab is diagnosed through
+   * DevTools, whose network log has the stack of every request that reaches the network. A call in
+   * mode other than "cors", or to a URL that is not http(s), may be refused before (the engine's
+   * request-mode stage; the worker decides which), and then the hook's stack is the only one.
+   */
+  const wantsStack = (mode: string, url: string): boolean =>
+    markValue() !== mark?.devtools || mode !== 'cors' || !(url.startsWith('https:') || url.startsWith('http:'));
+  const context = (mode: string, url: string) => ({
     frameOrigin,
     secureContext: w.isSecureContext === true,
     at: now(),
-    stack: callingStack(),
+    stack: wantsStack(mode, url) ? callingStack() : '',
   });
   const fromHeaders = (h: Headers): Array<{ name: string; value: string }> => {
     const out: Array<{ name: string; value: string }> = [];
@@ -189,7 +213,7 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
       headerOrderKnown = true;
     }
     const targetAddressSpace = own(init, 'targetAddressSpace');
-    return { api: 'fetch', url, method, mode, credentials, redirect, headers, headerOrderKnown, uploadListener: false, ...bodyOf(own(init, 'body')), ...context(), ...(typeof targetAddressSpace === 'string' ? { targetAddressSpace } : {}) };
+    return { api: 'fetch', url, method, mode, credentials, redirect, headers, headerOrderKnown, uploadListener: false, ...bodyOf(own(init, 'body')), ...context(mode, url), ...(typeof targetAddressSpace === 'string' ? { targetAddressSpace } : {}) };
   }
 
   // Local Network Access leaves one trace in the page: the permission turns `denied` when a
@@ -246,7 +270,7 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
         try {
           // The constructor succeeded: the URL parsed, and `url` is its serialization.
           const withCredentials = own(args[1], 'withCredentials') === true;
-          post({ api: 'eventsource', url: source.url, method: 'GET', mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: [], headerOrderKnown: true, uploadListener: false, body: 'none', ...context() });
+          post({ api: 'eventsource', url: source.url, method: 'GET', mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: [], headerOrderKnown: true, uploadListener: false, body: 'none', ...context('cors', source.url) });
         } catch {
           // Recording never disturbs the page.
         }
@@ -316,7 +340,7 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
             const uploadListener = !!upload && (uploadsWithListener.has(upload) || HANDLERS.some((k) => upload[k] !== null && upload[k] !== undefined));
             const withCredentials = withCredentialsGet?.call(xhr) === true;
             const noBody = call.method === 'GET' || call.method === 'HEAD';
-            post({ api: 'xhr', url: call.url, method: call.method, mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: call.headers, headerOrderKnown: true, uploadListener, ...(noBody ? { body: 'none' } : bodyOf(args[0])), ...context() });
+            post({ api: 'xhr', url: call.url, method: call.method, mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: call.headers, headerOrderKnown: true, uploadListener, ...(noBody ? { body: 'none' } : bodyOf(args[0])), ...context('cors', call.url) });
           }
         } catch {
           // Recording never disturbs the page.
@@ -331,13 +355,15 @@ export function installPageRequestHook(eventName: string, gateKey?: string): voi
  * The ISOLATED-world relay: takes the hook's records from DOM events and sends them to the worker
  * in small batches. Self-contained for the same reason as the hook.
  */
-export function installPageRequestRelay(eventName: string, messageType: string, gateKey?: string): void {
+export function installPageRequestRelay(eventName: string, messageType: string, gate?: { key: string; webRequest: string; devtools: string }): void {
   const w = globalThis as unknown as Record<symbol, unknown>;
   const FLAG = Symbol.for('corsight.page-request-relay');
   if (w[FLAG] || typeof document === 'undefined') return;
-  if (gateKey !== undefined) {
+  // The registered file: only in a document whose tab is marked diagnosed, as the hook.
+  if (gate !== undefined) {
     try {
-      if (sessionStorage.getItem(gateKey) !== '1') return;
+      const value = sessionStorage.getItem(gate.key);
+      if (value !== gate.webRequest && value !== gate.devtools) return;
     } catch {
       return;
     }

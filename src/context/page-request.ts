@@ -69,12 +69,21 @@ export const PAGE_REQUEST_EVENT = 'corsight:page-request';
 export const PAGE_REQUESTS_MESSAGE = 'context/page-requests';
 
 /**
- * The sessionStorage key that marks a tab as diagnosed for the scripts registered at
- * document_start (src/background/page-context.ts): sessionStorage belongs to one tab and one
- * origin and survives its reloads, so the hook can decide synchronously, before the page's first
- * script, whether it belongs in this document.
+ * How the worker marks a diagnosed tab's documents for the request context
+ * (src/background/page-context.ts): a sessionStorage key, which belongs to one tab and one origin
+ * and survives its reloads, so the scripts registered at document_start can decide synchronously,
+ * before the page's first script, whether they belong in this document. Its value says how the
+ * tab is diagnosed, and the hook reads it at each call: through DevTools, the network log has
+ * every request's initiator stack, so the hook takes a call's stack only when the call may be
+ * refused before it reaches the network (its stack is then the only one); through webRequest,
+ * which shows no stack, at every call. Taking the stack was most of the hook's cost (issue 20).
  */
-export const PAGE_CONTEXT_GATE = 'corsight.diagnosed';
+export interface PageContextMark {
+  key: string;
+  webRequest: string;
+  devtools: string;
+}
+export const PAGE_CONTEXT_MARK: PageContextMark = { key: 'corsight.diagnosed', webRequest: '1', devtools: 'devtools' };
 
 /** The built files of the registered scripts (emitted by vite.config.ts). */
 export const PAGE_CONTEXT_FILES = { hook: 'page-context/hook.js', relay: 'page-context/relay.js' } as const;

@@ -177,6 +177,36 @@ describe('request context', () => {
     expect(await hooked(diagnosedPage)).toBe(false);
   }, 120_000);
 
+  it('through DevTools: marks the tab so, and every exchange still has its calling stack (the network log\'s, or the hook\'s for a refused call)', async () => {
+    const l = (lab ??= await startLab());
+    const devtoolsRig = await startRig({ devtools: true });
+    try {
+      const page = await devtoolsRig.browser.context.newPage();
+      await page.goto(l.pageUrl);
+      const tabId = await devtoolsRig.tabIdOf(l.pageUrl.replace(/\/$/, '') + '/');
+      await waitForDevtoolsPort(devtoolsRig, tabId);
+      // Diagnosing the tab starts the DevTools page's listening, and with it the hook.
+      await devtoolsRig.ask({ type: 'tab/report', tabId });
+      for (let i = 0; i < 50 && !(await devtoolsRig.ask({ type: 'debug/state' })).pageContextTabs.includes(tabId); i++) await sleep(100);
+      for (let i = 0; i < 50 && !(await hooked(page)); i++) await sleep(100);
+      // The hook takes a stack only for calls the network log may not have (PAGE_CONTEXT_MARK).
+      expect(await page.evaluate(() => sessionStorage.getItem('corsight.diagnosed'))).toBe('devtools');
+      const wildcard = await runScenario(page, l, 'fetch-cred-wildcard');
+      const refused = await runScenario(page, l, 'same-origin-mode-cross');
+      let report: TabReport | undefined;
+      const entryOf = (url: string) => report?.entries.find((e) => e.url === url);
+      for (let i = 0; i < 50 && !(entryOf(wildcard.url) && entryOf(refused.url)); i++) {
+        await sleep(100);
+        report = await devtoolsRig.ask({ type: 'tab/report', tabId });
+      }
+      const fromLabPage = (e: ReturnType<typeof entryOf>) => e?.exchange.initiator?.stack?.some((f) => f.url.startsWith(l.origins.app)) === true;
+      expect([entryOf(wildcard.url)?.corsError, entryOf(wildcard.url)?.source, fromLabPage(entryOf(wildcard.url))]).toEqual(['WildcardOriginNotAllowed', 'devtools', true]);
+      expect([entryOf(refused.url)?.corsError, entryOf(refused.url)?.source, fromLabPage(entryOf(refused.url))]).toEqual(['DisallowedByMode', 'page', true]);
+    } finally {
+      await devtoolsRig.close();
+    }
+  }, 120_000);
+
   // Local Network Access leaves only net::ERR_FAILED on the wire; the page's context settles it.
   // Each configuration is its own browser (Chromium flags put the lab page in the public space).
   const LNA_CASES: ReadonlyArray<readonly [LnaConfigName, string, string]> = [

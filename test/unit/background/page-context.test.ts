@@ -1,6 +1,6 @@
 /** The request-context hook goes into the diagnosed tabs' frames, and only theirs. */
 import { describe, expect, it, vi } from 'vitest';
-import { PageContextInjector, hostPattern, type InjectionApi } from '../../../src/background/page-context.ts';
+import { PageContextInjector, hostPattern, type DiagnosedThrough, type InjectionApi } from '../../../src/background/page-context.ts';
 
 type Commit = (details: { tabId: number; frameId: number; url: string }) => void;
 
@@ -9,7 +9,7 @@ function fakeApi(inject: InjectionApi['inject'] = async () => undefined, urls: R
   const listeners = new Set<Commit>();
   const api = {
     inject: vi.fn(inject),
-    mark: vi.fn(async (_tabId: number, _frames: number[] | 'all', _on: boolean) => undefined),
+    mark: vi.fn(async (_tabId: number, _frames: number[] | 'all', _through: DiagnosedThrough | undefined) => undefined),
     register: vi.fn(async (_patterns: string[]) => undefined),
     tabUrl: vi.fn(async (tabId: number) => urls[tabId]),
     onCommitted: {
@@ -118,7 +118,7 @@ describe('PageContextInjector', () => {
     injector.update([5]);
     await settle();
     await injector.settled();
-    expect(api.mark.mock.calls).toEqual([[5, 'all', true]]);
+    expect(api.mark.mock.calls).toEqual([[5, 'all', 'webRequest']]);
     expect(api.register.mock.calls.at(-1)).toEqual([['https://app.example/*']]);
     injector.update([5, 6]);
     await settle();
@@ -127,17 +127,17 @@ describe('PageContextInjector', () => {
     // Tab 5 goes to another host: its new document is marked, the registration follows it.
     commit(5, 0, 'https://other.example/x');
     await injector.settled();
-    expect(api.mark.mock.calls.at(-1)).toEqual([5, [0], true]);
+    expect(api.mark.mock.calls.at(-1)).toEqual([5, [0], 'webRequest']);
     expect(api.register.mock.calls.at(-1)).toEqual([['http://localhost/*', 'https://other.example/*']]);
     // A subframe's commit is hooked and marked but does not change the registration.
     const registrations = api.register.mock.calls.length;
     commit(6, 4, 'https://ads.example/frame');
     await injector.settled();
-    expect(api.mark.mock.calls.at(-1)).toEqual([6, [4], true]);
+    expect(api.mark.mock.calls.at(-1)).toEqual([6, [4], 'webRequest']);
     expect(api.register.mock.calls.length).toBe(registrations);
     injector.update([]);
     await injector.settled();
-    expect(api.mark.mock.calls.slice(-2)).toEqual([[5, 'all', false], [6, 'all', false]]);
+    expect(api.mark.mock.calls.slice(-2)).toEqual([[5, 'all', undefined], [6, 'all', undefined]]);
     expect(api.register.mock.calls.at(-1)).toEqual([[]]);
   });
 
@@ -150,5 +150,25 @@ describe('PageContextInjector', () => {
     expect(api.register.mock.calls.every(([patterns]) => patterns.length === 0)).toBe(true);
     expect(hostPattern('file:///tmp/a.html')).toBeUndefined();
     expect(hostPattern('http://[::1]:8080/x')).toBe('http://[::1]/*');
+  });
+
+  it('marks a tab diagnosed through DevTools as such, marks it again when that changes, and hooks it once', async () => {
+    const { api, commit } = fakeApi(undefined, { 5: 'https://app.example/' });
+    const injector = new PageContextInjector(api);
+    injector.update([5], new Set([5]));
+    expect(api.mark.mock.calls).toEqual([[5, 'all', 'devtools']]);
+    // A frame committed later gets the tab's current mark.
+    commit(5, 3, 'https://app.example/frame');
+    expect(api.mark.mock.calls.at(-1)).toEqual([5, [3], 'devtools']);
+    // Nothing changed: nothing marked again.
+    injector.update([5], new Set([5]));
+    expect(api.mark.mock.calls).toHaveLength(2);
+    // DevTools closed, the webRequest capture goes on: the same tab, marked for every stack.
+    injector.update([5]);
+    expect(api.mark.mock.calls.at(-1)).toEqual([5, 'all', 'webRequest']);
+    // Injected at the start and at the frame's commit only: a change of way is no new hook.
+    expect(api.inject.mock.calls).toEqual([[5, 'all'], [5, [3]]]);
+    await settle();
+    await injector.settled();
   });
 });
