@@ -139,7 +139,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The actual requests whose first URL is exactly `url`. */
 const exactly = (oracle: Oracle, url: string): OracleRequest[] => oracle.requests.filter((r) => !r.isPreflight && r.url === url);
 
-async function settleCase(tab: Tab, url: string, hasAgain: boolean): Promise<OracleRequest | undefined> {
+/**
+ * `ownTarget`: the request is made in a dedicated worker or an iframe, whose events may come on
+ * their own CDP session (the oracle's second socket), later than the page's: no early "nothing on
+ * the wire" (on a slow machine the workers' refused requests came after it and were missed).
+ */
+async function settleCase(tab: Tab, url: string, hasAgain: boolean, ownTarget: boolean): Promise<OracleRequest | undefined> {
   const want = hasAgain ? 2 : 1;
   for (let i = 0; i < 60; i++) {
     const seen = exactly(tab.oracle, url);
@@ -150,7 +155,7 @@ async function settleCase(tab: Tab, url: string, hasAgain: boolean): Promise<Ora
       return last;
     }
     // Nothing on the wire after the page has settled: decided in the renderer (Audits) or a worker.
-    if (seen.length === 0 && i >= 4) return undefined;
+    if (seen.length === 0 && i >= 4 && !ownTarget) return undefined;
     await sleep(25);
   }
   return exactly(tab.oracle, url).at(-1);
@@ -172,7 +177,7 @@ async function runCase(tab: Tab, lab: Lab, s: Scenario): Promise<CaseResult> {
     (id) => (window as unknown as { corsightLab: { run(id: string): Promise<LabRunResult> } }).corsightLab.run(id),
     s.id,
   )) as LabRunResult;
-  const req = await settleCase(tab, page.url, s.request.again !== undefined);
+  const req = await settleCase(tab, page.url, s.request.again !== undefined, s.request.kind === 'worker-fetch' || s.request.kind === 'iframe-fetch');
   if (!req) await sleep(30);
   const { v: chromium, source } = chromiumVerdict(tab, req, page.url, page);
   const result: CaseResult = {
