@@ -98,6 +98,23 @@ async function probe(page: Page, urls: { same: string; cross: string }): Promise
   }, urls);
 }
 
+/**
+ * Runs, in a diagnosed tab, a credentialed call answered with `*` (only the call shows its
+ * credentials mode and stack when no Cookie is sent) and a call the renderer refuses before any
+ * network activity (only the call shows it); their report entries once both are logged.
+ */
+async function runWildcardAndRefused(r: Rig, page: Page, l: Lab, tabId: number) {
+  const wildcard = await runScenario(page, l, 'fetch-cred-wildcard');
+  const refused = await runScenario(page, l, 'same-origin-mode-cross');
+  let report: TabReport | undefined;
+  const entryOf = (url: string) => report?.entries.find((e) => e.url === url);
+  for (let i = 0; i < 50 && !(entryOf(wildcard.url) && entryOf(refused.url)); i++) {
+    await sleep(100);
+    report = await r.ask({ type: 'tab/report', tabId });
+  }
+  return { report, wildcard: entryOf(wildcard.url), refused: entryOf(refused.url) };
+}
+
 describe('request context', () => {
   it('is in the diagnosed tab only, changes nothing the page sees, and reaches the diagnosis', async () => {
     lab = await startLab();
@@ -128,22 +145,16 @@ describe('request context', () => {
     expect(await hooked(otherPage)).toBe(false);
 
     // What only the call shows: its redirect mode and where it came from.
-    const wildcard = await runScenario(diagnosedPage, l, 'fetch-cred-wildcard');
-    // The renderer refuses this one before any network activity: only the call shows it.
-    const refused = await runScenario(diagnosedPage, l, 'same-origin-mode-cross');
-    let report: TabReport | undefined;
+    const logged = await runWildcardAndRefused(r, diagnosedPage, l, tabId);
+    let report: TabReport | undefined = logged.report;
     const entryOf = (url: string) => report?.entries.find((e) => e.url === url);
-    for (let i = 0; i < 50 && !(entryOf(wildcard.url) && entryOf(refused.url)); i++) {
-      await sleep(100);
-      report = await r.ask({ type: 'tab/report', tabId });
-    }
-    const cred = entryOf(wildcard.url);
+    const cred = logged.wildcard;
     expect(cred?.corsError).toBe('WildcardOriginNotAllowed');
     expect(cred?.exchange.credentials).toBe('include');
     expect(cred?.exchange.redirect).toBe('follow');
     // Where the call came from: the lab page's own script.
     expect(cred?.exchange.initiator?.stack?.some((f) => f.url.startsWith(l.origins.app))).toBe(true);
-    const mode = entryOf(refused.url);
+    const mode = logged.refused;
     expect([mode?.corsError, mode?.source, mode?.diagnosis.stage.kind]).toEqual(['DisallowedByMode', 'page', 'mode']);
     // The probes' own refused call (mode same-origin to the API) was logged the same way; the
     // other tab, not diagnosed, has nothing.
@@ -191,17 +202,10 @@ describe('request context', () => {
       for (let i = 0; i < 50 && !(await hooked(page)); i++) await sleep(100);
       // The hook takes a stack only for calls the network log may not have (PAGE_CONTEXT_MARK).
       expect(await page.evaluate(() => sessionStorage.getItem('corsight.diagnosed'))).toBe('devtools');
-      const wildcard = await runScenario(page, l, 'fetch-cred-wildcard');
-      const refused = await runScenario(page, l, 'same-origin-mode-cross');
-      let report: TabReport | undefined;
-      const entryOf = (url: string) => report?.entries.find((e) => e.url === url);
-      for (let i = 0; i < 50 && !(entryOf(wildcard.url) && entryOf(refused.url)); i++) {
-        await sleep(100);
-        report = await devtoolsRig.ask({ type: 'tab/report', tabId });
-      }
-      const fromLabPage = (e: ReturnType<typeof entryOf>) => e?.exchange.initiator?.stack?.some((f) => f.url.startsWith(l.origins.app)) === true;
-      expect([entryOf(wildcard.url)?.corsError, entryOf(wildcard.url)?.source, fromLabPage(entryOf(wildcard.url))]).toEqual(['WildcardOriginNotAllowed', 'devtools', true]);
-      expect([entryOf(refused.url)?.corsError, entryOf(refused.url)?.source, fromLabPage(entryOf(refused.url))]).toEqual(['DisallowedByMode', 'page', true]);
+      const { wildcard, refused } = await runWildcardAndRefused(devtoolsRig, page, l, tabId);
+      const fromLabPage = (e: typeof wildcard) => e?.exchange.initiator?.stack?.some((f) => f.url.startsWith(l.origins.app)) === true;
+      expect([wildcard?.corsError, wildcard?.source, fromLabPage(wildcard)]).toEqual(['WildcardOriginNotAllowed', 'devtools', true]);
+      expect([refused?.corsError, refused?.source, fromLabPage(refused)]).toEqual(['DisallowedByMode', 'page', true]);
     } finally {
       await devtoolsRig.close();
     }
