@@ -19,7 +19,10 @@
  *   original; a page that wraps them again, before or after, keeps working;
  * - what it sends is bounded and carries header values only for the CORS-safelisted names.
  */
-export function installPageRequestHook(eventName: string, mark?: { key: string; webRequest: string; devtools: string }, onlyWhenMarked = false): void {
+// Type-only (erased): the functions below are serialized and may import nothing at run time.
+import type { PageContextMark } from './page-request.ts';
+
+export function installPageRequestHook(eventName: string, mark?: PageContextMark, onlyWhenMarked = false): void {
   const w = globalThis as unknown as Record<string | symbol, unknown> & typeof globalThis;
   const FLAG = Symbol.for('corsight.page-request-hook');
   if (w[FLAG] || typeof document === 'undefined') return;
@@ -355,7 +358,7 @@ export function installPageRequestHook(eventName: string, mark?: { key: string; 
  * The ISOLATED-world relay: takes the hook's records from DOM events and sends them to the worker
  * in small batches. Self-contained for the same reason as the hook.
  */
-export function installPageRequestRelay(eventName: string, messageType: string, gate?: { key: string; webRequest: string; devtools: string }): void {
+export function installPageRequestRelay(eventName: string, messageType: string, gate?: PageContextMark): void {
   const w = globalThis as unknown as Record<symbol, unknown>;
   const FLAG = Symbol.for('corsight.page-request-relay');
   if (w[FLAG] || typeof document === 'undefined') return;
