@@ -1,5 +1,5 @@
 import { originOfUrl } from '../capture/request-facts.ts';
-import { OutgoingBatches } from '../capture/devtools/batches.ts';
+import { BatchSender, OutgoingBatches } from '../capture/devtools/batches.ts';
 import { BackfillMerge } from '../capture/devtools/har-backfill.ts';
 import { HarStream } from '../capture/har/stream.ts';
 import type { Exchange } from '../engine/types.ts';
@@ -36,32 +36,15 @@ let timer: ReturnType<typeof setTimeout> | undefined;
  * so it, not a worker-side journal, is the durable copy (src/capture/devtools/batches.ts).
  */
 const outgoing = new OutgoingBatches<Exchange>(`${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`);
-let sending: Promise<void> = Promise.resolve();
-let retry: ReturnType<typeof setTimeout> | undefined;
-
-/** Sends the batches the worker has not taken, one at a time and in order. */
-function sendPending(): Promise<void> {
-  sending = sending.then(async () => {
-    for (let batch = outgoing.next(); batch; batch = outgoing.next()) {
-      const { items, ...id } = batch;
-      let answer: { expected?: number };
-      try {
-        answer = await ask({ type: 'devtools/exchanges', tabId, exchanges: items, batch: id });
-      } catch {
-        // The worker is restarting: the reconnect sends again; if it never drops the port, so does this.
-        if (retry === undefined) {
-          retry = setTimeout(() => {
-            retry = undefined;
-            void sendPending();
-          }, 1000);
-        }
-        return;
-      }
-      outgoing.answered(id.n, answer.expected);
-    }
-  });
-  return sending;
-}
+/** A batch unanswered this long is sent again (the worker was being stopped as it went). */
+const ANSWER_WAIT_MS = 3000;
+const RETRY_MS = 1000;
+const sender = new BatchSender<Exchange>(
+  outgoing,
+  ({ items, ...id }) => ask({ type: 'devtools/exchanges', tabId, exchanges: items, batch: id }),
+  ANSWER_WAIT_MS,
+  RETRY_MS,
+);
 
 function flushOutbox(): void {
   if (timer !== undefined) clearTimeout(timer);
@@ -69,7 +52,7 @@ function flushOutbox(): void {
   if (outbox.length === 0) return;
   outgoing.add(outbox);
   outbox = [];
-  void sendPending();
+  void sender.sendPending();
 }
 
 const stream = new HarStream(
@@ -105,7 +88,7 @@ function activate(): void {
     for (const entry of merge.backlog(log?.entries ?? [])) stream.push(entry);
     flushOutbox();
     // The worker answers a report it was asked for once this arrives (after the backlog).
-    void sendPending().then(() => {
+    void sender.sendPending().then(() => {
       backlogSent = true;
       port?.postMessage({ type: 'active', tabId } satisfies DevtoolsPortMessage);
     });
@@ -132,8 +115,7 @@ function connect(): void {
   current.postMessage({ type: backlogSent ? 'active' : 'devtools', tabId } satisfies DevtoolsPortMessage);
   if (reconnecting) {
     // A new worker: what no checkpoint confirmed goes again (it skips what its logs hold).
-    outgoing.resendUnconfirmed();
-    void sendPending();
+    sender.reconnected();
   }
   current.onMessage.addListener((message: unknown) => {
     const command = message as Partial<DevtoolsPortCommand> | null;

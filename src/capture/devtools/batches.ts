@@ -113,3 +113,79 @@ export class OutgoingBatches<T> {
     return this.batches.length;
   }
 }
+
+/** The worker's answer to a batch: `expected` when it refused a gap. */
+export interface BatchAnswer {
+  expected?: number;
+}
+
+/**
+ * DevTools page side: sends the batches the worker has not taken, one at a time and in order.
+ * An answer that does not come within `answerWaitMs` counts as lost and the batch goes again
+ * later: a message sent while the worker is being stopped is not guaranteed an answer, and one
+ * unanswered send would otherwise hold every later batch back until DevTools closes. Sending a
+ * batch twice is safe: the worker skips a number it already took (BatchSequence).
+ */
+export class BatchSender<T> {
+  private sending: Promise<void> = Promise.resolve();
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  /** Gives up on the answer being waited for, if any. */
+  private abandonWait: (() => void) | undefined;
+
+  constructor(
+    private readonly outgoing: OutgoingBatches<T>,
+    private readonly send: (batch: SentBatch & { items: T[] }) => Promise<BatchAnswer>,
+    private readonly answerWaitMs: number,
+    private readonly retryMs: number,
+  ) {}
+
+  /** Sends what waits; resolves when the worker took all of it or a send failed (a retry is set). */
+  sendPending(): Promise<void> {
+    this.sending = this.sending.then(async () => {
+      for (let batch = this.outgoing.next(); batch; batch = this.outgoing.next()) {
+        let answer: BatchAnswer;
+        try {
+          answer = await this.answerOf(batch);
+        } catch {
+          // The worker is restarting: its new connection sends again; if none comes, the retry does.
+          this.retryLater();
+          return;
+        }
+        this.outgoing.answered(batch.n, answer.expected);
+      }
+    });
+    return this.sending;
+  }
+
+  /** A new worker connected: stop waiting on the old one and send everything unconfirmed again. */
+  reconnected(): void {
+    this.abandonWait?.();
+    this.outgoing.resendUnconfirmed();
+    void this.sendPending();
+  }
+
+  private answerOf(batch: SentBatch & { items: T[] }): Promise<BatchAnswer> {
+    return new Promise((resolve, reject) => {
+      const settle = (finish: () => void) => {
+        clearTimeout(deadline);
+        if (this.abandonWait === abandon) this.abandonWait = undefined;
+        finish();
+      };
+      const abandon = () => settle(() => reject(new Error(`batch ${batch.n}: no answer`)));
+      const deadline = setTimeout(abandon, this.answerWaitMs);
+      this.abandonWait = abandon;
+      this.send(batch).then(
+        (answer) => settle(() => resolve(answer)),
+        (err: unknown) => settle(() => reject(err instanceof Error ? err : new Error(String(err)))),
+      );
+    });
+  }
+
+  private retryLater(): void {
+    if (this.retry !== undefined) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.sendPending();
+    }, this.retryMs);
+  }
+}

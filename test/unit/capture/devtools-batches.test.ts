@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BatchSequence, OutgoingBatches } from '../../../src/capture/devtools/batches.ts';
+import { BatchSender, BatchSequence, OutgoingBatches, type BatchAnswer, type SentBatch } from '../../../src/capture/devtools/batches.ts';
 
 const TAB = 3;
 
@@ -122,5 +122,64 @@ describe('DevTools batches across worker restarts', () => {
       }),
       { seed: 20261127, numRuns: 500 },
     );
+  });
+});
+
+/** A worker behind runtime.sendMessage: answers each batch, or (while `silent`) never answers. */
+class MessagedWorker {
+  log: number[] = [];
+  readonly seq = new BatchSequence();
+  silent = false;
+  sends = 0;
+  private waiters: Array<() => void> = [];
+  receive = (batch: SentBatch & { items: number[] }): Promise<BatchAnswer> => {
+    this.sends++;
+    for (const wake of this.waiters.splice(0)) wake();
+    if (this.silent) return new Promise(() => {});
+    const verdict = this.seq.accept(TAB, batch);
+    if (verdict.kind === 'take') this.log.push(...batch.items);
+    return Promise.resolve(verdict.kind === 'gap' ? { expected: verdict.expected } : {});
+  };
+  /** Resolves at the next send. */
+  nextSend(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+describe('sending DevTools batches', () => {
+  it('a batch whose answer never comes is sent again, and the batches behind it follow', async () => {
+    const page = new OutgoingBatches<number>('p');
+    const worker = new MessagedWorker();
+    const sender = new BatchSender(page, worker.receive, 20, 10);
+    page.add([1]);
+    worker.silent = true;
+    const resent = worker.nextSend().then(() => worker.nextSend());
+    await sender.sendPending();
+    worker.silent = false;
+    page.add([2]);
+    await resent;
+    await sender.sendPending();
+    expect(worker.log).toEqual([1, 2]);
+    expect(worker.sends).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a new worker connecting ends the wait for the old one at once', async () => {
+    const page = new OutgoingBatches<number>('p');
+    const worker = new MessagedWorker();
+    // Neither the deadline nor the retry can fire within the test: only reconnected() sends again.
+    const sender = new BatchSender(page, worker.receive, 3_600_000, 3_600_000);
+    page.add([1, 2]);
+    worker.silent = true;
+    const firstSend = worker.nextSend();
+    const stalled = sender.sendPending();
+    await firstSend;
+    worker.silent = false;
+    const again = worker.nextSend();
+    sender.reconnected();
+    await stalled;
+    await again;
+    await sender.sendPending();
+    expect(worker.log).toEqual([1, 2]);
+    expect(page.next()).toBeUndefined();
   });
 });
