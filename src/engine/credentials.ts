@@ -8,6 +8,7 @@
 import { getHeader } from './headers.ts';
 import { CORS_LIKE_ERROR, evaluate, fitsObservation, unsafeNamesFor, type Ctx, type Trace } from './replay.ts';
 import type { HttpHeader } from './types.ts';
+import { parseUrlShared } from './url.ts';
 
 /**
  * Whether the Cookie headers on the wire prove credentials mode "include": a Cookie on a hop sent
@@ -40,7 +41,7 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
   let trace: Trace;
   const hasCookie = cookieProvesIncludeCredentials(
     ctx.hops,
-    (url) => ctx.pageOrigin === 'null' || ctx.urls.get(url)?.origin !== ctx.pageOrigin,
+    (url) => ctx.pageOrigin === 'null' || parseUrlShared(url)?.origin !== ctx.pageOrigin,
     ctx.requestHeaders,
   );
   if (ctx.ex.credentials === 'omit' || ctx.ex.credentials === 'same-origin' || ctx.ex.credentials === 'include') {

@@ -49,7 +49,7 @@ import type {
   FixActionId,
   FixPlan,
 } from './types.ts';
-import { originDifferences, UrlCache, type ParsedUrl } from './url.ts';
+import { originDifferences, parseUrlShared, type ParsedUrl } from './url.ts';
 import { addressSpaceOfHost, isMorePrivate, isPotentiallyTrustworthy } from './address-space.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -107,18 +107,16 @@ export function diagnose(exchange: Exchange): Diagnosis {
 }
 
 function diagnoseExchange(ex: Exchange): Diagnosis {
-  const urls = new UrlCache();
   const hops = Array.isArray(ex.hops) ? ex.hops : [];
   const firstUrl = hops[0]?.url ?? '';
   const pageOrigin = typeof ex.initiatorOrigin === 'string' ? ex.initiatorOrigin.trim() : 'null';
-  const page = pageOrigin === 'null' ? null : urls.get(pageOrigin);
+  const page = pageOrigin === 'null' ? null : parseUrlShared(pageOrigin);
   const outcome = ex.outcome ?? { kind: 'completed' };
-  const targetOrNull = urls.get(firstUrl);
+  const targetOrNull = parseUrlShared(firstUrl);
   // One context object for the whole call (target null only for the invalid-URL answer): a
   // second one spread from a base cost a fifth of diagnose() (CPU profile, issue 20).
   const ctxOrInvalid: CtxBase & { target: ParsedUrl | null } = {
     ex,
-    urls,
     method: normalizeMethod(String(ex.method ?? 'GET')),
     pageOrigin: page ? page.origin : 'null',
     page,
@@ -147,8 +145,8 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   const refusedTarget = lastHop?.response ? refusedRedirectLocation(lastHop.url, lastHop.response, ctx.outcomeFailed ? ctx.outcomeError : null) : undefined;
   const anyCross =
     ctx.pageOrigin === 'null' ||
-    hops.some((h) => urls.get(h.url)?.origin !== ctx.pageOrigin) ||
-    (refusedTarget !== undefined && urls.get(refusedTarget)?.origin !== ctx.pageOrigin);
+    hops.some((h) => parseUrlShared(h.url)?.origin !== ctx.pageOrigin) ||
+    (refusedTarget !== undefined && parseUrlShared(refusedTarget)?.origin !== ctx.pageOrigin);
 
   // 0. Local Network Access: decided on address spaces the headers do not show.
   const reported = ex.reportedCorsError?.corsError;
@@ -396,7 +394,7 @@ function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Dia
 
 function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'], extra: Finding[]): Diagnosis {
   const { response, url } = stageResponse(ctx, t);
-  const stageOrigin = ctx.urls.get(url)?.origin ?? ctx.target.origin;
+  const stageOrigin = parseUrlShared(url)?.origin ?? ctx.target.origin;
   const method = ctx.method;
   const P = ctx.pageOrigin;
   const T = stageOrigin;
@@ -463,15 +461,15 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     const isRedirectHop = i < t.lastHop || (t.stage.kind === 'redirect' && t.stage.hop === i);
     const stageName = isRedirectHop ? 'redirect' : 'actual';
     const failingHere = (t.stage.kind === 'redirect' && t.stage.hop === i) || (t.stage.kind === 'actual' && i === t.lastHop);
-    if (ctx.urls.get(hop.url)?.origin === P && t.taintedAtHop < 0) continue;
+    if (parseUrlShared(hop.url)?.origin === P && t.taintedAtHop < 0) continue;
     if (r.status === 304) continue;
     addResponseEvidence(evidence, stageName, r, i > t.taintedAtHop && t.taintedAtHop >= 0 ? 'null' : P, cred, failingHere ? code : undefined);
     originValueFindings(findings, r.headers, isRedirectHop ? 'redirect' : 'response', P, hop.url);
   }
 
   if (t.taintedAtHop >= 0) {
-    const from = ctx.urls.get(ctx.hops[t.taintedAtHop]!.url)?.origin;
-    const to = ctx.urls.get(ctx.hops[t.taintedAtHop + 1]!.url)?.origin;
+    const from = parseUrlShared(ctx.hops[t.taintedAtHop]!.url)?.origin;
+    const to = parseUrlShared(ctx.hops[t.taintedAtHop + 1]!.url)?.origin;
     findings.push(finding('tainted-origin-redirect',
       `${from} redirected to ${to}, another origin, so the browser sent the next request with Origin: null; only Access-Control-Allow-Origin: null or * can match it.`));
   }

@@ -279,10 +279,15 @@ export function corsUnsafeRequestHeaderNames(headers: readonly HttpHeader[]): st
   return sortedLowercaseSet(unsafe);
 }
 
-/** https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set */
-function sortedLowercaseSet(names: string[]): string[] {
-  if (names.length <= 1) return names;
-  return [...new Set(names)].sort();
+/**
+ * https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
+ * 1-2. A set of the names, each lowercased. 3. Sorted in ascending order (code units: the names
+ * are tokens, so this is byte order).
+ */
+export function sortedLowercaseSet(names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  if (names.length === 1) return [lowerHeaderName(names[0]!)];
+  return [...new Set(names.map(lowerHeaderName))].sort();
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Small header helpers shared by the engine: pure string work, and one bounded memo of lowered
+ * Small header helpers shared by the engine: pure string work, and a bounded memo of lowered
  * names. Fetch Standard vocabulary: https://fetch.spec.whatwg.org/#terminology-headers
  */
+import { BoundedMemo } from './bounded-memo.ts';
 import type { HttpHeader } from './types.ts';
 
 /** https://fetch.spec.whatwg.org/#http-tab-or-space */
@@ -34,24 +35,14 @@ export function trimTabOrSpace(value: string): string {
 
 /**
  * Header names lowered once and shared across calls: the same few dozen names come with every
- * request, and lowering them anew (a new string to allocate and hash) was a tenth of
- * diagnose() (CPU profile, issue 20). Bounded in entries and in name length, cleared when full:
- * hostile pages may send endless distinct or huge names.
+ * request, and lowering them anew was a tenth of diagnose() (CPU profile, issue 20). Names longer
+ * than any real one are lowered each time.
  */
-const LOWERED = new Map<string, string>();
-const LOWERED_MAX = 1024;
-const LOWERED_MAX_NAME = 64;
+const LOWERED = new BoundedMemo((name) => name.toLowerCase(), 1024, 64);
 
 /** `name` in lower case (String.prototype.toLowerCase, as the engine always compared names), memoised. */
 export function lowerHeaderName(name: string): string {
-  if (name.length > LOWERED_MAX_NAME) return name.toLowerCase();
-  let lower = LOWERED.get(name);
-  if (lower === undefined) {
-    lower = name.toLowerCase();
-    if (LOWERED.size >= LOWERED_MAX) LOWERED.clear();
-    LOWERED.set(name, lower);
-  }
-  return lower;
+  return LOWERED.get(name);
 }
 
 /**

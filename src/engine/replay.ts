@@ -18,6 +18,7 @@ import {
   methodAfterRedirect,
   parsePreflightResult,
   redirectTaintsOrigin,
+  sortedLowercaseSet,
   REQUEST_BODY_HEADER_NAMES,
   type CheckFailure,
   type EffectiveCredentials,
@@ -26,7 +27,7 @@ import {
 import { blinkHeaderMapOrder } from './blink-order.ts';
 import { getHeader, lowerHeaderName, parseTokenList } from './headers.ts';
 import type { Exchange, HttpHeader, ObservedResponse, PreflightObservation, Stage } from './types.ts';
-import { UrlCache, type ParsedUrl } from './url.ts';
+import { parseUrlShared, type ParsedUrl } from './url.ts';
 
 // ---------------------------------------------------------------------------------------
 // Trace: what happened under one credentials hypothesis
@@ -86,7 +87,6 @@ export interface Trace {
 
 export interface Ctx {
   ex: Exchange;
-  urls: UrlCache;
   method: string;
   pageOrigin: string;
   page: ParsedUrl | null;
@@ -176,12 +176,13 @@ const BROWSER_CACHE_HEADER_VALUES: ReadonlyMap<string, readonly string[]> = new 
   ['pragma', ['no-cache']],
 ]);
 const RFC9218_PRIORITY = /^(?:u=[0-7](?:\s*,\s*i)?|i(?:\s*,\s*u=[0-7])?)$/;
+/** The lengths of those names: most request headers are ruled out by length alone. */
+const NETWORK_ADDED_NAME_LENGTHS: ReadonlySet<number> = new Set(['priority', ...BROWSER_CACHE_HEADER_VALUES.keys()].map((name) => name.length));
 
 function mayBeNetworkAddedHeader(header: HttpHeader): boolean {
   if (typeof header.name !== 'string' || typeof header.value !== 'string') return false;
-  // By length first: most request headers are neither (this runs for every captured request).
-  const length = header.name.length;
-  if (length !== 6 && length !== 8 && length !== 13) return false;
+  // This runs for every captured request: the length test first.
+  if (!NETWORK_ADDED_NAME_LENGTHS.has(header.name.length)) return false;
   const name = lowerHeaderName(header.name);
   if (name === 'priority') return RFC9218_PRIORITY.test(header.value.trim().toLowerCase());
   const browserValues = BROWSER_CACHE_HEADER_VALUES.get(name);
@@ -273,9 +274,7 @@ function namesAskedBy(pf: PreflightObservation | undefined): string[] | undefine
   if (pf?.kind !== 'sent' || getHeader(pf.requestHeaders, 'access-control-request-method') === null) return undefined;
   const acrh = getHeader(pf.requestHeaders, 'access-control-request-headers');
   if (acrh === null) return [];
-  const names = parseTokenList(acrh) ?? [];
-  if (names.length === 1) return [lowerHeaderName(names[0]!)];
-  return [...new Set(names.map(lowerHeaderName))].sort();
+  return sortedLowercaseSet(parseTokenList(acrh) ?? []);
 }
 
 export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: string[]): Trace {
@@ -357,7 +356,7 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
       return t;
     }
     if (ex.redirect === 'manual') break; // The page gets an opaque-redirect response.
-    const loc = ctx.urls.get(nextUrl);
+    const loc = parseUrlShared(nextUrl);
     if (!loc) {
       t.networkError = `the redirect target ${JSON.stringify(nextUrl)} is not a valid URL`;
       t.stage = { kind: 'redirect', hop: i };
@@ -485,7 +484,7 @@ export function requestChain(ctx: Ctx, t: Trace): ChainHop[] {
   let state = firstHopState(ctx, t.unsafeNames);
   let url: string | undefined = ctx.hops[0]?.url;
   for (let i = 0; url !== undefined && i <= ctx.hops.length; i++) {
-    const parsed = ctx.urls.get(url);
+    const parsed = parseUrlShared(url);
     if (!parsed) break;
     const hop = ctx.hops[i];
     const pf = i === 0 ? ctx.ex.preflight : hop?.preflight;
@@ -507,7 +506,7 @@ export function requestChain(ctx: Ctx, t: Trace): ChainHop[] {
     const r = hop?.response;
     if (!r || ctx.ex.redirect === 'error' || ctx.ex.redirect === 'manual') break;
     const nextUrl: string | undefined = ctx.hops[i + 1]?.url ?? refusedRedirectTarget(ctx, url, r);
-    const loc = nextUrl === undefined ? undefined : ctx.urls.get(nextUrl);
+    const loc = nextUrl === undefined ? undefined : parseUrlShared(nextUrl);
     if (!loc || !isRedirectStatus(r.status)) break;
     const refusal = checkRedirectLocation(loc, ctx.pageOrigin, state.corsFlag, state.tainted);
     if (refusal) {

@@ -1,8 +1,9 @@
 /**
  * URL and origin helpers. https://url.spec.whatwg.org/ and
  * https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin
- * Parsing goes through the platform URL parser (WHATWG), memoised per diagnose() call.
+ * Parsing goes through the platform URL parser (WHATWG), memoised across calls.
  */
+import { BoundedMemo } from './bounded-memo.ts';
 
 export interface ParsedUrl {
   /** Scheme without `:`, lower case. */
@@ -41,30 +42,18 @@ export function parseUrl(input: string): ParsedUrl | null {
 }
 
 /**
- * Parsed URLs shared across calls: page origins and API URLs repeat a lot. Bounded; cleared
- * when full. Entries are frozen, so sharing them is safe.
+ * Parsed URLs shared across calls: page origins and API URLs repeat a lot. Entries are frozen,
+ * so sharing them is safe; a rejected string is remembered too (null). URLs longer than 2,048
+ * characters are parsed each time.
  */
-const SHARED = new Map<string, ParsedUrl | null>();
-const SHARED_MAX = 1024;
+const PARSED = new BoundedMemo((input) => {
+  const parsed = parseUrl(input);
+  return parsed && Object.freeze(parsed);
+}, 1024, 2048);
 
-/** parseUrl through the shared memo (a rejected string is remembered too). */
+/** parseUrl through the shared memo; null for a non-string or a string the parser rejects. */
 export function parseUrlShared(input: string): ParsedUrl | null {
-  if (typeof input !== 'string') return null;
-  let v = SHARED.get(input);
-  if (v === undefined) {
-    v = parseUrl(input);
-    if (v) Object.freeze(v);
-    if (SHARED.size >= SHARED_MAX) SHARED.clear();
-    SHARED.set(input, v);
-  }
-  return v;
-}
-
-/** A memo of parseUrl, so one exchange never parses the same string twice. */
-export class UrlCache {
-  get(input: string): ParsedUrl | null {
-    return parseUrlShared(input);
-  }
+  return typeof input === 'string' ? PARSED.get(input) : null;
 }
 
 /** Which components differ between two tuple origins (both parsed). */
@@ -81,22 +70,17 @@ export function originDifferences(a: ParsedUrl, b: ParsedUrl): Array<'scheme' | 
 /** A serialized tuple origin: scheme://host[:port], lower case, no path, no userinfo, no trailing slash. */
 const SERIALIZED_ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:(\d{1,5}))?$/;
 
-/** isSerializedOrigin's answers, bounded like SHARED: every fix plan checks its page origin. */
-const SERIALIZED = new Map<string, boolean>();
+/** isSerializedOrigin's answers, shared: every fix plan checks its page origin. */
+const SERIALIZED = new BoundedMemo((value) => {
+  const m = SERIALIZED_ORIGIN.exec(value);
+  const port = m?.[7];
+  return m !== null && (port === undefined || (Number(port) <= 65535 && !port.startsWith('0')));
+}, 1024, 300);
 
 /**
  * True for a value an allow-list may hold as written (`Access-Control-Allow-Origin`, a snippet's
  * origin list): a serialized tuple origin with a valid port, at most 300 characters.
  */
 export function isSerializedOrigin(value: string): boolean {
-  if (value.length > 300) return false;
-  let ok = SERIALIZED.get(value);
-  if (ok === undefined) {
-    const m = SERIALIZED_ORIGIN.exec(value);
-    const port = m?.[7];
-    ok = m !== null && (port === undefined || (Number(port) <= 65535 && !port.startsWith('0')));
-    if (SERIALIZED.size >= SHARED_MAX) SERIALIZED.clear();
-    SERIALIZED.set(value, ok);
-  }
-  return ok;
+  return value.length <= 300 && SERIALIZED.get(value);
 }

@@ -5,9 +5,9 @@
  * hints (dpr, width, viewport-width, device-memory, rtt, downlink, ect, save-data) and Firefox's
  * has not, so a request Firefox preflighted for them alone needs no preflight in Chrome.
  */
-import { corsUnsafeRequestHeaderNames, isCorsSafelistedMethod } from '../engine/fetch.ts';
+import { corsUnsafeRequestHeaderNames, isCorsSafelistedMethod, sortedLowercaseSet } from '../engine/fetch.ts';
 import { firefoxVerdict } from '../engine/firefox.ts';
-import { getHeader } from '../engine/headers.ts';
+import { getHeader, parseTokenList } from '../engine/headers.ts';
 import type { Diagnosis, Exchange, HttpHeader } from '../engine/types.ts';
 import type { BrowserName } from '../shared/platform.ts';
 
@@ -20,7 +20,8 @@ function chromeWouldNotPreflight(exchange: Exchange): boolean {
   if (exchange.preflight.kind !== 'sent' || exchange.forcedPreflight) return false;
   const method = getHeader(exchange.preflight.requestHeaders, 'access-control-request-method') ?? exchange.method;
   if (!isCorsSafelistedMethod(method)) return false;
-  const asked = (getHeader(exchange.preflight.requestHeaders, 'access-control-request-headers') ?? '').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
+  // The names as the engine reads them (a token list; a malformed one asks for nothing readable).
+  const asked = sortedLowercaseSet(parseTokenList(getHeader(exchange.preflight.requestHeaders, 'access-control-request-headers') ?? '') ?? []);
   if (asked.length === 0) return false;
   const sent: HttpHeader[] = [];
   for (const name of asked) {
