@@ -2,7 +2,10 @@
  * What watching costs a page: load time of a page firing 500 cross-origin fetches (half of
  * them preflighted) under each capture situation, relative to the same page with no extension.
  * Interleaved runs, a fresh browser each run; medians, each ratio with its bootstrap 95% interval
- * and "met", "missed" or "cannot tell" against its target. Prints figures, asserts nothing.
+ * and "met", "missed" or "cannot tell" against its target. Also the CPU time the browser's
+ * processes spent during each load (SystemInfo.getProcessInfo before the navigation and at the
+ * load's end), per kind of process: where a configuration's extra work lands. Prints figures,
+ * asserts nothing.
  *   npx tsx scripts/bench/capture.ts [rounds]      (default 5 rounds, ~3-4 min)
  *   BENCH_PROFILE=1 ...   also profiles, during each measured load, the page, the DevTools
  *   front-end, the extension's DevTools page and its worker (CPU busy time per process, the
@@ -24,7 +27,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../../test/harness/browser.ts';
 import { againstAtMost, formatInterval, median, ratioOfMedians, type Interval } from './stats.ts';
 import { benchApi, benchPageScript } from './bench-page.ts';
@@ -201,10 +204,38 @@ async function tabIdOf(ext: Page, prefix: string): Promise<number> {
 
 interface Run {
   ms: number;
+  /** CPU time all of the browser's processes spent from the navigation to the end of the load. */
+  cpuMs: number;
+  /** The same, per kind of process. */
+  cpuByKind: Record<ProcessKind, number>;
   /** The request context's hook was in the page when its script started (it wrapped the measured fetches). */
   hookAtStart: boolean;
   /** ... and after the load. */
   hookAfter: boolean;
+}
+
+/** The kinds of process a load's CPU time is told by (SystemInfo.getProcessInfo's types). */
+const PROCESS_KINDS = ['browser', 'renderers', 'network', 'GPU', 'other'] as const;
+type ProcessKind = (typeof PROCESS_KINDS)[number];
+
+function kindOf(type: string): ProcessKind {
+  if (type === 'browser' || type === 'GPU') return type;
+  if (type === 'renderer') return 'renderers';
+  if (type === 'network.mojom.NetworkService') return 'network';
+  return 'other';
+}
+
+/** CPU seconds so far of each of the browser's processes, by process id. */
+async function cpuByProcess(cdp: CDPSession): Promise<Map<number, { kind: ProcessKind; seconds: number }>> {
+  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ id: number; type: string; cpuTime: number }> };
+  return new Map(processInfo.map((p) => [p.id, { kind: kindOf(p.type), seconds: p.cpuTime }]));
+}
+
+/** CPU ms spent between two readings, per kind; a process started in between counts whole, one ended is lost. */
+function cpuMsBetween(before: Map<number, { seconds: number }>, after: Map<number, { kind: ProcessKind; seconds: number }>): Record<ProcessKind, number> {
+  const ms = Object.fromEntries(PROCESS_KINDS.map((k) => [k, 0])) as Record<ProcessKind, number>;
+  for (const [id, { kind, seconds }] of after) ms[kind] += (seconds - (before.get(id)?.seconds ?? 0)) * 1000;
+  return ms;
 }
 
 async function once(config: Config): Promise<Run> {
@@ -265,8 +296,12 @@ async function once(config: Config): Promise<Run> {
           return undefined;
         })
       : undefined;
+    const browserCdp = await browser.context.browser()!.newBrowserCDPSession();
+    const cpuBefore = await cpuByProcess(browserCdp);
     await page.goto(`${appOrigin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
+    const cpuByKind = cpuMsBetween(cpuBefore, await cpuByProcess(browserCdp));
+    const cpuMs = PROCESS_KINDS.reduce((sum, k) => sum + cpuByKind[k], 0);
     if (profiling) {
       // Until the worker and the DevTools page have handled the load's last exchanges.
       await new Promise((r) => setTimeout(r, 1500));
@@ -276,13 +311,14 @@ async function once(config: Config): Promise<Run> {
       const w = window as unknown as { __t: number; __hookAtStart: boolean };
       return { ms: w.__t, hookAtStart: w.__hookAtStart, hookAfter: Symbol.for(flag) in window };
     }, HOOK_FLAG);
+    const measured: Run = { ...run, cpuMs, cpuByKind };
     if (config === 'debugger') {
       // Proof the attachment watched the load: the protocol events it received.
       const again = await browser.context.newPage();
       await again.goto(`chrome-extension://${browser.extensionId}/page.html`);
       debuggerEvents.push(((await again.evaluate(() => chrome.runtime.sendMessage({ type: 'count' }))) as { events: number }).events);
     }
-    return run;
+    return measured;
   } finally {
     await browser.close();
   }
@@ -308,6 +344,7 @@ function recordProfiles(config: Config, runs: TargetProfile[], extensionScripts:
 }
 
 const times = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
+const cpuTimes = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
 const hooks = new Map<Config, Run[]>(CONFIGS.map((c) => [c, []]));
 const started = Date.now();
 // One warm-up run (disk cache of the browser binary), not counted.
@@ -318,12 +355,21 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const config of order) {
     const run = await once(config);
     times.get(config)?.push(run.ms);
+    cpuTimes.get(config)?.push(run.cpuMs);
     hooks.get(config)?.push(run);
   }
 }
 const med = (c: Config) => median(times.get(c) ?? []);
 console.log(`capture bench: ${REQUESTS} cross-origin fetches (half preflighted) per page load, ${ROUNDS} interleaved rounds, fresh browser each run`);
 for (const c of CONFIGS) console.log(`  ${c.padEnd(26)} median ${med(c).toFixed(0).padStart(5)} ms   runs ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}`);
+// The browser's CPU time over the same loads: what each configuration costs the machine, read by
+// the OS, so less noisy than the load time when other processes compete for the cores.
+console.log('  CPU time of all the browser\'s processes during the load:');
+for (const c of CONFIGS) {
+  const runs = hooks.get(c) ?? [];
+  const kinds = PROCESS_KINDS.map((k) => `${k} ${median(runs.map((r) => r.cpuByKind[k])).toFixed(0)}`).join(', ');
+  console.log(`  ${c.padEnd(26)} median ${median(cpuTimes.get(c) ?? []).toFixed(0).padStart(5)} ms   runs ${(cpuTimes.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}   (medians: ${kinds})`);
+}
 // Each ratio with its bootstrap 95% interval (scripts/bench/stats.ts): five rounds rarely tell 2% from noise.
 const ran = (c: Config) => (times.get(c) ?? []).length > 0;
 const intervals = new Map<string, Interval>();
@@ -334,6 +380,15 @@ const intervalOf = (a: Config, b: Config): Interval => {
   if (!interval) intervals.set(key, (interval = ratioOfMedians(times.get(a)!, times.get(b)!)));
   return interval;
 };
+const cpuIntervals = new Map<string, Interval>();
+const cpuIntervalOf = (a: Config, b: Config): Interval => {
+  const key = `${a}/${b}`;
+  let interval = cpuIntervals.get(key);
+  if (!interval) cpuIntervals.set(key, (interval = ratioOfMedians(cpuTimes.get(a)!, cpuTimes.get(b)!)));
+  return interval;
+};
+const cpuRatio = (a: Config, b: Config) => (ran(a) && ran(b) ? formatInterval(cpuIntervalOf(a, b)) : 'not run');
+const cpuVerdict = (a: Config, b: Config, target: number) => (ran(a) && ran(b) ? againstAtMost(cpuIntervalOf(a, b), target) : 'not run');
 const ratio = (a: Config, b: Config) => (ran(a) && ran(b) ? formatInterval(intervalOf(a, b)) : 'not run');
 const verdict = (a: Config, b: Config, target: number) => (ran(a) && ran(b) ? againstAtMost(intervalOf(a, b), target) : 'not run');
 console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03: ${verdict('cheap-on', 'none', 1.03)})`);
@@ -342,6 +397,7 @@ console.log(`  DevTools open, Corsight idle    vs DevTools, no extension:  ${rat
 console.log(`  DevTools open, idle, watch off  vs DevTools, no extension:  ${ratio('devtools-ext-nowatch', 'devtools-bare')}`);
 console.log(`  diagnosed through DevTools      vs DevTools, no extension:  ${ratio('devtools-active', 'devtools-bare')}  (target <= 1.02: ${verdict('devtools-active', 'devtools-bare', 1.02)})`);
 console.log(`  diagnosed through DevTools      vs an empty network-log listener: ${ratio('devtools-active', 'devtools-listener')}  (what Corsight adds to reading the log; target <= 1.02: ${verdict('devtools-active', 'devtools-listener', 1.02)})`);
+console.log(`  diagnosed through DevTools      vs an empty network-log listener, CPU time: ${cpuRatio('devtools-active', 'devtools-listener')}  (target <= 1.02: ${cpuVerdict('devtools-active', 'devtools-listener', 1.02)})`);
 console.log(`  empty network-log listener      vs DevTools, no extension:  ${ratio('devtools-listener', 'devtools-bare')}  (the browser's cost of any log reader)`);
 console.log(`  empty network-log listener      vs a DevTools page alone:   ${ratio('devtools-listener', 'devtools-page')}  (the listener's share of it)`);
 console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target <= 1.05: ${verdict('webrequest', 'bare-extraheaders', 1.05)})`);
