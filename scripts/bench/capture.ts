@@ -46,6 +46,7 @@ type Config =
   | 'devtools-bare'
   | 'devtools-page'
   | 'devtools-listener'
+  | 'devtools-listener-perms'
   | 'devtools-ext'
   | 'devtools-ext-nowatch'
   | 'devtools-active'
@@ -62,6 +63,7 @@ const ALL: Config[] = [
   'devtools-bare',
   'devtools-page',
   'devtools-listener',
+  'devtools-listener-perms',
   'devtools-ext',
   'devtools-ext-nowatch',
   'devtools-active',
@@ -145,9 +147,19 @@ chrome.runtime.onMessage.addListener((m, _s, reply) => {
  * chrome.devtools.network.onRequestFinished listener: what any extension reading the DevTools
  * network log costs (DevTools then builds a HAR entry per request and posts it to the page).
  */
-function bareDevtoolsListenerExtension(listener = true): string {
+/**
+ * Corsight's permissions that make Chromium route every request of every tab through its
+ * webRequest proxy in the browser process (WebRequestProxyingURLLoaderFactory), listeners or not:
+ * measured with a browser trace of the bench page, an extension holding only `webRequest`, or only
+ * `declarativeNetRequestWithHostAccess`, with host access had all 506 requests proxied.
+ */
+const PROXYING_PERMISSIONS = { permissions: ['webRequest', 'declarativeNetRequestWithHostAccess'], host_permissions: ['<all_urls>'] };
+
+/** `withPermissions`: also holds PROXYING_PERMISSIONS (the empty listener at Corsight's permission price). */
+function bareDevtoolsListenerExtension(listener = true, withPermissions = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-bare-devtools-'));
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'bare devtools', version: '1', devtools_page: 'devtools.html', background: { service_worker: 'sw.js' } }));
+  const manifest = { manifest_version: 3, name: 'bare devtools', version: '1', devtools_page: 'devtools.html', background: { service_worker: 'sw.js' } };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(withPermissions ? { ...manifest, ...PROXYING_PERMISSIONS } : manifest));
   // An empty worker: the test harness waits for an extension's worker to learn its id.
   fs.writeFileSync(path.join(dir, 'sw.js'), '');
   fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>');
@@ -189,6 +201,7 @@ const debuggerDir = debuggerExtension();
 /** Protocol events the chrome.debugger extension received in each of its runs. */
 const debuggerEvents: number[] = [];
 const bareDevtoolsDir = bareDevtoolsListenerExtension();
+const bareDevtoolsPermsDir = bareDevtoolsListenerExtension(true, true);
 // The same DevTools page without the listener: what a DevTools page costs by merely existing.
 const bareDevtoolsPageDir = bareDevtoolsListenerExtension(false);
 const emptyDir = emptyExtension();
@@ -239,11 +252,11 @@ function cpuMsBetween(before: Map<number, { seconds: number }>, after: Map<numbe
 }
 
 async function once(config: Config): Promise<Run> {
-  const withExt = config !== 'none' && config !== 'devtools-bare' && config !== 'devtools-listener' && config !== 'devtools-page';
+  const withExt = config !== 'none' && config !== 'devtools-bare' && config !== 'devtools-listener' && config !== 'devtools-listener-perms' && config !== 'devtools-page';
   const extDir = config === 'bare-extraheaders' ? bareDir : config === 'debugger' ? debuggerDir : withExt ? DEFAULT_EXTENSION_DIR : undefined;
-  const devtools = config === 'devtools-bare' || config === 'devtools-page' || config === 'devtools-listener' || config === 'devtools-ext' || config === 'devtools-ext-nowatch' || DEVTOOLS_ACTIVE.includes(config);
+  const devtools = config === 'devtools-bare' || config === 'devtools-page' || config === 'devtools-listener' || config === 'devtools-listener-perms' || config === 'devtools-ext' || config === 'devtools-ext-nowatch' || DEVTOOLS_ACTIVE.includes(config);
   const launchDir =
-    config === 'devtools-listener' ? bareDevtoolsDir : config === 'devtools-page' ? bareDevtoolsPageDir : config === 'none' || config === 'devtools-bare' ? emptyDir : extDir;
+    config === 'devtools-listener' ? bareDevtoolsDir : config === 'devtools-listener-perms' ? bareDevtoolsPermsDir : config === 'devtools-page' ? bareDevtoolsPageDir : config === 'none' || config === 'devtools-bare' ? emptyDir : extDir;
   const browser: LaunchedBrowser = await launchBrowser({ extensionDir: launchDir, devtools });
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -398,6 +411,8 @@ console.log(`  DevTools open, idle, watch off  vs DevTools, no extension:  ${rat
 console.log(`  diagnosed through DevTools      vs DevTools, no extension:  ${ratio('devtools-active', 'devtools-bare')}  (target <= 1.02: ${verdict('devtools-active', 'devtools-bare', 1.02)})`);
 console.log(`  diagnosed through DevTools      vs an empty network-log listener: ${ratio('devtools-active', 'devtools-listener')}  (what Corsight adds to reading the log; target <= 1.02: ${verdict('devtools-active', 'devtools-listener', 1.02)})`);
 console.log(`  diagnosed through DevTools      vs an empty network-log listener, CPU time: ${cpuRatio('devtools-active', 'devtools-listener')}  (target <= 1.02: ${cpuVerdict('devtools-active', 'devtools-listener', 1.02)})`);
+console.log(`  diagnosed through DevTools      vs an empty listener holding Corsight's webRequest and DNR permissions: ${ratio('devtools-active', 'devtools-listener-perms')}, CPU time ${cpuRatio('devtools-active', 'devtools-listener-perms')}  (Corsight's code alone)`);
+console.log(`  empty listener with those permissions vs without them: ${ratio('devtools-listener-perms', 'devtools-listener')}, CPU time ${cpuRatio('devtools-listener-perms', 'devtools-listener')}  (the browser's price of the permissions: every request proxied)`);
 console.log(`  empty network-log listener      vs DevTools, no extension:  ${ratio('devtools-listener', 'devtools-bare')}  (the browser's cost of any log reader)`);
 console.log(`  empty network-log listener      vs a DevTools page alone:   ${ratio('devtools-listener', 'devtools-page')}  (the listener's share of it)`);
 console.log(`  captured through webRequest     vs bare extraHeaders:       ${ratio('webrequest', 'bare-extraheaders')}  (target <= 1.05: ${verdict('webrequest', 'bare-extraheaders', 1.05)})`);
@@ -437,5 +452,6 @@ for (const server of servers) server.close();
 fs.rmSync(bareDir, { recursive: true, force: true });
 fs.rmSync(debuggerDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsDir, { recursive: true, force: true });
+fs.rmSync(bareDevtoolsPermsDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsPageDir, { recursive: true, force: true });
 fs.rmSync(emptyDir, { recursive: true, force: true });
