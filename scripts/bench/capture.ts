@@ -217,9 +217,7 @@ async function tabIdOf(ext: Page, prefix: string): Promise<number> {
 
 interface Run {
   ms: number;
-  /** CPU time all of the browser's processes spent from the navigation to the end of the load. */
-  cpuMs: number;
-  /** The same, per kind of process. */
+  /** CPU time the browser's processes spent from the navigation to the end of the load, per kind of process. */
   cpuByKind: Record<ProcessKind, number>;
   /** The request context's hook was in the page when its script started (it wrapped the measured fetches). */
   hookAtStart: boolean;
@@ -314,7 +312,6 @@ async function once(config: Config): Promise<Run> {
     await page.goto(`${appOrigin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
     const cpuByKind = cpuMsBetween(cpuBefore, await cpuByProcess(browserCdp));
-    const cpuMs = PROCESS_KINDS.reduce((sum, k) => sum + cpuByKind[k], 0);
     if (profiling) {
       // Until the worker and the DevTools page have handled the load's last exchanges.
       await new Promise((r) => setTimeout(r, 1500));
@@ -324,7 +321,7 @@ async function once(config: Config): Promise<Run> {
       const w = window as unknown as { __t: number; __hookAtStart: boolean };
       return { ms: w.__t, hookAtStart: w.__hookAtStart, hookAfter: Symbol.for(flag) in window };
     }, HOOK_FLAG);
-    const measured: Run = { ...run, cpuMs, cpuByKind };
+    const measured: Run = { ...run, cpuByKind };
     if (config === 'debugger') {
       // Proof the attachment watched the load: the protocol events it received.
       const again = await browser.context.newPage();
@@ -357,7 +354,6 @@ function recordProfiles(config: Config, runs: TargetProfile[], extensionScripts:
 }
 
 const times = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
-const cpuTimes = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
 const hooks = new Map<Config, Run[]>(CONFIGS.map((c) => [c, []]));
 const started = Date.now();
 // One warm-up run (disk cache of the browser binary), not counted.
@@ -368,7 +364,6 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const config of order) {
     const run = await once(config);
     times.get(config)?.push(run.ms);
-    cpuTimes.get(config)?.push(run.cpuMs);
     hooks.get(config)?.push(run);
   }
 }
@@ -377,6 +372,9 @@ console.log(`capture bench: ${REQUESTS} cross-origin fetches (half preflighted) 
 for (const c of CONFIGS) console.log(`  ${c.padEnd(26)} median ${med(c).toFixed(0).padStart(5)} ms   runs ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}`);
 // The browser's CPU time over the same loads: what each configuration costs the machine, read by
 // the OS, so less noisy than the load time when other processes compete for the cores.
+/** All the browser's processes together. */
+const totalCpuMs = (run: Run): number => PROCESS_KINDS.reduce((sum, k) => sum + run.cpuByKind[k], 0);
+const cpuTimes = new Map<Config, number[]>(CONFIGS.map((c) => [c, (hooks.get(c) ?? []).map(totalCpuMs)]));
 console.log('  CPU time of all the browser\'s processes during the load:');
 for (const c of CONFIGS) {
   const runs = hooks.get(c) ?? [];
@@ -385,25 +383,22 @@ for (const c of CONFIGS) {
 }
 // Each ratio with its bootstrap 95% interval (scripts/bench/stats.ts): five rounds rarely tell 2% from noise.
 const ran = (c: Config) => (times.get(c) ?? []).length > 0;
-const intervals = new Map<string, Interval>();
-/** The ratio's interval, bootstrapped once per pair. */
-const intervalOf = (a: Config, b: Config): Interval => {
-  const key = `${a}/${b}`;
-  let interval = intervals.get(key);
-  if (!interval) intervals.set(key, (interval = ratioOfMedians(times.get(a)!, times.get(b)!)));
-  return interval;
-};
-const cpuIntervals = new Map<string, Interval>();
-const cpuIntervalOf = (a: Config, b: Config): Interval => {
-  const key = `${a}/${b}`;
-  let interval = cpuIntervals.get(key);
-  if (!interval) cpuIntervals.set(key, (interval = ratioOfMedians(cpuTimes.get(a)!, cpuTimes.get(b)!)));
-  return interval;
-};
-const cpuRatio = (a: Config, b: Config) => (ran(a) && ran(b) ? formatInterval(cpuIntervalOf(a, b)) : 'not run');
-const cpuVerdict = (a: Config, b: Config, target: number) => (ran(a) && ran(b) ? againstAtMost(cpuIntervalOf(a, b), target) : 'not run');
-const ratio = (a: Config, b: Config) => (ran(a) && ran(b) ? formatInterval(intervalOf(a, b)) : 'not run');
-const verdict = (a: Config, b: Config, target: number) => (ran(a) && ran(b) ? againstAtMost(intervalOf(a, b), target) : 'not run');
+/** Ratios of one measure (load time, CPU time) between configurations, each interval bootstrapped once per pair. */
+function ratiosOf(samples: Map<Config, number[]>) {
+  const intervals = new Map<string, Interval>();
+  const intervalOf = (a: Config, b: Config): Interval => {
+    const key = `${a}/${b}`;
+    let interval = intervals.get(key);
+    if (!interval) intervals.set(key, (interval = ratioOfMedians(samples.get(a)!, samples.get(b)!)));
+    return interval;
+  };
+  return {
+    ratio: (a: Config, b: Config) => (ran(a) && ran(b) ? formatInterval(intervalOf(a, b)) : 'not run'),
+    verdict: (a: Config, b: Config, target: number) => (ran(a) && ran(b) ? againstAtMost(intervalOf(a, b), target) : 'not run'),
+  };
+}
+const { ratio, verdict } = ratiosOf(times);
+const { ratio: cpuRatio, verdict: cpuVerdict } = ratiosOf(cpuTimes);
 console.log(`  not diagnosed, cheap watch on   vs no extension:            ${ratio('cheap-on', 'none')}  (target <= 1.03: ${verdict('cheap-on', 'none', 1.03)})`);
 console.log(`  not diagnosed, cheap watch off  vs no extension:            ${ratio('cheap-off', 'none')}  (target 1.00 within noise)`);
 console.log(`  DevTools open, Corsight idle    vs DevTools, no extension:  ${ratio('devtools-ext', 'devtools-bare')}  (target <= 1.02: ${verdict('devtools-ext', 'devtools-bare', 1.02)}; listens once the tab is diagnosed)`);
