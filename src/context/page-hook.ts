@@ -153,7 +153,8 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
    * request-mode stage; the worker decides which), and then the hook's stack is the only one.
    */
   const wantsStack = (mode: string, url: string): boolean =>
-    markValue() !== mark?.devtools || mode !== 'cors' || !(url.startsWith('https:') || url.startsWith('http:'));
+    // The string tests first: the mark is a storage read, at every call of the page.
+    mode !== 'cors' || !(url.startsWith('https:') || url.startsWith('http:')) || markValue() !== mark?.devtools;
   const context = (mode: string, url: string) => ({
     frameOrigin,
     secureContext: w.isSecureContext === true,
