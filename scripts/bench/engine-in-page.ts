@@ -1,9 +1,10 @@
 /**
  * The engine benchmark's page bundle (built by scripts/bench/engine.ts): exposes the timing loop
- * with diagnose() to a Chromium page, where the engine runs in the product (the worker, the panel).
+ * with judge() and diagnose() to a Chromium page, where the engine runs in the product (the
+ * worker judges every request; the panel diagnoses the one a user opens).
  */
-import { diagnose } from '../../src/engine/index.ts';
-import { timeDiagnose } from './engine-timing.ts';
+import { diagnose, judge } from '../../src/engine/index.ts';
+import { timeEngine } from './engine-timing.ts';
 
-(globalThis as { corsightEngineBench?: (rounds: number, perRound: number) => number[] }).corsightEngineBench = (rounds, perRound) =>
-  timeDiagnose(diagnose, rounds, perRound);
+(globalThis as { corsightEngineBench?: (entry: 'judge' | 'diagnose', rounds: number, perRound: number) => number[] }).corsightEngineBench = (entry, rounds, perRound) =>
+  timeEngine(entry === 'judge' ? judge : diagnose, rounds, perRound);

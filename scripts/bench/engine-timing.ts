@@ -2,7 +2,7 @@
  * The engine benchmark's exchanges and timing loop, shared by the Node run and the page bundle
  * that times the same loop inside Chromium (scripts/bench/engine.ts). Not a benchmark itself.
  */
-import type { Diagnosis, Exchange, HttpHeader } from '../../src/engine/types.ts';
+import type { Exchange, HttpHeader, Verdict } from '../../src/engine/types.ts';
 
 const PAGE = 'https://app.example.com';
 const API = 'https://api.example.com/v1/items?page=2';
@@ -66,12 +66,12 @@ export const ENGINE_MIX: readonly Exchange[] = [
 const BATCH = 200;
 
 /**
- * Microseconds per diagnose() call, one figure per round. Each round diagnoses fresh copies of
- * the mix, parsed from JSON as the worker receives exchanges in messages, in batches of BATCH made
- * before the clock runs for them, so no call reuses an object an earlier one warmed. The first
- * round warms the JIT and is not returned.
+ * Microseconds per call of `engineEntry` (judge() or diagnose()), one figure per round. Each round
+ * judges fresh copies of the mix, parsed from JSON as the worker receives exchanges in messages,
+ * in batches of BATCH made before the clock runs for them, so no call reuses an object an earlier
+ * one warmed. The first round warms the JIT and is not returned.
  */
-export function timeDiagnose(diagnose: (exchange: Exchange) => Diagnosis, rounds: number, perRound: number): number[] {
+export function timeEngine(engineEntry: (exchange: Exchange) => Verdict, rounds: number, perRound: number): number[] {
   const texts = ENGINE_MIX.map((exchange) => JSON.stringify(exchange));
   const samples: number[] = [];
   let sink = 0;
@@ -81,12 +81,12 @@ export function timeDiagnose(diagnose: (exchange: Exchange) => Diagnosis, rounds
       const batch: Exchange[] = [];
       for (let i = done; i < done + BATCH; i++) batch.push(JSON.parse(texts[i % texts.length]!) as Exchange);
       const t0 = performance.now();
-      for (const exchange of batch) sink += diagnose(exchange).explanation.length;
+      for (const exchange of batch) sink += engineEntry(exchange).headline.length;
       elapsed += performance.now() - t0;
     }
     if (round > 0) samples.push((elapsed * 1000) / perRound);
   }
-  // Every diagnosis explains itself: a zero sum would mean the loop measured nothing.
-  if (sink === 0) throw new Error('diagnose() returned no explanation: the benchmark measured nothing');
+  // Every verdict has a headline: a zero sum would mean the loop measured nothing.
+  if (sink === 0) throw new Error('the engine returned no headline: the benchmark measured nothing');
   return samples;
 }

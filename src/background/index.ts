@@ -4,7 +4,7 @@ import { HarStream } from '../capture/har/stream.ts';
 import type { RawWebRequestEvent } from '../capture/webrequest/raw-event.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { watchLikelyCorsFailures } from '../capture/webrequest/listeners.ts';
-import { diagnose } from '../engine/diagnose.ts';
+import { diagnose, judge } from '../engine/diagnose.ts';
 import { mergeFixPlans } from '../engine/plan.ts';
 import type { Exchange } from '../engine/types.ts';
 import {
@@ -46,7 +46,7 @@ import { diagnoseThroughDevtoolsNetwork, webRequestCompletionShowsCors } from '.
 
 /**
  * Service worker: registers the listeners and wires the parts (docs/architecture.md). Capture
- * sources -> DiagnosisPipeline (diagnose) -> TabLogs; checkpoints and the journal make it
+ * sources -> DiagnosisPipeline (the engine's judge()) -> TabLogs; checkpoints and the journal make it
  * survive forced stops; the message API goes through a typed router (docs/messages.md).
  * Design and measurements: docs/capture.md.
  *
@@ -90,7 +90,7 @@ const session: KeyValueArea = {
   remove: (keys) => chrome.storage.session.remove(keys),
 };
 
-const logs = new TabLogs(session, diagnose);
+const logs = new TabLogs(session, { judge, diagnose });
 let settings: Settings = { cheapWatch: true, snippetStack: null, keepSecrets: false, pageContext: true };
 /** The DevTools pages open on tabs, and whether they listen (they start idle: see src/devtools). */
 const devtools = new DevtoolsLink<chrome.runtime.Port>(DEVTOOLS_BACKLOG_WAIT_MS);
@@ -137,7 +137,7 @@ function updatePageContext(): void {
 const PAGE_CALL_WAIT_MS = 2000;
 
 const pipeline = new DiagnosisPipeline(
-  diagnose,
+  judge,
   (tabId, diagnosed) => {
     logs.append(tabId, diagnosed);
     badges.markDirty(tabId);
@@ -209,7 +209,7 @@ function drainSoonForFollowers(tabId: number): void {
   }, LIVE_DRAIN_MS);
 }
 
-const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), diagnose, webRequestCompletionShowsCors());
+const assembler = new ExchangeAssembler((exchange, tabId) => onExchange(tabId, exchange, false), judge, webRequestCompletionShowsCors());
 
 /** A raw webRequest event as the worker keeps and journals it: credential values per the setting. */
 function eventForStorage(event: RawWebRequestEvent): RawWebRequestEvent {
@@ -577,7 +577,7 @@ const handlers: RequestHandlers = {
 function onPageRequests(tabId: number, raw: unknown): void {
   if (!settings.pageContext || !pageContext.isHooked(tabId)) return;
   pageRequests.notePermissions(tabId, readPagePermissions(raw));
-  const { refused, waiting } = splitCalls(readPageRequests(raw), diagnose, () => `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
+  const { refused, waiting } = splitCalls(readPageRequests(raw), judge, () => `page${tabId}-${START.toString(36)}-${callOnlyCount++}`);
   for (const exchange of refused) onExchange(tabId, exchange, true);
   pageRequests.add(tabId, waiting);
   // Exchanges that came before their call waited for it: judge them now.

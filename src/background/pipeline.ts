@@ -1,4 +1,4 @@
-import type { Diagnosis, Exchange } from '../engine/types.ts';
+import type { Exchange, Verdict } from '../engine/types.ts';
 import type { DiagnosedExchange } from '../store/tab-log.ts';
 
 /** What `complete` says of an exchange: completed, or its page's call is expected but not here yet. */
@@ -25,7 +25,7 @@ export class DiagnosisPipeline {
    * context). `onHold`: called after a drain that held exchanges, with the time the first hold ends.
    */
   constructor(
-    private readonly judge: (exchange: Exchange) => Diagnosis,
+    private readonly judge: (exchange: Exchange) => Verdict,
     private readonly append: (tabId: number, diagnosed: DiagnosedExchange[]) => void,
     private readonly complete: (tabId: number, exchange: Exchange) => Completion = (_tabId, exchange) => ({ exchange }),
     private readonly holdMs = 0,
@@ -81,13 +81,13 @@ export class DiagnosisPipeline {
       for (const item of list) {
         const completion = this.complete(tabId, item.exchange);
         if ('exchange' in completion) {
-          diagnosed.push({ exchange: completion.exchange, diagnosis: this.judge(completion.exchange) });
+          diagnosed.push({ exchange: completion.exchange, verdict: this.judge(completion.exchange) });
         } else if (now - item.queuedAt < this.holdMs) {
           held.push(item);
           holdEnds = Math.min(holdEnds, item.queuedAt + this.holdMs);
         } else {
           // The call never came (a worker's request, a frame the hook is not in): as captured.
-          diagnosed.push({ exchange: item.exchange, diagnosis: this.judge(item.exchange) });
+          diagnosed.push({ exchange: item.exchange, verdict: this.judge(item.exchange) });
         }
       }
       if (diagnosed.length > 0) {

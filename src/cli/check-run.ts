@@ -1,6 +1,7 @@
 /**
  * `corsight check` end to end: one check, or the probes, printed (or as JSON), and the exit code.
  */
+import { diagnose } from '../engine/index.ts';
 import { buildReport } from '../store/report.ts';
 import type { CheckCommand } from './args.ts';
 import { runCheck, type CheckRequest, type Send } from './check-command.ts';
@@ -20,7 +21,7 @@ export async function runCheckCommand(cmd: CheckCommand, send: Send, io: { out(l
     return results.some((r) => r.severity === 'high' || r.severity === 'medium') ? 1 : 0;
   }
   const { exchange, diagnosis } = await runCheck(request, send);
-  if (cmd.format === 'json') io.out(JSON.stringify(buildReport([{ seq: 1, exchange, diagnosis }], { tabId: undefined, url: null }), null, 2));
+  if (cmd.format === 'json') io.out(JSON.stringify(buildReport([{ seq: 1, exchange, verdict: diagnosis }], { tabId: undefined, url: null }, diagnose), null, 2));
   else if (cmd.format === 'github') {
     if (diagnosis.status !== 'ok') io.out(renderGithub(exchange, diagnosis, cmd.url));
   } else if (diagnosis.status === 'ok') {

@@ -5,7 +5,7 @@
  */
 import { HarReadError } from '../capture/har/har-reader.ts';
 import { HarFileImport } from '../capture/har/import.ts';
-import { diagnose, EchoedOrigins } from '../engine/index.ts';
+import { diagnose, EchoedOrigins, judge } from '../engine/index.ts';
 import type { Exchange } from '../engine/types.ts';
 import { buildReport, countStatuses, type ExchangeRecord } from '../store/report.ts';
 import type { HarCommand } from './args.ts';
@@ -32,24 +32,27 @@ export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
   let seq = 0;
   // What no single exchange shows (engine/log-findings.ts), gathered as the file streams by.
   const echoes = new EchoedOrigins();
-  const judge = (exchange: Exchange): void => {
+  const onExchange = (exchange: Exchange): void => {
     echoes.add(exchange);
-    const diagnosis = diagnose(exchange);
-    counts[diagnosis.status]++;
+    // The verdict for every exchange; the explanation only for those printed (buildReport
+    // explains each record of a JSON report).
+    const verdict = judge(exchange);
+    counts[verdict.status]++;
     seq++;
     if (cmd.format === 'json') {
-      records.push({ seq, exchange, diagnosis });
+      records.push({ seq, exchange, verdict });
       return;
     }
-    const listed = diagnosis.status === 'blocked' || (diagnosis.status === 'warning' && !cmd.onlyBlocked);
+    const listed = verdict.status === 'blocked' || (verdict.status === 'warning' && !cmd.onlyBlocked);
     if (!listed) return;
+    const diagnosis = diagnose(exchange);
     if (cmd.format === 'github') io.out(renderGithub(exchange, diagnosis, cmd.file));
     else {
       for (const line of renderExchange(exchange, diagnosis, io.style, cmd.stack)) io.out(line);
       io.out('');
     }
   };
-  const file = new HarFileImport(judge, cmd.origin !== undefined ? { pageOrigin: cmd.origin } : {});
+  const file = new HarFileImport(onExchange, cmd.origin !== undefined ? { pageOrigin: cmd.origin } : {});
   let nextProgress = MB;
   try {
     for await (const chunk of io.chunks) {
@@ -70,7 +73,7 @@ export async function runHar(cmd: HarCommand, io: HarRunIo): Promise<number> {
   }
   if (cmd.format === 'json') {
     counts = countStatuses(records);
-    io.out(JSON.stringify(buildReport(records, { tabId: undefined, url: null }), null, 2));
+    io.out(JSON.stringify(buildReport(records, { tabId: undefined, url: null }, diagnose), null, 2));
   } else {
     for (const finding of cmd.onlyBlocked ? [] : echoes.findings()) io.out(cmd.format === 'github' ? renderGithubAcross(finding, cmd.file) : renderAcross(finding, io.style).join('\n') + '\n');
     io.out(renderSummary(counts, file.skipped));

@@ -1,10 +1,14 @@
 /**
- * diagnose(exchange): the engine's entry. It decides which rules apply to the exchange, in the
- * browser's order (Local Network Access, the request mode, the URL scheme, then the CORS checks),
- * and builds the Diagnosis. The CORS checks are fetch.ts's (one function per spec algorithm);
- * replay.ts walks them over the exchange under a credentials mode chosen by credentials.ts;
- * evidence.ts and prose.ts turn the replay into evidence, findings and words; plan.ts into the
- * fix plan.
+ * The engine's entries. Both decide which rules apply to the exchange, in the browser's order
+ * (Local Network Access, the request mode, the URL scheme, then the CORS checks):
+ * - judge(exchange) gives the Verdict: status, Chromium's code, headline and findings. The worker
+ *   runs it on every captured request;
+ * - diagnose(exchange) gives the Diagnosis: the same verdict with its evidence, paragraphs and fix
+ *   plans, for the request a user opens, a report and the CLI. About half of its time is that
+ *   explanation (docs/performance.md), which no request pays until someone reads it.
+ * The CORS checks are fetch.ts's (one function per spec algorithm); replay.ts walks them over
+ * the exchange under a credentials mode chosen by credentials.ts; evidence.ts and prose.ts turn
+ * the replay into evidence, findings and words; plan.ts into the fix plan.
  */
 import { firefoxReasonOf, firefoxVerdict } from './firefox.ts';
 import {
@@ -28,7 +32,7 @@ import { finding } from './findings.ts';
 import { getHeader } from './headers.ts';
 import { buildFixPlan } from './plan.ts';
 import { chainFixPlans } from './chain-plan.ts';
-import { CURL_PARAGRAPH, requestValues, headlineFor, detailFor } from './prose.ts';
+import { CURL_PARAGRAPH, requestValues, headlineFor, detailFor, failureFindings } from './prose.ts';
 import { traceUnderCredentials } from './credentials.ts';
 import {
   CORS_LIKE_ERROR,
@@ -47,7 +51,9 @@ import type {
   Exchange,
   Finding,
   FixActionId,
+  ObservedResponse,
   FixPlan,
+  Verdict,
 } from './types.ts';
 import { originDifferences, parseUrlShared, type ParsedUrl } from './url.ts';
 import { addressSpaceOfHost, isMorePrivate, isPotentiallyTrustworthy } from './address-space.ts';
@@ -82,8 +88,34 @@ export const OUTCOME_INFERRED_ASSUMPTION =
  * Never throws: malformed input yields a well-formed diagnosis saying so.
  */
 export function diagnose(exchange: Exchange): Diagnosis {
+  return diagnoseSafely(exchange, true);
+}
+
+/**
+ * The verdict of diagnose(exchange), without the evidence, paragraphs and plans: the same
+ * status, code, parameter, stage, headline and findings. Never throws.
+ */
+export function judge(exchange: Exchange): Verdict {
+  const d = diagnoseSafely(exchange, false);
+  const verdict: Verdict = {
+    status: d.status,
+    stage: d.stage,
+    headline: d.headline,
+    crossOriginBecause: d.crossOriginBecause,
+    findings: d.findings,
+    assumptions: d.assumptions,
+    credentialsAssumed: d.credentialsAssumed,
+  };
+  if (d.corsError !== undefined) verdict.corsError = d.corsError;
+  if (d.failedParameter !== undefined) verdict.failedParameter = d.failedParameter;
+  if (d.firefoxReason !== undefined) verdict.firefoxReason = d.firefoxReason;
+  return verdict;
+}
+
+/** `explain` false: the evidence, paragraphs and plans are left empty (judge()). */
+function diagnoseSafely(exchange: Exchange, explain: boolean): Diagnosis {
   try {
-    const diagnosis = diagnoseExchange(exchange);
+    const diagnosis = diagnoseExchange(exchange, explain);
     // Firefox's name for the same refusal (engine/firefox.ts): only a blocked request has one.
     if (diagnosis.status === 'blocked') {
       const reason = firefoxReasonOf(firefoxVerdict(exchange, diagnosis));
@@ -106,7 +138,7 @@ export function diagnose(exchange: Exchange): Diagnosis {
   }
 }
 
-function diagnoseExchange(ex: Exchange): Diagnosis {
+function diagnoseExchange(ex: Exchange, explain: boolean): Diagnosis {
   const hops = Array.isArray(ex.hops) ? ex.hops : [];
   const firstUrl = hops[0]?.url ?? '';
   const pageOrigin = typeof ex.initiatorOrigin === 'string' ? ex.initiatorOrigin.trim() : 'null';
@@ -127,6 +159,7 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
     outcomeError: outcome.kind === 'failed' ? String(outcome.error ?? '') : '',
     outcomeCorsUnchecked: outcome.kind === 'completed' && outcome.corsUnchecked === true,
     assumptions: [] as string[],
+    explain,
   };
   const assumptions = ctxOrInvalid.assumptions;
   if (ex.outcomeInferred === true) assumptions.push(OUTCOME_INFERRED_ASSUMPTION);
@@ -221,9 +254,11 @@ function diagnoseExchange(ex: Exchange): Diagnosis {
   return fromTrace(ctx, trace, crossOriginBecause, extra);
 }
 
-type CtxBase = Omit<Ctx, 'target'>;
+/** The replay's context, and whether to build the explanation (diagnose) or only the verdict (judge). */
+type CtxBase = Omit<Ctx, 'target'> & { explain: boolean };
+type DiagnoseCtx = Ctx & { explain: boolean };
 
-function hasTarget(ctx: CtxBase & { target: ParsedUrl | null }): ctx is Ctx {
+function hasTarget(ctx: CtxBase & { target: ParsedUrl | null }): ctx is DiagnoseCtx {
   return ctx.target !== null;
 }
 
@@ -264,14 +299,14 @@ function networkFinding(ctx: CtxBase): Finding[] {
   return [finding('network-error-not-cors', `The request failed with ${ctx.outcomeError || 'an error'}, which is not a CORS error.`)];
 }
 
-function sameOrigin(ctx: Ctx): Diagnosis {
+function sameOrigin(ctx: DiagnoseCtx): Diagnosis {
   const f = networkFinding(ctx);
   return simple(ctx, ctx.target, statusFrom(false, f), `Same-origin request to ${ctx.target.origin}: CORS does not apply.`, [
     `The page ${ctx.pageOrigin} and the URL share scheme, host and port, so the browser applies no CORS check.`,
   ], f);
 }
 
-function noCors(ctx: Ctx, because: Diagnosis['crossOriginBecause']): Diagnosis {
+function noCors(ctx: DiagnoseCtx, because: Diagnosis['crossOriginBecause']): Diagnosis {
   const findings = networkFinding(ctx);
   findings.push(finding('no-cors-opaque-response',
     `The "no-cors" request to ${ctx.target.origin} cannot fail CORS, but the page only gets an opaque response: status 0, no headers, no readable body.`));
@@ -283,12 +318,12 @@ function noCors(ctx: Ctx, because: Diagnosis['crossOriginBecause']): Diagnosis {
       'If the page needs the data, use mode "cors" and have the server send Access-Control-Allow-Origin.',
     ], findings);
   d.crossOriginBecause = because;
-  d.fixPlan = planWithoutHeaders(ctx, ['use-cors-mode', 'vary-origin'], true);
+  if (ctx.explain) d.fixPlan = planWithoutHeaders(ctx, ['use-cors-mode', 'vary-origin'], true);
   return d;
 }
 
 function modeBlocked(
-  ctx: Ctx,
+  ctx: DiagnoseCtx,
   code: CorsErrorCode,
   action: FixActionId,
   because: Diagnosis['crossOriginBecause'],
@@ -307,7 +342,7 @@ function modeBlocked(
     findings: [],
     assumptions: ctx.assumptions,
     credentialsAssumed: credentialsFrom(ctx.ex),
-    fixPlan: planWithoutHeaders(ctx, [action]),
+    fixPlan: ctx.explain ? planWithoutHeaders(ctx, [action]) : undefined,
   };
 }
 
@@ -315,7 +350,7 @@ function modeBlocked(
  * A plan with no CORS header to send: the fix is in the page's request or the browser's
  * permission (not server-fixable), or a structural action only.
  */
-function planWithoutHeaders(ctx: Ctx, actions: FixActionId[], serverFixable = false): FixPlan {
+function planWithoutHeaders(ctx: DiagnoseCtx, actions: FixActionId[], serverFixable = false): FixPlan {
   return buildFixPlan({
     targetOrigin: ctx.target.origin,
     pageOrigin: ctx.pageOrigin,
@@ -370,7 +405,7 @@ function inferredLocalNetwork(ex: Exchange, target: ParsedUrl, page: ParsedUrl |
   return undefined;
 }
 
-function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Diagnosis['crossOriginBecause'], inferredWhy?: string): Diagnosis {
+function localNetwork(ctx: DiagnoseCtx, code: CorsErrorCode, param: string, because: Diagnosis['crossOriginBecause'], inferredWhy?: string): Diagnosis {
   return {
     status: 'blocked',
     corsError: code,
@@ -388,11 +423,42 @@ function localNetwork(ctx: Ctx, code: CorsErrorCode, param: string, because: Dia
     findings: [],
     assumptions: [...ctx.assumptions, inferredWhy ? 'The Local Network Access verdict was inferred from the page\'s request context (no browser report).' : 'The Local Network Access verdict was taken from the browser\'s report.'],
     credentialsAssumed: credentialsFrom(ctx.ex),
-    fixPlan: planWithoutHeaders(ctx, ['local-network-access']),
+    fixPlan: ctx.explain ? planWithoutHeaders(ctx, ['local-network-access']) : undefined,
   };
 }
 
-function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'], extra: Finding[]): Diagnosis {
+/**
+ * The preflight answer's evidence lines: its origin checks, Allow-Methods and Allow-Headers.
+ * Where Chromium stopped at the method, the headers are checked too, so the user fixes both at once.
+ */
+function preflightEvidence(
+  evidence: Evidence[],
+  response: ObservedResponse,
+  P: string,
+  t: Trace,
+  method: string,
+  names: readonly string[],
+  code: CorsErrorCode | undefined,
+): void {
+  const cred = t.cred;
+  addResponseEvidence(evidence, 'preflight', response, P, cred, t.stage.kind === 'preflight' ? code : undefined);
+  const acam = getHeader(response.headers, 'access-control-allow-methods');
+  const acah = getHeader(response.headers, 'access-control-allow-headers');
+  const methodOk = code !== 'MethodDisallowedByPreflightResponse' && code !== 'InvalidAllowMethodsPreflightResponse';
+  const neededMethods = methodOk ? undefined : isCorsSafelistedMethod(method) ? 'a comma-separated list of method names' : `a list including ${method}`;
+  evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Methods', acam, methodOk, neededMethods));
+  let headersOk = code !== 'HeaderDisallowedByPreflightResponse' && code !== 'InvalidAllowHeadersPreflightResponse';
+  if (headersOk && !methodOk && names.length > 0) {
+    const parsed = parsePreflightResult(response.headers);
+    headersOk = 'code' in parsed || ensureAllowedCrossOriginHeaders(parsed, names, cred).failure === null;
+  }
+  if (acah !== null || names.length > 0 || !headersOk) {
+    const neededHeaders = headersOk ? undefined : names.length ? `a list including ${names.join(', ')}` : 'a comma-separated list of header names';
+    evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Headers', acah, headersOk, neededHeaders));
+  }
+}
+
+function fromTrace(ctx: DiagnoseCtx, t: Trace, because: Diagnosis['crossOriginBecause'], extra: Finding[]): Diagnosis {
   const { response, url } = stageResponse(ctx, t);
   const stageOrigin = parseUrlShared(url)?.origin ?? ctx.target.origin;
   const method = ctx.method;
@@ -410,39 +476,27 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
   const code = f?.code;
   const status = response?.status;
   let headline: string;
+  // The evidence and paragraphs are built only when the diagnosis is explained (not by judge()).
+  const explain = ctx.explain;
 
   // Evidence: what the request carried.
-  evidence.push({ stage: 'request', header: 'Origin', seen: t.originSent, ok: true });
-  if (t.preflightNeeded && ctx.ex.preflight.kind === 'sent') {
-    evidence.push({ stage: 'request', header: 'Access-Control-Request-Method', seen: method, ok: true });
-    if (names.length > 0) evidence.push({ stage: 'request', header: 'Access-Control-Request-Headers', seen: names.join(','), ok: true });
+  if (explain) {
+    evidence.push({ stage: 'request', header: 'Origin', seen: t.originSent, ok: true });
+    if (t.preflightNeeded && ctx.ex.preflight.kind === 'sent') {
+      evidence.push({ stage: 'request', header: 'Access-Control-Request-Method', seen: method, ok: true });
+      if (names.length > 0) evidence.push({ stage: 'request', header: 'Access-Control-Request-Headers', seen: names.join(','), ok: true });
+    }
   }
 
   // Evidence and findings from the preflight answer.
   const pf = ctx.ex.preflight;
   if (pf.kind === 'sent' && pf.response && t.preflightNeeded) {
-    addResponseEvidence(evidence, 'preflight', pf.response, P, cred, t.stage.kind === 'preflight' ? code : undefined);
-    const acam = getHeader(pf.response.headers, 'access-control-allow-methods');
-    const acah = getHeader(pf.response.headers, 'access-control-allow-headers');
-    const methodOk = code !== 'MethodDisallowedByPreflightResponse' && code !== 'InvalidAllowMethodsPreflightResponse';
-    const neededMethods = methodOk ? undefined : isCorsSafelistedMethod(method) ? 'a comma-separated list of method names' : `a list including ${method}`;
-    evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Methods', acam, methodOk, neededMethods));
-    let headersOk = code !== 'HeaderDisallowedByPreflightResponse' && code !== 'InvalidAllowHeadersPreflightResponse';
-    // Chromium stops at the method; the headers would have been refused next: show that too,
-    // so the user fixes both at once.
-    if (headersOk && !methodOk && names.length > 0) {
-      const parsed = parsePreflightResult(pf.response.headers);
-      headersOk = 'code' in parsed || ensureAllowedCrossOriginHeaders(parsed, names, cred).failure === null;
-    }
-    if (acah !== null || names.length > 0 || !headersOk) {
-      const neededHeaders = headersOk ? undefined : names.length ? `a list including ${names.join(', ')}` : 'a comma-separated list of header names';
-      evidence.push(evidenceLine('preflight', 'Access-Control-Allow-Headers', acah, headersOk, neededHeaders));
-    }
+    if (explain) preflightEvidence(evidence, pf.response, P, t, method, names, code);
     const maxAge = getHeader(pf.response.headers, 'access-control-max-age');
     if (maxAge !== null) {
       const parsed = accessControlMaxAge(maxAge);
       const over = parsed.requested !== null && parsed.requested > CHROMIUM_MAX_AGE_CAP;
-      evidence.push(evidenceLine('preflight', 'Access-Control-Max-Age', maxAge, !over, over ? `at most ${CHROMIUM_MAX_AGE_CAP}` : undefined));
+      if (explain) evidence.push(evidenceLine('preflight', 'Access-Control-Max-Age', maxAge, !over, over ? `at most ${CHROMIUM_MAX_AGE_CAP}` : undefined));
       if (over) {
         findings.push(finding('max-age-above-cap', `Access-Control-Max-Age is ${maxAge} s; Chromium keeps the preflight answer only ${parsed.chromium} s and Firefox ${parsed.firefox} s.`));
       }
@@ -463,7 +517,7 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
     const failingHere = (t.stage.kind === 'redirect' && t.stage.hop === i) || (t.stage.kind === 'actual' && i === t.lastHop);
     if (parseUrlShared(hop.url)?.origin === P && t.taintedAtHop < 0) continue;
     if (r.status === 304) continue;
-    addResponseEvidence(evidence, stageName, r, i > t.taintedAtHop && t.taintedAtHop >= 0 ? 'null' : P, cred, failingHere ? code : undefined);
+    if (explain) addResponseEvidence(evidence, stageName, r, i > t.taintedAtHop && t.taintedAtHop >= 0 ? 'null' : P, cred, failingHere ? code : undefined);
     originValueFindings(findings, r.headers, isRedirectHop ? 'redirect' : 'response', P, hop.url);
   }
 
@@ -484,26 +538,27 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
   const acao = response ? getHeader(response.headers, 'access-control-allow-origin') : null;
   if (t.networkError !== null && ctx.outcomeError === FAILED_WITHOUT_REASON) {
     headline = `The ${method} to ${ctx.target.origin} got no response, and the capture does not record why.`;
-    explanation.push('The file writes status 0 and no error (as Firefox\'s HAR does): the browser may have refused the request before the network (its mode, its redirect mode, a scheme without CORS), stopped it after a preflight the file does not hold, or it was aborted. A HAR from Chrome\'s DevTools, or the Corsight panel, names the reason.');
+    if (explain) explanation.push('The file writes status 0 and no error (as Firefox\'s HAR does): the browser may have refused the request before the network (its mode, its redirect mode, a scheme without CORS), stopped it after a preflight the file does not hold, or it was aborted. A HAR from Chrome\'s DevTools, or the Corsight panel, names the reason.');
     findings.push(finding('failure-reason-not-recorded', 'No response and no recorded reason: Corsight cannot tell whether CORS was involved.'));
   } else if (t.networkError !== null) {
     headline = `The ${method} to ${ctx.target.origin} failed because ${t.networkError}: this is not a CORS error.`;
-    explanation.push('No CORS check could run: the browser needs a response to check. Look at the connection, DNS, TLS, proxies, browser extensions, or whether the server is running.');
+    if (explain) explanation.push('No CORS check could run: the browser needs a response to check. Look at the connection, DNS, TLS, proxies, browser extensions, or whether the server is running.');
     findings.push(finding('network-error-not-cors', `${capitalize(t.networkError)}; no CORS rule was involved.`));
   } else if (t.unresolvedPreflight) {
     headline = `The page at ${P} sent ${method}${withHeaders} to ${T}; it needed a preflight, which was not captured, and the request failed.`;
-    explanation.push(`The ${method}${withHeaders} is not a "simple" request, so the browser first asks ${T} with an OPTIONS preflight. The capture shows no preflight and no response to the ${method}: most likely the preflight answer did not allow the request.`);
+    if (explain) explanation.push(`The ${method}${withHeaders} is not a "simple" request, so the browser first asks ${T} with an OPTIONS preflight. The capture shows no preflight and no response to the ${method}: most likely the preflight answer did not allow the request.`);
     findings.push(finding('preflight-not-observed', `No OPTIONS request to ${T} was captured, so the exact reason cannot be named. Open DevTools and retry to capture it.`));
   } else if (f) {
     const values = { P, T, method, withHeaders, status, acao, cred, preflightAnswer, never, t, ctx, names };
     headline = headlineFor(f, values);
-    detailFor(explanation, findings, f, values);
+    failureFindings(findings, f, values);
+    if (explain) detailFor(explanation, f, values);
   } else {
     const via = t.preflightState === 'passed' ? ' after a successful preflight' : t.preflightState === 'cached' || t.preflightState === 'assumed-cached' ? ' (preflight answer taken from the cache)' : '';
     headline = `The ${method} from ${P} to ${ctx.target.origin} passed the CORS checks${via}.`;
     if (t.lastHop >= 0 && t.lastHopChecked) {
       const final = ctx.hops[t.lastHop]!.response!;
-      explanation.push(`${T} answered ${final.status} with Access-Control-Allow-Origin: ${getHeader(final.headers, 'access-control-allow-origin') ?? '(none: not checked)'}, which allows the page's origin${cred === 'include' ? ' with credentials' : ''}.`);
+      if (explain) explanation.push(`${T} answered ${final.status} with Access-Control-Allow-Origin: ${getHeader(final.headers, 'access-control-allow-origin') ?? '(none: not checked)'}, which allows the page's origin${cred === 'include' ? ' with credentials' : ''}.`);
       // A redirect ending the chain (redirect: "manual") reaches the page as an opaque-redirect: nothing to read.
       if (!(isRedirectStatus(final.status) && getHeader(final.headers, 'location') !== null)) unreadable = exposureFindings(findings, final, cred, T);
       varyFinding(findings, final, T);
@@ -511,12 +566,12 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
   }
 
   // Why cross-origin, what the server did, why curl works.
-  if (because.length > 0) {
+  if (explain && because.length > 0) {
     explanation.push(`The page's origin ${P} and ${ctx.target.origin} differ in ${listText(because)}, so this is a cross-origin request: the server must opt in with CORS response headers.`);
-  } else if (P === 'null') {
+  } else if (explain && P === 'null') {
     explanation.push(`The page has an opaque origin (sent as Origin: null, e.g. a sandboxed iframe or a file:// page), so every request from it is cross-origin.`);
   }
-  if (f || t.unresolvedPreflight) {
+  if (explain && (f || t.unresolvedPreflight)) {
     if (t.stage.kind === 'preflight' && status !== undefined) {
       explanation.push(`The server did answer the preflight (HTTP ${status}); because that answer did not allow the request, the browser never sent the ${method} itself. The page only sees a network error (TypeError: Failed to fetch).`);
     } else if (status !== undefined) {
@@ -545,7 +600,7 @@ function fromTrace(ctx: Ctx, t: Trace, because: Diagnosis['crossOriginBecause'],
   }
   // A request that passed gets a plan for its warnings, or for the headers the page cannot read
   // (which matter only if it reads them: the plan says so).
-  if (blocked || (t.networkError === null && (diagStatus === 'warning' || unreadable.length > 0))) {
+  if (explain && (blocked || (t.networkError === null && (diagStatus === 'warning' || unreadable.length > 0)))) {
     const plans = chainFixPlans(ctx, t, T, unreadable);
     d.fixPlan = plans.primary;
     if (plans.others.length > 0) d.chainPlans = plans.others;

@@ -12,7 +12,7 @@
 import { CORS_CODES } from './codes.ts';
 import { corsCheck } from './fetch.ts';
 import { countHeader, getHeader } from './headers.ts';
-import type { CorsErrorCode, Diagnosis, Exchange, FirefoxCorsReason, ObservedResponse, Stage } from './types.ts';
+import type { CorsErrorCode, Exchange, FirefoxCorsReason, ObservedResponse, Stage, Verdict } from './types.ts';
 
 export type FirefoxVerdict =
   | { kind: 'allowed' }
@@ -60,7 +60,7 @@ function preflightOrigin(exchange: Exchange, stage: Stage): string | null {
   return preflight?.kind === 'sent' ? getHeader(preflight.requestHeaders, 'origin') : null;
 }
 
-export function firefoxVerdict(exchange: Exchange, diagnosis: Diagnosis): FirefoxVerdict {
+export function firefoxVerdict(exchange: Exchange, diagnosis: Verdict): FirefoxVerdict {
   if (diagnosis.status !== 'blocked') return { kind: 'allowed' };
   const code = diagnosis.corsError;
   // A CORS request that failed without a CORS reason: Firefox logs "CORS request did not succeed".

@@ -2,7 +2,8 @@
  * Corsight's pure CORS engine. No browser API, no DOM: runs in the service worker, the
  * panel, the CLI and the tests alike.
  */
-export { diagnose } from './diagnose.ts';
+export { diagnose, judge } from './diagnose.ts';
+export { isExplained } from './explained.ts';
 export { firefoxVerdict, firefoxReasonOf, type FirefoxVerdict } from './firefox.ts';
 export { mergeFixPlans, buildFixPlan, plannedHeaders, ACTION_TEXT, SUGGESTED_MAX_AGE } from './plan.ts';
 export type { PlanInput } from './plan.ts';

@@ -80,7 +80,31 @@ export function headlineFor(f: CheckFailure, a: TextArgs): string {
   });
 }
 
-export function detailFor(explanation: string[], findings: Finding[], f: CheckFailure, a: TextArgs): void {
+/** The findings specific to the failing check (part of the verdict: they can make a request a warning). */
+export function failureFindings(findings: Finding[], f: CheckFailure, a: TextArgs): void {
+  switch (f.code) {
+    case 'MissingAllowOriginHeader':
+    case 'PreflightMissingAllowOriginHeader': {
+      const st = a.status ?? 0;
+      if (a.t.stage.kind !== 'preflight' && st >= 400) {
+        findings.push(finding('error-response-without-cors',
+          `${a.T} answered ${st} without CORS headers, so the page sees a CORS error instead of the ${st}. Send the CORS headers on error responses too.`));
+      }
+      break;
+    }
+    case 'AllowOriginMismatch':
+    case 'PreflightAllowOriginMismatch': {
+      const near = nearMiss(f.param, a.t.originSent);
+      if (near) findings.push(finding('allow-origin-near-miss', `Access-Control-Allow-Origin is ${f.param} but the page's origin is ${a.t.originSent}: they differ only by ${near}. The comparison is byte-exact.`));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** The paragraphs specific to the failing check (built only when the diagnosis is explained). */
+export function detailFor(explanation: string[], f: CheckFailure, a: TextArgs): void {
   const { response } = stageResponse(a.ctx, a.t);
   switch (f.code) {
     case 'MissingAllowOriginHeader':
@@ -91,17 +115,12 @@ export function detailFor(explanation: string[], findings: Finding[], f: CheckFa
       } else {
         explanation.push(`The server must send Access-Control-Allow-Origin: ${a.t.originSent} (or * for requests without credentials) on this response.`);
       }
-      if (a.t.stage.kind !== 'preflight' && st >= 400) {
-        findings.push(finding('error-response-without-cors',
-          `${a.T} answered ${st} without CORS headers, so the page sees a CORS error instead of the ${st}. Send the CORS headers on error responses too.`));
-      }
       break;
     }
     case 'AllowOriginMismatch':
     case 'PreflightAllowOriginMismatch': {
       const near = nearMiss(f.param, a.t.originSent);
       if (near) {
-        findings.push(finding('allow-origin-near-miss', `Access-Control-Allow-Origin is ${f.param} but the page's origin is ${a.t.originSent}: they differ only by ${near}. The comparison is byte-exact.`));
         explanation.push(`The two values differ only by ${near}, but the browser compares them byte for byte.`);
       } else if (f.param === 'null' || a.t.originSent === 'null') {
         explanation.push(a.t.originSent === 'null'

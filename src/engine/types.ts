@@ -330,7 +330,13 @@ export interface FixPlan {
   serverFixable: boolean;
 }
 
-export interface Diagnosis {
+/**
+ * The verdict on one exchange: what every captured request needs (the request list, its filter,
+ * the badge and the counts). `judge()` builds it on the worker's per-request path; the words that
+ * explain it and the fix plans (Diagnosis) are built by `diagnose()` for the request a user opens,
+ * an exported report and the CLI.
+ */
+export interface Verdict {
   status: DiagnosisStatus;
   /** Chromium's code when blocked. */
   corsError?: CorsErrorCode;
@@ -340,16 +346,21 @@ export interface Diagnosis {
   stage: Stage;
   /** One sentence: what failed and why, for this request. */
   headline: string;
-  /** Paragraphs specific to this exchange. */
-  explanation: string[];
   /** Which of scheme, host and port differ between page and target. */
   crossOriginBecause: Array<'scheme' | 'host' | 'port'>;
-  evidence: Evidence[];
+  /** What else is wrong or worth knowing; a finding above `info` makes a request that passed a warning. */
   findings: Finding[];
   /** Facts that were unknown and the hypothesis kept, in words. */
   assumptions: string[];
   /** Credentials mode the verdict was computed with. */
   credentialsAssumed: 'omit' | 'same-origin' | 'include';
+}
+
+/** The verdict explained: the evidence side by side, the paragraphs and the fix plans. */
+export interface Diagnosis extends Verdict {
+  /** Paragraphs specific to this exchange. */
+  explanation: string[];
+  evidence: Evidence[];
   fixPlan?: FixPlan;
   /**
    * The plans of the other servers of a redirect chain (one per origin, each with its hop's

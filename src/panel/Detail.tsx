@@ -13,6 +13,7 @@ import { StatusIcon } from './icons.tsx';
 import { otherBrowserVerdict } from './other-browser.ts';
 import { TARGET_BROWSER } from '../shared/platform.ts';
 import { STATUS_LABEL, type Row } from './model.ts';
+import { explainedOf } from './explained.ts';
 import type { PanelSource } from './source.ts';
 
 interface Props {
@@ -42,16 +43,17 @@ function fileLine(url: string, line: number | undefined): string {
 }
 
 export function Detail({ row, rows, stack, onStack, onClose, openResource, headingRef, startTrial }: Props) {
-  const { exchange, diagnosis } = row.record;
+  const { exchange } = row.record;
+  const diagnosis = explainedOf(row.record);
   const [scope, setScope] = useState<'one' | 'origin'>('one');
 
   const steps = useMemo(() => timeline(exchange, diagnosis), [exchange, diagnosis]);
   const table = useMemo(() => askedAllowed(exchange, diagnosis), [exchange, diagnosis]);
   const combined = useMemo((): { plan: FixPlan; count: number } | undefined => {
-    const blocked = rows.filter((r) => r.to === row.to && r.status === 'blocked' && r.record.diagnosis.fixPlan);
+    const blocked = rows.filter((r) => r.to === row.to && r.status === 'blocked').map((r) => explainedOf(r.record)).filter((d) => d.fixPlan);
     if (blocked.length < 2) return undefined;
     // Each request's plans for every server of its chain: the one shown is this server's.
-    const all = mergeFixPlans(blocked.flatMap((r) => [r.record.diagnosis.fixPlan as FixPlan, ...(r.record.diagnosis.chainPlans ?? [])]));
+    const all = mergeFixPlans(blocked.flatMap((d) => [d.fixPlan as FixPlan, ...(d.chainPlans ?? [])]));
     const merged = all.find((p) => p.targetOrigin === (diagnosis.fixPlan?.targetOrigin ?? row.to)) ?? all[0];
     return merged ? { plan: merged, count: blocked.length } : undefined;
   }, [rows, row.to, diagnosis.fixPlan]);

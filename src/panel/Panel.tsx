@@ -7,6 +7,7 @@ import { TrialBanner } from '../shared/TrialBanner.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { download } from './dom.ts';
 import { buildReport } from '../store/report.ts';
+import { explainExchange } from './explained.ts';
 import { exchangesToHar, IMPORT_LIMIT, type ImportProgress } from './exporters.ts';
 import { ImportCancelled, startImport, type RunningImport } from './import-client.ts';
 import {
@@ -194,10 +195,10 @@ export function Panel({ source }: { source: PanelSource }) {
       try {
         report = await source.report();
       } catch {
-        report = buildReport(live.map((r) => r.record), { tabId: source.tabId, url: null, preserveLog: preserve, dropped });
+        report = buildReport(live.map((r) => r.record), { tabId: source.tabId, url: null, preserveLog: preserve, dropped }, explainExchange);
       }
     } else {
-      report = buildReport(imported.rows.map((r) => r.record), { tabId: undefined, url: imported.name });
+      report = buildReport(imported.rows.map((r) => r.record), { tabId: undefined, url: imported.name }, explainExchange);
     }
     // Private by default: the file says whether values were kept.
     const out = includeSecrets ? { ...report, redacted: false } : redactReport(report, diagnose);

@@ -17,7 +17,7 @@ export function RowView({ row }: { row: Row }) {
       <span className="c-origins mono" title={`${row.from} → ${row.to}`}>
         {row.from} → {row.to}
       </span>
-      <span className={`c-verdict v-${row.status}`} title={row.record.diagnosis.headline}>
+      <span className={`c-verdict v-${row.status}`} title={row.record.verdict.headline}>
         {row.record.exchange.underTrial && (
           <>
             <span className="trial-tag">trial</span>{' '}

@@ -1,5 +1,5 @@
 import { HarFileImport } from '../capture/har/import.ts';
-import { diagnose } from '../engine/index.ts';
+import { judge } from '../engine/index.ts';
 import { REDACTED } from '../store/redact.ts';
 import type { Exchange, HttpHeader } from '../engine/types.ts';
 import type { ExchangeRecord } from '../store/report.ts';
@@ -143,8 +143,9 @@ export const IMPORT_LIMIT = 50_000;
 
 /**
  * Reads a HAR file or a Corsight JSON report chunk by chunk (capture/har/import.ts: bounded
- * memory, one clear line when the file cannot be read) and diagnoses every cross-origin
- * exchange, keeping the first `limit`; a HAR's are ordered by start time, a report's as written.
+ * memory, one clear line when the file cannot be read) and judges every cross-origin exchange
+ * (the panel explains the one the user opens), keeping the first `limit`; a HAR's are ordered
+ * by start time, a report's as written.
  */
 export class FileImport {
   private readonly records: ExchangeRecord[] = [];
@@ -175,7 +176,7 @@ export class FileImport {
       this.dropped++;
       return;
     }
-    this.records.push({ seq: 0, exchange, diagnosis: diagnose(exchange) });
+    this.records.push({ seq: 0, exchange, verdict: judge(exchange) });
   }
 }
 

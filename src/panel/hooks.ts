@@ -25,7 +25,7 @@ export function useLiveLog(source: PanelSource) {
     return source.subscribe((event) => {
       if (event.type === 'snapshot') {
         mark('corsight:rows-received');
-        setLive(event.report.entries.slice(-MAX_ROWS).map((e) => toRow({ seq: e.seq, exchange: e.exchange, diagnosis: e.diagnosis })));
+        setLive(event.report.entries.slice(-MAX_ROWS).map((e) => toRow({ seq: e.seq, exchange: e.exchange, verdict: e.diagnosis })));
         setPreserve(event.report.preserveLog);
         setCapture(event.report.capture);
         setDropped(event.report.dropped);

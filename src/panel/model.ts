@@ -1,6 +1,6 @@
 import { labelOf } from '../engine/codes.ts';
 import { FINDINGS } from '../engine/findings.ts';
-import type { Diagnosis, DiagnosisStatus, Exchange } from '../engine/types.ts';
+import type { DiagnosisStatus, Exchange, Verdict } from '../engine/types.ts';
 import type { ExchangeRecord } from '../store/report.ts';
 
 /**
@@ -35,7 +35,7 @@ export interface Filter {
 
 export const EMPTY_FILTER: Filter = { status: 'all', text: '', target: '' };
 
-export function verdictWords(d: Diagnosis): string {
+export function verdictWords(d: Verdict): string {
   if (d.status === 'blocked') {
     if (!d.corsError) return 'Blocked (preflight not seen)';
     return labelOf(d.corsError, d.failedParameter ?? '');
@@ -77,7 +77,7 @@ export function targetOriginOf(exchange: Exchange): string {
 }
 
 export function toRow(record: ExchangeRecord): Row {
-  const { exchange, diagnosis } = record;
+  const { exchange, verdict: diagnosis } = record;
   const url = exchange.hops[0]?.url ?? '';
   const to = targetOriginOf(exchange);
   const verdict = verdictWords(diagnosis);

@@ -8,7 +8,7 @@
 import { corsUnsafeRequestHeaderNames, isCorsSafelistedMethod, sortedLowercaseSet } from '../engine/fetch.ts';
 import { firefoxVerdict } from '../engine/firefox.ts';
 import { getHeader, parseTokenList } from '../engine/headers.ts';
-import type { Diagnosis, Exchange, HttpHeader } from '../engine/types.ts';
+import type { Exchange, HttpHeader, Verdict } from '../engine/types.ts';
 import type { BrowserName } from '../shared/platform.ts';
 
 /**
@@ -34,7 +34,7 @@ function chromeWouldNotPreflight(exchange: Exchange): boolean {
 }
 
 /** One sentence on the other browser's verdict, or undefined when there is nothing to say. */
-export function otherBrowserVerdict(exchange: Exchange, diagnosis: Diagnosis, running: BrowserName): string | undefined {
+export function otherBrowserVerdict(exchange: Exchange, diagnosis: Verdict, running: BrowserName): string | undefined {
   if (diagnosis.status !== 'blocked' || !diagnosis.corsError) return undefined;
   if (running === 'firefox') {
     if (diagnosis.stage.kind === 'preflight' && diagnosis.stage.hop === undefined && chromeWouldNotPreflight(exchange)) {

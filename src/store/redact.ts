@@ -73,7 +73,7 @@ export function redactForExport(ex: Exchange): Exchange {
 export function redactReport(report: TabReport, diagnose: (ex: Exchange) => Diagnosis): TabReport {
   const entries = report.entries.map((e) => {
     const exchange = redactForExport(e.exchange);
-    return toReportEntry({ seq: e.seq, exchange, diagnosis: diagnose(exchange) });
+    return toReportEntry({ seq: e.seq, exchange, verdict: diagnose(exchange) }, diagnose);
   });
   return { ...report, tab: { ...report.tab, url: report.tab.url === null ? null : redactUrl(report.tab.url) }, entries, redacted: true };
 }

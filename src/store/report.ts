@@ -1,4 +1,5 @@
-import type { CorsErrorCode, Diagnosis, DiagnosisStatus, Exchange, ExchangeSource } from '../engine/types.ts';
+import type { CorsErrorCode, Diagnosis, DiagnosisStatus, Exchange, ExchangeSource, Verdict } from '../engine/types.ts';
+import { isExplained } from '../engine/explained.ts';
 import { logFindings, type EchoedOriginsFinding } from '../engine/log-findings.ts';
 import type { TrialState } from '../trial/state.ts';
 
@@ -8,12 +9,24 @@ import type { TrialState } from '../trial/state.ts';
  * Pure data: shared by the worker, the pages, the CLI and the tests.
  */
 
-/** One diagnosed exchange as the per-tab log keeps it. */
+/**
+ * One judged exchange as the per-tab log keeps it. The worker keeps the verdict (the engine's
+ * judge()); a reader that needs the explanation asks `explainedRecord` with diagnose(), which is
+ * pure: the same exchange gives the same verdict, explained.
+ */
 export interface ExchangeRecord {
   /** Per-tab sequence number, increasing; survives worker restarts. */
   seq: number;
   exchange: Exchange;
-  diagnosis: Diagnosis;
+  verdict: Verdict;
+}
+
+/** The engine's diagnose(), passed in: src/store never judges (the worker and the pages do). */
+export type Explain = (exchange: Exchange) => Diagnosis;
+
+/** The record's verdict explained: the verdict itself when it is a whole Diagnosis already. */
+export function explainedRecord(record: ExchangeRecord, explain: Explain): Diagnosis {
+  return isExplained(record.verdict) ? record.verdict : explain(record.exchange);
 }
 
 /** How a tab is being watched right now. */
@@ -85,8 +98,9 @@ function targetOriginOf(exchange: Exchange): string {
   }
 }
 
-export function toReportEntry(record: ExchangeRecord): ReportEntry {
-  const { exchange, diagnosis } = record;
+export function toReportEntry(record: ExchangeRecord, explain: Explain): ReportEntry {
+  const { exchange } = record;
+  const diagnosis = explainedRecord(record, explain);
   return {
     seq: record.seq,
     url: exchange.hops[0]?.url ?? '',
@@ -106,9 +120,9 @@ export function toReportEntry(record: ExchangeRecord): ReportEntry {
   };
 }
 
-export function countStatuses(records: readonly { diagnosis: Diagnosis }[]): StatusCounts {
+export function countStatuses(records: readonly { verdict: Verdict }[]): StatusCounts {
   const counts: StatusCounts = { ok: 0, warning: 0, blocked: 0 };
-  for (const record of records) counts[record.diagnosis.status]++;
+  for (const record of records) counts[record.verdict.status]++;
   return counts;
 }
 
@@ -126,7 +140,7 @@ export interface ReportMeta {
  * A TabReport (the "corsight-report" JSON format) of these records: the one builder, used by
  * the worker's tab logs (the message API's report) and by the panel's export.
  */
-export function buildReport(records: readonly ExchangeRecord[], meta: ReportMeta): TabReport {
+export function buildReport(records: readonly ExchangeRecord[], meta: ReportMeta, explain: Explain): TabReport {
   return {
     format: 'corsight-report',
     version: 1,
@@ -137,7 +151,7 @@ export function buildReport(records: readonly ExchangeRecord[], meta: ReportMeta
     counts: countStatuses(records),
     dropped: meta.dropped ?? 0,
     likelyCorsFailures: meta.likelyCorsFailures ?? 0,
-    entries: records.map(toReportEntry),
+    entries: records.map((record) => toReportEntry(record, explain)),
     ...acrossRequestsOf(records),
   };
 }

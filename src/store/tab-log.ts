@@ -1,4 +1,4 @@
-import type { Diagnosis, Exchange } from '../engine/types.ts';
+import type { Diagnosis, Exchange, Verdict } from '../engine/types.ts';
 import { GrowingListPacker, unpackStored } from './pack.ts';
 import { buildReport, type CaptureState, type ExchangeRecord, type TabReport } from './report.ts';
 
@@ -12,21 +12,27 @@ import { buildReport, type CaptureState, type ExchangeRecord, type TabReport } f
  * `t:<tab>:c:<k>` chunk k = the exchanges with seq in [k*CHUNK, (k+1)*CHUNK), as
  * `[seq, exchange]` pairs in the packed form of src/store/pack.ts (header lists interned, one
  * JSON string). The store keeps what the worker's diagnosis step gives it; only the diagnosis
- * inputs are stored, and `rediagnose` (the same step: diagnose() is pure and takes ~5 µs) runs
- * again on the records read back by `load()`. Writes happen in batches (`flush()`): each batch
+ * inputs are stored, and the engine's judge() (the same step: pure, about 2 µs) runs again on
+ * the records read back by `load()`. A report explains each record with the engine's diagnose(). Writes happen in batches (`flush()`): each batch
  * rewrites the meta and the chunks touched since the last one, never the whole log.
  */
 
-/** An exchange with its diagnosis, as the worker's pipeline hands it to the store. */
+/** An exchange with its verdict (engine judge()), as the worker's pipeline hands it to the store. */
 export interface DiagnosedExchange {
   exchange: Exchange;
-  diagnosis: Diagnosis;
+  verdict: Verdict;
 }
 
 export interface KeyValueArea {
   get(keys: string[] | null): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
   remove(keys: string[]): Promise<void>;
+}
+
+/** The engine, passed in by the worker: src/store never judges itself. */
+export interface TabLogEngine {
+  judge(exchange: Exchange): Verdict;
+  diagnose(exchange: Exchange): Diagnosis;
 }
 
 export const DEFAULT_CAPACITY = 2000;
@@ -109,7 +115,7 @@ export class TabLogs {
 
   constructor(
     private readonly area: KeyValueArea,
-    private readonly rediagnose: (exchange: Exchange) => Diagnosis,
+    private readonly engine: TabLogEngine,
     readonly capacity = DEFAULT_CAPACITY,
     readonly byteBudget = DEFAULT_BYTE_BUDGET,
   ) {}
@@ -139,7 +145,7 @@ export class TabLogs {
     }
     for (const [tabId, state] of this.tabs) {
       const pairs = (chunksByTab.get(tabId) ?? []).filter(([seq]) => seq >= state.firstSeq).sort((a, b) => a[0] - b[0]);
-      const loaded: ExchangeRecord[] = pairs.map(([seq, exchange]) => ({ seq, exchange, diagnosis: this.rediagnose(exchange) }));
+      const loaded: ExchangeRecord[] = pairs.map(([seq, exchange]) => ({ seq, exchange, verdict: this.engine.judge(exchange) }));
       // Records appended before the load finished (events that woke the worker) come after.
       const early = state.records;
       if (early.length) {
@@ -204,7 +210,7 @@ export class TabLogs {
     if (items.length === 0) return [];
     const state = this.state(tabId);
     const added: ExchangeRecord[] = [];
-    for (const { exchange, diagnosis } of items) {
+    for (const { exchange, verdict } of items) {
       const unobserved = exchange.id === undefined ? undefined : this.unobserved.get(tabId);
       const earlier = unobserved?.get(exchange.id!);
       if (unobserved && earlier) {
@@ -213,14 +219,14 @@ export class TabLogs {
         if (earlier.seq >= state.firstSeq) {
           state.bytes += approxBytes(exchange) - approxBytes(earlier.exchange);
           earlier.exchange = exchange;
-          earlier.diagnosis = diagnosis;
+          earlier.verdict = verdict;
           state.dirtyChunks.add(Math.floor(earlier.seq / CHUNK));
           this.noteUnobserved(tabId, earlier);
           added.push(earlier);
           continue;
         }
       }
-      const record: ExchangeRecord = { seq: state.seq++, exchange, diagnosis };
+      const record: ExchangeRecord = { seq: state.seq++, exchange, verdict };
       this.noteUnobserved(tabId, record);
       state.records.push(record);
       state.bytes += approxBytes(exchange);
@@ -462,7 +468,7 @@ export class TabLogs {
       preserveLog: state?.preserveLog ?? false,
       dropped: state?.dropped ?? 0,
       likelyCorsFailures: state?.likely ?? 0,
-    });
+    }, (exchange) => this.engine.diagnose(exchange));
   }
 }
 

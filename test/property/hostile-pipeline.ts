@@ -155,7 +155,7 @@ export function runHostilePipeline(options: { seed: number; count: number; onPro
       try {
         const har = JSON.stringify(exchangesToHar([e]));
         importFile(har);
-        const report = redactReport(buildReport([{ seq: 1, exchange: e, diagnosis: d }], { tabId: 1, url: null }), diagnose);
+        const report = redactReport(buildReport([{ seq: 1, exchange: e, verdict: d }], { tabId: 1, url: null }, diagnose), diagnose);
         importFile(JSON.stringify(report));
         run.exports++;
       } catch (err) {

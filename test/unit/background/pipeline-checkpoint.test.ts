@@ -5,7 +5,7 @@ import { DiagnosisPipeline } from '../../../src/background/pipeline.ts';
 import { ASSEMBLER_KEY, DEVTOOLS_BATCHES_KEY, HELD_EXCHANGES_KEY, recover } from '../../../src/background/recovery.ts';
 import { BatchSequence } from '../../../src/capture/devtools/batches.ts';
 import { ExchangeAssembler } from '../../../src/capture/webrequest/assembler.ts';
-import { diagnose } from '../../../src/engine/diagnose.ts';
+import { judge } from '../../../src/engine/diagnose.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 import { CHECKPOINT_KEY, JournalWriter, journalKey } from '../../../src/store/journal.ts';
 import { packString } from '../../../src/store/pack.ts';
@@ -27,26 +27,26 @@ const exchange = (id: string): Exchange => ({
 describe('DiagnosisPipeline', () => {
   it('holds exchanges until the logs are loaded, then judges each once, per tab, in order', () => {
     const appended: Array<[number, DiagnosedExchange[]]> = [];
-    const judge = vi.fn(diagnose);
-    const pipeline = new DiagnosisPipeline(judge, (tabId, diagnosed) => appended.push([tabId, diagnosed]));
+    const judgeSpy = vi.fn(judge);
+    const pipeline = new DiagnosisPipeline(judgeSpy, (tabId, diagnosed) => appended.push([tabId, diagnosed]));
     pipeline.push(1, exchange('a'));
     pipeline.push(2, exchange('b'));
     pipeline.push(1, exchange('c'));
     expect(pipeline.drain()).toEqual([]);
-    expect(judge).not.toHaveBeenCalled();
+    expect(judgeSpy).not.toHaveBeenCalled();
     pipeline.openLogs();
     expect(pipeline.drain()).toEqual([1, 2]);
-    expect(appended.map(([tab, list]) => [tab, list.map((d) => `${d.exchange.id}:${d.diagnosis.corsError}`)])).toEqual([
+    expect(appended.map(([tab, list]) => [tab, list.map((d) => `${d.exchange.id}:${d.verdict.corsError}`)])).toEqual([
       [1, ['a:MissingAllowOriginHeader', 'c:MissingAllowOriginHeader']],
       [2, ['b:MissingAllowOriginHeader']],
     ]);
     expect(pipeline.drain()).toEqual([]);
-    expect(judge).toHaveBeenCalledTimes(3);
+    expect(judgeSpy).toHaveBeenCalledTimes(3);
   });
 });
 
 function parts(writeLogs: (extra: Record<string, unknown>) => Promise<void>, held: Array<[number, Exchange]> = []) {
-  const assembler = new ExchangeAssembler(() => undefined, diagnose);
+  const assembler = new ExchangeAssembler(() => undefined, judge);
   const devtoolsBatches = new BatchSequence();
   const confirmed: Array<[number, number]> = [];
   const removed: string[][] = [];
@@ -111,7 +111,7 @@ describe('Checkpointer', () => {
       ...written[0],
       [journalKey(1, 10, 0)]: packString([{ exchange: [7, exchange('journaled')] }]),
     };
-    const recovered = recover(stored, new ExchangeAssembler(() => undefined, diagnose), new BatchSequence(), Date.now());
+    const recovered = recover(stored, new ExchangeAssembler(() => undefined, judge), new BatchSequence(), Date.now());
     expect(recovered.replayedExchanges.map(([tab, e]) => `${tab}:${e.id}`)).toEqual(['7:held', '7:journaled']);
     // Judged since: the next checkpoint clears the key, the one after writes nothing for it.
     held.length = 0;

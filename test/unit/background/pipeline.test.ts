@@ -2,8 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DiagnosisPipeline } from '../../../src/background/pipeline.ts';
 import { PageRequestLog } from '../../../src/capture/page-context.ts';
-import { diagnose } from '../../../src/engine/diagnose.ts';
-import type { Diagnosis, Exchange } from '../../../src/engine/types.ts';
+import { judge } from '../../../src/engine/diagnose.ts';
+import type { Exchange, Verdict } from '../../../src/engine/types.ts';
 import type { DiagnosedExchange } from '../../../src/store/tab-log.ts';
 
 const exchange = (over: Partial<Exchange> = {}): Exchange => ({
@@ -26,7 +26,7 @@ describe('DiagnosisPipeline complete', () => {
     const captured = exchange();
     const completed = exchange({ id: 'a', mode: 'cors', credentials: 'include', redirect: 'follow' });
     const complete = vi.fn((_tabId: number, _ex: Exchange) => ({ exchange: completed }));
-    const verdict = { status: 'ok' } as Diagnosis;
+    const verdict = { status: 'ok' } as Verdict;
     const judge = vi.fn((_ex: Exchange) => verdict);
     const appended: Array<[number, DiagnosedExchange[]]> = [];
     const pipeline = new DiagnosisPipeline(judge, (tabId, list) => appended.push([tabId, list]), complete);
@@ -38,7 +38,7 @@ describe('DiagnosisPipeline complete', () => {
     expect(judge.mock.calls[0]?.[0]).toBe(completed);
     expect(appended).toHaveLength(1);
     expect(appended[0]?.[0]).toBe(4);
-    expect(appended[0]?.[1]).toEqual([{ exchange: completed, diagnosis: verdict }]);
+    expect(appended[0]?.[1]).toEqual([{ exchange: completed, verdict }]);
     expect(appended[0]?.[1][0]?.exchange).toBe(completed);
   });
 
@@ -51,16 +51,16 @@ describe('DiagnosisPipeline complete', () => {
       frameOrigin: 'https://app.test', secureContext: true, at: 1_000_000, stack: [],
     }]);
     // Alone, the mode is assumed "cors", and a response without Access-Control-Allow-Origin fails the CORS check.
-    expect(diagnose(exchange()).corsError).toBe('MissingAllowOriginHeader');
+    expect(judge(exchange()).corsError).toBe('MissingAllowOriginHeader');
     const appended: DiagnosedExchange[] = [];
-    const pipeline = new DiagnosisPipeline(diagnose, (_tabId, list) => appended.push(...list), (tabId, ex) => ({ exchange: log.join(tabId, ex) }));
+    const pipeline = new DiagnosisPipeline(judge, (_tabId, list) => appended.push(...list), (tabId, ex) => ({ exchange: log.join(tabId, ex) }));
     pipeline.push(4, exchange());
     pipeline.openLogs();
     pipeline.drain();
     expect(appended[0]?.exchange.mode).toBe('no-cors');
     // A "no-cors" request cannot fail CORS (Fetch: opaque response, no CORS check).
-    expect(appended[0]?.diagnosis.corsError).toBeUndefined();
-    expect(appended[0]?.diagnosis.status).not.toBe('blocked');
+    expect(appended[0]?.verdict.corsError).toBeUndefined();
+    expect(appended[0]?.verdict.status).not.toBe('blocked');
   });
 });
 
@@ -102,7 +102,7 @@ describe('DiagnosisPipeline hold for the page call', () => {
     const appended: DiagnosedExchange[] = [];
     const holds: number[] = [];
     const pipeline = new DiagnosisPipeline(
-      diagnose,
+      judge,
       (_tabId, list) => appended.push(...list),
       (tabId, ex) => {
         const joined = log.withCall(tabId, ex);
@@ -130,7 +130,7 @@ describe('DiagnosisPipeline hold for the page call', () => {
     expect(r.pipeline.holds(4)).toBe(false);
     expect(r.appended[0]?.exchange.requestHeaders.map((h) => h.name)).toContain('X-Custom-Header');
     // What Chromium reports for this XHR (measured: lab scenario safelist-xhr-order-four-c-first).
-    expect(r.appended[0]?.diagnosis.failedParameter).toBe('x-custom-header');
+    expect(r.appended[0]?.verdict.failedParameter).toBe('x-custom-header');
   });
 
   it('judges it as captured once the hold is over, and what else is queued meanwhile', () => {
@@ -146,7 +146,7 @@ describe('DiagnosisPipeline hold for the page call', () => {
     r.pipeline.drain();
     expect(r.appended.map((d) => d.exchange.id)).toEqual(['other', 'p']);
     // Without the call's header list, the engine falls back to the names the preflight asked, sorted.
-    expect(r.appended[1]?.diagnosis.failedParameter).toBe('x-a');
+    expect(r.appended[1]?.verdict.failedParameter).toBe('x-a');
     expect(r.pipeline.queued()).toEqual([]);
   });
 

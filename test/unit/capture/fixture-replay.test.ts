@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExchangeAssembler } from '../../../src/capture/webrequest/assembler.ts';
 import type { RawWebRequestEvent } from '../../../src/capture/webrequest/raw-event.ts';
-import { diagnose } from '../../../src/engine/index.ts';
+import { judge } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 import { expectedById } from '../../conformance/expectations.ts';
 import { streamHar } from './har-replay.ts';
@@ -23,8 +23,9 @@ interface Fixture {
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/lab-capture.json'), 'utf8')) as Fixture;
 
+/** The worker's verdict (judge(), what every captured request gets) in Chromium's terms. */
 function verdict(e: Exchange): string {
-  const d = diagnose(e);
+  const d = judge(e);
   return d.status === 'blocked' ? `${d.corsError ?? 'blocked'}(${d.failedParameter ?? ''})` : 'ok';
 }
 function chromium(s: Fixture['scenarios'][number]): string {
@@ -65,7 +66,7 @@ const KNOWN_WEBREQUEST = [
 describe('capture fixture replay', () => {
   it('webRequest events -> one Exchange per scenario with Chromium verdict', () => {
     const out: Exchange[] = [];
-    const assembler = new ExchangeAssembler((e) => out.push(e), diagnose);
+    const assembler = new ExchangeAssembler((e) => out.push(e), judge);
     for (const ev of fixture.webRequestEvents) assembler.push(ev);
     const r = compare(out, 'webrequest');
     console.log(`fixture webrequest: ${r.agree} agree, ${r.disagree.length} disagree, ${r.unseen.length} unseen`);

@@ -6,6 +6,8 @@ import {
   corsUnsafeRequestHeaderNames,
   diagnose,
   isCorsSafelistedRequestHeader,
+  isExplained,
+  judge,
   mergeFixPlans,
   type Diagnosis,
   type FixPlan,
@@ -71,6 +73,20 @@ describe('properties (fast-check)', () => {
     fc.assert(fc.property(exchange, (e) => {
       generated++;
       wellFormed(diagnose(e));
+    }), { numRuns: RUNS });
+  });
+
+  it(`judge gives diagnose's verdict, without its evidence, paragraphs and plans (${RUNS} runs)`, () => {
+    fc.assert(fc.property(exchange, (e) => {
+      generated++;
+      const diagnosis = diagnose(e);
+      const verdict = judge(structuredClone(e));
+      const expected: Record<string, unknown> = { ...diagnosis };
+      for (const key of ['explanation', 'evidence', 'fixPlan', 'chainPlans']) delete expected[key];
+      for (const key of Object.keys(expected)) if (expected[key] === undefined) delete expected[key];
+      expect(verdict).toStrictEqual(expected);
+      expect(isExplained(verdict)).toBe(false);
+      expect(isExplained(diagnosis)).toBe(true);
     }), { numRuns: RUNS });
   });
 

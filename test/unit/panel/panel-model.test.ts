@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/engine/index.ts';
+import { diagnose, judge } from '../../../src/engine/index.ts';
 import type { Exchange } from '../../../src/engine/types.ts';
 import { actualCurl, preflightCurl, shellQuote } from '../../../src/panel/curl.ts';
 import { askedAllowed, planAsHttp, timeline } from '../../../src/panel/detail-model.ts';
@@ -18,7 +18,7 @@ const headerDenied: Exchange = ex({
 });
 const noAcao = ex({ hops: [{ url: URL1, response: res(200) }], outcome: FAILED });
 const fine = ex();
-const record = (exchange: Exchange, seq: number) => ({ seq, exchange, diagnosis: diagnose(exchange) });
+const record = (exchange: Exchange, seq: number) => ({ seq, exchange, verdict: judge(exchange) });
 
 describe('shellQuote', () => {
   const hostile = [`it's`, '$(touch /tmp/x)', '`id`', 'a\nb', 'tab\there', 'back\\slash', '"dq"', '; rm -rf ~', '\u0001ctl', 'ünïcode ✓', ''];
@@ -130,8 +130,8 @@ describe('export and import', () => {
     const exchanges = [at(fine, 'a'), at(noAcao, 'b'), at(headerDenied, 'c')].map((e, i) => ({ ...e, startedAt: 1000 + i }));
     const har = exchangesToHar(exchanges);
     const back = importFile(JSON.stringify(har));
-    expect(back.records.map((r) => r.diagnosis.status)).toEqual(['ok', 'blocked', 'blocked']);
-    expect(back.records.map((r) => r.diagnosis.corsError)).toEqual([undefined, 'MissingAllowOriginHeader', 'HeaderDisallowedByPreflightResponse']);
+    expect(back.records.map((r) => r.verdict.status)).toEqual(['ok', 'blocked', 'blocked']);
+    expect(back.records.map((r) => r.verdict.corsError)).toEqual([undefined, 'MissingAllowOriginHeader', 'HeaderDisallowedByPreflightResponse']);
   });
   it('reads a file in chunks of any size, keeps the first `limit` exchanges of the file, ordered by start time, and counts the rest', () => {
     const at = (e: Exchange, path: string, startedAt: number): Exchange => ({ ...e, startedAt, hops: e.hops.map((hop) => ({ ...hop, url: `${URL1}/${path}` })), preflight: e.preflight.kind === 'sent' ? { ...e.preflight, url: `${URL1}/${path}` } : e.preflight });
@@ -140,17 +140,17 @@ describe('export and import', () => {
       const file = new FileImport({ limit: 2 });
       for (let i = 0; i < text.length; i += size) file.push(text.slice(i, i + size));
       const result = file.end();
-      expect(result.records.map((r) => [r.seq, r.diagnosis.status])).toEqual([[1, 'ok'], [2, 'blocked']]);
+      expect(result.records.map((r) => [r.seq, r.verdict.status])).toEqual([[1, 'ok'], [2, 'blocked']]);
       expect(result.dropped).toBe(1);
     }
   });
   it('builds the JSON report and reads it back', () => {
-    const report = buildReport([record(fine, 1), record(noAcao, 2)], { tabId: 7, url: 'https://app.example.com/', now: new Date(0) });
+    const report = buildReport([record(fine, 1), record(noAcao, 2)], { tabId: 7, url: 'https://app.example.com/', now: new Date(0) }, diagnose);
     expect(report).toMatchObject({ format: 'corsight-report', version: 1, tab: { id: 7 }, counts: { ok: 1, blocked: 1, warning: 0 } });
-    expect(importFile(JSON.stringify(report)).records.map((r) => r.diagnosis.status)).toEqual(['ok', 'blocked']);
+    expect(importFile(JSON.stringify(report)).records.map((r) => r.verdict.status)).toEqual(['ok', 'blocked']);
   });
   it('reads a hostile report: malformed exchanges are skipped or cleaned, and every view model renders', () => {
-    const report = buildReport([record(fine, 1), record(noAcao, 2)], { tabId: 7, url: 'https://app.example.com/', now: new Date(0) });
+    const report = buildReport([record(fine, 1), record(noAcao, 2)], { tabId: 7, url: 'https://app.example.com/', now: new Date(0) }, diagnose);
     const good = report.entries[1]!.exchange;
     const hostile = [
       { exchange: { ...good, hops: 3 } },
@@ -168,7 +168,7 @@ describe('export and import', () => {
     expect(cleaned.requestHeaders).toEqual([{ name: 'X-A', value: '' }]);
     expect(cleaned.mode).toBe('unknown');
     expect(cleaned.preflight).toEqual({ kind: 'sent', url: URL1, requestHeaders: [] });
-    for (const r of back.records) expect(() => timeline(r.exchange, r.diagnosis)).not.toThrow();
+    for (const r of back.records) expect(() => timeline(r.exchange, diagnose(r.exchange))).not.toThrow();
     // An entry that is not an object is not a readable file: one line that names it.
     expect(() => importFile(JSON.stringify({ ...report, entries: [...report.entries, 'not an entry'] }))).toThrow(/^Entry 3 \(entries\[2\]\) is a string, not an object/);
   });

@@ -7,7 +7,7 @@ import { toReportEntry, type ReportEntry } from '../../../src/store/report.ts';
 import { API, FAILED, PAGE, URL1, acao, ex, h, preflight, res } from '../engine/helpers.ts';
 
 let seq = 0;
-const entry = (exchange: Exchange): ReportEntry => toReportEntry({ seq: ++seq, exchange, diagnosis: diagnose(exchange) });
+const entry = (exchange: Exchange): ReportEntry => toReportEntry({ seq: ++seq, exchange, verdict: diagnose(exchange) }, diagnose);
 
 const headerDenied = (name: string, url = URL1): Exchange =>
   ex({

@@ -69,12 +69,12 @@ describe('redactForExport', () => {
     const before = diagnose(withSecrets);
     // The Cookie (a hop after the request went cross-origin) proves credentials; the preflight has no ACAC.
     expect(before.corsError).toBe('PreflightInvalidAllowCredentials');
-    expect(back[0]?.diagnosis.corsError).toBe(before.corsError);
+    expect(back[0]?.verdict.corsError).toBe(before.corsError);
     for (const s of SECRETS) expect(har, s).not.toContain(s);
   });
 
   it('a redacted report says so, its texts carry no secret, its verdicts are the same', () => {
-    const report = buildReport([{ seq: 1, exchange: withSecrets, diagnosis: diagnose(withSecrets) }], { tabId: 3, url: `${PAGE}/?session=abc123` });
+    const report = buildReport([{ seq: 1, exchange: withSecrets, verdict: diagnose(withSecrets) }], { tabId: 3, url: `${PAGE}/?session=abc123` }, diagnose);
     const out = redactReport(report, diagnose);
     expect(out.redacted).toBe(true);
     const text = JSON.stringify(out);
@@ -99,7 +99,7 @@ describe('forStorage (what the worker keeps of a capture)', () => {
 describe('an exported report imported back', () => {
   it('keeps the "under trial" mark of an exchange judged with a trial\'s headers', () => {
     const trial = { ...ex(), underTrial: true };
-    const report = buildReport([{ seq: 1, exchange: trial, diagnosis: diagnose(trial) }], { tabId: 3, url: null });
+    const report = buildReport([{ seq: 1, exchange: trial, verdict: diagnose(trial) }], { tabId: 3, url: null }, diagnose);
     const back = importFile(JSON.stringify({ ...report, redacted: false })).records;
     expect(back[0]?.exchange.underTrial).toBe(true);
   });

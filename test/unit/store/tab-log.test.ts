@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../src/engine/types.ts';
-import { diagnose } from '../../../src/engine/diagnose.ts';
+import { diagnose, judge } from '../../../src/engine/diagnose.ts';
 import { TabLogs, type DiagnosedExchange, type KeyValueArea } from '../../../src/store/tab-log.ts';
 
 /** The worker's diagnosis step, as the pipeline runs it before the store. */
-const diagnosed = (exchanges: Exchange[]): DiagnosedExchange[] => exchanges.map((exchange) => ({ exchange, diagnosis: diagnose(exchange) }));
+const diagnosed = (exchanges: Exchange[]): DiagnosedExchange[] => exchanges.map((exchange) => ({ exchange, verdict: judge(exchange) }));
+/** The engine as the worker passes it to the logs. */
+const ENGINE = { judge, diagnose };
 
 function memoryArea(): KeyValueArea & { data: Map<string, unknown>; sets: number } {
   const data = new Map<string, unknown>();
@@ -43,7 +45,7 @@ const noise = (n: number, seed: number) => `${seed}:` + Array.from({ length: n }
 describe('TabLogs', () => {
   it('is bounded, counts dropped, persists in batches and reloads after a restart', async () => {
     const area = memoryArea();
-    const logs = new TabLogs(area, diagnose, 250);
+    const logs = new TabLogs(area, ENGINE, 250);
     for (let i = 0; i < 1000; i += 100) logs.append(7, diagnosed(Array.from({ length: 100 }, (_, j) => ex(i + j, (i + j) % 10 === 0))));
     await logs.flush();
     expect(area.sets).toBe(1);
@@ -55,7 +57,7 @@ describe('TabLogs', () => {
     // Chunks below the oldest kept record are gone from storage.
     expect([...area.data.keys()].filter((k) => k.startsWith('t:7:c:')).length).toBeLessThanOrEqual(4);
 
-    const again = new TabLogs(area, diagnose, 250);
+    const again = new TabLogs(area, ENGINE, 250);
     await again.load();
     const r2 = again.report(7, capture);
     expect(r2.entries.map((e) => e.seq)).toEqual(r.entries.map((e) => e.seq));
@@ -65,9 +67,20 @@ describe('TabLogs', () => {
     expect(again.report(7, capture).entries.at(-1)?.seq).toBe(1001);
   });
 
+  it('keeps the verdict only, and a report explains each record as diagnose() does', () => {
+    const logs = new TabLogs(memoryArea(), ENGINE, 250);
+    const [kept] = logs.append(7, diagnosed([ex(1, true)]));
+    expect(kept?.verdict).not.toHaveProperty('explanation');
+    expect(kept?.verdict).not.toHaveProperty('fixPlan');
+    const entry = logs.report(7, capture).entries[0];
+    expect(entry?.diagnosis).toEqual(diagnose(ex(1, true)));
+    expect(entry?.diagnosis.explanation.length).toBeGreaterThan(0);
+    expect(entry?.diagnosis.fixPlan?.policy.allowOrigins).toEqual(['https://app.example']);
+  });
+
   it('replaces an unobserved record by the real exchange with its id, also after a reload; nothing else', async () => {
     const area = memoryArea();
-    const logs = new TabLogs(area, diagnose, 250);
+    const logs = new TabLogs(area, ENGINE, 250);
     const events: Array<{ type: string; seqs?: number[] }> = [];
     logs.subscribe((e) => events.push(e.type === 'records' ? { type: e.type, seqs: e.records.map((r) => r.seq) } : { type: e.type }));
     const unobserved: Exchange = { ...ex(1), id: 'wr-1', hops: [{ url: 'https://api.example/r?i=1' }], outcome: { kind: 'unobserved' } };
@@ -76,7 +89,7 @@ describe('TabLogs', () => {
     await logs.flush();
 
     // The worker restarts: the reloaded log still knows which record may be replaced.
-    const again = new TabLogs(area, diagnose, 250);
+    const again = new TabLogs(area, ENGINE, 250);
     await again.load();
     again.subscribe((e) => events.push(e.type === 'records' ? { type: e.type, seqs: e.records.map((r) => r.seq) } : { type: e.type }));
     again.append(7, diagnosed([{ ...ex(1, true), id: 'wr-1' }, { ...ex(3), id: 'wr-0' }]));
@@ -93,14 +106,14 @@ describe('TabLogs', () => {
     again.append(7, diagnosed([{ ...ex(1), id: 'wr-1' }]));
     expect(again.report(7, capture).entries).toHaveLength(5);
     await again.flush();
-    const third = new TabLogs(area, diagnose, 250);
+    const third = new TabLogs(area, ENGINE, 250);
     await third.load();
     expect(third.report(7, capture).entries.map((e) => e.diagnosis.status)).toEqual(['ok', 'blocked', 'ok', 'ok', 'ok']);
   });
 
   it('clears, preserves, deletes', async () => {
     const area = memoryArea();
-    const logs = new TabLogs(area, diagnose);
+    const logs = new TabLogs(area, ENGINE);
     logs.append(1, diagnosed([ex(1), ex(2)]));
     logs.countLikelyFailure(1, 3);
     logs.setPreserveLog(1, true);
@@ -146,7 +159,7 @@ describe('packed storage', () => {
 
   it('writes the chunk filling up between checkpoints, and a replaced record, as they are now', async () => {
     const area = memoryArea();
-    const logs = new TabLogs(area, diagnose);
+    const logs = new TabLogs(area, ENGINE);
     logs.append(1, diagnosed([ex(1), ex(2)]));
     await logs.flush();
     logs.append(1, diagnosed([ex(3)]));
@@ -158,7 +171,7 @@ describe('packed storage', () => {
     const real: Exchange = { ...ex(4, true), id: 'r4' };
     logs.append(1, diagnosed([real]));
     await logs.flush();
-    const reloaded = new TabLogs(area, diagnose);
+    const reloaded = new TabLogs(area, ENGINE);
     await reloaded.load();
     const urls = reloaded.report(1, capture).entries.map((e) => [e.seq, e.url, e.status]);
     expect(urls).toEqual([
@@ -171,7 +184,7 @@ describe('packed storage', () => {
   });
 
   it('a tab whose records are huge drops its own oldest within its byte budget, never another tab\'s', async () => {
-    const logs = new TabLogs(memoryArea(), diagnose, 2000, 200_000);
+    const logs = new TabLogs(memoryArea(), ENGINE, 2000, 200_000);
     logs.append(1, diagnosed(Array.from({ length: 50 }, (_, i) => ex(i))));
     const big = (i: number): Exchange => ({ ...ex(1000 + i), hops: [{ url: `https://api.example/big?i=${i}`, response: { status: 200, headers: [{ name: 'X-Big', value: 'x'.repeat(30_000) }] } }] });
     for (let i = 0; i < 20; i++) logs.append(2, diagnosed([big(i)]));
@@ -191,7 +204,7 @@ describe('packed storage', () => {
       if (size > 400_000) throw new Error('Session storage quota bytes exceeded. Values were not stored.');
       await set(items);
     };
-    const logs = new TabLogs(area, diagnose, 2000, 10_000_000);
+    const logs = new TabLogs(area, ENGINE, 2000, 10_000_000);
     logs.append(1, diagnosed(Array.from({ length: 300 }, (_, i) => ex(i))));
     const big = (i: number): Exchange => ({ ...ex(1000 + i), hops: [{ url: `https://api.example/big?i=${i}`, response: { status: 200, headers: [{ name: 'X-Big', value: noise(20_000, i) }] } }] });
     logs.append(2, diagnosed(Array.from({ length: 30 }, (_, i) => big(i))));
@@ -209,14 +222,14 @@ describe('packed storage', () => {
       if (size > 60_000) throw new Error('Session storage quota bytes exceeded. Values were not stored.');
       await set(items);
     };
-    const logs = new TabLogs(area, diagnose, 2000);
+    const logs = new TabLogs(area, ENGINE, 2000);
     for (let i = 0; i < 1000; i += 100) logs.append(3, diagnosed(Array.from({ length: 100 }, (_, j) => ex(i + j))));
     await logs.flush();
     const r = logs.report(3, capture);
     expect(logs.quotaErrors).toBeGreaterThan(0);
     expect(r.entries.length + r.dropped).toBe(1000);
     expect(r.entries.at(-1)?.url).toBe('https://api.example/r?i=999');
-    const again = new TabLogs(area, diagnose, 2000);
+    const again = new TabLogs(area, ENGINE, 2000);
     await again.load();
     expect(again.report(3, capture).entries.map((x) => x.seq)).toEqual(r.entries.map((x) => x.seq));
   });
