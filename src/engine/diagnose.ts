@@ -533,9 +533,6 @@ function fromTrace(ctx: DiagnoseCtx, t: Trace, because: Diagnosis['crossOriginBe
   }
 
   // Headline and explanation, specific to the failure.
-  const preflightAnswer = `the preflight (OPTIONS) answer from ${T}`;
-  const never = `so the browser never sent the ${method}`;
-  const acao = response ? getHeader(response.headers, 'access-control-allow-origin') : null;
   if (t.networkError !== null && ctx.outcomeError === FAILED_WITHOUT_REASON) {
     headline = `The ${method} to ${ctx.target.origin} got no response, and the capture does not record why.`;
     if (explain) explanation.push('The file writes status 0 and no error (as Firefox\'s HAR does): the browser may have refused the request before the network (its mode, its redirect mode, a scheme without CORS), stopped it after a preflight the file does not hold, or it was aborted. A HAR from Chrome\'s DevTools, or the Corsight panel, names the reason.');
@@ -549,7 +546,11 @@ function fromTrace(ctx: DiagnoseCtx, t: Trace, because: Diagnosis['crossOriginBe
     if (explain) explanation.push(`The ${method}${withHeaders} is not a "simple" request, so the browser first asks ${T} with an OPTIONS preflight. The capture shows no preflight and no response to the ${method}: most likely the preflight answer did not allow the request.`);
     findings.push(finding('preflight-not-observed', `No OPTIONS request to ${T} was captured, so the exact reason cannot be named. Open DevTools and retry to capture it.`));
   } else if (f) {
-    const values = { P, T, method, withHeaders, status, acao, cred, preflightAnswer, never, t, ctx, names };
+    const values = {
+      P, T, method, withHeaders, status, cred, t, ctx, names,
+      preflightAnswer: `the preflight (OPTIONS) answer from ${T}`,
+      never: `so the browser never sent the ${method}`,
+    };
     headline = headlineFor(f, values);
     failureFindings(findings, f, values);
     if (explain) detailFor(explanation, f, values);

@@ -19,7 +19,6 @@ export interface TextArgs {
   method: string;
   withHeaders: string;
   status: number | undefined;
-  acao: string | null;
   cred: EffectiveCredentials;
   preflightAnswer: string;
   never: string;

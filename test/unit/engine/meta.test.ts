@@ -57,7 +57,7 @@ function importsOf(file: string): string[] {
 
 describe('layers', () => {
   const src = sources(join(ROOT, 'src'));
-  it.each(['src/store', 'src/capture'])('%s does not judge: the worker runs diagnose() and passes it in', (dir) => {
+  it.each(['src/store', 'src/capture'])('%s does not judge: the worker runs judge() and diagnose() and passes them in', (dir) => {
     for (const file of sources(join(ROOT, dir))) {
       expect(importsOf(file), file).not.toContain(join(ENGINE, 'diagnose.ts'));
       expect(importsOf(file), file).not.toContain(join(ENGINE, 'index.ts'));
