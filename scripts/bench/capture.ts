@@ -225,21 +225,35 @@ interface Run {
   hookAfter: boolean;
 }
 
-/** The kinds of process a load's CPU time is told by (SystemInfo.getProcessInfo's types). */
-const PROCESS_KINDS = ['browser', 'renderers', 'network', 'GPU', 'other'] as const;
+/**
+ * The kinds of process a load's CPU time is told by (SystemInfo.getProcessInfo's types). The
+ * renderers are split: `extensions` is the extensions' own process (Chromium starts it with
+ * --extension-process: the worker and the DevTools page), `renderers` the pages' and the
+ * DevTools front-end's.
+ */
+const PROCESS_KINDS = ['browser', 'renderers', 'extensions', 'network', 'GPU', 'other'] as const;
 type ProcessKind = (typeof PROCESS_KINDS)[number];
 
-function kindOf(type: string): ProcessKind {
+function kindOf(type: string, pid: number): ProcessKind {
   if (type === 'browser' || type === 'GPU') return type;
-  if (type === 'renderer') return 'renderers';
+  if (type === 'renderer') return isExtensionProcess(pid) ? 'extensions' : 'renderers';
   if (type === 'network.mojom.NetworkService') return 'network';
   return 'other';
+}
+
+/** Whether the renderer runs extensions (Linux: its command line; elsewhere counted as a renderer). */
+function isExtensionProcess(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('--extension-process');
+  } catch {
+    return false;
+  }
 }
 
 /** CPU seconds so far of each of the browser's processes, by process id. */
 async function cpuByProcess(cdp: CDPSession): Promise<Map<number, { kind: ProcessKind; seconds: number }>> {
   const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ id: number; type: string; cpuTime: number }> };
-  return new Map(processInfo.map((p) => [p.id, { kind: kindOf(p.type), seconds: p.cpuTime }]));
+  return new Map(processInfo.map((p) => [p.id, { kind: kindOf(p.type, p.id), seconds: p.cpuTime }]));
 }
 
 /** CPU ms spent between two readings, per kind; a process started in between counts whole, one ended is lost. */
