@@ -62,6 +62,9 @@ export const ENGINE_MIX: readonly Exchange[] = [
   },
 ];
 
+/** Rounds run before the measured ones, so that V8 has optimized the engine's functions. */
+const WARM_ROUNDS = 3;
+
 /** Exchanges parsed per batch: the worker receives them a few at a time, never 10,000 alive at once. */
 const BATCH = 200;
 
@@ -69,13 +72,14 @@ const BATCH = 200;
  * Microseconds per call of `engineEntry` (judge() or diagnose()), one figure per round. Each round
  * judges fresh copies of the mix, parsed from JSON as the worker receives exchanges in messages,
  * in batches of BATCH made before the clock runs for them, so no call reuses an object an earlier
- * one warmed. The first round warms the JIT and is not returned.
+ * one warmed. The first WARM_ROUNDS rounds warm the JIT and are not returned: with one, the
+ * figures moved by half from run to run on a busy 2-core machine (optimizing still under way).
  */
 export function timeEngine(engineEntry: (exchange: Exchange) => Verdict, rounds: number, perRound: number): number[] {
   const texts = ENGINE_MIX.map((exchange) => JSON.stringify(exchange));
   const samples: number[] = [];
   let sink = 0;
-  for (let round = 0; round <= rounds; round++) {
+  for (let round = 0; round < WARM_ROUNDS + rounds; round++) {
     let elapsed = 0;
     for (let done = 0; done < perRound; done += BATCH) {
       const batch: Exchange[] = [];
@@ -84,7 +88,7 @@ export function timeEngine(engineEntry: (exchange: Exchange) => Verdict, rounds:
       for (const exchange of batch) sink += engineEntry(exchange).headline.length;
       elapsed += performance.now() - t0;
     }
-    if (round > 0) samples.push((elapsed * 1000) / perRound);
+    if (round >= WARM_ROUNDS) samples.push((elapsed * 1000) / perRound);
   }
   // Every verdict has a headline: a zero sum would mean the loop measured nothing.
   if (sink === 0) throw new Error('the engine returned no headline: the benchmark measured nothing');
