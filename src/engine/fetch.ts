@@ -276,7 +276,8 @@ export function corsUnsafeRequestHeaderNames(headers: readonly HttpHeader[]): st
     }
   }
   if (safelistValueSize > 1024) unsafe.push(...potentiallyUnsafe);
-  return sortedLowercaseSet(unsafe);
+  // The names are lowered already: the sorted lowercase set without lowering them again.
+  return unsafe.length <= 1 ? unsafe : [...new Set(unsafe)].sort();
 }
 
 /**

@@ -57,7 +57,13 @@ export function getHeader(headers: readonly HttpHeader[] | undefined, name: stri
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!;
     if (typeof h.name !== 'string' || h.name.length !== name.length) continue;
-    if (h.name !== name && lowerHeaderName(h.name) !== name) continue;
+    if (h.name !== name) {
+      // Most names of the same length differ at their first letter: no need to lower them. An
+      // ASCII character matches `name`'s (lower case) only as itself or as its upper case.
+      const first = h.name.charCodeAt(0);
+      if (first < 0x80 && first !== name.charCodeAt(0) && (first | 0x20) !== name.charCodeAt(0)) continue;
+      if (lowerHeaderName(h.name) !== name) continue;
+    }
     const v = typeof h.value === 'string' ? trimHttpWhitespace(h.value) : '';
     out = out === null ? v : `${out}, ${v}`;
   }

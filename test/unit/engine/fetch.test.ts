@@ -6,6 +6,7 @@ import {
   corsCheck,
   corsUnsafeRequestHeaderNames,
   ensureAllowedCrossOriginHeaders,
+  getHeader,
   ensureAllowedCrossOriginMethod,
   isCorsSafelistedMethod,
   isCorsSafelistedRequestHeader,
@@ -130,6 +131,17 @@ describe('isForbiddenRequestHeaderName (fetch.bs #forbidden-request-header)', ()
     ['user-agent', true], ['referer', true], ['content-length', true],
     ['authorization', false], ['x-api-key', false], ['content-type', false],
   ])('%s forbidden: %s', (n, want) => expect(isForbiddenRequestHeaderName(n)).toBe(want));
+});
+
+describe('getHeader (fetch.bs #concept-header-list-get)', () => {
+  it.each([
+    ['any case of the name', [h('ACCESS-Control-allow-ORIGIN', O)], 'access-control-allow-origin', O],
+    ['a first character that has no case', [h('_X-Trace', 'a'), h('_x-trace', 'b')], '_x-trace', 'a, b'],
+    ['every line, joined in order, trimmed', [h('Vary', ' Origin '), h('Content-Type', 'x'), h('vary', 'Accept')], 'vary', 'Origin, Accept'],
+    ['not a name of the same length', [h('Accept', '*/*'), h('Cookie', 'a=b')], 'origin', null],
+  ] as Array<[string, HttpHeader[], string, string | null]>)('%s', (_rule, headers, name, want) => {
+    expect(getHeader(headers, name)).toBe(want);
+  });
 });
 
 describe('corsUnsafeRequestHeaderNames (fetch.bs #cors-unsafe-request-header-names)', () => {
