@@ -108,7 +108,6 @@ export function judge(exchange: Exchange): Verdict {
   };
   if (d.corsError !== undefined) verdict.corsError = d.corsError;
   if (d.failedParameter !== undefined) verdict.failedParameter = d.failedParameter;
-  if (d.firefoxReason !== undefined) verdict.firefoxReason = d.firefoxReason;
   return verdict;
 }
 
@@ -116,11 +115,11 @@ export function judge(exchange: Exchange): Verdict {
 function diagnoseSafely(exchange: Exchange, explain: boolean): Diagnosis {
   try {
     const diagnosis = diagnoseExchange(exchange, explain);
-    // Firefox's name for the same refusal (engine/firefox.ts): only a blocked request has one.
-    if (diagnosis.status === 'blocked') {
+    // Firefox's name for the same refusal (engine/firefox.ts): only a blocked request has one,
+    // and only the explained one needs it (the request list names Chromium's code).
+    if (explain && diagnosis.status === 'blocked') {
       const reason = firefoxReasonOf(firefoxVerdict(exchange, diagnosis));
       if (reason) diagnosis.firefoxReason = reason;
-      else delete diagnosis.firefoxReason;
     }
     return diagnosis;
   } catch (err) {

@@ -173,10 +173,15 @@ const ECT_VALUES = new Set(['slow-2g', '2g', '3g', '4g']);
  * downlink, ect and save-data when their values have the expected syntax (cors.cc).
  */
 export function isCorsSafelistedRequestHeader(name: string, value: string): boolean {
+  return isSafelistedLoweredHeader(lowerHeaderName(name), value);
+}
+
+/** isCorsSafelistedRequestHeader for a name already byte-lowercased (step 2's lowering done). */
+function isSafelistedLoweredHeader(lowerName: string, value: string): boolean {
   // Step 1.
   if (value.length > 128) return false;
   // Step 2.
-  switch (lowerHeaderName(name)) {
+  switch (lowerName) {
     case 'accept':
       return !hasUnsafeByte(value);
     case 'accept-language':
@@ -268,7 +273,7 @@ export function corsUnsafeRequestHeaderNames(headers: readonly HttpHeader[]): st
     const value = typeof h.value === 'string' ? h.value : '';
     const lower = lowerHeaderName(h.name);
     if (isForbiddenRequestHeaderName(lower)) continue;
-    if (!isCorsSafelistedRequestHeader(lower, value)) {
+    if (!isSafelistedLoweredHeader(lower, value)) {
       unsafe.push(lower);
     } else {
       potentiallyUnsafe.push(lower);

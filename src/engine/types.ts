@@ -342,7 +342,6 @@ export interface Verdict {
   corsError?: CorsErrorCode;
   /** As Chromium gives it; '' where Chromium gives an empty parameter. */
   failedParameter?: string;
-  firefoxReason?: FirefoxCorsReason;
   stage: Stage;
   /** One sentence: what failed and why, for this request. */
   headline: string;
@@ -358,6 +357,8 @@ export interface Verdict {
 
 /** The verdict explained: the evidence side by side, the paragraphs and the fix plans. */
 export interface Diagnosis extends Verdict {
+  /** Firefox's name for the same refusal (MDN's reason), when blocked and Firefox has one. */
+  firefoxReason?: FirefoxCorsReason;
   /** Paragraphs specific to this exchange. */
   explanation: string[];
   evidence: Evidence[];

@@ -76,13 +76,13 @@ describe('properties (fast-check)', () => {
     }), { numRuns: RUNS });
   });
 
-  it(`judge gives diagnose's verdict, without its evidence, paragraphs and plans (${RUNS} runs)`, () => {
+  it(`judge gives diagnose's verdict, without its evidence, paragraphs, plans and Firefox's name (${RUNS} runs)`, () => {
     fc.assert(fc.property(exchange, (e) => {
       generated++;
       const diagnosis = diagnose(e);
       const verdict = judge(structuredClone(e));
       const expected: Record<string, unknown> = { ...diagnosis };
-      for (const key of ['explanation', 'evidence', 'fixPlan', 'chainPlans']) delete expected[key];
+      for (const key of ['explanation', 'evidence', 'fixPlan', 'chainPlans', 'firefoxReason']) delete expected[key];
       for (const key of Object.keys(expected)) if (expected[key] === undefined) delete expected[key];
       expect(verdict).toStrictEqual(expected);
       expect(isExplained(verdict)).toBe(false);
