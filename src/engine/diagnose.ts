@@ -92,8 +92,8 @@ export function diagnose(exchange: Exchange): Diagnosis {
 }
 
 /**
- * The verdict of diagnose(exchange), without the evidence, paragraphs and plans: the same
- * status, code, parameter, stage, headline and findings. Never throws.
+ * The verdict of diagnose(exchange) without its evidence, paragraphs, plans and Firefox's name
+ * for the refusal: the same status, code, parameter, stage, headline and findings. Never throws.
  */
 export function judge(exchange: Exchange): Verdict {
   const d = diagnoseSafely(exchange, false);

@@ -77,22 +77,22 @@ export function targetOriginOf(exchange: Exchange): string {
 }
 
 export function toRow(record: ExchangeRecord): Row {
-  const { exchange, verdict: diagnosis } = record;
+  const { exchange, verdict } = record;
   const url = exchange.hops[0]?.url ?? '';
   const to = targetOriginOf(exchange);
-  const verdict = verdictWords(diagnosis);
+  const words = verdictWords(verdict);
   return {
     seq: record.seq,
-    status: diagnosis.status,
+    status: verdict.status,
     method: exchange.method,
     url,
     shortUrl: shortenUrl(url),
     from: exchange.initiatorOrigin,
     to,
-    verdict,
+    verdict: words,
     startedAt: exchange.startedAt,
     durationMs: exchange.durationMs,
-    haystack: [exchange.method, url, exchange.initiatorOrigin, verdict, diagnosis.corsError ?? '', diagnosis.headline]
+    haystack: [exchange.method, url, exchange.initiatorOrigin, words, verdict.corsError ?? '', verdict.headline]
       .join('\n')
       .toLowerCase(),
     record,
