@@ -155,16 +155,47 @@ chrome.runtime.onMessage.addListener((m, _s, reply) => {
  */
 const PROXYING_PERMISSIONS = { permissions: ['webRequest', 'declarativeNetRequestWithHostAccess'], host_permissions: ['<all_urls>'] };
 
-/** `withPermissions`: also holds PROXYING_PERMISSIONS (the empty listener at Corsight's permission price). */
+/** The configurations whose DevTools page is the bare one (bareDevtoolsListenerExtension). */
+const BARE_DEVTOOLS: readonly Config[] = ['devtools-listener', 'devtools-listener-perms', 'devtools-page'];
+
+/** What the bare DevTools pages stored: per inspected tab, its URL and the entries they got. */
+async function bareDevtoolsReports(browser: LaunchedBrowser): Promise<Array<{ href: string; entries: number }>> {
+  return Object.values(await browser.serviceWorker!.evaluate(() => chrome.storage.local.get(null))) as Array<{ href: string; entries: number }>;
+}
+
+/** Waits until the bare DevTools page of the tab showing `url` reports in (that DevTools is set up). */
+async function bareDevtoolsPageListening(browser: LaunchedBrowser, url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await bareDevtoolsReports(browser)).some((r) => r.href === url)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no bare DevTools page reported in for ${url}: the baseline would read nothing`);
+}
+
+/**
+ * `withPermissions`: also holds PROXYING_PERMISSIONS (the empty listener at Corsight's permission
+ * price). The DevTools page stores, for its inspected tab, its URL and how many entries it got (a
+ * 250 ms timer, not a write per entry; its `inspectedWindow.eval` of the URL is a dozen trivial
+ * evaluations per load): the bench waits for the first and prints the second. Without the
+ * wait, the page of the measured tab's DevTools was often not listening yet when the load began,
+ * and got few or none of the load's entries (measured: 0 to 199 of 752), so the baseline read
+ * nothing.
+ */
 function bareDevtoolsListenerExtension(listener = true, withPermissions = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corsight-bare-devtools-'));
-  const manifest = { manifest_version: 3, name: 'bare devtools', version: '1', devtools_page: 'devtools.html', background: { service_worker: 'sw.js' } };
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(withPermissions ? { ...manifest, ...PROXYING_PERMISSIONS } : manifest));
+  const manifest = { manifest_version: 3, name: 'bare devtools', version: '1', devtools_page: 'devtools.html', background: { service_worker: 'sw.js' }, permissions: ['storage'] };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(withPermissions ? { ...manifest, ...PROXYING_PERMISSIONS, permissions: [...manifest.permissions, ...PROXYING_PERMISSIONS.permissions] } : manifest));
   // An empty worker: the test harness waits for an extension's worker to learn its id.
   fs.writeFileSync(path.join(dir, 'sw.js'), '');
   fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>');
   fs.writeFileSync(path.join(dir, 'page.html'), '<!doctype html><title>bare</title>');
-  fs.writeFileSync(path.join(dir, 'devtools.js'), listener ? 'chrome.devtools.network.onRequestFinished.addListener(() => undefined);' : '');
+  fs.writeFileSync(
+    path.join(dir, 'devtools.js'),
+    `const key = 't' + chrome.devtools.inspectedWindow.tabId;
+let entries = 0;
+${listener ? 'chrome.devtools.network.onRequestFinished.addListener(() => { entries++; });' : ''}
+setInterval(() => chrome.devtools.inspectedWindow.eval('location.href', (href) => chrome.storage.local.set({ [key]: { href: String(href), entries } })), 250);`,
+  );
   return dir;
 }
 
@@ -200,6 +231,8 @@ const bareDir = bareExtension();
 const debuggerDir = debuggerExtension();
 /** Protocol events the chrome.debugger extension received in each of its runs. */
 const debuggerEvents: number[] = [];
+/** Per bare DevTools configuration, the HAR entries its page had got by the end of each load. */
+const bareEntries = new Map<Config, number[]>();
 const bareDevtoolsDir = bareDevtoolsListenerExtension();
 const bareDevtoolsPermsDir = bareDevtoolsListenerExtension(true, true);
 // The same DevTools page without the listener: what a DevTools page costs by merely existing.
@@ -307,6 +340,7 @@ async function once(config: Config): Promise<Run> {
       }
     }
     if (devtools) await new Promise((r) => setTimeout(r, 2000));
+    if (BARE_DEVTOOLS.includes(config)) await bareDevtoolsPageListening(browser, page.url());
     await ext.close();
     // The CORS panel open on the captured tab during the load (it follows the log live).
     if (config === 'webrequest-followed' && capturedTab !== undefined) await openPanel(browser.context, browser.extensionId!, { tabId: capturedTab });
@@ -326,6 +360,12 @@ async function once(config: Config): Promise<Run> {
     await page.goto(`${appOrigin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
     const cpuByKind = cpuMsBetween(cpuBefore, await cpuByProcess(browserCdp));
+    if (BARE_DEVTOOLS.includes(config)) {
+      // The page stores its count every 250 ms: one more tick, then the count at the load's end.
+      await new Promise((r) => setTimeout(r, 300));
+      const report = (await bareDevtoolsReports(browser)).find((r) => r.href === page.url());
+      bareEntries.set(config, [...(bareEntries.get(config) ?? []), report?.entries ?? 0]);
+    }
     if (profiling) {
       // Until the worker and the DevTools page have handled the load's last exchanges.
       await new Promise((r) => setTimeout(r, 1500));
@@ -430,6 +470,9 @@ console.log(`  captured, the panel following   vs captured, no panel:      ${rat
 console.log(`  chrome.debugger (Network+Audits) vs no extension:           ${ratio('debugger', 'none')}`);
 console.log(`  chrome.debugger (Network+Audits) vs bare extraHeaders:      ${ratio('debugger', 'bare-extraheaders')}`);
 console.log(`  chrome.debugger (Network+Audits) vs Corsight's webRequest capture: ${ratio('debugger', 'webrequest')}`);
+for (const [config, counts] of bareEntries) {
+  console.log(`  ${config}: HAR entries its DevTools page got by each load's end ${counts.join(', ')}${config === 'devtools-page' ? ' (no listener: 0 expected)' : ' (the load makes about 750 requests)'}`);
+}
 if (debuggerEvents.length) console.log(`  chrome.debugger runs received ${debuggerEvents.join(', ')} protocol events (the bench page's 500 fetches and 250 preflights)`);
 console.log(`  request context, captured tab (webRequest): webrequest / webrequest-no-context = ${ratio('webrequest', 'webrequest-no-context')}`);
 console.log(`  request context, diagnosed through DevTools: devtools-active / devtools-active-no-context = ${ratio('devtools-active', 'devtools-active-no-context')}`);
