@@ -134,16 +134,21 @@ export class BatchSender<T> {
 
   constructor(
     private readonly outgoing: OutgoingBatches<T>,
-    private readonly send: (batch: SentBatch & { items: T[] }) => Promise<BatchAnswer>,
+    /** Resolves undefined when the worker went away before answering (no answer, not an error). */
+    private readonly send: (batch: SentBatch & { items: T[] }) => Promise<BatchAnswer | undefined>,
     private readonly answerWaitMs: number,
     private readonly retryMs: number,
   ) {}
 
-  /** Sends what waits; resolves when the worker took all of it or a send failed (a retry is set). */
+  /**
+   * Sends what waits; resolves when the worker took all of it or a send failed (a retry is set).
+   * Never rejects: a rejected link would make every later call a no-op, and nothing would be sent
+   * again until DevTools closes.
+   */
   sendPending(): Promise<void> {
     this.sending = this.sending.then(async () => {
       for (let batch = this.outgoing.next(); batch; batch = this.outgoing.next()) {
-        let answer: BatchAnswer;
+        let answer: BatchAnswer | undefined;
         try {
           answer = await this.answerOf(batch);
         } catch {
@@ -151,7 +156,15 @@ export class BatchSender<T> {
           this.retryLater();
           return;
         }
-        this.outgoing.answered(batch.n, answer.expected);
+        // No answer at all: a worker stopped while it handled the batch (webextension-polyfill
+        // resolves "the message port closed before a response was received" to undefined).
+        // Unknown whether it took the batch: sent again, and a duplicate is skipped.
+        if (typeof answer !== 'object' || answer === null) {
+          this.retryLater();
+          return;
+        }
+        const expected: unknown = answer.expected;
+        this.outgoing.answered(batch.n, typeof expected === 'number' ? expected : undefined);
       }
     });
     return this.sending;
@@ -164,7 +177,7 @@ export class BatchSender<T> {
     void this.sendPending();
   }
 
-  private answerOf(batch: SentBatch & { items: T[] }): Promise<BatchAnswer> {
+  private answerOf(batch: SentBatch & { items: T[] }): Promise<BatchAnswer | undefined> {
     return new Promise((resolve, reject) => {
       const settle = (finish: () => void) => {
         clearTimeout(deadline);

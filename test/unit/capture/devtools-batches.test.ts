@@ -163,6 +163,24 @@ describe('sending DevTools batches', () => {
     expect(worker.sends).toBeGreaterThanOrEqual(3);
   });
 
+  it('a send answered with nothing (the worker stopped while handling it) is sent again, and later sends still go', async () => {
+    const page = new OutgoingBatches<number>('p');
+    const worker = new MessagedWorker();
+    let unanswered = 1;
+    // As webextension-polyfill reports a worker stopped mid-message: resolved, with no answer.
+    const send = (batch: SentBatch & { items: number[] }): Promise<BatchAnswer | undefined> =>
+      unanswered-- > 0 ? Promise.resolve(undefined) : worker.receive(batch);
+    const sender = new BatchSender(page, send, 3_600_000, 10);
+    page.add([1]);
+    const retried = worker.nextSend();
+    await sender.sendPending();
+    await retried;
+    page.add([2]);
+    await sender.sendPending();
+    expect(worker.log).toEqual([1, 2]);
+    expect(page.next()).toBeUndefined();
+  });
+
   it('a new worker connecting ends the wait for the old one at once', async () => {
     const page = new OutgoingBatches<number>('p');
     const worker = new MessagedWorker();
