@@ -36,8 +36,12 @@ export class BatchSequence {
       if (batch.n <= last.n) return { kind: 'duplicate' };
       // A gap the page can still fill: ask for it. One it cannot (it dropped those) is accepted.
       if (batch.n > last.n + 1 && batch.oldest <= last.n + 1) return { kind: 'gap', expected: last.n + 1 };
+    } else if (batch.n > batch.oldest) {
+      // A page this worker has no batch of (DevTools reopened, or none checkpointed yet): no log
+      // holds its unconfirmed batches, so it starts with the oldest. Taking a later one first (a
+      // send to the previous worker instance arriving late) would make the older ones duplicates.
+      return { kind: 'gap', expected: batch.oldest };
     }
-    // A new page instance (DevTools reopened), or the first batch this worker knows of.
     this.taken.set(tabId, { page: batch.page, n: batch.n });
     return { kind: 'take' };
   }

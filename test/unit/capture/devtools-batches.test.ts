@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BatchSender, BatchSequence, OutgoingBatches, type BatchAnswer, type SentBatch } from '../../../src/capture/devtools/batches.ts';
+import { BatchSender, BatchSequence, OutgoingBatches, type BatchAnswer, type BatchVerdict, type SentBatch } from '../../../src/capture/devtools/batches.ts';
 
 const TAB = 3;
 
@@ -14,9 +14,12 @@ class FakeWorker {
   log: number[] = [];
   seq = new BatchSequence();
   stored: { log: number[]; batches: unknown } = { log: [], batches: [] };
+  /** Every batch the page sent, as sent (a late copy carries the `oldest` of its time). */
+  sent: Array<SentBatch & { items: number[] }> = [];
   receive(page: OutgoingBatches<number>): boolean {
     const batch = page.next();
     if (!batch) return false;
+    this.sent.push(batch);
     const verdict = this.seq.accept(TAB, batch);
     if (verdict.kind === 'take') this.log.push(...batch.items);
     page.answered(batch.n, verdict.kind === 'gap' ? verdict.expected : undefined);
@@ -26,6 +29,17 @@ class FakeWorker {
     this.stored = { log: [...this.log], batches: JSON.parse(JSON.stringify(this.seq.snapshot())) };
     const mine = this.seq.snapshot().find(([tab]) => tab === TAB)?.[1];
     if (mine && mine.page === page.page) page.persisted(mine.n);
+  }
+  /**
+   * A copy of the `i`-th send arrives again, late (sent before a restart or a reconnect); its
+   * answer goes to a send loop that gave up on it, so the page learns nothing.
+   */
+  late(i: number): BatchVerdict | undefined {
+    const batch = this.sent[i % Math.max(1, this.sent.length)];
+    if (!batch) return undefined;
+    const verdict = this.seq.accept(TAB, batch);
+    if (verdict.kind === 'take') this.log.push(...batch.items);
+    return verdict;
   }
   /** Stopped: everything since the checkpoint is gone; the next instance restores it. */
   restart(page: OutgoingBatches<number>): void {
@@ -105,14 +119,31 @@ describe('DevTools batches across worker restarts', () => {
     expect(seq.accept(1, { page: 'a', n: 4, oldest: 1 })).toEqual({ kind: 'duplicate' });
   });
 
-  it('random sends, checkpoints and stops: every item exactly once, in order', () => {
+  it('a worker that knows no batch of the page, sent a later one first, asks for the oldest the page keeps', () => {
+    const page = new OutgoingBatches<number>('p1');
+    const worker = new FakeWorker();
+    page.add([1]);
+    page.add([2]);
+    page.add([3]);
+    // The old worker got 1, 2 and 3; none was checkpointed before it stopped.
+    while (worker.receive(page));
+    worker.restart(page);
+    expect(worker.log).toEqual([]);
+    // 3, sent before the restart, reaches the new worker first (no checkpoint named the page).
+    expect(worker.late(2)).toEqual({ kind: 'gap', expected: 1 });
+    while (worker.receive(page));
+    expect(worker.log).toEqual([1, 2, 3]);
+  });
+
+  it('random sends, late sends, checkpoints and stops: every item exactly once, in order', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('add', 'send', 'send', 'checkpoint', 'restart'), { maxLength: 80 }), (steps) => {
+      fc.property(fc.array(fc.oneof(fc.constantFrom('add', 'add', 'send', 'send', 'checkpoint', 'restart'), fc.constantFrom('add', 'send', 'restart'), fc.nat(40)), { minLength: 10, maxLength: 80 }), (steps) => {
         const page = new OutgoingBatches<number>('p');
         const worker = new FakeWorker();
         let item = 0;
         for (const step of steps) {
-          if (step === 'add') page.add([++item, ++item]);
+          if (typeof step === 'number') worker.late(step);
+          else if (step === 'add') page.add([++item, ++item]);
           else if (step === 'send') worker.receive(page);
           else if (step === 'checkpoint') worker.checkpoint(page);
           else worker.restart(page);
