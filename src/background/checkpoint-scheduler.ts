@@ -5,12 +5,9 @@
  * meanwhile runs once after it. Each batch costs the browser's UI thread, so never one per event.
  *
  * A change whose source keeps its own copy until a checkpoint confirms it (a DevTools page's
- * numbered batches) is 'relaxed': it is written once such changes have stopped for
- * `relaxedQuietMs`, or `relaxedMaxMs` after the first of them at the latest. While a page keeps
- * sending (a page load), the worker then neither packs nor stores its exchanges again and again;
- * the DevTools page holds them meanwhile (up to 200 batches, src/capture/devtools/batches.ts).
- * Measured: writing every second during the 500-request bench page was a third of the worker's
- * own time (issue 20). Any other change brings the batch forward as usual.
+ * numbered batches) may wait `relaxedMs`: a burst of such changes then pays for a few batches
+ * instead of one every `lazyMs` (the worker's checkpoints were a third of its own time under the
+ * 500-request bench page, issue 20). Any other change brings the batch forward as usual.
  */
 export type CheckpointPace = 'relaxed' | 'lazy' | 'soon';
 
@@ -22,49 +19,33 @@ export class CheckpointScheduler {
   private inFlight = false;
   private again: CheckpointPace | 'none' = 'none';
   private last = 0;
-  /** The pace the pending timer was set for. */
-  private pending: CheckpointPace | 'none' = 'none';
-  /** When the first relaxed change not yet written came. */
-  private relaxedSince: number | undefined;
 
   constructor(
     private readonly write: () => Promise<void>,
     private readonly lazyMs: number,
     private readonly soonMs: number,
-    private readonly relaxedQuietMs = lazyMs,
-    private readonly relaxedMaxMs = relaxedQuietMs,
+    private readonly relaxedMs = lazyMs,
   ) {}
 
   /** 'lazy' is the pace of most changes. */
   schedule(wanted: CheckpointPace = 'lazy'): void {
-    const now = Date.now();
-    if (wanted === 'relaxed') this.relaxedSince ??= now;
     if (this.inFlight) {
       if (ORDER[wanted] > ORDER[this.again]) this.again = wanted;
       return;
     }
-    let due: number;
-    if (wanted === 'relaxed') {
-      due = Math.min(now + this.relaxedQuietMs, (this.relaxedSince ?? now) + this.relaxedMaxMs);
-    } else {
-      due = Math.max(now, this.last + (wanted === 'soon' ? this.soonMs : this.lazyMs));
-    }
+    const now = Date.now();
+    const gap = wanted === 'soon' ? this.soonMs : wanted === 'lazy' ? this.lazyMs : this.relaxedMs;
+    const delay = Math.max(0, this.last + gap - now);
     if (this.timer !== undefined) {
-      // A pending relaxed batch moves with each relaxed change (the quiet period starts again);
-      // any other pending batch only ever comes earlier.
-      const movable = wanted === 'relaxed' && this.pending === 'relaxed';
-      if (due >= this.due && !movable) return;
+      if (now + delay >= this.due) return;
       clearTimeout(this.timer);
     }
-    this.due = due;
-    this.pending = wanted;
-    this.timer = setTimeout(() => void this.run(), Math.max(0, due - now));
+    this.due = now + delay;
+    this.timer = setTimeout(() => void this.run(), delay);
   }
 
   private async run(): Promise<void> {
     this.timer = undefined;
-    this.pending = 'none';
-    this.relaxedSince = undefined;
     this.inFlight = true;
     this.last = Date.now();
     try {

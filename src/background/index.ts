@@ -76,12 +76,9 @@ const SETTINGS_KEY = 'settings';
 const FLUSH_INTERVAL_MS = 250;
 /**
  * The checkpoint pace while the only changes are ones their source keeps until a checkpoint
- * confirms them (a DevTools page's numbered batches): written once they stop for a second, at the
- * latest ten seconds after the first (checkpoint-scheduler.ts); badges follow every second.
+ * confirms them (a DevTools page's numbered batches); badges follow at this pace then.
  */
-const DURABLE_SOURCE_QUIET_MS = 1000;
-const DURABLE_SOURCE_MAX_WAIT_MS = 10_000;
-const BADGE_REFRESH_MS = 1000;
+const DURABLE_SOURCE_FLUSH_MS = 1000;
 /** At most one batch this often even when asked for soon: each batch costs the browser's UI thread. */
 const MIN_BATCH_GAP_MS = 100;
 /** How long a report waits for an activated DevTools page's backlog. */
@@ -193,21 +190,8 @@ function onExchange(tabId: number, exchange: Exchange, toJournal: boolean): void
   pipeline.push(tabId, exchange);
   if (toJournal) journal.append({ exchange: [tabId, exchange] });
   // A DevTools page's batch stays in the page until a checkpoint confirms it: no hurry to write.
-  const keptBySource = exchange.source === 'devtools' && !toJournal;
-  scheduleFlush(keptBySource ? 'relaxed' : 'lazy');
-  if (keptBySource) refreshBadgesSoon();
+  scheduleFlush(exchange.source === 'devtools' && !toJournal ? 'relaxed' : 'lazy');
   drainSoonForFollowers(tabId);
-}
-
-/** Badges follow the exchanges whose checkpoint waits for a quiet moment: a drain, no write. */
-let badgeRefresh: ReturnType<typeof setTimeout> | undefined;
-function refreshBadgesSoon(): void {
-  if (badgeRefresh !== undefined || !pipeline.logsOpen) return;
-  badgeRefresh = setTimeout(() => {
-    badgeRefresh = undefined;
-    pipeline.drain();
-    badges.updateDirty();
-  }, BADGE_REFRESH_MS);
 }
 
 /**
@@ -286,8 +270,7 @@ const checkpoints = new CheckpointScheduler(
   },
   FLUSH_INTERVAL_MS,
   MIN_BATCH_GAP_MS,
-  DURABLE_SOURCE_QUIET_MS,
-  DURABLE_SOURCE_MAX_WAIT_MS,
+  DURABLE_SOURCE_FLUSH_MS,
 );
 
 function scheduleFlush(pace: CheckpointPace = 'lazy'): void {
@@ -679,8 +662,6 @@ chrome.runtime.onConnect.addListener((port) => {
     });
     port.onDisconnect.addListener(() => {
       if (tabId === undefined) return;
-      // The page's copy of the batches no checkpoint confirmed is gone: this worker's is the last.
-      scheduleFlush('soon');
       devtools.disconnected(tabId, port);
       if (!devtools.isOpen(tabId) && capturedForDevtools.delete(tabId)) void stopCapture(tabId);
       updatePageContext();
