@@ -138,8 +138,8 @@ export class BatchSender<T> {
 
   constructor(
     private readonly outgoing: OutgoingBatches<T>,
-    /** Resolves undefined when the worker went away before answering (no answer, not an error). */
-    private readonly send: (batch: SentBatch & { items: T[] }) => Promise<BatchAnswer | undefined>,
+    /** Rejects when no answer came (ask() does when the worker stopped mid-message). */
+    private readonly send: (batch: SentBatch & { items: T[] }) => Promise<BatchAnswer>,
     private readonly answerWaitMs: number,
     private readonly retryMs: number,
   ) {}
@@ -150,27 +150,16 @@ export class BatchSender<T> {
    * again until DevTools closes.
    */
   sendPending(): Promise<void> {
-    this.sending = this.sending.then(async () => {
-      for (let batch = this.outgoing.next(); batch; batch = this.outgoing.next()) {
-        let answer: BatchAnswer | undefined;
-        try {
-          answer = await this.answerOf(batch);
-        } catch {
-          // The worker is restarting: its new connection sends again; if none comes, the retry does.
-          this.retryLater();
-          return;
+    this.sending = this.sending
+      .then(async () => {
+        for (let batch = this.outgoing.next(); batch; batch = this.outgoing.next()) {
+          const answer = await this.answerOf(batch);
+          this.outgoing.answered(batch.n, answer.expected);
         }
-        // No answer at all: a worker stopped while it handled the batch (webextension-polyfill
-        // resolves "the message port closed before a response was received" to undefined).
-        // Unknown whether it took the batch: sent again, and a duplicate is skipped.
-        if (typeof answer !== 'object' || answer === null) {
-          this.retryLater();
-          return;
-        }
-        const expected: unknown = answer.expected;
-        this.outgoing.answered(batch.n, typeof expected === 'number' ? expected : undefined);
-      }
-    });
+      })
+      // No answer, or none usable (the worker is restarting): its new connection sends again; if
+      // none comes, the retry does. Whether it took the batch is unknown: a duplicate is skipped.
+      .catch(() => this.retryLater());
     return this.sending;
   }
 
@@ -181,7 +170,7 @@ export class BatchSender<T> {
     void this.sendPending();
   }
 
-  private answerOf(batch: SentBatch & { items: T[] }): Promise<BatchAnswer | undefined> {
+  private answerOf(batch: SentBatch & { items: T[] }): Promise<BatchAnswer> {
     return new Promise((resolve, reject) => {
       const settle = (finish: () => void) => {
         clearTimeout(deadline);

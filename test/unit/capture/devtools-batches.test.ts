@@ -198,9 +198,10 @@ describe('sending DevTools batches', () => {
     const page = new OutgoingBatches<number>('p');
     const worker = new MessagedWorker();
     let unanswered = 1;
-    // As webextension-polyfill reports a worker stopped mid-message: resolved, with no answer.
-    const send = (batch: SentBatch & { items: number[] }): Promise<BatchAnswer | undefined> =>
-      unanswered-- > 0 ? Promise.resolve(undefined) : worker.receive(batch);
+    // As webextension-polyfill reports a worker stopped mid-message: resolved, with no answer
+    // (ask() turns that into a rejection; a send that does not must not stop the sender either).
+    const send = (batch: SentBatch & { items: number[] }): Promise<BatchAnswer> =>
+      unanswered-- > 0 ? Promise.resolve(undefined as unknown as BatchAnswer) : worker.receive(batch);
     const sender = new BatchSender(page, send, 3_600_000, 10);
     page.add([1]);
     const retried = worker.nextSend();
