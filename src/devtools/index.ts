@@ -1,6 +1,7 @@
 import { originOfUrl } from '../capture/request-facts.ts';
 import { BatchSender, OutgoingBatches } from '../capture/devtools/batches.ts';
 import { BackfillMerge } from '../capture/devtools/har-backfill.ts';
+import { BurstPacer } from '../capture/devtools/burst-pacer.ts';
 import { HarStream } from '../capture/har/stream.ts';
 import type { Exchange } from '../engine/types.ts';
 import { ask } from '../messages/client.ts';
@@ -46,11 +47,17 @@ const sender = new BatchSender<Exchange>(
   RETRY_MS,
 );
 
+/**
+ * Exchanges per batch at most: a burst released at once (burst-pacer.ts) goes in several, so
+ * the worker handles each quickly and answers within ANSWER_WAIT_MS on a slow machine.
+ */
+const MAX_BATCH = 100;
+
 function flushOutbox(): void {
   if (timer !== undefined) clearTimeout(timer);
   timer = undefined;
   if (outbox.length === 0) return;
-  outgoing.add(outbox);
+  for (let from = 0; from < outbox.length; from += MAX_BATCH) outgoing.add(outbox.slice(from, from + MAX_BATCH));
   outbox = [];
   void sender.sendPending();
 }
@@ -70,11 +77,24 @@ let active = false;
 let backlogSent = false;
 let port: chrome.runtime.Port | undefined;
 
-// Entries are read field by field where they arrive (their getContent() function is never
-// called, nor are they stored or sent): not copied, which cost a tenth of this page's own time.
+/**
+ * Entries are read field by field where they arrive (their getContent() function is never
+ * called, nor are they stored or sent): not copied, which cost a tenth of this page's own time.
+ * During a burst of requests they are only held, and mapped and sent once it is over (at most
+ * 5 s later), so that this work does not compete with the loading page (burst-pacer.ts).
+ */
+const pacer = new BurstPacer<unknown>((entries) => {
+  for (const entry of entries) stream.push(entry);
+  flushOutbox();
+});
+
 function onRequestFinished(entry: unknown): void {
-  if (merge.live(entry)) stream.push(entry);
+  if (merge.live(entry)) pacer.push(entry);
 }
+
+// DevTools closing: send what is held (best effort: a message sent while the page unloads may
+// not arrive; what was sent before is the worker's).
+addEventListener('pagehide', () => pacer.releaseNow());
 
 /** Starts listening, then takes the backlog since the last navigation; tells the worker once sent. */
 function activate(): void {
@@ -96,6 +116,8 @@ function activate(): void {
 }
 
 chrome.devtools.network.onNavigated.addListener((url) => {
+  // The previous document's entries are mapped with its origin before the reset.
+  pacer.releaseNow();
   stream.reset(originOfUrl(url));
   merge.reset();
 });
