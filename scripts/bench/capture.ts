@@ -4,8 +4,9 @@
  * Interleaved runs, a fresh browser each run; medians, each ratio with its bootstrap 95% interval
  * and "met", "missed" or "cannot tell" against its target. Also the CPU time the browser's
  * processes spent during each load (SystemInfo.getProcessInfo before the navigation and at the
- * load's end), per kind of process: where a configuration's extra work lands. Prints figures,
- * asserts nothing.
+ * load's end), per kind of process: where a configuration's extra work lands; for the DevTools
+ * configurations, also the extensions' process CPU until SETTLE_MS after the load's end (work moved
+ * out of the load still counts there). Prints figures, asserts nothing.
  *   npx tsx scripts/bench/capture.ts [rounds]      (default 5 rounds, ~3-4 min)
  *   BENCH_PROFILE=1 ...   also profiles, during each measured load, the page, the DevTools
  *   front-end, the extension's DevTools page and its worker (CPU busy time per process, the
@@ -78,6 +79,8 @@ const ALL: Config[] = [
 const CONFIGS: Config[] = process.env.BENCH_CONFIGS ? ALL.filter((c) => process.env.BENCH_CONFIGS?.split(',').includes(c)) : ALL;
 /** Corsight's DevTools page listening on the tab (diagnosed through DevTools). */
 const DEVTOOLS_ACTIVE: Config[] = ['devtools-active', 'devtools-active-no-context'];
+/** How long after the load's end the extensions' process CPU is read again: past the DevTools page's longest hold (5 s) and a checkpoint. */
+const SETTLE_MS = 6500;
 /** Corsight's webRequest capture of the tab (diagnosed through webRequest). */
 const WEBREQUEST: Config[] = ['webrequest', 'webrequest-followed', 'webrequest-no-context'];
 /** settings.pageContext off (set before the tab is diagnosed; each run is a fresh profile, so it does not carry over). */
@@ -252,6 +255,11 @@ interface Run {
   ms: number;
   /** CPU time the browser's processes spent from the navigation to the end of the load, per kind of process. */
   cpuByKind: Record<ProcessKind, number>;
+  /**
+   * The extensions' process CPU from before the navigation to SETTLE_MS after the load's end
+   * (DevTools configurations only): work moved out of the load (burst-pacer.ts) is still work.
+   */
+  extensionsSettledMs?: number;
   /** The request context's hook was in the page when its script started (it wrapped the measured fetches). */
   hookAtStart: boolean;
   /** ... and after the load. */
@@ -360,6 +368,7 @@ async function once(config: Config): Promise<Run> {
     await page.goto(`${appOrigin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
     const cpuByKind = cpuMsBetween(cpuBefore, await cpuByProcess(browserCdp));
+    const loadEndedAt = Date.now();
     if (BARE_DEVTOOLS.includes(config)) {
       // The page stores its count every 250 ms: one more tick, then the count at the load's end.
       await new Promise((r) => setTimeout(r, 300));
@@ -371,11 +380,16 @@ async function once(config: Config): Promise<Run> {
       await new Promise((r) => setTimeout(r, 1500));
       recordProfiles(config, await profiling.stop(), extensionScripts);
     }
+    let extensionsSettledMs: number | undefined;
+    if (devtools) {
+      await new Promise((r) => setTimeout(r, Math.max(0, loadEndedAt + SETTLE_MS - Date.now())));
+      extensionsSettledMs = cpuMsBetween(cpuBefore, await cpuByProcess(browserCdp)).extensions;
+    }
     const run = await page.evaluate((flag) => {
       const w = window as unknown as { __t: number; __hookAtStart: boolean };
       return { ms: w.__t, hookAtStart: w.__hookAtStart, hookAfter: Symbol.for(flag) in window };
     }, HOOK_FLAG);
-    const measured: Run = { ...run, cpuByKind };
+    const measured: Run = { ...run, cpuByKind, extensionsSettledMs };
     if (config === 'debugger') {
       // Proof the attachment watched the load: the protocol events it received.
       const again = await browser.context.newPage();
@@ -434,6 +448,15 @@ for (const c of CONFIGS) {
   const runs = hooks.get(c) ?? [];
   const kinds = PROCESS_KINDS.map((k) => `${k} ${median(runs.map((r) => r.cpuByKind[k])).toFixed(0)}`).join(', ');
   console.log(`  ${c.padEnd(26)} median ${median(cpuTimes.get(c) ?? []).toFixed(0).padStart(5)} ms   runs ${(cpuTimes.get(c) ?? []).map((t) => t.toFixed(0)).join(' ')}   (medians: ${kinds})`);
+}
+if (CONFIGS.some((c) => (hooks.get(c) ?? []).some((r) => r.extensionsSettledMs !== undefined))) {
+  console.log(`  the extensions' process CPU, by the load's end and ${SETTLE_MS / 1000} s after it (all the work the load caused there):`);
+  for (const c of CONFIGS) {
+    const runs = (hooks.get(c) ?? []).filter((r) => r.extensionsSettledMs !== undefined);
+    if (runs.length === 0) continue;
+    const settled = runs.map((r) => r.extensionsSettledMs!);
+    console.log(`  ${c.padEnd(26)} by the end ${median(runs.map((r) => r.cpuByKind.extensions)).toFixed(0).padStart(5)} ms   settled ${median(settled).toFixed(0).padStart(5)} ms   runs ${settled.map((t) => t.toFixed(0)).join(' ')}`);
+  }
 }
 // Each ratio with its bootstrap 95% interval (scripts/bench/stats.ts): five rounds rarely tell 2% from noise.
 const ran = (c: Config) => (times.get(c) ?? []).length > 0;
