@@ -25,7 +25,15 @@ import { DEVTOOLS_PORT, type DevtoolsPortCommand, type DevtoolsPortMessage } fro
  * is on); it then reads the backlog since the last navigation with getHAR() and listens from
  * then on, until DevTools closes.
  */
-chrome.devtools.panels.create('CORS', 'icons/icon-32.png', 'src/panel/index.html');
+chrome.devtools.panels.create('CORS', 'icons/icon-32.png', 'src/panel/index.html', (panel) => {
+  // Someone watching the rows live gets them at each tick, burst or not (burst-pacer.ts).
+  panel.onShown.addListener(() => {
+    pacer.holdsBursts = false;
+  });
+  panel.onHidden.addListener(() => {
+    pacer.holdsBursts = true;
+  });
+});
 
 const tabId = chrome.devtools.inspectedWindow.tabId;
 const BATCH_MS = 100;

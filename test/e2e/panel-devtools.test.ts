@@ -142,6 +142,25 @@ describe('the real DevTools panel', () => {
     // The panel knows the inspected tab and can reach Sources (chrome.devtools is real here).
     expect(await panel.evaluate<string>('typeof chrome.devtools.inspectedWindow.tabId')).toBe('number');
     expect(await panel.evaluate<string>('typeof chrome.devtools.panels.openResource')).toBe('function');
+
+    // While the panel is shown, a burst's rows come during it: the DevTools page holds a burst's
+    // entries until it is over only while nobody watches them (src/capture/devtools/burst-pacer.ts).
+    // The page fires 20 blocked requests every 100 ms for 4 s (shorter than the longest hold, 5 s,
+    // so a held burst would show only its first tick's rows before its end); 200 more blocked rows
+    // (the list is virtual: counted by the status filter) must be in the panel while it still runs.
+    const blockedCount = () => panel.evaluate<number>(`Number(document.querySelector('[data-filter="blocked"] .count')?.textContent ?? NaN)`);
+    const before = await blockedCount();
+    expect(before).toBeGreaterThanOrEqual(1);
+    await page.evaluate(`(() => {
+      window.__burstDone = false;
+      let k = 0;
+      const timer = setInterval(() => {
+        for (let i = 0; i < 20; i++) fetch(${JSON.stringify(run.url)} + ${JSON.stringify(run.url.includes('?') ? '&' : '?')} + 'burst=' + k++).catch(() => {});
+        if (k >= 800) { clearInterval(timer); window.__burstDone = true; }
+      }, 100);
+    })()`);
+    await waitFor('200 rows of the burst in the panel', async () => ((await blockedCount()) >= before + 200 ? true : undefined));
+    expect(await page.evaluate('window.__burstDone')).toBe(false);
     panel.close();
     devtools.close();
   });

@@ -51,12 +51,29 @@ export class BurstPacer<T> {
   /** In a burst: held until it is quiet (or the bounds). */
   private bursting = false;
   private timer: unknown;
+  private holding = true;
 
   constructor(
     private readonly release: (items: T[]) => void,
     private readonly options: BurstPacerOptions = DEFAULT_PACER_OPTIONS,
     private readonly clock: PacerClock = realClock,
   ) {}
+
+  /**
+   * Off while someone watches the tab's rows live (the CORS panel is shown): then every tick's
+   * entries go at the tick, burst or not. Turning it off releases what is held.
+   */
+  get holdsBursts(): boolean {
+    return this.holding;
+  }
+
+  set holdsBursts(hold: boolean) {
+    this.holding = hold;
+    if (!hold) {
+      this.bursting = false;
+      this.releaseNow();
+    }
+  }
 
   get heldCount(): number {
     return this.held.length;
@@ -87,7 +104,7 @@ export class BurstPacer<T> {
 
   private tick(): void {
     this.timer = undefined;
-    if (this.arrivedThisTick >= this.options.burstPerTick) this.bursting = true;
+    if (this.holding && this.arrivedThisTick >= this.options.burstPerTick) this.bursting = true;
     this.arrivedThisTick = 0;
     const now = this.clock.now();
     if (this.bursting && now - this.lastArrival >= this.options.quietMs) this.bursting = false;

@@ -93,6 +93,20 @@ describe('BurstPacer: when the DevTools page maps and sends what it received', (
     expect(released.flat()).toEqual(Array.from({ length: next }, (_, i) => i));
   });
 
+  it('holds no burst while holdsBursts is off, and turning it off releases what is held', () => {
+    const { pacer, released } = pacerWithLog();
+    let next = 0;
+    for (let tick = 0; tick < 3; tick++) next = arriveOverOneTick(pacer, next, 6);
+    expect(released).toEqual([]);
+    pacer.holdsBursts = false;
+    expect(released).toEqual([Array.from({ length: 18 }, (_, i) => i)]);
+    for (let tick = 0; tick < 3; tick++) next = arriveOverOneTick(pacer, next, 6);
+    expect(released.slice(1)).toEqual([[18, 19, 20, 21, 22, 23], [24, 25, 26, 27, 28, 29], [30, 31, 32, 33, 34, 35]]);
+    pacer.holdsBursts = true;
+    for (let tick = 0; tick < 3; tick++) next = arriveOverOneTick(pacer, next, 6);
+    expect(released).toHaveLength(4);
+  });
+
   it('never holds more than maxHeld entries', () => {
     const { pacer, released } = pacerWithLog();
     for (let i = 0; i < 120; i++) pacer.push(i);
