@@ -86,10 +86,10 @@ let backlogSent = false;
 let port: chrome.runtime.Port | undefined;
 
 /**
- * Entries are read field by field where they arrive (their getContent() function is never
- * called, nor are they stored or sent): not copied, which cost a tenth of this page's own time.
- * During a burst of requests they are only held, and mapped and sent once it is over (at most
- * 5 s later), so that this work does not compete with the loading page (burst-pacer.ts).
+ * Entries are read field by field (their getContent() function is never called, nor are they
+ * copied or sent): copying them cost a tenth of this page's own time. During a burst of requests
+ * they are only held, by reference, and read and sent once it is over (at most 5 s later), so that
+ * this work does not compete with the loading page (burst-pacer.ts).
  */
 const pacer = new BurstPacer<unknown>((entries) => {
   for (const entry of entries) stream.push(entry);
