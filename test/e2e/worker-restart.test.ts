@@ -158,7 +158,12 @@ async function restartRun(source: 'webrequest' | 'devtools'): Promise<void> {
     const snapshot = unpackStored(stored.find(([k]) => k === 'assembler')?.[1]) as AssemblerSnapshot | undefined;
     const pendingAs = (u: string) =>
       (snapshot?.requests ?? []).filter((r) => r.hops[0]?.url === u).map((r) => `pending ${r.requestId} responses [${r.hops.map((h) => h.response?.status ?? '-').join(',')}]`).join(' ');
-    for (const u of missing.slice(0, 3)) console.log('  lost', u, 'stored in:', where(u), pendingAs(u), raw.events.filter((e) => e.url === u).map((e) => `${e.phase}:${e.requestId}:${e.method}`).join(' '));
+    const preflightsAs = (u: string) =>
+      (snapshot?.preflights ?? [])
+        .filter((p) => p.url === u)
+        .map((p) => `preflight ${p.requestId} ${p.settled ? 'settled' : 'pending'}${p.claimed ? ' claimed' : ''} answer ${p.observation.response?.status ?? '-'}`)
+        .join(' ');
+    for (const u of missing.slice(0, 3)) console.log('  lost', u, 'stored in:', where(u), pendingAs(u), preflightsAs(u), raw.events.filter((e) => e.url === u).map((e) => `${e.phase}:${e.requestId}:${e.method}`).join(' '));
   }
   const inferred = report.entries.filter((e) => e.exchange.outcomeInferred);
   console.log(`  ${inferred.length} exchanges settled from their response headers (completion event missed): ${inferred.map((e) => `${e.url.slice(e.url.indexOf('/r?'))}:${e.status}`).join(' ')}`);
