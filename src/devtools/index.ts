@@ -36,10 +36,9 @@ chrome.devtools.panels.create('CORS', 'icons/icon-32.png', 'src/panel/index.html
 });
 
 const tabId = chrome.devtools.inspectedWindow.tabId;
-const BATCH_MS = 100;
 
+/** Exchanges mapped since the last send: every step that maps entries sends them right after. */
 let outbox: Exchange[] = [];
-let timer: ReturnType<typeof setTimeout> | undefined;
 /**
  * Numbered batches kept until a worker checkpoint holds them: this page outlives worker restarts,
  * so it, not a worker-side journal, is the durable copy (src/capture/devtools/batches.ts).
@@ -62,8 +61,6 @@ const sender = new BatchSender<Exchange>(
 const MAX_BATCH = 100;
 
 function flushOutbox(): void {
-  if (timer !== undefined) clearTimeout(timer);
-  timer = undefined;
   if (outbox.length === 0) return;
   for (let from = 0; from < outbox.length; from += MAX_BATCH) outgoing.add(outbox.slice(from, from + MAX_BATCH));
   outbox = [];
@@ -73,7 +70,6 @@ function flushOutbox(): void {
 const stream = new HarStream(
   (exchange) => {
     outbox.push(exchange);
-    if (timer === undefined) timer = setTimeout(flushOutbox, BATCH_MS);
   },
   { source: 'devtools', idPrefix: `dt${tabId}` },
 );
@@ -109,7 +105,10 @@ function activate(): void {
   if (active) return;
   active = true;
   // Chains whose next hop never came (a redirect that was not followed) are emitted after 2 s.
-  setInterval(() => stream.flush(), 1000);
+  setInterval(() => {
+    stream.flush();
+    flushOutbox();
+  }, 1000);
   // Listener first, backlog second: a request finishing in between is in both, and taken once.
   chrome.devtools.network.onRequestFinished.addListener(onRequestFinished);
   chrome.devtools.network.getHAR((log) => {
@@ -127,6 +126,7 @@ chrome.devtools.network.onNavigated.addListener((url) => {
   // The previous document's entries are mapped with its origin before the reset.
   pacer.releaseNow();
   stream.reset(originOfUrl(url));
+  flushOutbox();
   merge.reset();
 });
 
