@@ -260,30 +260,32 @@ export function templatePlaceholders(code: CorsErrorCode): string[] {
   return COMPILED.get(code)!.filter((_, i) => i % 2 === 1);
 }
 
-/** Whether the headline of `code` uses a placeholder (to skip computing a value nobody reads). */
-export function headlineUses(code: CorsErrorCode, name: HeadlinePlaceholder): boolean {
-  const parts = COMPILED.get(code)!;
-  for (let i = 1; i < parts.length; i += 2) if (parts[i] === name) return true;
-  return false;
-}
-
 /**
  * The headline of `code` for one request. Values are inserted as they are (plain text, rendered
  * as text by every view), never read as patterns or templates themselves.
  */
 export function headlineOf(code: CorsErrorCode, values: HeadlineValues): string {
+  return fillHeadline(code, (name) =>
+    name === 'Where'
+      ? capitalize(values.where)
+      : name === 'PreflightAnswer'
+        ? capitalize(values.preflightAnswer)
+        : (values as Readonly<Record<string, string>>)[name],
+  );
+}
+
+/**
+ * The headline of `code` with each placeholder's value asked for when the template uses it: the
+ * worker fills one per captured request that fails, and computing every value (most templates use
+ * two to four of them) showed in its profile (issue 20). `{code}` is the code itself; a value
+ * `valueOf` does not know stays as `{name}`.
+ */
+export function fillHeadline(code: CorsErrorCode, valueOf: (name: HeadlinePlaceholder) => string | undefined): string {
   const parts = COMPILED.get(code)!;
   let out = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
-    const name = parts[i]!;
-    const value =
-      name === 'Where'
-        ? capitalize(values.where)
-        : name === 'PreflightAnswer'
-          ? capitalize(values.preflightAnswer)
-          : name === 'code'
-            ? code
-            : (values as Readonly<Record<string, string>>)[name];
+    const name = parts[i]! as HeadlinePlaceholder;
+    const value = name === 'code' ? code : valueOf(name);
     out += (value ?? `{${name}}`) + parts[i + 1]!;
   }
   return out;

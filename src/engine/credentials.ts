@@ -6,9 +6,8 @@
  * browser reported. Each choice is said in ctx.assumptions.
  */
 import { getHeader } from './headers.ts';
-import { CORS_LIKE_ERROR, evaluate, fitsObservation, unsafeNamesFor, type Ctx, type Trace } from './replay.ts';
+import { evaluate, fitsObservation, originOfUrl, unsafeNamesFor, type Ctx, type Trace } from './replay.ts';
 import type { HttpHeader } from './types.ts';
-import { parseUrlShared } from './url.ts';
 
 /**
  * Whether the Cookie headers on the wire prove credentials mode "include": a Cookie on a hop sent
@@ -41,7 +40,7 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
   let trace: Trace;
   const hasCookie = cookieProvesIncludeCredentials(
     ctx.hops,
-    (url) => ctx.pageOrigin === 'null' || parseUrlShared(url)?.origin !== ctx.pageOrigin,
+    (url) => ctx.pageOrigin === 'null' || originOfUrl(ctx, url) !== ctx.pageOrigin,
     ctx.requestHeaders,
   );
   if (ctx.ex.credentials === 'omit' || ctx.ex.credentials === 'same-origin' || ctx.ex.credentials === 'include') {
@@ -53,7 +52,7 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
     ctx.assumptions.push('The credentials mode was not reported; the Cookie request header proves credentials: "include".');
   } else {
     const omit = evaluate(ctx, 'omit', unsafeNames);
-    if (ctx.outcomeFailed && !CORS_LIKE_ERROR.test(ctx.outcomeError)) {
+    if (ctx.outcomeFailed && !ctx.outcomeCorsLike) {
       // Not a CORS failure (ERR_UNSAFE_REDIRECT, ERR_ABORTED...): nothing to explain by credentials.
       trace = omit;
       ctx.assumptions.push(`The credentials mode was not reported; assumed no credentials. The request failed with ${ctx.outcomeError}, which is not a CORS error.`);
@@ -82,7 +81,7 @@ export function traceUnderCredentials(ctx: Ctx): Trace {
   // Chromium ends every CORS failure with net::ERR_FAILED. Another error (ERR_ABORTED for a
   // no-cors response blocked by ORB or a cancelled request...) was not caused by the CORS
   // check, whatever the headers say: report the network error, not a CORS code.
-  if (ctx.outcomeFailed && !CORS_LIKE_ERROR.test(ctx.outcomeError) && trace.failure !== null) {
+  if (ctx.outcomeFailed && !ctx.outcomeCorsLike && trace.failure !== null) {
     // Every trace here is this call's own (evaluate builds a new one): set in place, no copy.
     trace.failure = null;
     trace.unresolvedPreflight = false;

@@ -41,6 +41,7 @@ import {
   type Ctx,
   isBlocked,
   failedAsObserved,
+  originOfUrl,
   stageResponse,
   refusedRedirectLocation,
 } from './replay.ts';
@@ -157,6 +158,7 @@ function diagnoseExchange(ex: Exchange, explain: boolean): Diagnosis {
     outcomeFailed: outcome.kind === 'failed',
     outcomeError: outcome.kind === 'failed' ? String(outcome.error ?? '') : '',
     outcomeCorsUnchecked: outcome.kind === 'completed' && outcome.corsUnchecked === true,
+    outcomeCorsLike: outcome.kind === 'failed' && CORS_LIKE_ERROR.test(String(outcome.error ?? '')),
     assumptions: [] as string[],
     explain,
   };
@@ -177,7 +179,7 @@ function diagnoseExchange(ex: Exchange, explain: boolean): Diagnosis {
   const refusedTarget = lastHop?.response ? refusedRedirectLocation(lastHop.url, lastHop.response, ctx.outcomeFailed ? ctx.outcomeError : null) : undefined;
   const anyCross =
     ctx.pageOrigin === 'null' ||
-    hops.some((h) => parseUrlShared(h.url)?.origin !== ctx.pageOrigin) ||
+    hops.some((h) => originOfUrl(ctx, h.url) !== ctx.pageOrigin) ||
     (refusedTarget !== undefined && parseUrlShared(refusedTarget)?.origin !== ctx.pageOrigin);
 
   // 0. Local Network Access: decided on address spaces the headers do not show.
@@ -294,7 +296,7 @@ function simple(
 
 function networkFinding(ctx: CtxBase): Finding[] {
   if (!ctx.outcomeFailed) return [];
-  if (CORS_LIKE_ERROR.test(ctx.outcomeError)) return [];
+  if (ctx.outcomeCorsLike) return [];
   return [finding('network-error-not-cors', `The request failed with ${ctx.outcomeError || 'an error'}, which is not a CORS error.`)];
 }
 
@@ -362,7 +364,10 @@ function planWithoutHeaders(ctx: DiagnoseCtx, actions: FixActionId[], serverFixa
   });
 }
 
-/** The network errors Chromium gives a request its Local Network Access checks refused (webRequest shows them). */
+/**
+ * The network errors Chromium gives a request its Local Network Access checks refused (webRequest
+ * shows them). Each starts with `net::ERR_BLOCKED_BY_`, which inferredLocalNetwork tests first.
+ */
 const LOCAL_NETWORK_ERRORS: ReadonlySet<string> = new Set(['net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS', 'net::ERR_BLOCKED_BY_PRIVATE_NETWORK_ACCESS_CHECKS']);
 
 /**
@@ -382,7 +387,8 @@ const LOCAL_NETWORK_ERRORS: ReadonlySet<string> = new Set(['net::ERR_BLOCKED_BY_
  */
 function inferredLocalNetwork(ex: Exchange, target: ParsedUrl, page: ParsedUrl | null, failedWith: string | null): { code: CorsErrorCode; why: string } | undefined {
   const facts = ex.localNetwork;
-  const refusedForLna = failedWith !== null && LOCAL_NETWORK_ERRORS.has(failedWith);
+  // Both errors start so: most failures are ruled out before the set hashes the string.
+  const refusedForLna = failedWith !== null && failedWith.startsWith('net::ERR_BLOCKED_BY_') && LOCAL_NETWORK_ERRORS.has(failedWith);
   if (!refusedForLna && (!facts || failedWith !== 'net::ERR_FAILED')) return undefined;
   if (ex.hops.some((h) => h.response !== undefined) || (ex.preflight.kind === 'sent' && ex.preflight.response !== undefined)) return undefined;
   const targetSpace = addressSpaceOfHost(target.host);
@@ -459,7 +465,7 @@ function preflightEvidence(
 
 function fromTrace(ctx: DiagnoseCtx, t: Trace, because: Diagnosis['crossOriginBecause'], extra: Finding[]): Diagnosis {
   const { response, url } = stageResponse(ctx, t);
-  const stageOrigin = parseUrlShared(url)?.origin ?? ctx.target.origin;
+  const stageOrigin = originOfUrl(ctx, url) ?? ctx.target.origin;
   const method = ctx.method;
   const P = ctx.pageOrigin;
   const T = stageOrigin;
@@ -514,7 +520,7 @@ function fromTrace(ctx: DiagnoseCtx, t: Trace, because: Diagnosis['crossOriginBe
     const isRedirectHop = i < t.lastHop || (t.stage.kind === 'redirect' && t.stage.hop === i);
     const stageName = isRedirectHop ? 'redirect' : 'actual';
     const failingHere = (t.stage.kind === 'redirect' && t.stage.hop === i) || (t.stage.kind === 'actual' && i === t.lastHop);
-    if (parseUrlShared(hop.url)?.origin === P && t.taintedAtHop < 0) continue;
+    if (originOfUrl(ctx, hop.url) === P && t.taintedAtHop < 0) continue;
     if (r.status === 304) continue;
     if (explain) addResponseEvidence(evidence, stageName, r, i > t.taintedAtHop && t.taintedAtHop >= 0 ? 'null' : P, cred, failingHere ? code : undefined);
     originValueFindings(findings, r.headers, isRedirectHop ? 'redirect' : 'response', P, hop.url);

@@ -82,6 +82,16 @@ export function addResponseEvidence(
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** An `http:` origin that is not loopback: its pages can be rewritten by anyone on the network path. */
+/**
+ * Whether `value`, trimmed as String.prototype.trim does, may start with `http:`: its fifth
+ * character is the colon, or it starts with a character trim() may remove (every one is a space
+ * or control character, or non-ASCII). Rules out the usual https origins before the regex runs.
+ */
+function mayBeHttpOrigin(value: string): boolean {
+  const first = value.charCodeAt(0);
+  return value.charCodeAt(4) === 0x3a || first <= 0x20 || first >= 0x80;
+}
+
 function isInsecureOrigin(origin: string): boolean {
   const m = /^http:\/\/([^/:]+|\[[^\]]+\])(:\d+)?$/i.exec(origin);
   return m !== null && !LOOPBACK_HOST.test(m[1] ?? '');
@@ -90,7 +100,7 @@ function isInsecureOrigin(origin: string): boolean {
 /** Findings on the shape of ACAO / ACAC values, whatever the verdict. `url`: the responding URL. */
 export function originValueFindings(findings: Finding[], headers: readonly HttpHeader[], where: string, P: string, url = ''): void {
   const acao = getHeader(headers, 'access-control-allow-origin');
-  if (acao !== null && url.startsWith('https:') && isInsecureOrigin(acao.trim()) && !findings.some((x) => x.id === 'https-allows-http-origin')) {
+  if (acao !== null && url.startsWith('https:') && mayBeHttpOrigin(acao) && isInsecureOrigin(acao.trim()) && !findings.some((x) => x.id === 'https-allows-http-origin')) {
     const credentials = getHeader(headers, 'access-control-allow-credentials') === 'true';
     findings.push(finding('https-allows-http-origin',
       `The ${where} of an https server allows the http origin ${acao.trim()}${credentials ? ' with credentials' : ''}: anyone on that page's network path can rewrite it and read these responses${credentials ? ' with the user\'s cookies' : ''}. Serve that page over https and allow its https origin.`));
@@ -153,7 +163,8 @@ export function varyFinding(findings: Finding[], r: ObservedResponse, T: string)
   const acao = getHeader(r.headers, 'access-control-allow-origin');
   if (acao === null || acao === '*') return;
   const vary = getHeader(r.headers, 'vary');
-  if (vary !== null && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary)) return;
+  // The usual values first, without the regex (this runs for every request that passed).
+  if (vary !== null && (vary === 'Origin' || vary === 'origin' || /(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary))) return;
   findings.push(finding('dynamic-allow-origin-without-vary',
     `${T} answers Access-Control-Allow-Origin: ${acao} without Vary: Origin. If a cache or CDN stores this response, another page origin may receive this value and be blocked.`));
 }

@@ -46,6 +46,14 @@ export function lowerHeaderName(name: string): string {
 }
 
 /**
+ * Each name getHeader is asked for (lower case) as HTTP/1.1 servers usually spell it, each word
+ * capitalised: a name sent so matches without being lowered. Lowering goes through the memo,
+ * whose lookup hashes the name, and every name of a captured exchange is a fresh string (it came
+ * in a message): a tenth of the engine's time (issue 20).
+ */
+const CAPITALISED = new BoundedMemo((lower) => lower.replace(/(^|-)([a-z])/g, (word) => word.toUpperCase()), 256, 64);
+
+/**
  * https://fetch.spec.whatwg.org/#concept-header-list-get
  * 1. If name is not in the list, return null.
  * 2. Return the values of all headers named name (case-insensitive), separated by ", ".
@@ -62,7 +70,7 @@ export function getHeader(headers: readonly HttpHeader[] | undefined, name: stri
       // ASCII character matches `name`'s (lower case) only as itself or as its upper case.
       const first = h.name.charCodeAt(0);
       if (first < 0x80 && first !== name.charCodeAt(0) && (first | 0x20) !== name.charCodeAt(0)) continue;
-      if (lowerHeaderName(h.name) !== name) continue;
+      if (h.name !== CAPITALISED.get(name) && lowerHeaderName(h.name) !== name) continue;
     }
     const v = typeof h.value === 'string' ? trimHttpWhitespace(h.value) : '';
     out = out === null ? v : `${out}, ${v}`;

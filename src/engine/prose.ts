@@ -3,7 +3,7 @@
  * explanation paragraphs and findings specific to the failing check.
  */
 import type { CheckFailure, EffectiveCredentials } from './fetch.ts';
-import { headlineOf, headlineUses, listText, type HeadlineValues } from './codes.ts';
+import { fillHeadline, listText, type HeadlineValues } from './codes.ts';
 import { nearMiss } from './evidence.ts';
 import { finding } from './findings.ts';
 import { getHeader, countHeader } from './headers.ts';
@@ -20,6 +20,7 @@ export interface TextArgs {
   withHeaders: string;
   status: number | undefined;
   cred: EffectiveCredentials;
+  /** `the preflight (OPTIONS) answer from ${T}` (headlineFor writes its capitalised form itself). */
   preflightAnswer: string;
   never: string;
   t: Trace;
@@ -57,25 +58,52 @@ export function requestValues(ctx: Ctx): HeadlineValues {
 }
 
 export function headlineFor(f: CheckFailure, a: TextArgs): string {
-  const preflight = a.t.stage.kind === 'preflight';
-  // One object literal of one shape (no spread): this runs for every blocked request.
-  return headlineOf(f.code, {
-    where: preflight ? a.preflightAnswer : a.t.stage.kind === 'redirect' ? `the redirect from ${a.T}` : `the response from ${a.T}`,
-    tail: preflight ? `, ${a.never}.` : ', so the browser hid the response from the page.',
-    status: String(a.status),
-    param: f.param,
-    credentialsValue: f.param === '' ? '(absent)' : f.param,
-    originSent: a.t.originSent,
-    page: a.P,
-    target: a.T,
-    requestTarget: a.ctx.target.origin,
-    scheme: a.ctx.target.scheme,
-    redirectMode: a.ctx.ex.redirect,
-    preflightAnswer: a.preflightAnswer,
-    never: a.never,
-    method: a.method,
-    withHeaders: a.withHeaders,
-    allowed: headlineUses(f.code, 'allowed') ? allowedText(a) : '',
+  const stage = a.t.stage.kind;
+  // Only the placeholders this code's template uses are computed: this runs for every blocked
+  // request the worker judges.
+  return fillHeadline(f.code, (name) => {
+    switch (name) {
+      case 'where':
+        return stage === 'preflight' ? a.preflightAnswer : stage === 'redirect' ? `the redirect from ${a.T}` : `the response from ${a.T}`;
+      // Written capitalised, not capitalize()d: reading a character of a string built by
+      // concatenation makes V8 copy it flat first.
+      case 'Where':
+        return stage === 'preflight' ? `The preflight (OPTIONS) answer from ${a.T}` : stage === 'redirect' ? `The redirect from ${a.T}` : `The response from ${a.T}`;
+      case 'tail':
+        return stage === 'preflight' ? `, ${a.never}.` : ', so the browser hid the response from the page.';
+      case 'status':
+        return String(a.status);
+      case 'param':
+        return f.param;
+      case 'credentialsValue':
+        return f.param === '' ? '(absent)' : f.param;
+      case 'originSent':
+        return a.t.originSent;
+      case 'page':
+        return a.P;
+      case 'target':
+        return a.T;
+      case 'requestTarget':
+        return a.ctx.target.origin;
+      case 'scheme':
+        return a.ctx.target.scheme;
+      case 'redirectMode':
+        return a.ctx.ex.redirect;
+      case 'preflightAnswer':
+        return a.preflightAnswer;
+      case 'PreflightAnswer':
+        return `The preflight (OPTIONS) answer from ${a.T}`;
+      case 'never':
+        return a.never;
+      case 'method':
+        return a.method;
+      case 'withHeaders':
+        return a.withHeaders;
+      case 'allowed':
+        return allowedText(a);
+      case 'code':
+        return f.code;
+    }
   });
 }
 

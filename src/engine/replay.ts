@@ -97,7 +97,20 @@ export interface Ctx {
   outcomeError: string;
   /** Completed, but the source cannot tell a CORS refusal from success (Outcome.corsUnchecked). */
   outcomeCorsUnchecked: boolean;
+  /** The request failed with an error a CORS refusal shows up as (CORS_LIKE_ERROR), tested once. */
+  outcomeCorsLike: boolean;
   assumptions: string[];
+}
+
+/**
+ * The origin of `url`, a URL of the exchange: the first URL's is the target's, already parsed.
+ * Every hop check asks again, and a lookup in the shared memo hashes the URL string anew when the
+ * string is a fresh copy (the worker gets every exchange as one), which showed in the engine's
+ * profile (issue 20).
+ */
+export function originOfUrl(ctx: Ctx, url: string): string | undefined {
+  const first = ctx.hops[0];
+  return first !== undefined && url === first.url ? ctx.target.origin : parseUrlShared(url)?.origin;
 }
 
 /**
@@ -106,7 +119,7 @@ export interface Ctx {
  * otherwise. `outcomeError` is the failure's error string, null when the request did not fail.
  */
 export function refusedRedirectLocation(hopUrl: string, r: ObservedResponse, outcomeError: string | null): string | undefined {
-  if (outcomeError === null || !CORS_LIKE_ERROR.test(outcomeError) || !isRedirectStatus(r.status)) return undefined;
+  if (outcomeError === null || !isRedirectStatus(r.status) || !CORS_LIKE_ERROR.test(outcomeError)) return undefined;
   const location = getHeader(r.headers, 'location');
   if (location === null) return undefined;
   try {
@@ -176,13 +189,16 @@ const BROWSER_CACHE_HEADER_VALUES: ReadonlyMap<string, readonly string[]> = new 
   ['pragma', ['no-cache']],
 ]);
 const RFC9218_PRIORITY = /^(?:u=[0-7](?:\s*,\s*i)?|i(?:\s*,\s*u=[0-7])?)$/;
-/** The lengths of those names: most request headers are ruled out by length alone. */
-const NETWORK_ADDED_NAME_LENGTHS: ReadonlySet<number> = new Set(['priority', ...BROWSER_CACHE_HEADER_VALUES.keys()].map((name) => name.length));
+const NETWORK_ADDED_NAMES = ['priority', ...BROWSER_CACHE_HEADER_VALUES.keys()];
+/** The lengths and first letters of those names: most request headers are ruled out by them alone. */
+const NETWORK_ADDED_NAME_LENGTHS: ReadonlySet<number> = new Set(NETWORK_ADDED_NAMES.map((name) => name.length));
+const NETWORK_ADDED_FIRST_LETTERS: ReadonlySet<number> = new Set(NETWORK_ADDED_NAMES.map((name) => name.charCodeAt(0)));
 
 function mayBeNetworkAddedHeader(header: HttpHeader): boolean {
   if (typeof header.name !== 'string' || typeof header.value !== 'string') return false;
-  // This runs for every captured request: the length test first.
-  if (!NETWORK_ADDED_NAME_LENGTHS.has(header.name.length)) return false;
+  // This runs for every header of every captured request: the length and the first letter (in
+  // either case; the names are ASCII) before any lowering.
+  if (!NETWORK_ADDED_NAME_LENGTHS.has(header.name.length) || !NETWORK_ADDED_FIRST_LETTERS.has(header.name.charCodeAt(0) | 0x20)) return false;
   const name = lowerHeaderName(header.name);
   if (name === 'priority') return RFC9218_PRIORITY.test(header.value.trim().toLowerCase());
   const browserValues = BROWSER_CACHE_HEADER_VALUES.get(name);
@@ -199,7 +215,7 @@ export function unsafeNamesFor(ctx: Ctx): string[] {
   const pf = ctx.ex.preflight;
   const asked = namesAskedBy(pf);
   if (asked) return asked;
-  if (pf.kind === 'none') return corsUnsafeRequestHeaderNames(ctx.requestHeaders.filter((h) => !mayBeNetworkAddedHeader(h)));
+  if (pf.kind === 'none') return corsUnsafeRequestHeaderNames(ctx.requestHeaders, mayBeNetworkAddedHeader);
   return corsUnsafeRequestHeaderNames(ctx.requestHeaders);
 }
 
@@ -318,7 +334,7 @@ export function evaluate(ctx: Ctx, cred: EffectiveCredentials, unsafeNames: stri
     } else {
       t.preflightState = 'not-observed';
       t.stage = { kind: 'preflight' };
-      if (CORS_LIKE_ERROR.test(ctx.outcomeError)) t.unresolvedPreflight = true;
+      if (ctx.outcomeCorsLike) t.unresolvedPreflight = true;
       else t.networkError = `the request failed with ${ctx.outcomeError}`;
       return t;
     }

@@ -46,14 +46,32 @@ export function parseUrl(input: string): ParsedUrl | null {
  * so sharing them is safe; a rejected string is remembered too (null). URLs longer than 2,048
  * characters are parsed each time.
  */
+const MAX_SHARED_INPUT = 2048;
 const PARSED = new BoundedMemo((input) => {
   const parsed = parseUrl(input);
   return parsed && Object.freeze(parsed);
-}, 1024, 2048);
+}, 1024, MAX_SHARED_INPUT);
+
+/**
+ * The last few inputs and their answers, checked before the memo: a tab's requests come from one
+ * page origin and often go to the same URLs, and comparing a fresh copy of a string with an equal
+ * one costs less than hashing it for the memo's lookup (issue 20's profile).
+ */
+const RECENT_SIZE = 4;
+const recentInputs: string[] = [];
+const recentAnswers: Array<ParsedUrl | null> = [];
+let recentNext = 0;
 
 /** parseUrl through the shared memo; null for a non-string or a string the parser rejects. */
 export function parseUrlShared(input: string): ParsedUrl | null {
-  return typeof input === 'string' ? PARSED.get(input) : null;
+  if (typeof input !== 'string') return null;
+  for (let i = 0; i < recentInputs.length; i++) if (recentInputs[i] === input) return recentAnswers[i]!;
+  const parsed = PARSED.get(input);
+  if (input.length > MAX_SHARED_INPUT) return parsed;
+  recentInputs[recentNext] = input;
+  recentAnswers[recentNext] = parsed;
+  recentNext = (recentNext + 1) % RECENT_SIZE;
+  return parsed;
 }
 
 /** Which components differ between two tuple origins (both parsed). */

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BoundedMemo } from '../../../src/engine/bounded-memo.ts';
+import { parseUrl, parseUrlShared } from '../../../src/engine/url.ts';
 
 describe('BoundedMemo', () => {
   it('computes a repeated key once', () => {
@@ -41,5 +42,17 @@ describe('BoundedMemo', () => {
     expect(memo.get(huge)).toBe(1_000_000);
     expect(computed).toBe(2);
     expect(memo.size).toBe(0);
+  });
+});
+
+describe('parseUrlShared', () => {
+  it('answers each URL as parseUrl does, whatever the order, repeats and fresh copies (its recent inputs are checked first)', () => {
+    const urls = ['https://a.example', 'http://b.example:8080/x', 'not a url', 'https://c.example/?q=1', 'wss://d.example', 'https://e.example/p', 'data:,x'];
+    // Visits that cycle past the recent inputs kept, then go back and forth between two.
+    const order = [0, 1, 2, 3, 4, 5, 6, 0, 6, 1, 5, 2, 2, 4, 3, 3, 0, 1, 0, 1];
+    for (const i of order) {
+      const fresh = JSON.parse(JSON.stringify(urls[i]!)) as string;
+      expect(parseUrlShared(fresh)).toEqual(parseUrl(urls[i]!));
+    }
   });
 });

@@ -13,7 +13,9 @@ import {
   templatePlaceholders,
   type HeadlineValues,
 } from '../../../src/engine/codes.ts';
-import { CORS_ERROR_CODES, type CorsErrorCode } from '../../../src/engine/types.ts';
+import { headlineFor, type TextArgs } from '../../../src/engine/prose.ts';
+import type { Ctx, Trace } from '../../../src/engine/replay.ts';
+import { CORS_ERROR_CODES, type CorsErrorCode, type Stage } from '../../../src/engine/types.ts';
 
 const codes = Object.keys(CORS_CODES) as CorsErrorCode[];
 
@@ -106,4 +108,58 @@ describe('lookups', () => {
       'The response from https://api.example allows the origin $& $1 {page}, but the request came from https://app.example, so the browser hid the response from the page.',
     );
   });
+});
+
+describe('headlineFor (prose.ts)', () => {
+  // The worker's headline computes only the placeholders a template uses, and writes {Where} and
+  // {PreflightAnswer} capitalised itself: it must say what filling every value eagerly says.
+  const T = 'https://api.example';
+  const args = (stage: Stage['kind']): TextArgs => ({
+    P: 'https://app.example',
+    T,
+    method: 'PUT',
+    withHeaders: ' with the header x-api-key',
+    status: 204,
+    cred: 'include',
+    preflightAnswer: `the preflight (OPTIONS) answer from ${T}`,
+    never: 'so the browser never sent the PUT',
+    t: {
+      stage: stage === 'redirect' ? { kind: 'redirect', hop: 0 } : { kind: stage },
+      originSent: 'null',
+      preflightResult: { methods: ['GET'], headers: ['content-type'], maxAgeHeader: null },
+    } as Trace,
+    ctx: { target: { origin: 'https://target.example', scheme: 'https' }, ex: { redirect: 'manual' } } as unknown as Ctx,
+    names: ['x-api-key'],
+  });
+  const eager = (code: CorsErrorCode, a: TextArgs): string => {
+    const stage = a.t.stage.kind;
+    return headlineOf(code, {
+      where: stage === 'preflight' ? a.preflightAnswer : stage === 'redirect' ? `the redirect from ${a.T}` : `the response from ${a.T}`,
+      tail: stage === 'preflight' ? `, ${a.never}.` : ', so the browser hid the response from the page.',
+      status: String(a.status),
+      param: PARAM,
+      credentialsValue: PARAM,
+      originSent: a.t.originSent,
+      page: a.P,
+      target: a.T,
+      requestTarget: a.ctx.target.origin,
+      scheme: a.ctx.target.scheme,
+      redirectMode: a.ctx.ex.redirect,
+      preflightAnswer: a.preflightAnswer,
+      never: a.never,
+      method: a.method,
+      withHeaders: a.withHeaders,
+      allowed: 'only GET and the headers content-type',
+    });
+  };
+  const PARAM = 'https://other.example';
+
+  for (const stage of ['preflight', 'redirect', 'actual'] as const) {
+    it(`says what the eager fill says for every code, at a ${stage} stage`, () => {
+      for (const code of codes) {
+        const a = args(stage);
+        expect(headlineFor({ code, param: PARAM }, a), code).toBe(eager(code, a));
+      }
+    });
+  }
 });

@@ -136,6 +136,8 @@ describe('isForbiddenRequestHeaderName (fetch.bs #forbidden-request-header)', ()
 describe('getHeader (fetch.bs #concept-header-list-get)', () => {
   it.each([
     ['any case of the name', [h('ACCESS-Control-allow-ORIGIN', O)], 'access-control-allow-origin', O],
+    ['each word capitalised, in lower case, or in upper case', [h('Access-Control-Allow-Headers', 'a'), h('access-control-allow-headers', 'b'), h('ACCESS-CONTROL-ALLOW-HEADERS', 'c')], 'access-control-allow-headers', 'a, b, c'],
+    ['not another name capitalised alike', [h('Access-Control-Allow-Methods', 'GET')], 'access-control-allow-headers', null],
     ['a first character that has no case', [h('_X-Trace', 'a'), h('_x-trace', 'b')], '_x-trace', 'a, b'],
     ['every line, joined in order, trimmed', [h('Vary', ' Origin '), h('Content-Type', 'x'), h('vary', 'Accept')], 'vary', 'Origin, Accept'],
     ['not a name of the same length', [h('Accept', '*/*'), h('Cookie', 'a=b')], 'origin', null],

@@ -13,6 +13,7 @@ import {
   type FixPlan,
 } from '../../../src/engine/index.ts';
 import { FINDINGS, FINDING_IDS } from '../../../src/engine/findings.ts';
+import { sortedLowercaseSet } from '../../../src/engine/fetch.ts';
 import { exchange, header } from './arbitraries.ts';
 
 const RUNS = 2000;
@@ -115,6 +116,15 @@ describe('properties (fast-check)', () => {
       expect(corsCheck([...rest, { name: 'Access-Control-Allow-Origin', value: o }, { name: 'Access-Control-Allow-Credentials', value: 'true' }], o, 'include')).toBeNull();
       expect(corsCheck([...rest, { name: 'Access-Control-Allow-Origin', value: '*' }], o, 'omit')).toBeNull();
       expect(corsCheck([...rest, { name: 'Access-Control-Allow-Origin', value: '*' }], o, 'include')?.code).toBe('WildcardOriginNotAllowed');
+    }), { numRuns: RUNS });
+  });
+
+  it(`the sorted lowercase set of header names is sort() of the unique lowered names (${RUNS} runs)`, () => {
+    // Short names over few letters, so that lists repeat names in other cases and orders.
+    const name = fc.stringMatching(/^[a-cA-C-]{1,3}$/);
+    fc.assert(fc.property(fc.array(name, { maxLength: 12 }), (names) => {
+      generated++;
+      expect(sortedLowercaseSet(names)).toEqual([...new Set(names.map((n) => n.toLowerCase()))].sort());
     }), { numRuns: RUNS });
   });
 
