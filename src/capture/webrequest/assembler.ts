@@ -38,6 +38,8 @@ import type { RawWebRequestEvent } from './raw-event.ts';
  * replaces the unobserved one. A restored preflight that failed and that no request claimed is
  * settled as the request it stopped (its lone `error` event was lost), also `outcomeInferred`;
  * so is one restored with its answer but not its end (both ends went to the stopping worker).
+ * One restored without an answer that then hears nothing is emitted as the request it guarded,
+ * `unobserved`, under `wr-pf-<OPTIONS requestId>`, an id the exchange claiming it later takes.
  * Requests never restored are never settled this way.
  *
  * Every emitted request's id is remembered for a while (in the snapshot too): a late event for
@@ -79,6 +81,12 @@ interface PreflightRecord {
   settled: boolean;
   claimed: boolean;
   settledAt?: number;
+  /**
+   * Restored without an answer, and no event came for it after the restore: the request it
+   * guarded was emitted with the outcome `unobserved` (settleOrphans), under `wr-pf-<requestId>`;
+   * the exchange that claims this preflight later takes that id, so the log replaces it.
+   */
+  unobservedEmitted?: true;
 }
 
 /** What an OPTIONS must match to be the preflight of one URL of a request. */
@@ -183,6 +191,8 @@ export class ExchangeAssembler {
   private readonly orphans = new Set<string>();
   /** Restored settled preflights not claimed by an actual request yet (by OPTIONS requestId). */
   private readonly orphanPreflights = new Set<string>();
+  /** Restored preflights without an answer that have had no event since the restore. */
+  private readonly silentPreflights = new Set<string>();
   private orphanDue: number | undefined;
   /** Requests already emitted (requestId -> when): their late events are dropped. */
   private readonly settledIds = new Map<string, number>();
@@ -211,6 +221,7 @@ export class ExchangeAssembler {
     this.dirty = true;
     // An event reached this worker: the request is alive here, not an orphan.
     this.orphans.delete(event.requestId);
+    this.silentPreflights.delete(event.requestId);
     const preflight = this.preflightsByRequestId.get(event.requestId);
     // An OPTIONS first seen after its beforeSendHeaders (that event went to a worker that was
     // stopped before persisting it): a page's own OPTIONS is rare, treat it as a preflight.
@@ -249,7 +260,11 @@ export class ExchangeAssembler {
 
   /** When settleOrphans() is due (undefined: no restored request is waiting for it). */
   get orphanDeadline(): number | undefined {
-    return this.orphans.size > 0 || this.orphanPreflights.size > 0 ? this.orphanDue : undefined;
+    return this.hasOrphans() ? this.orphanDue : undefined;
+  }
+
+  private hasOrphans(): boolean {
+    return this.orphans.size > 0 || this.orphanPreflights.size > 0 || this.silentPreflights.size > 0;
   }
 
   /**
@@ -294,8 +309,10 @@ export class ExchangeAssembler {
       if (record?.observation.response) this.settlePreflight(record, record.observation.startedAt ?? now);
     }
     emitted += this.settleStoppedByPreflight();
+    emitted += this.emitSilentPreflightsUnobserved(now);
     this.orphans.clear();
     this.orphanPreflights.clear();
+    this.silentPreflights.clear();
     this.orphanDue = undefined;
     this.dirty = true;
     return emitted;
@@ -338,6 +355,40 @@ export class ExchangeAssembler {
     return emitted;
   }
 
+  /**
+   * A restored preflight without an answer that got no event since: its answer and end, and then
+   * its request's events, went to a stopping worker. The request it guarded is emitted once with
+   * the outcome `unobserved` (seen leaving, no verdict), under `wr-pf-<OPTIONS requestId>`. The
+   * preflight stays pending, unclaimed: if its events come after all (a slow server), the
+   * exchange that claims it takes that id (build), and the log replaces the unobserved one.
+   */
+  private emitSilentPreflightsUnobserved(now: number): number {
+    let emitted = 0;
+    for (const id of this.silentPreflights) {
+      const record = this.preflightsByRequestId.get(id);
+      if (!record || record.claimed || record.unobservedEmitted || record.observation.response || record.requestedMethod === '' || record.origin === undefined) continue;
+      const leaving: RawWebRequestEvent = {
+        phase: 'beforeSendHeaders',
+        requestId: `pf-${record.requestId}`,
+        tabId: record.tabId,
+        frameId: record.frameId,
+        url: record.url,
+        method: record.requestedMethod,
+        type: 'xmlhttprequest',
+        initiator: record.origin,
+        timeStamp: record.observation.startedAt ?? now,
+      };
+      record.unobservedEmitted = true;
+      // Built without claiming: the real exchange may still come and need the preflight.
+      const exchange = this.build(pendingRequestOf(leaving, []), now, false);
+      if (!exchange) continue;
+      exchange.outcome = { kind: 'unobserved' };
+      this.emit(exchange, record.tabId);
+      emitted++;
+    }
+    return emitted;
+  }
+
   private rememberSettled(id: string, now: number): void {
     for (const [k, at] of this.settledIds) {
       if (at >= now - SETTLED_MEMORY_MS && this.settledIds.size < MAX_SETTLED) break;
@@ -368,8 +419,11 @@ export class ExchangeAssembler {
     for (const id of this.requests.keys()) this.orphans.add(id);
     for (const record of this.settledPreflights) if (!record.claimed) this.orphanPreflights.add(record.requestId);
     // An answered preflight whose end never came: settled from its answer (settleOrphans).
-    for (const [id, record] of this.preflightsByRequestId) if (record.observation.response) this.orphanPreflights.add(id);
-    if (this.orphans.size > 0 || this.orphanPreflights.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
+    for (const [id, record] of this.preflightsByRequestId) {
+      if (record.observation.response) this.orphanPreflights.add(id);
+      else this.silentPreflights.add(id);
+    }
+    if (this.hasOrphans()) this.orphanDue = now + ORPHAN_GRACE_MS;
   }
 
   /**
@@ -391,9 +445,10 @@ export class ExchangeAssembler {
       } else if (!this.preflightsByRequestId.has(p.requestId)) {
         this.preflightsByRequestId.set(p.requestId, p);
         if (p.observation.response) this.orphanPreflights.add(p.requestId);
+        else this.silentPreflights.add(p.requestId);
       }
     }
-    if (this.orphans.size > 0 || this.orphanPreflights.size > 0) this.orphanDue = now + ORPHAN_GRACE_MS;
+    if (this.hasOrphans()) this.orphanDue = now + ORPHAN_GRACE_MS;
     this.builder.restoreCache(snapshot.cache ?? []);
   }
 
@@ -516,7 +571,8 @@ export class ExchangeAssembler {
     const preflight = this.claimPreflight(request, { url: firstUrl, method: request.method, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy }, false);
     const exchange = this.builder.build(
       {
-        id: `wr-${request.requestId}`,
+        // The request its preflight was emitted for as unobserved: the same id, to replace it.
+        id: preflight?.unobservedEmitted ? `wr-pf-${preflight.requestId}` : `wr-${request.requestId}`,
         source: 'webrequest',
         pageOrigin,
         method: request.method,

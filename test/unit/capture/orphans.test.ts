@@ -197,6 +197,43 @@ describe('assembler: orphans restored after a worker restart', () => {
     expect(a.pendingCount).toBe(0);
   });
 
+  it('a restored preflight without an answer that hears nothing more: its request is emitted unobserved, then replaced by the real one', () => {
+    // Its answer, its end and its request's events went to the stopping worker; or the server is slow.
+    const url = `${API}/pf-silent`;
+    const allowPut: HttpHeader[] = [...allow, { name: 'Access-Control-Allow-Methods', value: 'PUT' }];
+    const snap = snapshotBeforeStop([ev('beforeSendHeaders', '50', url, { method: 'OPTIONS', requestHeaders: preflightAsks('PUT') })]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0 + 100);
+    expect(a.orphanDeadline).toBe(T0 + 100 + ORPHAN_GRACE_MS);
+    expect(a.settleOrphans(T0 + 100 + ORPHAN_GRACE_MS)).toBe(1);
+    expect(emitted.map((e) => [e.id, e.method, e.hops[0]?.url, e.preflight.kind, e.outcome.kind])).toEqual([['wr-pf-50', 'PUT', url, 'sent', 'unobserved']]);
+    expect([diagnose(emitted[0]!).status, diagnose(emitted[0]!).corsError]).toEqual(['warning', undefined]);
+    // Emitted once: the preflight stays pending, unclaimed.
+    expect(a.settleOrphans(T0 + 200 + ORPHAN_GRACE_MS)).toBe(0);
+    expect(a.pendingCount).toBe(1);
+    // The slow server answers after all, and the request goes: its exchange takes the same id.
+    a.push(ev('headersReceived', '50', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allowPut, timeStamp: T0 + 5000 }));
+    a.push(ev('completed', '50', url, { method: 'OPTIONS', statusCode: 204, timeStamp: T0 + 5001 }));
+    a.push(ev('beforeSendHeaders', '51', url, { method: 'PUT', requestHeaders: sendHeaders(), timeStamp: T0 + 5002 }));
+    a.push(ev('headersReceived', '51', url, { method: 'PUT', statusCode: 200, responseHeaders: allow, timeStamp: T0 + 5010 }));
+    a.push(ev('completed', '51', url, { method: 'PUT', statusCode: 200, timeStamp: T0 + 5011 }));
+    expect(emitted.map((e) => [e.id, e.outcome.kind])).toEqual([['wr-pf-50', 'unobserved'], ['wr-pf-50', 'completed']]);
+    expect(diagnose(emitted[1]!).status).toBe('ok');
+    expect(a.pendingCount).toBe(0);
+  });
+
+  it('a restored preflight without an answer that hears its answer in the new worker is left to its events', () => {
+    const url = `${API}/pf-alive`;
+    const snap = snapshotBeforeStop([ev('beforeSendHeaders', '60', url, { method: 'OPTIONS', requestHeaders: preflightAsks('GET', 'x-test') })]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0 + 100);
+    a.push(ev('headersReceived', '60', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow, timeStamp: T0 + 200 }));
+    expect(a.settleOrphans(T0 + 100 + ORPHAN_GRACE_MS)).toBe(0);
+    expect(emitted).toEqual([]);
+  });
+
   it('a restored preflight with a passing answer but not its end is settled and left to its request', () => {
     const url = `${API}/pf-passed`;
     const snap = snapshotBeforeStop([
@@ -317,12 +354,14 @@ describe('assembler: orphans restored after a worker restart', () => {
     const { emitted, make } = collect();
     const a = make();
     a.restore(snap, T0);
-    expect(a.orphanDeadline).toBeUndefined();
+    // Watched until an event shows it alive here.
+    expect(a.orphanDeadline).toBe(T0 + ORPHAN_GRACE_MS);
     a.push(ev('headersReceived', '20', url, { method: 'OPTIONS', statusCode: 204, responseHeaders: allow }));
     a.push(ev('completed', '20', url, { method: 'OPTIONS', statusCode: 204 }));
     a.push(ev('beforeSendHeaders', '21', url, { requestHeaders: sendHeaders([{ name: 'x-test', value: '1' }]) }));
     a.push(ev('headersReceived', '21', url, { statusCode: 200, responseHeaders: allow }));
     a.push(ev('completed', '21', url, { statusCode: 200 }));
+    expect(a.settleOrphans(T0 + ORPHAN_GRACE_MS)).toBe(0);
     expect(emitted.map((e) => [e.id, e.preflight.kind, e.outcomeInferred])).toEqual([['wr-21', 'sent', undefined]]);
   });
 
