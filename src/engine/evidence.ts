@@ -81,7 +81,6 @@ export function addResponseEvidence(
 /** Loopback hosts: no network attacker sits between a page there and its user. */
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-/** An `http:` origin that is not loopback: its pages can be rewritten by anyone on the network path. */
 /**
  * Whether `value`, trimmed as String.prototype.trim does, may start with `http:`: its fifth
  * character is the colon, or it starts with a character trim() may remove (every one is a space
@@ -92,6 +91,7 @@ function mayBeHttpOrigin(value: string): boolean {
   return value.charCodeAt(4) === 0x3a || first <= 0x20 || first >= 0x80;
 }
 
+/** An `http:` origin that is not loopback: its pages can be rewritten by anyone on the network path. */
 function isInsecureOrigin(origin: string): boolean {
   const m = /^http:\/\/([^/:]+|\[[^\]]+\])(:\d+)?$/i.exec(origin);
   return m !== null && !LOOPBACK_HOST.test(m[1] ?? '');

@@ -13,6 +13,12 @@ describe('https-allows-http-origin', () => {
     expect(ids(d)).toContain('https-allows-http-origin');
     expect(d.findings.find((f) => f.id === 'https-allows-http-origin')?.message).toContain('with credentials');
   });
+  it('also when the value is written in upper case or behind a space trim() removes (the finding reads the trimmed value)', () => {
+    for (const value of ['HTTP://app.example.com', '\u00a0http://app.example.com', '\u000bhttp://app.example.com']) {
+      const d = diagnose(ex({ initiatorOrigin: 'https://app.example.com', hops: [{ url: URL1, response: res(200, acao(value)) }] }));
+      expect(ids(d), JSON.stringify(value)).toContain('https-allows-http-origin');
+    }
+  });
   it('not for loopback pages, https pages, or an http server', () => {
     for (const page of ['http://localhost:3000', 'http://127.0.0.1:8080', PAGE]) {
       const d = diagnose(ex({ initiatorOrigin: page, hops: [{ url: URL1, response: res(200, acao(page)) }] }));
