@@ -6,7 +6,9 @@
  * processes spent during each load (SystemInfo.getProcessInfo before the navigation and at the
  * load's end), per kind of process: where a configuration's extra work lands; for the DevTools
  * configurations, also the extensions' process CPU until SETTLE_MS after the load's end (work moved
- * out of the load still counts there). Prints figures, asserts nothing.
+ * out of the load still counts there), and what Corsight's own process (its DevTools page and
+ * worker) adds over the empty listeners' as a part of their whole load's CPU, the one share whose
+ * runs vary little (stats.ts processShare). Prints figures, asserts nothing.
  *   npx tsx scripts/bench/capture.ts [rounds]      (default 5 rounds, ~3-4 min)
  *   BENCH_PROFILE=1 ...   also profiles, during each measured load, the page, the DevTools
  *   front-end, the extension's DevTools page and its worker (CPU busy time per process, the
@@ -30,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { DEFAULT_EXTENSION_DIR, launchBrowser, type LaunchedBrowser } from '../../test/harness/browser.ts';
-import { againstAtMost, formatInterval, median, ratioOfMedians, type Interval } from './stats.ts';
+import { againstAtMost, formatInterval, median, processShare, ratioOfMedians, type Interval } from './stats.ts';
 import { benchApi, benchPageScript } from './bench-page.ts';
 import { openPanel } from '../../test/e2e/panel-helpers.ts';
 import { listenOnLoopback } from '../../test/e2e/pipeline-support.ts';
@@ -443,6 +445,7 @@ for (const c of CONFIGS) console.log(`  ${c.padEnd(26)} median ${med(c).toFixed(
 /** All the browser's processes together. */
 const totalCpuMs = (run: Run): number => PROCESS_KINDS.reduce((sum, k) => sum + run.cpuByKind[k], 0);
 const cpuTimes = new Map<Config, number[]>(CONFIGS.map((c) => [c, (hooks.get(c) ?? []).map(totalCpuMs)]));
+const ran = (c: Config) => (times.get(c) ?? []).length > 0;
 console.log('  CPU time of all the browser\'s processes during the load:');
 for (const c of CONFIGS) {
   const runs = hooks.get(c) ?? [];
@@ -455,11 +458,20 @@ if (CONFIGS.some((c) => (hooks.get(c) ?? []).some((r) => r.extensionsSettledMs !
     const runs = (hooks.get(c) ?? []).filter((r) => r.extensionsSettledMs !== undefined);
     if (runs.length === 0) continue;
     const settled = runs.map((r) => r.extensionsSettledMs!);
-    console.log(`  ${c.padEnd(26)} by the end ${median(runs.map((r) => r.cpuByKind.extensions)).toFixed(0).padStart(5)} ms   settled ${median(settled).toFixed(0).padStart(5)} ms   runs ${settled.map((t) => t.toFixed(0)).join(' ')}`);
+    const byTheEnd = runs.map((r) => r.cpuByKind.extensions);
+    console.log(`  ${c.padEnd(26)} by the end ${median(byTheEnd).toFixed(0).padStart(5)} ms (runs ${byTheEnd.map((t) => t.toFixed(0)).join(' ')})   settled ${median(settled).toFixed(0).padStart(5)} ms (runs ${settled.map((t) => t.toFixed(0)).join(' ')})`);
+  }
+  // Corsight's own process (its DevTools page and worker share the extensions' process) against a
+  // baseline's, as a part of the baseline's whole load: the one share whose runs vary little.
+  const extensionsCpu = (c: Config, settledToo: boolean) => (hooks.get(c) ?? []).map((r) => (settledToo ? r.extensionsSettledMs ?? Number.NaN : r.cpuByKind.extensions));
+  for (const base of ['devtools-listener-perms', 'devtools-listener'] as const) {
+    if (!ran('devtools-active') || !ran(base)) continue;
+    const during = processShare(extensionsCpu('devtools-active', false), extensionsCpu(base, false), cpuTimes.get(base)!);
+    const settled = processShare(extensionsCpu('devtools-active', true), extensionsCpu(base, true), cpuTimes.get(base)!);
+    console.log(`  Corsight's own process (DevTools page and worker) over ${base === 'devtools-listener' ? 'the empty listener' : 'the empty listener holding its permissions'}'s, as a part of that listener's load CPU: during the load ${formatInterval(during)} (target <= 1.02: ${againstAtMost(during, 1.02)}); counted until ${SETTLE_MS / 1000} s after it ${formatInterval(settled)}`);
   }
 }
 // Each ratio with its bootstrap 95% interval (scripts/bench/stats.ts): five rounds rarely tell 2% from noise.
-const ran = (c: Config) => (times.get(c) ?? []).length > 0;
 /** Ratios of one measure (load time, CPU time) between configurations, each interval bootstrapped once per pair. */
 function ratiosOf(samples: Map<Config, number[]>) {
   const intervals = new Map<string, Interval>();

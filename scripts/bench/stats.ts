@@ -41,6 +41,43 @@ export function ratioOfMedians(a: readonly number[], b: readonly number[], round
   return { estimate: median(a) / median(b), low: ratios[Math.floor(rounds * 0.025)]!, high: ratios[Math.ceil(rounds * 0.975) - 1]! };
 }
 
+/**
+ * For interleaved rounds, where a[i] and b[i] ran in the same round: the median of the per-round
+ * ratios a[i] / b[i] with a bootstrap 95% interval (rounds resampled). The machine's drift from
+ * round to round (its speed moved by half within minutes here) cancels within a round, so this
+ * interval is narrower than ratioOfMedians' when the drift dominates the noise. Rounds where
+ * either run is missing (different lengths) are left out.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[], rounds = 4000, seed = 1): Interval {
+  const n = Math.min(a.length, b.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) ratios.push(a[i]! / b[i]!);
+  return medianInterval(ratios, rounds, seed);
+}
+
+/**
+ * What one process adds to a load's CPU, as a ratio: 1 + (median(own) - median(baseOwn)) /
+ * median(baseTotal), where `own` is that process's CPU in the measured configuration's runs, and
+ * `baseOwn` and `baseTotal` are the same process's and all processes' CPU in the baseline's runs
+ * (same index, same run). Bootstrap 95% interval: the runs of each configuration resampled, the
+ * baseline's two figures together. One process's CPU varies far less from run to run than the
+ * whole browser's, so this says with a narrow interval what the process itself costs.
+ */
+export function processShare(own: readonly number[], baseOwn: readonly number[], baseTotal: readonly number[], rounds = 4000, seed = 1): Interval {
+  const share = (o: readonly number[], bo: readonly number[], bt: readonly number[]) => 1 + (median(o) - median(bo)) / median(bt);
+  const estimate = share(own, baseOwn, baseTotal);
+  const n = Math.min(baseOwn.length, baseTotal.length);
+  if (own.length < MIN_SAMPLES || n < MIN_SAMPLES) return { estimate, low: Number.NaN, high: Number.NaN };
+  const random = prng(seed);
+  const shares: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const picked = Array.from({ length: n }, () => Math.floor(random() * n));
+    shares.push(share(resample(own, random), picked.map((k) => baseOwn[k]!), picked.map((k) => baseTotal[k]!)));
+  }
+  shares.sort((x, y) => x - y);
+  return { estimate, low: shares[Math.floor(rounds * 0.025)]!, high: shares[Math.ceil(rounds * 0.975) - 1]! };
+}
+
 /** A sample's median with its bootstrap 95% interval. */
 export function medianInterval(values: readonly number[], rounds = 4000, seed = 1): Interval {
   if (values.length < MIN_SAMPLES) return { estimate: median(values), low: Number.NaN, high: Number.NaN };

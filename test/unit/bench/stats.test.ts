@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { againstAtMost, median, medianInterval, ratioOfMedians } from '../../../scripts/bench/stats.ts';
+import { againstAtMost, median, medianInterval, pairedRatio, processShare, ratioOfMedians } from '../../../scripts/bench/stats.ts';
 
 describe('bench statistics', () => {
   it('median of odd and even samples', () => {
@@ -16,6 +16,33 @@ describe('bench statistics', () => {
     expect(r.high).toBeGreaterThanOrEqual(r.estimate);
     const noisy = ratioOfMedians([80, 140, 110, 95, 130, 105, 125, 90, 115, 100], b);
     expect(noisy.high - noisy.low).toBeGreaterThan(r.high - r.low);
+  });
+
+  it('a paired ratio cancels a drift shared by the runs of each round', () => {
+    // The machine slows down round after round; a is 5% over b within every round.
+    const b = [100, 120, 140, 160, 180, 200, 220, 240];
+    const a = b.map((x, i) => x * (i % 2 ? 1.04 : 1.06));
+    const paired = pairedRatio(a, b);
+    expect(paired.estimate).toBeCloseTo(1.05, 2);
+    expect(paired.low).toBeGreaterThanOrEqual(1.04 - 1e-9);
+    expect(paired.high).toBeLessThanOrEqual(1.06 + 1e-9);
+    // Unpaired, the drift swamps the 5%.
+    const unpaired = ratioOfMedians(a, b);
+    expect(unpaired.high - unpaired.low).toBeGreaterThan(0.2);
+  });
+
+  it("one process's share of a load: its extra CPU over the baseline's, as a part of the baseline's total", () => {
+    const baseOwn = [250, 260, 255, 265, 250, 258];
+    const baseTotal = [7000, 6500, 8200, 7100, 6800, 7400];
+    const own = [355, 365, 360, 350, 370, 362];
+    const share = processShare(own, baseOwn, baseTotal);
+    // (361 - 256.5) / 7050 over the medians.
+    expect(share.estimate).toBeCloseTo(1 + (361 - 256.5) / 7050, 6);
+    expect(share.low).toBeGreaterThan(1.01);
+    expect(share.high).toBeLessThan(1.02);
+    expect(againstAtMost(share, 1.02)).toBe('met');
+    // Twice the extra CPU: missed.
+    expect(againstAtMost(processShare(own.map((x) => x + 110), baseOwn, baseTotal), 1.02)).toBe('missed');
   });
 
   it('the same samples and seed give the same interval', () => {
