@@ -42,20 +42,6 @@ export function ratioOfMedians(a: readonly number[], b: readonly number[], round
 }
 
 /**
- * For interleaved rounds, where a[i] and b[i] ran in the same round: the median of the per-round
- * ratios a[i] / b[i] with a bootstrap 95% interval (rounds resampled). The machine's drift from
- * round to round (its speed moved by half within minutes here) cancels within a round, so this
- * interval is narrower than ratioOfMedians' when the drift dominates the noise. Rounds where
- * either run is missing (different lengths) are left out.
- */
-export function pairedRatio(a: readonly number[], b: readonly number[], rounds = 4000, seed = 1): Interval {
-  const n = Math.min(a.length, b.length);
-  const ratios: number[] = [];
-  for (let i = 0; i < n; i++) ratios.push(a[i]! / b[i]!);
-  return medianInterval(ratios, rounds, seed);
-}
-
-/**
  * What one process adds to a load's CPU, as a ratio: 1 + (median(own) - median(baseOwn)) /
  * median(baseTotal), where `own` is that process's CPU in the measured configuration's runs, and
  * `baseOwn` and `baseTotal` are the same process's and all processes' CPU in the baseline's runs

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { againstAtMost, median, medianInterval, pairedRatio, processShare, ratioOfMedians } from '../../../scripts/bench/stats.ts';
+import { againstAtMost, median, medianInterval, processShare, ratioOfMedians } from '../../../scripts/bench/stats.ts';
 
 describe('bench statistics', () => {
   it('median of odd and even samples', () => {
@@ -16,19 +16,6 @@ describe('bench statistics', () => {
     expect(r.high).toBeGreaterThanOrEqual(r.estimate);
     const noisy = ratioOfMedians([80, 140, 110, 95, 130, 105, 125, 90, 115, 100], b);
     expect(noisy.high - noisy.low).toBeGreaterThan(r.high - r.low);
-  });
-
-  it('a paired ratio cancels a drift shared by the runs of each round', () => {
-    // The machine slows down round after round; a is 5% over b within every round.
-    const b = [100, 120, 140, 160, 180, 200, 220, 240];
-    const a = b.map((x, i) => x * (i % 2 ? 1.04 : 1.06));
-    const paired = pairedRatio(a, b);
-    expect(paired.estimate).toBeCloseTo(1.05, 2);
-    expect(paired.low).toBeGreaterThanOrEqual(1.04 - 1e-9);
-    expect(paired.high).toBeLessThanOrEqual(1.06 + 1e-9);
-    // Unpaired, the drift swamps the 5%.
-    const unpaired = ratioOfMedians(a, b);
-    expect(unpaired.high - unpaired.low).toBeGreaterThan(0.2);
   });
 
   it("one process's share of a load: its extra CPU over the baseline's, as a part of the baseline's total", () => {
