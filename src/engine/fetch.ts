@@ -249,6 +249,11 @@ const FORBIDDEN_REQUEST_HEADER_NAMES = new Set([
  * 2. If name starts with `proxy-` or `sec-` (case-insensitive), return true.
  * Such headers are added by the browser, never by the page, and are never CORS-unsafe.
  */
+export function isForbiddenRequestHeaderName(lowerName: string): boolean {
+  if (FORBIDDEN_REQUEST_HEADER_NAMES.has(lowerName)) return true;
+  return lowerName.startsWith('proxy-') || lowerName.startsWith('sec-');
+}
+
 /** Whether `value` starts with `lowerPrefix` (lower-case ASCII), ASCII letters compared in either case. */
 function startsWithIgnoringAsciiCase(value: string, lowerPrefix: string): boolean {
   if (value.length < lowerPrefix.length) return false;
@@ -258,11 +263,6 @@ function startsWithIgnoringAsciiCase(value: string, lowerPrefix: string): boolea
     if (c !== want && !(c >= 0x41 && c <= 0x5a && c + 0x20 === want)) return false;
   }
   return true;
-}
-
-export function isForbiddenRequestHeaderName(lowerName: string): boolean {
-  if (FORBIDDEN_REQUEST_HEADER_NAMES.has(lowerName)) return true;
-  return lowerName.startsWith('proxy-') || lowerName.startsWith('sec-');
 }
 
 /**
@@ -275,7 +275,7 @@ export function isForbiddenRequestHeaderName(lowerName: string): boolean {
  * 5. If safelistValueSize is greater than 1024, append potentiallyUnsafeNames to unsafeNames.
  * 6. Return the result of convert header names to a sorted-lowercase set with unsafeNames.
  * Chromium (CorsUnsafeNotForbiddenRequestHeaderNames): forbidden request headers, which the
- * browser adds itself, are skipped.
+ * browser adds itself, are skipped; so are the headers `skip` says the network added.
  */
 export function corsUnsafeRequestHeaderNames(headers: readonly HttpHeader[], skip?: (header: HttpHeader) => boolean): string[] {
   const unsafe: string[] = [];
@@ -303,7 +303,7 @@ export function corsUnsafeRequestHeaderNames(headers: readonly HttpHeader[], ski
 /**
  * `names` sorted in code-unit order (what Array.prototype.sort does with no comparator), each once;
  * sorted in place. Insertion sort: these lists hold a few header names, and this runs for every
- * request (a Set, a spread and sort() were a tenth of the engine's time, issue 20).
+ * request (the Set, spread and sort() showed in the engine's profile, issue 20).
  */
 function sortedSet(names: string[]): string[] {
   if (names.length <= 1) return names;
