@@ -181,6 +181,25 @@ function pendingRequestOf(event: RawWebRequestEvent, headers: HttpHeader[]): Pen
   return request;
 }
 
+/**
+ * An event of the request a preflight guarded, as its lost events would have brought it: the
+ * preflight's URL, the method and Origin it asked about, under the id `pf-<OPTIONS requestId>`.
+ */
+function guardedRequestEvent(record: PreflightRecord, phase: RawWebRequestEvent['phase'], timeStamp: number): RawWebRequestEvent {
+  const event: RawWebRequestEvent = {
+    phase,
+    requestId: `pf-${record.requestId}`,
+    tabId: record.tabId,
+    frameId: record.frameId,
+    url: record.url,
+    method: record.requestedMethod,
+    type: 'xmlhttprequest',
+    timeStamp,
+  };
+  if (record.origin !== undefined) event.initiator = record.origin;
+  return event;
+}
+
 export class ExchangeAssembler {
   private readonly requests = new Map<string, PendingRequest>();
   private readonly preflightsByRequestId = new Map<string, PreflightRecord>();
@@ -329,18 +348,8 @@ export class ExchangeAssembler {
     // Claiming replaces this.settledPreflights with a filtered copy: this loop keeps the old one.
     for (const record of this.settledPreflights) {
       if (record.claimed || !this.orphanPreflights.has(record.requestId) || record.requestedMethod === '' || record.origin === undefined) continue;
-      const error: RawWebRequestEvent = {
-        phase: 'error',
-        requestId: `pf-${record.requestId}`,
-        tabId: record.tabId,
-        frameId: record.frameId,
-        url: record.url,
-        method: record.requestedMethod,
-        type: 'xmlhttprequest',
-        initiator: record.origin,
-        timeStamp: record.settledAt ?? record.observation.startedAt ?? 0,
-        error: 'net::ERR_FAILED',
-      };
+      const error = guardedRequestEvent(record, 'error', record.settledAt ?? record.observation.startedAt ?? 0);
+      error.error = 'net::ERR_FAILED';
       // The engine judges whether this preflight stopped its request, on what the event would bring.
       const probe = this.build(pendingRequestOf(error, []), error.timeStamp, false);
       if (!probe) continue;
@@ -367,17 +376,7 @@ export class ExchangeAssembler {
     for (const id of this.silentPreflights) {
       const record = this.preflightsByRequestId.get(id);
       if (!record || record.claimed || record.unobservedEmitted || record.observation.response || record.requestedMethod === '' || record.origin === undefined) continue;
-      const leaving: RawWebRequestEvent = {
-        phase: 'beforeSendHeaders',
-        requestId: `pf-${record.requestId}`,
-        tabId: record.tabId,
-        frameId: record.frameId,
-        url: record.url,
-        method: record.requestedMethod,
-        type: 'xmlhttprequest',
-        initiator: record.origin,
-        timeStamp: record.observation.startedAt ?? now,
-      };
+      const leaving = guardedRequestEvent(record, 'beforeSendHeaders', record.observation.startedAt ?? now);
       record.unobservedEmitted = true;
       // Built without claiming: the real exchange may still come and need the preflight.
       const exchange = this.build(pendingRequestOf(leaving, []), now, false);
