@@ -64,6 +64,23 @@ export function processShare(own: readonly number[], baseOwn: readonly number[],
   return { estimate, low: shares[Math.floor(rounds * 0.025)]!, high: shares[Math.ceil(rounds * 0.975) - 1]! };
 }
 
+/** The `q` quantile of `values` by nearest rank (p95: the smallest value at or above 95% of them). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * q) - 1))]!;
+}
+
+/** A sample's `q` quantile with its bootstrap 95% interval (a tail quantile needs many values). */
+export function quantileInterval(values: readonly number[], q: number, rounds = 4000, seed = 1): Interval {
+  if (values.length < MIN_SAMPLES) return { estimate: quantile(values, q), low: Number.NaN, high: Number.NaN };
+  const random = prng(seed);
+  const estimates: number[] = [];
+  for (let i = 0; i < rounds; i++) estimates.push(quantile(resample(values, random), q));
+  estimates.sort((x, y) => x - y);
+  return { estimate: quantile(values, q), low: estimates[Math.floor(rounds * 0.025)]!, high: estimates[Math.ceil(rounds * 0.975) - 1]! };
+}
+
 /** A sample's median with its bootstrap 95% interval. */
 export function medianInterval(values: readonly number[], rounds = 4000, seed = 1): Interval {
   if (values.length < MIN_SAMPLES) return { estimate: median(values), low: Number.NaN, high: Number.NaN };

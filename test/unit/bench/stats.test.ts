@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { againstAtMost, median, medianInterval, processShare, ratioOfMedians } from '../../../scripts/bench/stats.ts';
+import { againstAtMost, median, medianInterval, processShare, quantile, quantileInterval, ratioOfMedians } from '../../../scripts/bench/stats.ts';
 
 describe('bench statistics', () => {
   it('median of odd and even samples', () => {
@@ -30,6 +30,18 @@ describe('bench statistics', () => {
     expect(againstAtMost(share, 1.02)).toBe('met');
     // Twice the extra CPU: missed.
     expect(againstAtMost(processShare(own.map((x) => x + 110), baseOwn, baseTotal), 1.02)).toBe('missed');
+  });
+
+  it('a tail quantile by nearest rank, with an interval that holds it', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(quantile(values, 0.95)).toBe(95);
+    expect(quantile([5, 1, 3], 0.5)).toBe(3);
+    const p95 = quantileInterval(values, 0.95);
+    expect(p95.low).toBeLessThanOrEqual(95);
+    expect(p95.high).toBeGreaterThanOrEqual(95);
+    expect(p95.high).toBeLessThanOrEqual(100);
+    expect(againstAtMost(p95, 100)).toBe('met');
+    expect(againstAtMost(quantileInterval(values.map((v) => v + 100), 0.95), 100)).toBe('missed');
   });
 
   it('the same samples and seed give the same interval', () => {
