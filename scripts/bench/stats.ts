@@ -29,16 +29,24 @@ export interface Interval {
 const MIN_SAMPLES = 3;
 
 /**
+ * The percentile-bootstrap 95% interval around `estimate`: `draw` computes the statistic once on
+ * data resampled with `random`, `rounds` times; no interval (NaN bounds) when `enough` is false.
+ */
+function bootstrap(estimate: number, enough: boolean, rounds: number, seed: number, draw: (random: () => number) => number): Interval {
+  if (!enough) return { estimate, low: Number.NaN, high: Number.NaN };
+  const random = prng(seed);
+  const draws: number[] = [];
+  for (let i = 0; i < rounds; i++) draws.push(draw(random));
+  draws.sort((x, y) => x - y);
+  return { estimate, low: draws[Math.floor(rounds * 0.025)]!, high: draws[Math.ceil(rounds * 0.975) - 1]! };
+}
+
+/**
  * median(a) / median(b) with a percentile-bootstrap 95% interval: both samples resampled with
  * replacement `rounds` times (independent: interleaved runs of two configurations).
  */
 export function ratioOfMedians(a: readonly number[], b: readonly number[], rounds = 4000, seed = 1): Interval {
-  if (a.length < MIN_SAMPLES || b.length < MIN_SAMPLES) return { estimate: median(a) / median(b), low: Number.NaN, high: Number.NaN };
-  const random = prng(seed);
-  const ratios: number[] = [];
-  for (let i = 0; i < rounds; i++) ratios.push(median(resample(a, random)) / median(resample(b, random)));
-  ratios.sort((x, y) => x - y);
-  return { estimate: median(a) / median(b), low: ratios[Math.floor(rounds * 0.025)]!, high: ratios[Math.ceil(rounds * 0.975) - 1]! };
+  return bootstrap(median(a) / median(b), a.length >= MIN_SAMPLES && b.length >= MIN_SAMPLES, rounds, seed, (random) => median(resample(a, random)) / median(resample(b, random)));
 }
 
 /**
@@ -51,17 +59,11 @@ export function ratioOfMedians(a: readonly number[], b: readonly number[], round
  */
 export function processShare(own: readonly number[], baseOwn: readonly number[], baseTotal: readonly number[], rounds = 4000, seed = 1): Interval {
   const share = (o: readonly number[], bo: readonly number[], bt: readonly number[]) => 1 + (median(o) - median(bo)) / median(bt);
-  const estimate = share(own, baseOwn, baseTotal);
   const n = Math.min(baseOwn.length, baseTotal.length);
-  if (own.length < MIN_SAMPLES || n < MIN_SAMPLES) return { estimate, low: Number.NaN, high: Number.NaN };
-  const random = prng(seed);
-  const shares: number[] = [];
-  for (let i = 0; i < rounds; i++) {
+  return bootstrap(share(own, baseOwn, baseTotal), own.length >= MIN_SAMPLES && n >= MIN_SAMPLES, rounds, seed, (random) => {
     const picked = Array.from({ length: n }, () => Math.floor(random() * n));
-    shares.push(share(resample(own, random), picked.map((k) => baseOwn[k]!), picked.map((k) => baseTotal[k]!)));
-  }
-  shares.sort((x, y) => x - y);
-  return { estimate, low: shares[Math.floor(rounds * 0.025)]!, high: shares[Math.ceil(rounds * 0.975) - 1]! };
+    return share(resample(own, random), picked.map((k) => baseOwn[k]!), picked.map((k) => baseTotal[k]!));
+  });
 }
 
 /** The `q` quantile of `values` by nearest rank (p95: the smallest value at or above 95% of them). */
@@ -73,22 +75,12 @@ export function quantile(values: readonly number[], q: number): number {
 
 /** A sample's `q` quantile with its bootstrap 95% interval (a tail quantile needs many values). */
 export function quantileInterval(values: readonly number[], q: number, rounds = 4000, seed = 1): Interval {
-  if (values.length < MIN_SAMPLES) return { estimate: quantile(values, q), low: Number.NaN, high: Number.NaN };
-  const random = prng(seed);
-  const estimates: number[] = [];
-  for (let i = 0; i < rounds; i++) estimates.push(quantile(resample(values, random), q));
-  estimates.sort((x, y) => x - y);
-  return { estimate: quantile(values, q), low: estimates[Math.floor(rounds * 0.025)]!, high: estimates[Math.ceil(rounds * 0.975) - 1]! };
+  return bootstrap(quantile(values, q), values.length >= MIN_SAMPLES, rounds, seed, (random) => quantile(resample(values, random), q));
 }
 
 /** A sample's median with its bootstrap 95% interval. */
 export function medianInterval(values: readonly number[], rounds = 4000, seed = 1): Interval {
-  if (values.length < MIN_SAMPLES) return { estimate: median(values), low: Number.NaN, high: Number.NaN };
-  const random = prng(seed);
-  const medians: number[] = [];
-  for (let i = 0; i < rounds; i++) medians.push(median(resample(values, random)));
-  medians.sort((x, y) => x - y);
-  return { estimate: median(values), low: medians[Math.floor(rounds * 0.025)]!, high: medians[Math.ceil(rounds * 0.975) - 1]! };
+  return bootstrap(median(values), values.length >= MIN_SAMPLES, rounds, seed, (random) => median(resample(values, random)));
 }
 
 export type TargetVerdict = 'met' | 'missed' | 'cannot tell';
