@@ -15,6 +15,10 @@
  *   extension's own script time and functions): where a configuration's extra time goes. The
  *   profiler slows what it watches, so its runs' load times are not comparable with plain runs.
  *   BENCH_PROFILE_DIR=dir also writes each profile there (.cpuprofile).
+ *   BENCH_TRACE=1 ...   also traces the browser process during each measured load and prints, per
+ *   configuration, what its UI and IO threads spent their time on (browser-trace.ts), and what
+ *   Corsight's DevTools capture adds over the permission-matched empty listener. Tracing slows
+ *   the browser too: its runs' figures are for attribution, not for the ratios.
  *
  * Targets (issue 5): tab not diagnosed, cheap watch on <= 1.03, off 1.00 within noise;
  * diagnosed through DevTools vs DevTools open with no extension <= 1.02; captured through
@@ -36,11 +40,13 @@ import { againstAtMost, formatInterval, median, processShare, ratioOfMedians, ty
 import { benchApi, benchPageScript } from './bench-page.ts';
 import { openPanel } from '../../test/e2e/panel-helpers.ts';
 import { listenOnLoopback } from '../../test/e2e/pipeline-support.ts';
+import { startBrowserTrace, type BrowserTasks } from './browser-trace.ts';
 import { msInScripts, profileTargets, selfTimeByFunction, type TargetProfile } from './target-profiles.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const REQUESTS = 500;
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const TRACE = process.env.BENCH_TRACE === '1';
 
 type Config =
   | 'none'
@@ -366,10 +372,12 @@ async function once(config: Config): Promise<Run> {
         })
       : undefined;
     const browserCdp = await browser.context.browser()!.newBrowserCDPSession();
+    const tracing = TRACE ? await startBrowserTrace(browserCdp) : undefined;
     const cpuBefore = await cpuByProcess(browserCdp);
     await page.goto(`${appOrigin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
     const cpuByKind = cpuMsBetween(cpuBefore, await cpuByProcess(browserCdp));
+    if (tracing) traces.set(config, [...(traces.get(config) ?? []), await tracing.stop()]);
     const loadEndedAt = Date.now();
     if (BARE_DEVTOOLS.includes(config)) {
       // The page stores its count every 250 ms: one more tick, then the count at the load's end.
@@ -403,6 +411,9 @@ async function once(config: Config): Promise<Run> {
     await browser.close();
   }
 }
+
+/** BENCH_TRACE: per configuration, each run's browser-process thread ms by what it handled. */
+const traces = new Map<Config, BrowserTasks[]>();
 
 /** Per configuration and profiled process: busy ms, and ms in the extension's own scripts, per run. */
 const profiles = new Map<string, { busy: number[]; extension: number[]; last?: TargetProfile; scripts: string }>();
@@ -534,6 +545,7 @@ if (PROFILE) {
     console.log(`    ${config} / ${label}, the extension's functions by self time (last run): ${top.map((f) => `${f.name} ${f.ms.toFixed(1)} ms`).join('; ')}`);
   }
 }
+if (TRACE) printTraces();
 console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 for (const server of servers) server.close();
 fs.rmSync(bareDir, { recursive: true, force: true });
@@ -542,3 +554,28 @@ fs.rmSync(bareDevtoolsDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsPermsDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsPageDir, { recursive: true, force: true });
 fs.rmSync(emptyDir, { recursive: true, force: true });
+
+/** BENCH_TRACE: the browser process's time by what it handled, per configuration, then what each DevTools step adds. */
+function printTraces(): void {
+  /** A key's median over the configuration's runs (a run without it counts 0 ms). */
+  const medianOf = (config: Config, key: string) => median((traces.get(config) ?? []).map((run) => run.get(key) ?? 0));
+  const keysOf = (config: Config) => new Set((traces.get(config) ?? []).flatMap((run) => [...run.keys()]));
+  const total = (config: Config) => median((traces.get(config) ?? []).map((run) => [...run.values()].reduce((a, b) => a + b, 0)));
+  console.log('  browser process during the load, traced (thread ms of its top-level tasks, median over the runs; tracing slows it):');
+  for (const config of CONFIGS) {
+    if (!traces.has(config)) continue;
+    const top = [...keysOf(config)].map((key) => [key, medianOf(config, key)] as const).sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log(`    ${config.padEnd(26)} total ${total(config).toFixed(0).padStart(5)} ms; largest: ${top.map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join('; ')}`);
+  }
+  const steps: Array<[Config, Config, string]> = [
+    ['devtools-active', 'devtools-listener-perms', "Corsight's DevTools capture over the empty listener holding its permissions"],
+    ['devtools-listener-perms', 'devtools-listener', 'the permissions over the empty listener'],
+  ];
+  for (const [config, base, what] of steps) {
+    if (!traces.has(config) || !traces.has(base)) continue;
+    const keys = new Set([...keysOf(config), ...keysOf(base)]);
+    const diffs = [...keys].map((key) => ({ key, ms: medianOf(config, key), base: medianOf(base, key) })).sort((a, b) => b.ms - b.base - (a.ms - a.base));
+    console.log(`  ${what}: ${(total(config) - total(base)).toFixed(0)} ms in all; the largest differences (ms, base -> config):`);
+    for (const d of [...diffs.slice(0, 10), ...diffs.slice(-3)]) console.log(`    ${(d.ms - d.base >= 0 ? '+' : '') + (d.ms - d.base).toFixed(1)}  ${d.key}  (${d.base.toFixed(1)} -> ${d.ms.toFixed(1)})`);
+  }
+}

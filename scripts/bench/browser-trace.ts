@@ -1,0 +1,96 @@
+/**
+ * Where the browser process's CPU goes during a measured load: a Chromium trace of the top-level
+ * tasks (category `toplevel`), each task's thread time charged to what it handled. A task that
+ * received a Mojo message is charged to that message's interface (`mojo extensions.mojom.…`), any
+ * other to the place that posted it (`posted from file:function`). Keys carry the thread's name,
+ * since the UI thread is the one a page waits on. For the benchmarks that ask what a
+ * configuration's extra browser-process time is made of (issue 20). Not a benchmark itself.
+ */
+import type { CDPSession } from 'playwright-core';
+
+/** Thread ms per key, for the browser process only. */
+export type BrowserTasks = Map<string, number>;
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: {
+    name?: string;
+    src_file?: string;
+    src_func?: string;
+    chrome_mojo_event_info?: { mojo_interface_tag?: string; watcher_notify_interface_tag?: string };
+  };
+}
+
+/** The outermost events of a thread's task: everything else runs inside one of them. */
+const TASK_EVENTS = new Set(['ThreadControllerImpl::RunTask', 'ThreadPool_RunTask']);
+const MOJO_EVENTS = new Set(['Receive mojo message', 'Receive mojo reply', 'SimpleWatcher::OnHandleReady']);
+
+/** Starts tracing on the browser's CDP session; `stop()` ends it and charges the browser process's tasks. */
+export async function startBrowserTrace(cdp: CDPSession): Promise<{ stop: () => Promise<BrowserTasks> }> {
+  const complete = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e: { stream?: string }) => resolve(e.stream ?? '')));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel'] }, transferMode: 'ReturnAsStream' } as never);
+  return {
+    stop: async () => {
+      await cdp.send('Tracing.end');
+      const stream = await complete;
+      if (!stream) throw new Error('the browser ended the trace without a stream to read it from');
+      let text = '';
+      for (;;) {
+        const chunk = (await cdp.send('IO.read', { handle: stream, size: 1 << 20 } as never)) as { data: string; eof: boolean; base64Encoded?: boolean };
+        text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data;
+        if (chunk.eof) break;
+      }
+      await cdp.send('IO.close', { handle: stream } as never);
+      return browserTasks((JSON.parse(text) as { traceEvents: TraceEvent[] }).traceEvents);
+    },
+  };
+}
+
+/** Charges each top-level task of the browser process (thread time, else wall time) to one key. */
+export function browserTasks(events: readonly TraceEvent[]): BrowserTasks {
+  const browserPids = new Set(events.filter((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === 'Browser').map((e) => e.pid));
+  const threadNames = new Map<string, string>();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name' && browserPids.has(e.pid)) threadNames.set(`${e.pid}:${e.tid}`, (e.args?.name ?? '?').replace(/\d+$/, ''));
+  }
+  // Per thread, complete events in start order: a task's nested events follow it.
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !browserPids.has(e.pid)) continue;
+    const key = `${e.pid}:${e.tid}`;
+    let list = byThread.get(key);
+    if (!list) byThread.set(key, (list = []));
+    list.push(e);
+  }
+  const charged: BrowserTasks = new Map();
+  for (const [thread, list] of byThread) {
+    list.sort((a, b) => a.ts - b.ts);
+    const threadName = threadNames.get(thread) ?? 'thread';
+    // A task run inside another (a nested run loop) is already in the outer one's time.
+    let outerEnd = -Infinity;
+    for (let i = 0; i < list.length; i++) {
+      const task = list[i]!;
+      if (!TASK_EVENTS.has(task.name) || task.ts < outerEnd) continue;
+      const end = task.ts + (task.dur ?? 0);
+      outerEnd = end;
+      let what = `posted from ${(task.args?.src_file ?? '?').replace(/^.*\/(?=[^/]+\/[^/]+$)/, '')}:${task.args?.src_func ?? '?'}`;
+      for (let j = i + 1; j < list.length && list[j]!.ts <= end; j++) {
+        const info = list[j]!.args?.chrome_mojo_event_info;
+        const tag = MOJO_EVENTS.has(list[j]!.name) ? (info?.mojo_interface_tag ?? info?.watcher_notify_interface_tag) : undefined;
+        if (tag) {
+          what = `mojo ${tag}`;
+          break;
+        }
+      }
+      const key = `${threadName}: ${what}`;
+      charged.set(key, (charged.get(key) ?? 0) + (task.tdur ?? task.dur ?? 0) / 1000);
+    }
+  }
+  return charged;
+}

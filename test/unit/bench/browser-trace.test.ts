@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { browserTasks } from '../../../scripts/bench/browser-trace.ts';
+
+const BROWSER = 10;
+const RENDERER = 20;
+const UI = 1;
+const IO = 2;
+
+/** The trace's process and thread names, as Chromium writes them. */
+const metadata = [
+  { name: 'process_name', ph: 'M', pid: BROWSER, tid: 0, ts: 0, args: { name: 'Browser' } },
+  { name: 'process_name', ph: 'M', pid: RENDERER, tid: 0, ts: 0, args: { name: 'Renderer' } },
+  { name: 'thread_name', ph: 'M', pid: BROWSER, tid: UI, ts: 0, args: { name: 'CrBrowserMain' } },
+  { name: 'thread_name', ph: 'M', pid: BROWSER, tid: IO, ts: 0, args: { name: 'Chrome_IOThread' } },
+];
+
+const task = (tid: number, ts: number, dur: number, tdur: number | undefined, src = 'content/browser/a/b/c.cc', func = 'Post') => ({
+  name: 'ThreadControllerImpl::RunTask',
+  ph: 'X',
+  pid: BROWSER,
+  tid,
+  ts,
+  dur,
+  tdur,
+  args: { src_file: src, src_func: func },
+});
+const mojo = (tid: number, ts: number, tag: string) => ({
+  name: 'Receive mojo message',
+  ph: 'X',
+  pid: BROWSER,
+  tid,
+  ts,
+  dur: 5,
+  args: { chrome_mojo_event_info: { mojo_interface_tag: tag } },
+});
+
+describe('browser-process trace attribution', () => {
+  it('charges a task that received a Mojo message to its interface, others to where they were posted', () => {
+    const charged = browserTasks([
+      ...metadata,
+      task(UI, 100, 50, 40),
+      mojo(UI, 110, 'extensions.mojom.EventRouter'),
+      task(UI, 200, 30, 20),
+      mojo(UI, 210, 'extensions.mojom.EventRouter'),
+      task(UI, 300, 10, 8, 'base/x/y/timer.cc', 'Start'),
+      task(IO, 100, 10, undefined, 'ipc/ipc_mojo_bootstrap.cc', 'SendMessage'),
+    ]);
+    expect(charged.get('CrBrowserMain: mojo extensions.mojom.EventRouter')).toBeCloseTo(0.06);
+    // The path keeps the file's own folder; the function is the one that posted the task.
+    expect(charged.get('CrBrowserMain: posted from y/timer.cc:Start')).toBeCloseTo(0.008);
+    // No thread time recorded: the wall time stands in.
+    expect(charged.get('Chrome_IOThread: posted from ipc/ipc_mojo_bootstrap.cc:SendMessage')).toBeCloseTo(0.01);
+    expect(charged.size).toBe(3);
+  });
+
+  it('counts a task nested in another once, and a message after a task ends is not that task’s', () => {
+    const charged = browserTasks([
+      ...metadata,
+      task(UI, 100, 100, 90),
+      // A nested run loop's task, inside the outer one's time.
+      task(UI, 120, 20, 15),
+      mojo(UI, 250, 'blink.mojom.LocalFrame'),
+      task(UI, 300, 10, 10),
+    ]);
+    expect([...charged.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(0.1);
+    expect(charged.has('CrBrowserMain: mojo blink.mojom.LocalFrame')).toBe(false);
+  });
+
+  it('leaves out every process but the browser', () => {
+    const renderer = { ...task(UI, 100, 10, 10), pid: RENDERER };
+    expect(browserTasks([...metadata, renderer]).size).toBe(0);
+  });
+});
