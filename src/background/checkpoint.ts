@@ -38,6 +38,15 @@ export class Checkpointer {
 
   constructor(private readonly parts: CheckpointParts) {}
 
+  /**
+   * Start-up: whether the stored checkpoint holds exchanges a previous worker held (recover() hands
+   * them to this worker's pipeline). They are this worker's now: its first checkpoint must write
+   * the key again, or every later start would take them back once more.
+   */
+  adoptStoredHeld(stored: boolean): void {
+    this.heldStored = stored;
+  }
+
   async write(): Promise<void> {
     const { journal, assembler, devtoolsBatches } = this.parts;
     const held = this.parts.drainPipeline();

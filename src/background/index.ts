@@ -339,6 +339,7 @@ const ready: Promise<void> = (async () => {
   // What the previous instance checkpointed and journaled after it, in order, before anything new.
   const recovered = recover(first, assembler, devtoolsBatches, Date.now());
   journal.adopt(recovered.journalKeys, recovered.checkpointGen);
+  checkpointer.adoptStoredHeld(recovered.heldStored);
   for (const [tabId, exchange] of recovered.replayedExchanges) onExchange(tabId, exchange, false);
   capture.release();
   const local = await chrome.storage.local.get(SETTINGS_KEY);

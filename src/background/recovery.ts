@@ -34,6 +34,8 @@ export interface Recovered {
    * those journaled without events (from DevTools).
    */
   replayedExchanges: Array<[number, Exchange]>;
+  /** The stored checkpoint held exchanges for their page's call (the first of replayedExchanges). */
+  heldStored: boolean;
 }
 
 /** The captured-tab set as stored; anything else reads as none. */
@@ -55,11 +57,12 @@ export function recover(stored: Record<string, unknown>, assembler: ExchangeAsse
   batches.restore(stored[DEVTOOLS_BATCHES_KEY]);
   const journal = readJournal(stored, checkpointGen);
   const replayedExchanges = storedHeldExchanges(unpackStored(stored[HELD_EXCHANGES_KEY]));
+  const heldStored = replayedExchanges.length > 0;
   for (const entry of journal.entries) {
     if (entry.event) assembler.push(entry.event);
     else if (entry.exchange) replayedExchanges.push(entry.exchange);
   }
   // The replayed events are the old worker's, not signs of life here.
   assembler.watchPendingAsOrphans(now);
-  return { capturedTabs: storedCapturedTabs(stored), checkpointGen, journalKeys: journal.keys, replayedExchanges };
+  return { capturedTabs: storedCapturedTabs(stored), checkpointGen, journalKeys: journal.keys, replayedExchanges, heldStored };
 }

@@ -120,4 +120,22 @@ describe('Checkpointer', () => {
     await p.checkpointer.write();
     expect(written[2]).not.toHaveProperty(HELD_EXCHANGES_KEY);
   });
+
+  it('a new worker that took the held exchanges back clears them from storage with its first checkpoint', async () => {
+    // Seen in the restart test: each later worker took the same held exchange back once more.
+    const first: Array<Record<string, unknown>> = [];
+    const before = parts(async (extra) => void first.push(extra), [[7, exchange('held')]]);
+    await before.checkpointer.write();
+    const recovered = recover(first[0]!, new ExchangeAssembler(() => undefined, judge), new BatchSequence(), Date.now());
+    expect(recovered.heldStored).toBe(true);
+    // The new worker judged it (its pipeline holds nothing now).
+    const written: Array<Record<string, unknown>> = [];
+    const after = parts(async (extra) => void written.push(extra));
+    after.checkpointer.adoptStoredHeld(recovered.heldStored);
+    await after.checkpointer.write();
+    expect(written[0]![HELD_EXCHANGES_KEY]).toBe(packString([]));
+    const next = recover({ ...first[0], ...written[0] }, new ExchangeAssembler(() => undefined, judge), new BatchSequence(), Date.now());
+    expect(next.replayedExchanges).toEqual([]);
+    expect(next.heldStored).toBe(false);
+  });
 });
