@@ -370,12 +370,16 @@ export class ExchangeAssembler {
    * the outcome `unobserved` (seen leaving, no verdict), under `wr-pf-<OPTIONS requestId>`. The
    * preflight stays pending, unclaimed: if its events come after all (a slow server), the
    * exchange that claims it takes that id (build), and the log replaces the unobserved one.
+   * A preflight whose request was seen leaving is left to that request, which settles as an
+   * orphan or by its own events.
    */
   private emitSilentPreflightsUnobserved(now: number): number {
     let emitted = 0;
+    const ownedByPending = this.preflightsOfPendingRequests(this.silentPreflights, now);
     for (const id of this.silentPreflights) {
       const record = this.preflightsByRequestId.get(id);
       if (!record || record.claimed || record.unobservedEmitted || record.observation.response || record.requestedMethod === '' || record.origin === undefined) continue;
+      if (ownedByPending.has(record)) continue;
       const leaving = guardedRequestEvent(record, 'beforeSendHeaders', record.observation.startedAt ?? now);
       record.unobservedEmitted = true;
       // Built without claiming: the real exchange may still come and need the preflight.
@@ -386,6 +390,26 @@ export class ExchangeAssembler {
       emitted++;
     }
     return emitted;
+  }
+
+  /**
+   * Which of these preflights a pending request would pair with at `now` (nothing is claimed).
+   * Only requests whose first URL one of them went to are looked at: this runs after a restart.
+   */
+  private preflightsOfPendingRequests(ids: ReadonlySet<string>, now: number): Set<PreflightRecord> {
+    const owned = new Set<PreflightRecord>();
+    const urls = new Set<string>();
+    for (const id of ids) {
+      const record = this.preflightsByRequestId.get(id);
+      if (record) urls.add(record.url);
+    }
+    if (urls.size === 0) return owned;
+    for (const request of this.requests.values()) {
+      if (!urls.has(request.hops[0]?.url ?? '')) continue;
+      const preflight = this.firstUrlPreflight(request, now, false);
+      if (preflight) owned.add(preflight);
+    }
+    return owned;
   }
 
   private rememberSettled(id: string, now: number): void {
@@ -562,12 +586,9 @@ export class ExchangeAssembler {
    * same-origin. `claim` false: a provisional view that leaves the preflights unclaimed.
    */
   private build(request: PendingRequest, settledAt: number, claim = true, outcome: Outcome = { kind: 'completed' }): Exchange | undefined {
-    const firstUrl = request.hops[0]?.url ?? '';
     const pageOrigin = request.initiator ?? headerValue(request.requestHeaders, 'origin');
     const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin ?? '';
-    // The first URL's preflight came before the first redirect; a later OPTIONS is a hop's.
-    const firstStartedBy = request.redirectedAt?.[0] ?? settledAt;
-    const preflight = this.claimPreflight(request, { url: firstUrl, method: request.method, origins: [requestOrigin], startedFrom: 0, startedBy: firstStartedBy }, false);
+    const preflight = this.firstUrlPreflight(request, settledAt, false);
     const exchange = this.builder.build(
       {
         // The request its preflight was emitted for as unobserved: the same id, to replace it.
@@ -594,6 +615,14 @@ export class ExchangeAssembler {
       if (request.hops.length > 1) this.claimHopPreflights(request, requestOrigin, settledAt);
     }
     return exchange;
+  }
+
+  /** The OPTIONS Chromium sent for the request's first URL, if one is known (`claim`: as in claimPreflight). */
+  private firstUrlPreflight(request: PendingRequest, settledAt: number, claim: boolean): PreflightRecord | undefined {
+    const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? request.initiator ?? '';
+    // The first URL's preflight came before the first redirect; a later OPTIONS is a hop's.
+    const startedBy = request.redirectedAt?.[0] ?? settledAt;
+    return this.claimPreflight(request, { url: request.hops[0]?.url ?? '', method: request.method, origins: [requestOrigin], startedFrom: 0, startedBy }, claim);
   }
 
   /**

@@ -223,6 +223,28 @@ describe('assembler: orphans restored after a worker restart', () => {
     expect(a.pendingCount).toBe(0);
   });
 
+  it('a restored preflight without an answer whose request was seen leaving is that request\'s: one unobserved exchange, not two', () => {
+    // Seen in the restart test: the answer and the end of the OPTIONS went to the stopping worker,
+    // its request's start reached the journal, and the request came out twice, under two ids.
+    const url = `${API}/pf-silent-request-seen`;
+    const snap = snapshotBeforeStop([
+      ev('beforeSendHeaders', '70', url, { method: 'OPTIONS', requestHeaders: preflightAsks('PUT') }),
+      ev('beforeSendHeaders', '71', url, { method: 'PUT', requestHeaders: sendHeaders(), timeStamp: T0 + 10 }),
+    ]);
+    const { emitted, make } = collect();
+    const a = make();
+    a.restore(snap, T0 + 100);
+    expect(a.settleOrphans(T0 + 100 + ORPHAN_GRACE_MS)).toBe(1);
+    expect(emitted.map((e) => [e.id, e.method, e.preflight.kind, e.outcome.kind])).toEqual([['wr-71', 'PUT', 'sent', 'unobserved']]);
+    // Its own events come after all: the real exchange takes its id, and claims the preflight.
+    a.push(ev('headersReceived', '71', url, { method: 'PUT', statusCode: 200, responseHeaders: allow, timeStamp: T0 + 5010 }));
+    a.push(ev('completed', '71', url, { method: 'PUT', statusCode: 200, timeStamp: T0 + 5011 }));
+    expect(emitted.map((e) => [e.id, e.outcome.kind, e.preflight.kind])).toEqual([
+      ['wr-71', 'unobserved', 'sent'],
+      ['wr-71', 'completed', 'sent'],
+    ]);
+  });
+
   it('a restored preflight without an answer that hears its answer in the new worker is left to its events', () => {
     const url = `${API}/pf-alive`;
     const snap = snapshotBeforeStop([ev('beforeSendHeaders', '60', url, { method: 'OPTIONS', requestHeaders: preflightAsks('GET', 'x-test') })]);
