@@ -1,15 +1,17 @@
 /**
- * Where the browser process's CPU goes during a measured load: a Chromium trace of the top-level
- * tasks (category `toplevel`), each task's thread time charged to what it handled. A task that
- * received a Mojo message is charged to that message's interface (`mojo extensions.mojom.…`), any
- * other to the place that posted it (`posted from file:function`). Keys carry the thread's name,
- * since the UI thread is the one a page waits on. For the benchmarks that ask what a
- * configuration's extra browser-process time is made of (issue 20). Not a benchmark itself.
+ * Where the browser's CPU goes during a measured load: a Chromium trace of the top-level tasks
+ * (category `toplevel`) of every process, each task's thread time charged to what it handled. A
+ * task that received a Mojo message is charged to that message's interface
+ * (`mojo extensions.mojom.…`), any other to the place that posted it (`posted from file:function`).
+ * Keys start with the process's and the thread's names (`Browser/CrBrowserMain: …`): the browser's
+ * UI thread is the one a page waits on, and Chromium names the extensions' process apart from the
+ * pages' renderers. For the benchmarks that ask what a configuration's extra time is made of
+ * (issue 20). Not a benchmark itself.
  */
 import type { CDPSession } from 'playwright-core';
 
-/** Thread ms per key, for the browser process only. */
-export type BrowserTasks = Map<string, number>;
+/** Thread ms per key (`process/thread: what`). */
+export type TracedTasks = Map<string, number>;
 
 interface TraceEvent {
   name: string;
@@ -31,8 +33,8 @@ interface TraceEvent {
 const TASK_EVENTS = new Set(['ThreadControllerImpl::RunTask', 'ThreadPool_RunTask']);
 const MOJO_EVENTS = new Set(['Receive mojo message', 'Receive mojo reply', 'SimpleWatcher::OnHandleReady']);
 
-/** Starts tracing on the browser's CDP session; `stop()` ends it and charges the browser process's tasks. */
-export async function startBrowserTrace(cdp: CDPSession): Promise<{ stop: () => Promise<BrowserTasks> }> {
+/** Starts tracing on the browser's CDP session; `stop()` ends it and charges every process's tasks. */
+export async function startBrowserTrace(cdp: CDPSession): Promise<{ stop: () => Promise<TracedTasks> }> {
   const complete = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e: { stream?: string }) => resolve(e.stream ?? '')));
   await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel'] }, transferMode: 'ReturnAsStream' } as never);
   return {
@@ -47,31 +49,32 @@ export async function startBrowserTrace(cdp: CDPSession): Promise<{ stop: () => 
         if (chunk.eof) break;
       }
       await cdp.send('IO.close', { handle: stream } as never);
-      return browserTasks((JSON.parse(text) as { traceEvents: TraceEvent[] }).traceEvents);
+      return chargeTasks((JSON.parse(text) as { traceEvents: TraceEvent[] }).traceEvents);
     },
   };
 }
 
-/** Charges each top-level task of the browser process (thread time, else wall time) to one key. */
-export function browserTasks(events: readonly TraceEvent[]): BrowserTasks {
-  const browserPids = new Set(events.filter((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === 'Browser').map((e) => e.pid));
+/** Charges each top-level task of a named process (thread time, else wall time) to one key. */
+export function chargeTasks(events: readonly TraceEvent[]): TracedTasks {
+  const processNames = new Map<number, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'process_name' && e.args?.name) processNames.set(e.pid, e.args.name);
   const threadNames = new Map<string, string>();
   for (const e of events) {
-    if (e.ph === 'M' && e.name === 'thread_name' && browserPids.has(e.pid)) threadNames.set(`${e.pid}:${e.tid}`, (e.args?.name ?? '?').replace(/\d+$/, ''));
+    if (e.ph === 'M' && e.name === 'thread_name') threadNames.set(`${e.pid}:${e.tid}`, (e.args?.name ?? '?').replace(/\d+$/, ''));
   }
   // Per thread, complete events in start order: a task's nested events follow it.
   const byThread = new Map<string, TraceEvent[]>();
   for (const e of events) {
-    if (e.ph !== 'X' || !browserPids.has(e.pid)) continue;
+    if (e.ph !== 'X' || !processNames.has(e.pid)) continue;
     const key = `${e.pid}:${e.tid}`;
     let list = byThread.get(key);
     if (!list) byThread.set(key, (list = []));
     list.push(e);
   }
-  const charged: BrowserTasks = new Map();
+  const charged: TracedTasks = new Map();
   for (const [thread, list] of byThread) {
     list.sort((a, b) => a.ts - b.ts);
-    const threadName = threadNames.get(thread) ?? 'thread';
+    const threadName = `${processNames.get(list[0]!.pid)}/${threadNames.get(thread) ?? 'thread'}`;
     // A task run inside another (a nested run loop) is already in the outer one's time.
     let outerEnd = -Infinity;
     for (let i = 0; i < list.length; i++) {

@@ -15,10 +15,11 @@
  *   extension's own script time and functions): where a configuration's extra time goes. The
  *   profiler slows what it watches, so its runs' load times are not comparable with plain runs.
  *   BENCH_PROFILE_DIR=dir also writes each profile there (.cpuprofile).
- *   BENCH_TRACE=1 ...   also traces the browser process during each measured load and prints, per
- *   configuration, what its UI and IO threads spent their time on (browser-trace.ts), and what
- *   Corsight's DevTools capture adds over the permission-matched empty listener. Tracing slows
- *   the browser too: its runs' figures are for attribution, not for the ratios.
+ *   BENCH_TRACE=1 ...   also traces every process of the browser during each measured load and
+ *   prints, per configuration, each process's time and what the browser process's threads spent
+ *   it on (browser-trace.ts), then what Corsight's DevTools capture adds over the
+ *   permission-matched empty listener, and the permissions over the plain one. Tracing slows the
+ *   browser too: its runs' figures are for attribution, not for the ratios.
  *
  * Targets (issue 5): tab not diagnosed, cheap watch on <= 1.03, off 1.00 within noise;
  * diagnosed through DevTools vs DevTools open with no extension <= 1.02; captured through
@@ -40,7 +41,7 @@ import { againstAtMost, formatInterval, median, processShare, ratioOfMedians, ty
 import { benchApi, benchPageScript } from './bench-page.ts';
 import { openPanel } from '../../test/e2e/panel-helpers.ts';
 import { listenOnLoopback } from '../../test/e2e/pipeline-support.ts';
-import { startBrowserTrace, type BrowserTasks } from './browser-trace.ts';
+import { startBrowserTrace, type TracedTasks } from './browser-trace.ts';
 import { msInScripts, profileTargets, selfTimeByFunction, type TargetProfile } from './target-profiles.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
@@ -412,8 +413,8 @@ async function once(config: Config): Promise<Run> {
   }
 }
 
-/** BENCH_TRACE: per configuration, each run's browser-process thread ms by what it handled. */
-const traces = new Map<Config, BrowserTasks[]>();
+/** BENCH_TRACE: per configuration, each run's thread ms by process, thread and what it handled. */
+const traces = new Map<Config, TracedTasks[]>();
 
 /** Per configuration and profiled process: busy ms, and ms in the extension's own scripts, per run. */
 const profiles = new Map<string, { busy: number[]; extension: number[]; last?: TargetProfile; scripts: string }>();
@@ -555,17 +556,23 @@ fs.rmSync(bareDevtoolsPermsDir, { recursive: true, force: true });
 fs.rmSync(bareDevtoolsPageDir, { recursive: true, force: true });
 fs.rmSync(emptyDir, { recursive: true, force: true });
 
-/** BENCH_TRACE: the browser process's time by what it handled, per configuration, then what each DevTools step adds. */
+/** BENCH_TRACE: each process's traced time by what it handled, per configuration, then what each DevTools step adds. */
 function printTraces(): void {
-  /** A key's median over the configuration's runs (a run without it counts 0 ms). */
-  const medianOf = (config: Config, key: string) => median((traces.get(config) ?? []).map((run) => run.get(key) ?? 0));
-  const keysOf = (config: Config) => new Set((traces.get(config) ?? []).flatMap((run) => [...run.keys()]));
-  const total = (config: Config) => median((traces.get(config) ?? []).map((run) => [...run.values()].reduce((a, b) => a + b, 0)));
-  console.log('  browser process during the load, traced (thread ms of its top-level tasks, median over the runs; tracing slows it):');
+  const runsOf = (config: Config) => traces.get(config) ?? [];
+  /** The median over the configuration's runs of the ms of the keys `pick` keeps (a run without any counts 0 ms). */
+  const medianOf = (config: Config, pick: (key: string) => boolean) =>
+    median(runsOf(config).map((run) => [...run].reduce((sum, [key, ms]) => (pick(key) ? sum + ms : sum), 0)));
+  const keysOf = (config: Config) => new Set(runsOf(config).flatMap((run) => [...run.keys()]));
+  const processOf = (key: string) => key.slice(0, key.indexOf('/'));
+  console.log("  traced during the load (thread ms of each process's top-level tasks, median over the runs; tracing slows the browser):");
   for (const config of CONFIGS) {
     if (!traces.has(config)) continue;
-    const top = [...keysOf(config)].map((key) => [key, medianOf(config, key)] as const).sort((a, b) => b[1] - a[1]).slice(0, 8);
-    console.log(`    ${config.padEnd(26)} total ${total(config).toFixed(0).padStart(5)} ms; largest: ${top.map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join('; ')}`);
+    const processes = [...new Set([...keysOf(config)].map(processOf))];
+    const totals = processes.map((p) => [p, medianOf(config, (k) => processOf(k) === p)] as const).sort((a, b) => b[1] - a[1]);
+    console.log(`    ${config.padEnd(26)} ${totals.map(([p, ms]) => `${p} ${ms.toFixed(0)}`).join(', ')}`);
+    const top = [...keysOf(config)].filter((k) => processOf(k) === 'Browser').map((k) => [k, medianOf(config, (x) => x === k)] as const);
+    top.sort((a, b) => b[1] - a[1]);
+    console.log(`      browser process, largest: ${top.slice(0, 6).map(([k, ms]) => `${k.slice('Browser/'.length)} ${ms.toFixed(0)}`).join('; ')}`);
   }
   const steps: Array<[Config, Config, string]> = [
     ['devtools-active', 'devtools-listener-perms', "Corsight's DevTools capture over the empty listener holding its permissions"],
@@ -573,9 +580,20 @@ function printTraces(): void {
   ];
   for (const [config, base, what] of steps) {
     if (!traces.has(config) || !traces.has(base)) continue;
+    const processes = [...new Set([...keysOf(config), ...keysOf(base)].map(processOf))];
+    const byProcess = processes.map((p) => {
+      const pick = (k: string) => processOf(k) === p;
+      return `${p} ${signed(medianOf(config, pick) - medianOf(base, pick))}`;
+    });
+    console.log(`  ${what}, per process (ms): ${byProcess.join(', ')}`);
     const keys = new Set([...keysOf(config), ...keysOf(base)]);
-    const diffs = [...keys].map((key) => ({ key, ms: medianOf(config, key), base: medianOf(base, key) })).sort((a, b) => b.ms - b.base - (a.ms - a.base));
-    console.log(`  ${what}: ${(total(config) - total(base)).toFixed(0)} ms in all; the largest differences (ms, base -> config):`);
-    for (const d of [...diffs.slice(0, 10), ...diffs.slice(-3)]) console.log(`    ${(d.ms - d.base >= 0 ? '+' : '') + (d.ms - d.base).toFixed(1)}  ${d.key}  (${d.base.toFixed(1)} -> ${d.ms.toFixed(1)})`);
+    const diffs = [...keys].map((key) => ({ key, ms: medianOf(config, (k) => k === key), base: medianOf(base, (k) => k === key) }));
+    diffs.sort((a, b) => b.ms - b.base - (a.ms - a.base));
+    console.log('    the largest differences (base -> config, ms):');
+    for (const d of [...diffs.slice(0, 12), ...diffs.slice(-3)]) console.log(`    ${signed(d.ms - d.base).padStart(7)}  ${d.key}  (${d.base.toFixed(1)} -> ${d.ms.toFixed(1)})`);
   }
+}
+
+function signed(ms: number): string {
+  return `${ms >= 0 ? '+' : ''}${ms.toFixed(1)}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserTasks } from '../../../scripts/bench/browser-trace.ts';
+import { chargeTasks } from '../../../scripts/bench/browser-trace.ts';
 
 const BROWSER = 10;
 const RENDERER = 20;
@@ -34,9 +34,9 @@ const mojo = (tid: number, ts: number, tag: string) => ({
   args: { chrome_mojo_event_info: { mojo_interface_tag: tag } },
 });
 
-describe('browser-process trace attribution', () => {
+describe('trace attribution', () => {
   it('charges a task that received a Mojo message to its interface, others to where they were posted', () => {
-    const charged = browserTasks([
+    const charged = chargeTasks([
       ...metadata,
       task(UI, 100, 50, 40),
       mojo(UI, 110, 'extensions.mojom.EventRouter'),
@@ -45,16 +45,16 @@ describe('browser-process trace attribution', () => {
       task(UI, 300, 10, 8, 'base/x/y/timer.cc', 'Start'),
       task(IO, 100, 10, undefined, 'ipc/ipc_mojo_bootstrap.cc', 'SendMessage'),
     ]);
-    expect(charged.get('CrBrowserMain: mojo extensions.mojom.EventRouter')).toBeCloseTo(0.06);
+    expect(charged.get('Browser/CrBrowserMain: mojo extensions.mojom.EventRouter')).toBeCloseTo(0.06);
     // The path keeps the file's own folder; the function is the one that posted the task.
-    expect(charged.get('CrBrowserMain: posted from y/timer.cc:Start')).toBeCloseTo(0.008);
+    expect(charged.get('Browser/CrBrowserMain: posted from y/timer.cc:Start')).toBeCloseTo(0.008);
     // No thread time recorded: the wall time stands in.
-    expect(charged.get('Chrome_IOThread: posted from ipc/ipc_mojo_bootstrap.cc:SendMessage')).toBeCloseTo(0.01);
+    expect(charged.get('Browser/Chrome_IOThread: posted from ipc/ipc_mojo_bootstrap.cc:SendMessage')).toBeCloseTo(0.01);
     expect(charged.size).toBe(3);
   });
 
   it('counts a task nested in another once, and a message after a task ends is not that task’s', () => {
-    const charged = browserTasks([
+    const charged = chargeTasks([
       ...metadata,
       task(UI, 100, 100, 90),
       // A nested run loop's task, inside the outer one's time.
@@ -63,11 +63,12 @@ describe('browser-process trace attribution', () => {
       task(UI, 300, 10, 10),
     ]);
     expect([...charged.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(0.1);
-    expect(charged.has('CrBrowserMain: mojo blink.mojom.LocalFrame')).toBe(false);
+    expect(charged.has('Browser/CrBrowserMain: mojo blink.mojom.LocalFrame')).toBe(false);
   });
 
-  it('leaves out every process but the browser', () => {
+  it('names each process apart, and leaves out one the trace does not name', () => {
     const renderer = { ...task(UI, 100, 10, 10), pid: RENDERER };
-    expect(browserTasks([...metadata, renderer]).size).toBe(0);
+    const unnamed = { ...task(UI, 100, 10, 10), pid: 30 };
+    expect([...chargeTasks([...metadata, renderer, unnamed]).keys()]).toEqual(['Renderer/thread: posted from b/c.cc:Post']);
   });
 });
