@@ -406,7 +406,8 @@ export class ExchangeAssembler {
     if (urls.size === 0) return owned;
     for (const request of this.requests.values()) {
       if (!urls.has(request.hops[0]?.url ?? '')) continue;
-      const preflight = this.firstUrlPreflight(request, now, false);
+      const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? request.initiator ?? '';
+      const preflight = this.firstUrlPreflight(request, requestOrigin, now);
       if (preflight) owned.add(preflight);
     }
     return owned;
@@ -588,7 +589,7 @@ export class ExchangeAssembler {
   private build(request: PendingRequest, settledAt: number, claim = true, outcome: Outcome = { kind: 'completed' }): Exchange | undefined {
     const pageOrigin = request.initiator ?? headerValue(request.requestHeaders, 'origin');
     const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin ?? '';
-    const preflight = this.firstUrlPreflight(request, settledAt, false);
+    const preflight = this.firstUrlPreflight(request, requestOrigin, settledAt);
     const exchange = this.builder.build(
       {
         // The request its preflight was emitted for as unobserved: the same id, to replace it.
@@ -617,12 +618,11 @@ export class ExchangeAssembler {
     return exchange;
   }
 
-  /** The OPTIONS Chromium sent for the request's first URL, if one is known (`claim`: as in claimPreflight). */
-  private firstUrlPreflight(request: PendingRequest, settledAt: number, claim: boolean): PreflightRecord | undefined {
-    const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? request.initiator ?? '';
+  /** The OPTIONS Chromium sent for the request's first URL, if one is known; not claimed here. */
+  private firstUrlPreflight(request: PendingRequest, requestOrigin: string, settledAt: number): PreflightRecord | undefined {
     // The first URL's preflight came before the first redirect; a later OPTIONS is a hop's.
     const startedBy = request.redirectedAt?.[0] ?? settledAt;
-    return this.claimPreflight(request, { url: request.hops[0]?.url ?? '', method: request.method, origins: [requestOrigin], startedFrom: 0, startedBy }, claim);
+    return this.claimPreflight(request, { url: request.hops[0]?.url ?? '', method: request.method, origins: [requestOrigin], startedFrom: 0, startedBy }, false);
   }
 
   /**
