@@ -1,8 +1,9 @@
 /**
  * Where the browser's CPU goes during a measured load: a Chromium trace of the top-level tasks
  * (category `toplevel`) of every process, each task's thread time charged to what it handled. A
- * task that received a Mojo message is charged to that message's interface
- * (`mojo extensions.mojom.…`), any other to the place that posted it (`posted from file:function`).
+ * task that handled a Mojo message is charged to that message's interface
+ * (`mojo extensions.mojom.…`), any other to the place that posted it (`posted from file:function`),
+ * and counted: more tasks of a kind is more work caused, the same number each longer is not.
  * Keys start with the process's and the thread's names (`Browser/CrBrowserMain: …`): the browser's
  * UI thread is the one a page waits on, and Chromium names the extensions' process apart from the
  * pages' renderers. For the benchmarks that ask what a configuration's extra time is made of
@@ -10,8 +11,8 @@
  */
 import type { CDPSession } from 'playwright-core';
 
-/** Thread ms per key (`process/thread: what`). */
-export type TracedTasks = Map<string, number>;
+/** Per key (`process/thread: what`): the tasks' thread ms and how many tasks there were. */
+export type TracedTasks = Map<string, { ms: number; n: number }>;
 
 interface TraceEvent {
   name: string;
@@ -83,16 +84,20 @@ export function chargeTasks(events: readonly TraceEvent[]): TracedTasks {
       const end = task.ts + (task.dur ?? 0);
       outerEnd = end;
       let what = `posted from ${(task.args?.src_file ?? '?').replace(/^.*\/(?=[^/]+\/[^/]+$)/, '')}:${task.args?.src_func ?? '?'}`;
+      // The task handled a message when the message's event spans at least half of it (the
+      // innermost such event names the interface); a short one inside, such as the reply to a
+      // call the task made, does not make the task that message's.
       for (let j = i + 1; j < list.length && list[j]!.ts <= end; j++) {
-        const info = list[j]!.args?.chrome_mojo_event_info;
-        const tag = MOJO_EVENTS.has(list[j]!.name) ? (info?.mojo_interface_tag ?? info?.watcher_notify_interface_tag) : undefined;
-        if (tag) {
-          what = `mojo ${tag}`;
-          break;
-        }
+        const nested = list[j]!;
+        const info = nested.args?.chrome_mojo_event_info;
+        const tag = MOJO_EVENTS.has(nested.name) ? (info?.mojo_interface_tag ?? info?.watcher_notify_interface_tag) : undefined;
+        if (tag && 2 * (nested.dur ?? 0) >= (task.dur ?? 0)) what = `mojo ${tag}`;
       }
       const key = `${threadName}: ${what}`;
-      charged.set(key, (charged.get(key) ?? 0) + (task.tdur ?? task.dur ?? 0) / 1000);
+      const entry = charged.get(key) ?? { ms: 0, n: 0 };
+      entry.ms += (task.tdur ?? task.dur ?? 0) / 1000;
+      entry.n++;
+      charged.set(key, entry);
     }
   }
   return charged;

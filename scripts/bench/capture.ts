@@ -560,8 +560,8 @@ fs.rmSync(emptyDir, { recursive: true, force: true });
 function printTraces(): void {
   const runsOf = (config: Config) => traces.get(config) ?? [];
   /** The median over the configuration's runs of the ms of the keys `pick` keeps (a run without any counts 0 ms). */
-  const medianOf = (config: Config, pick: (key: string) => boolean) =>
-    median(runsOf(config).map((run) => [...run].reduce((sum, [key, ms]) => (pick(key) ? sum + ms : sum), 0)));
+  const medianOf = (config: Config, pick: (key: string) => boolean, field: 'ms' | 'n' = 'ms') =>
+    median(runsOf(config).map((run) => [...run].reduce((sum, [key, tasks]) => (pick(key) ? sum + tasks[field] : sum), 0)));
   const keysOf = (config: Config) => new Set(runsOf(config).flatMap((run) => [...run.keys()]));
   const processOf = (key: string) => key.slice(0, key.indexOf('/'));
   console.log("  traced during the load (thread ms of each process's top-level tasks, median over the runs; tracing slows the browser):");
@@ -587,10 +587,15 @@ function printTraces(): void {
     });
     console.log(`  ${what}, per process (ms): ${byProcess.join(', ')}`);
     const keys = new Set([...keysOf(config), ...keysOf(base)]);
-    const diffs = [...keys].map((key) => ({ key, ms: medianOf(config, (k) => k === key), base: medianOf(base, (k) => k === key) }));
+    const diffs = [...keys].map((key) => {
+      const pick = (k: string) => k === key;
+      return { key, ms: medianOf(config, pick), base: medianOf(base, pick), n: medianOf(config, pick, 'n'), baseN: medianOf(base, pick, 'n') };
+    });
     diffs.sort((a, b) => b.ms - b.base - (a.ms - a.base));
-    console.log('    the largest differences (base -> config, ms):');
-    for (const d of [...diffs.slice(0, 12), ...diffs.slice(-3)]) console.log(`    ${signed(d.ms - d.base).padStart(7)}  ${d.key}  (${d.base.toFixed(1)} -> ${d.ms.toFixed(1)})`);
+    console.log('    the largest differences (ms, then base -> config: ms and number of tasks):');
+    for (const d of [...diffs.slice(0, 12), ...diffs.slice(-3)]) {
+      console.log(`    ${signed(d.ms - d.base).padStart(7)}  ${d.key}  (${d.base.toFixed(1)} -> ${d.ms.toFixed(1)} ms; ${d.baseN} -> ${d.n} tasks)`);
+    }
   }
 }
 
