@@ -583,9 +583,9 @@ function printTraces(): void {
     const processes = [...new Set([...keysOf(config), ...keysOf(base)].map(processOf))];
     const byProcess = processes.map((p) => {
       const pick = (k: string) => processOf(k) === p;
-      return `${p} ${signed(medianOf(config, pick) - medianOf(base, pick))}`;
+      return `${p} ${signed(medianOf(config, pick) - medianOf(base, pick))} ms (${signed(medianOf(config, pick, 'n') - medianOf(base, pick, 'n'), 0)} tasks)`;
     });
-    console.log(`  ${what}, per process (ms): ${byProcess.join(', ')}`);
+    console.log(`  ${what}, per process: ${byProcess.join(', ')}`);
     const keys = new Set([...keysOf(config), ...keysOf(base)]);
     const diffs = [...keys].map((key) => {
       const pick = (k: string) => k === key;
@@ -593,12 +593,15 @@ function printTraces(): void {
     });
     diffs.sort((a, b) => b.ms - b.base - (a.ms - a.base));
     console.log('    the largest differences (ms, then base -> config: ms and number of tasks):');
-    for (const d of [...diffs.slice(0, 12), ...diffs.slice(-3)]) {
-      console.log(`    ${signed(d.ms - d.base).padStart(7)}  ${d.key}  (${d.base.toFixed(1)} -> ${d.ms.toFixed(1)} ms; ${d.baseN} -> ${d.n} tasks)`);
-    }
+    const line = (d: (typeof diffs)[number]) => `    ${signed(d.ms - d.base).padStart(7)}  ${d.key}  (${d.base.toFixed(1)} -> ${d.ms.toFixed(1)} ms; ${d.baseN} -> ${d.n} tasks)`;
+    for (const d of [...diffs.slice(0, 12), ...diffs.slice(-3)]) console.log(line(d));
+    // Work caused shows as more tasks; the same tasks each taking longer is run-to-run spread.
+    const more = diffs.filter((d) => d.n - d.baseN >= Math.max(10, 0.05 * d.baseN)).sort((a, b) => b.n - b.baseN - (a.n - a.baseN));
+    console.log(`    kinds of task that ran more often (at least 10 and 5% more), ${more.length}:`);
+    for (const d of more.slice(0, 12)) console.log(line(d));
   }
 }
 
-function signed(ms: number): string {
-  return `${ms >= 0 ? '+' : ''}${ms.toFixed(1)}`;
+function signed(value: number, digits = 1): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
