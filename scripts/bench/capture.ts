@@ -378,8 +378,8 @@ async function once(config: Config): Promise<Run> {
     await page.goto(`${appOrigin}/bench`);
     await page.waitForFunction(() => (window as unknown as { __t?: number }).__t !== undefined, undefined, { timeout: 60_000 });
     const cpuByKind = cpuMsBetween(cpuBefore, await cpuByProcess(browserCdp));
-    if (tracing) traces.set(config, [...(traces.get(config) ?? []), await tracing.stop()]);
     const loadEndedAt = Date.now();
+    if (tracing) traces.set(config, [...(traces.get(config) ?? []), await tracing.stop()]);
     if (BARE_DEVTOOLS.includes(config)) {
       // The page stores its count every 250 ms: one more tick, then the count at the load's end.
       await new Promise((r) => setTimeout(r, 300));
@@ -559,7 +559,7 @@ fs.rmSync(emptyDir, { recursive: true, force: true });
 /** BENCH_TRACE: each process's traced time by what it handled, per configuration, then what each DevTools step adds. */
 function printTraces(): void {
   const runsOf = (config: Config) => traces.get(config) ?? [];
-  /** The median over the configuration's runs of the ms of the keys `pick` keeps (a run without any counts 0 ms). */
+  /** The median over the configuration's runs of the ms (or the tasks) of the keys `pick` keeps (a run without any counts 0). */
   const medianOf = (config: Config, pick: (key: string) => boolean, field: 'ms' | 'n' = 'ms') =>
     median(runsOf(config).map((run) => [...run].reduce((sum, [key, tasks]) => (pick(key) ? sum + tasks[field] : sum), 0)));
   const keysOf = (config: Config) => new Set(runsOf(config).flatMap((run) => [...run.keys()]));
