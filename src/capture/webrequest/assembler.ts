@@ -200,6 +200,11 @@ function guardedRequestEvent(record: PreflightRecord, phase: RawWebRequestEvent[
   return event;
 }
 
+/** The Origin a request was sent with, else its initiator ('' when neither is known): what its preflight carried. */
+function requestOriginOf(request: PendingRequest): string {
+  return headerValue(request.requestHeaders, 'origin') ?? request.initiator ?? '';
+}
+
 export class ExchangeAssembler {
   private readonly requests = new Map<string, PendingRequest>();
   private readonly preflightsByRequestId = new Map<string, PreflightRecord>();
@@ -406,8 +411,7 @@ export class ExchangeAssembler {
     if (urls.size === 0) return owned;
     for (const request of this.requests.values()) {
       if (!urls.has(request.hops[0]?.url ?? '')) continue;
-      const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? request.initiator ?? '';
-      const preflight = this.firstUrlPreflight(request, requestOrigin, now);
+      const preflight = this.firstUrlPreflight(request, requestOriginOf(request), now);
       if (preflight) owned.add(preflight);
     }
     return owned;
@@ -588,7 +592,7 @@ export class ExchangeAssembler {
    */
   private build(request: PendingRequest, settledAt: number, claim = true, outcome: Outcome = { kind: 'completed' }): Exchange | undefined {
     const pageOrigin = request.initiator ?? headerValue(request.requestHeaders, 'origin');
-    const requestOrigin = headerValue(request.requestHeaders, 'origin') ?? pageOrigin ?? '';
+    const requestOrigin = requestOriginOf(request);
     const preflight = this.firstUrlPreflight(request, requestOrigin, settledAt);
     const exchange = this.builder.build(
       {
