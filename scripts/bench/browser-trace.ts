@@ -57,11 +57,13 @@ export async function startBrowserTrace(cdp: CDPSession): Promise<{ stop: () => 
 
 /** Charges each top-level task of a named process (thread time, else wall time) to one key. */
 export function chargeTasks(events: readonly TraceEvent[]): TracedTasks {
+  // Names first (a trace may give them after the events they name).
   const processNames = new Map<number, string>();
-  for (const e of events) if (e.ph === 'M' && e.name === 'process_name' && e.args?.name) processNames.set(e.pid, e.args.name);
   const threadNames = new Map<string, string>();
   for (const e of events) {
-    if (e.ph === 'M' && e.name === 'thread_name') threadNames.set(`${e.pid}:${e.tid}`, (e.args?.name ?? '?').replace(/\d+$/, ''));
+    if (e.ph !== 'M') continue;
+    if (e.name === 'process_name' && e.args?.name) processNames.set(e.pid, e.args.name);
+    else if (e.name === 'thread_name') threadNames.set(`${e.pid}:${e.tid}`, (e.args?.name ?? '?').replace(/\d+$/, ''));
   }
   // Per thread, complete events in start order: a task's nested events follow it.
   const byThread = new Map<string, TraceEvent[]>();

@@ -562,6 +562,8 @@ function printTraces(): void {
   /** The median over the configuration's runs of the ms (or the tasks) of the keys `pick` keeps (a run without any counts 0). */
   const medianOf = (config: Config, pick: (key: string) => boolean, field: 'ms' | 'n' = 'ms') =>
     median(runsOf(config).map((run) => [...run].reduce((sum, [key, tasks]) => (pick(key) ? sum + tasks[field] : sum), 0)));
+  /** One key's median over the runs (a run without it counts 0). */
+  const medianOfKey = (config: Config, key: string, field: 'ms' | 'n' = 'ms') => median(runsOf(config).map((run) => run.get(key)?.[field] ?? 0));
   const keysOf = (config: Config) => new Set(runsOf(config).flatMap((run) => [...run.keys()]));
   const processOf = (key: string) => key.slice(0, key.indexOf('/'));
   console.log("  traced during the load (thread ms of each process's top-level tasks, median over the runs; tracing slows the browser):");
@@ -570,7 +572,7 @@ function printTraces(): void {
     const processes = [...new Set([...keysOf(config)].map(processOf))];
     const totals = processes.map((p) => [p, medianOf(config, (k) => processOf(k) === p)] as const).sort((a, b) => b[1] - a[1]);
     console.log(`    ${config.padEnd(26)} ${totals.map(([p, ms]) => `${p} ${ms.toFixed(0)}`).join(', ')}`);
-    const top = [...keysOf(config)].filter((k) => processOf(k) === 'Browser').map((k) => [k, medianOf(config, (x) => x === k)] as const);
+    const top = [...keysOf(config)].filter((k) => processOf(k) === 'Browser').map((k) => [k, medianOfKey(config, k)] as const);
     top.sort((a, b) => b[1] - a[1]);
     console.log(`      browser process, largest: ${top.slice(0, 6).map(([k, ms]) => `${k.slice('Browser/'.length)} ${ms.toFixed(0)}`).join('; ')}`);
   }
@@ -587,10 +589,13 @@ function printTraces(): void {
     });
     console.log(`  ${what}, per process: ${byProcess.join(', ')}`);
     const keys = new Set([...keysOf(config), ...keysOf(base)]);
-    const diffs = [...keys].map((key) => {
-      const pick = (k: string) => k === key;
-      return { key, ms: medianOf(config, pick), base: medianOf(base, pick), n: medianOf(config, pick, 'n'), baseN: medianOf(base, pick, 'n') };
-    });
+    const diffs = [...keys].map((key) => ({
+      key,
+      ms: medianOfKey(config, key),
+      base: medianOfKey(base, key),
+      n: medianOfKey(config, key, 'n'),
+      baseN: medianOfKey(base, key, 'n'),
+    }));
     diffs.sort((a, b) => b.ms - b.base - (a.ms - a.base));
     console.log('    the largest differences (ms, then base -> config: ms and number of tasks):');
     const line = (d: (typeof diffs)[number]) => `    ${signed(d.ms - d.base).padStart(7)}  ${d.key}  (${d.base.toFixed(1)} -> ${d.ms.toFixed(1)} ms; ${d.baseN} -> ${d.n} tasks)`;
