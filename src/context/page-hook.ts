@@ -34,7 +34,7 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
     storage = undefined; // No sessionStorage here (opaque origin).
   }
   const getItem = typeof Storage === 'function' ? Storage.prototype.getItem : undefined;
-  const markValue = (): string | null => {
+  const readMark = (): string | null => {
     if (!mark || !storage || !getItem) return null;
     try {
       return getItem.call(storage, mark.key);
@@ -45,7 +45,7 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
   // Registered at document_start for a diagnosed tab's origin: only the tab marked diagnosed
   // (without sessionStorage, the injection at commit covers the document).
   if (onlyWhenMarked) {
-    const value = markValue();
+    const value = readMark();
     if (!mark || (value !== mark.webRequest && value !== mark.devtools)) return;
   }
   Object.defineProperty(w, FLAG, { value: true });
@@ -63,13 +63,25 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
   const apply = Reflect.apply;
   const construct = Reflect.construct;
   const NativeError = Error;
-  // A document's origin never changes; read once (window.origin is replaceable by the page later).
+  const enqueueMicrotask = queueMicrotask;
+  // Node.prototype's getter: `document.baseURI` could be a property the page defined.
+  const baseURIOf = describe(Node.prototype, 'baseURI')?.get;
+  // A document's origin and whether it is a secure context never change: read once (the page
+  // may replace window.origin later).
   const frameOrigin = typeof w.origin === 'string' ? w.origin : 'null';
+  const secureContext = w.isSecureContext === true;
   const then = Promise.prototype.then;
   const NativeHeaders = typeof Headers === 'function' ? Headers : undefined;
   const headersEntries = NativeHeaders ? NativeHeaders.prototype.entries : undefined;
   const NativeRequest = typeof Request === 'function' ? Request : undefined;
-  const requestGet = (name: 'url' | 'method' | 'mode' | 'credentials' | 'redirect' | 'headers') => NativeRequest ? describe(NativeRequest.prototype, name)?.get : undefined;
+  const requestGetter = (name: 'url' | 'method' | 'mode' | 'credentials' | 'redirect' | 'headers') => NativeRequest ? describe(NativeRequest.prototype, name)?.get : undefined;
+  const requestUrl = requestGetter('url');
+  const requestMethod = requestGetter('method');
+  const requestMode = requestGetter('mode');
+  const requestCredentials = requestGetter('credentials');
+  const requestRedirect = requestGetter('redirect');
+  const requestHeaders = requestGetter('headers');
+  const blobType = typeof Blob === 'function' ? describe(Blob.prototype, 'type')?.get : undefined;
   // SAFELISTED_NAMES of page-request.ts (a copy: this function may not import).
   const SAFELISTED = ['accept', 'accept-language', 'content-language', 'content-type', 'range', 'dpr', 'device-memory', 'downlink', 'ect', 'rtt', 'save-data', 'viewport-width', 'width'];
   const NORMALIZED = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
@@ -87,23 +99,57 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
     },
   });
   const MAX_HEADERS = 64;
+  // Records waiting for the relay's answer (it may come before or after this hook).
   const MAX_QUEUE = 200;
+  // Records per event: PAGE_REQUEST_LIMITS.perMessage, what the relay sends the worker at once.
+  const PER_EVENT = 100;
+  // A record longer than this is dropped (the relay refuses an event over PER_EVENT of them).
+  const MAX_RECORD = 64 * 1024;
 
-  // The relay (ISOLATED world) may come before or after this hook: records wait for its answer.
-  const queue: string[] = [];
+  // A call's record is posted as JSON text and the page's calls of one task (up to PER_EVENT) go
+  // in one DOM event, dispatched by a microtask at the task's end: one event, one parse in the
+  // relay per batch instead of per call (issue 20, the hook's cost per call). The mark is read at
+  // most once per batch too: the worker changes it from a script of its own, another task.
+  const pending: string[] = [];
   let relayReady = false;
-  const send = (detail: string) => dispatch.call(doc, new NativeCustomEvent(eventName, { detail }));
+  let flushQueued = false;
+  let cachedMark: string | null | undefined;
+  const markValue = (): string | null => {
+    if (cachedMark === undefined) {
+      cachedMark = readMark();
+      queueFlush();
+    }
+    return cachedMark;
+  };
+  const send = (records: string[]) => dispatch.call(doc, new NativeCustomEvent(eventName, { detail: `[${records.join(',')}]` }));
+  const flush = () => {
+    flushQueued = false;
+    cachedMark = undefined;
+    try {
+      if (relayReady) while (pending.length > 0) send(pending.splice(0, PER_EVENT));
+    } catch {
+      // Recording never disturbs the page.
+    }
+  };
+  function queueFlush(): void {
+    if (flushQueued) return;
+    flushQueued = true;
+    enqueueMicrotask(flush);
+  }
   listen.call(doc, `${eventName}:ready`, () => {
     relayReady = true;
-    for (const detail of queue.splice(0)) send(detail);
+    flush();
   });
   dispatch.call(doc, new NativeCustomEvent(`${eventName}:hello`));
 
   const post = (record: Record<string, unknown>) => {
     try {
-      const detail = stringify(record);
-      if (relayReady) send(detail);
-      else if (queue.length < MAX_QUEUE) queue.push(detail);
+      const text = stringify(record);
+      if (text.length > MAX_RECORD || (!relayReady && pending.length >= MAX_QUEUE)) return;
+      pending.push(text);
+      // A page calling in a loop: sent PER_EVENT at a time, never held all until the task's end.
+      if (relayReady && pending.length >= PER_EVENT) send(pending.splice(0, PER_EVENT));
+      else queueFlush();
     } catch {
       // Recording never disturbs the page.
     }
@@ -115,27 +161,39 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
     const d = describe(o, key);
     return d && 'value' in d ? d.value : undefined;
   };
-  const absolute = (raw: string): string | undefined => {
-    try {
-      return new NativeURL(raw, doc.baseURI).href;
-    } catch {
-      return undefined;
-    }
+  /**
+   * A URL the page passed as a string goes to the worker as it is, with the document's base URL at
+   * the call, and the worker resolves it (page-request.ts): parsing it here was the hook's largest
+   * cost per call (issue 20). The base through Node.prototype's getter: `document.baseURI` could be
+   * a property the page defined.
+   */
+  const baseURL = (): string | undefined => {
+    const base = baseURIOf?.call(doc);
+    return typeof base === 'string' ? base : undefined;
   };
+  /**
+   * Whether a URL the page passed is surely http(s): said so, or relative (no colon at all) to an
+   * http(s) base. Anything else counts as not, which only costs a stack the worker may not need.
+   */
+  const isHttp = (raw: string, base: string | undefined): boolean =>
+    raw.startsWith('https:') || raw.startsWith('http:') || (base !== undefined && !raw.includes(':') && (base.startsWith('https:') || base.startsWith('http:')));
   const normalizeMethod = (m: string) => (NORMALIZED.includes(m.toUpperCase()) ? m.toUpperCase() : m);
   const header = (name: string, value: unknown) => ({
     name,
     value: SAFELISTED.includes(name.toLowerCase()) && (typeof value === 'string' || typeof value === 'number') ? String(value) : '',
   });
-  const bodyOf = (body: unknown): { body: string; bodyType?: string } => {
-    if (body === undefined || body === null) return { body: 'none' };
-    if (typeof body === 'string') return { body: 'text' };
-    if (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) return { body: 'params' };
-    if (typeof FormData === 'function' && body instanceof FormData) return { body: 'form' };
-    if (typeof Blob === 'function' && body instanceof Blob) return { body: 'blob', bodyType: describe(Blob.prototype, 'type')?.get?.call(body) as string };
-    if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { body: 'buffer' };
-    if (typeof ReadableStream === 'function' && body instanceof ReadableStream) return { body: 'stream' };
-    return { body: 'other' };
+  /** The kind of body the call passed (and a Blob's own type) into `record`. */
+  const addBody = (record: Record<string, unknown>, body: unknown): void => {
+    if (body === undefined || body === null) record.body = 'none';
+    else if (typeof body === 'string') record.body = 'text';
+    else if (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) record.body = 'params';
+    else if (typeof FormData === 'function' && body instanceof FormData) record.body = 'form';
+    else if (typeof Blob === 'function' && body instanceof Blob) {
+      record.body = 'blob';
+      record.bodyType = blobType?.call(body) as string;
+    } else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) record.body = 'buffer';
+    else if (typeof ReadableStream === 'function' && body instanceof ReadableStream) record.body = 'stream';
+    else record.body = 'other';
   };
   /**
    * The call's stack as V8 prints it (the worker skips the hook's own frames). Not when the page
@@ -152,15 +210,21 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
    * mode other than "cors", or to a URL that is not http(s), may be refused before (the engine's
    * request-mode stage; the worker decides which), and then the hook's stack is the only one.
    */
-  const wantsStack = (mode: string, url: string): boolean =>
-    // The string tests first: the mark is a storage read, at every call of the page.
-    mode !== 'cors' || !(url.startsWith('https:') || url.startsWith('http:')) || markValue() !== mark?.devtools;
-  const context = (mode: string, url: string) => ({
-    frameOrigin,
-    secureContext: w.isSecureContext === true,
-    at: now(),
-    stack: wantsStack(mode, url) ? callingStack() : '',
-  });
+  const wantsStack = (mode: string, url: string, base: string | undefined): boolean =>
+    // The string tests first: the mark is a storage read (once per batch).
+    mode !== 'cors' || !isHttp(url, base) || markValue() !== mark?.devtools;
+  /**
+   * The fields every record ends with, into `record`: the base of a relative `url` and where and
+   * when the call was made.
+   */
+  const addContext = (record: Record<string, unknown>, mode: string, url: string, base?: string): Record<string, unknown> => {
+    if (base !== undefined) record.base = base;
+    record.frameOrigin = frameOrigin;
+    record.secureContext = secureContext;
+    record.at = now();
+    record.stack = wantsStack(mode, url, base) ? callingStack() : '';
+    return record;
+  };
   const fromHeaders = (h: Headers): Array<{ name: string; value: string }> => {
     const out: Array<{ name: string; value: string }> = [];
     if (!headersEntries) return out;
@@ -179,28 +243,29 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
     let redirect = 'follow';
     let headers: Array<{ name: string; value: string }> = [];
     let headerOrderKnown = true;
-    if (typeof input === 'string') url = absolute(input);
-    else if (input instanceof NativeURL) url = input.href;
+    let base: string | undefined;
+    if (typeof input === 'string') {
+      url = input;
+      base = baseURL();
+    } else if (input instanceof NativeURL) url = input.href;
     else if (NativeRequest && input instanceof NativeRequest) {
-      url = requestGet('url')?.call(input) as string;
-      method = requestGet('method')?.call(input) as string;
-      mode = requestGet('mode')?.call(input) as string;
-      credentials = requestGet('credentials')?.call(input) as string;
-      redirect = requestGet('redirect')?.call(input) as string;
-      headers = fromHeaders(requestGet('headers')?.call(input) as Headers);
+      url = requestUrl?.call(input) as string;
+      method = requestMethod?.call(input) as string;
+      mode = requestMode?.call(input) as string;
+      credentials = requestCredentials?.call(input) as string;
+      redirect = requestRedirect?.call(input) as string;
+      headers = fromHeaders(requestHeaders?.call(input) as Headers);
       headerOrderKnown = headers.length < 2;
     }
     if (url === undefined) return undefined;
     const m = own(init, 'method');
     if (typeof m === 'string') method = normalizeMethod(m);
-    for (const [key, assign] of [
-      ['mode', (v: string) => (mode = v)],
-      ['credentials', (v: string) => (credentials = v)],
-      ['redirect', (v: string) => (redirect = v)],
-    ] as const) {
-      const v = own(init, key);
-      if (typeof v === 'string') assign(v);
-    }
+    const modeInit = own(init, 'mode');
+    if (typeof modeInit === 'string') mode = modeInit;
+    const credentialsInit = own(init, 'credentials');
+    if (typeof credentialsInit === 'string') credentials = credentialsInit;
+    const redirectInit = own(init, 'redirect');
+    if (typeof redirectInit === 'string') redirect = redirectInit;
     const h = own(init, 'headers');
     if (NativeHeaders && h instanceof NativeHeaders) {
       headers = fromHeaders(h);
@@ -216,8 +281,11 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
       for (const name of ownKeys(h).slice(0, MAX_HEADERS)) headers.push(header(name, own(h, name)));
       headerOrderKnown = true;
     }
+    const record: Record<string, unknown> = { api: 'fetch', url, method, mode, credentials, redirect, headers, headerOrderKnown, uploadListener: false };
+    addBody(record, own(init, 'body'));
     const targetAddressSpace = own(init, 'targetAddressSpace');
-    return { api: 'fetch', url, method, mode, credentials, redirect, headers, headerOrderKnown, uploadListener: false, ...bodyOf(own(init, 'body')), ...context(mode, url), ...(typeof targetAddressSpace === 'string' ? { targetAddressSpace } : {}) };
+    if (typeof targetAddressSpace === 'string') record.targetAddressSpace = targetAddressSpace;
+    return addContext(record, mode, url, base);
   }
 
   // Local Network Access leaves one trace in the page: the permission turns `denied` when a
@@ -274,7 +342,7 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
         try {
           // The constructor succeeded: the URL parsed, and `url` is its serialization.
           const withCredentials = own(args[1], 'withCredentials') === true;
-          post({ api: 'eventsource', url: source.url, method: 'GET', mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: [], headerOrderKnown: true, uploadListener: false, body: 'none', ...context('cors', source.url) });
+          post(addContext({ api: 'eventsource', url: source.url, method: 'GET', mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: [], headerOrderKnown: true, uploadListener: false, body: 'none' }, 'cors', source.url));
         } catch {
           // Recording never disturbs the page.
         }
@@ -288,7 +356,7 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
 
   if (typeof XMLHttpRequest === 'function') {
     const proto = XMLHttpRequest.prototype;
-    const calls = new WeakMap<XMLHttpRequest, { url: string; method: string; headers: Array<{ name: string; value: string }> }>();
+    const calls = new WeakMap<XMLHttpRequest, { url: string; base?: string; method: string; headers: Array<{ name: string; value: string }> }>();
     const uploadsWithListener = new WeakSet<object>();
     const nativeOpen = proto.open;
     const nativeSetHeader = proto.setRequestHeader;
@@ -310,8 +378,9 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
       apply(target, xhr: XMLHttpRequest, args: unknown[]) {
         const result = apply(target, xhr, args) as void;
         try {
-          const url = typeof args[1] === 'string' ? absolute(args[1]) : args[1] instanceof NativeURL ? args[1].href : undefined;
-          if (url !== undefined && typeof args[0] === 'string') calls.set(xhr, { url, method: normalizeMethod(args[0]), headers: [] });
+          // open() parsed the URL against the base of this moment (it threw otherwise).
+          const url = typeof args[1] === 'string' ? args[1] : args[1] instanceof NativeURL ? args[1].href : undefined;
+          if (url !== undefined && typeof args[0] === 'string') calls.set(xhr, { url, base: typeof args[1] === 'string' ? baseURL() : undefined, method: normalizeMethod(args[0]), headers: [] });
           else calls.delete(xhr);
         } catch {
           // Recording never disturbs the page.
@@ -344,7 +413,9 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
             const uploadListener = !!upload && (uploadsWithListener.has(upload) || HANDLERS.some((k) => upload[k] !== null && upload[k] !== undefined));
             const withCredentials = withCredentialsGet?.call(xhr) === true;
             const noBody = call.method === 'GET' || call.method === 'HEAD';
-            post({ api: 'xhr', url: call.url, method: call.method, mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: call.headers, headerOrderKnown: true, uploadListener, ...(noBody ? { body: 'none' } : bodyOf(args[0])), ...context('cors', call.url) });
+            const record: Record<string, unknown> = { api: 'xhr', url: call.url, method: call.method, mode: 'cors', credentials: withCredentials ? 'include' : 'same-origin', redirect: 'follow', headers: call.headers, headerOrderKnown: true, uploadListener };
+            addBody(record, noBody ? undefined : args[0]);
+            post(addContext(record, 'cors', call.url, call.base));
           }
         } catch {
           // Recording never disturbs the page.
@@ -376,21 +447,29 @@ export function installPageRequestRelay(eventName: string, messageType: string, 
   let batch: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
+    if (batch.length === 0) return;
     const records = batch;
     batch = [];
     chrome.runtime.sendMessage({ type: messageType, records }).catch(() => undefined);
   };
+  // An event is the hook's batch: a JSON array of at most PER_EVENT records of at most 64 KB each.
   document.addEventListener(eventName, (event) => {
     const detail = (event as CustomEvent<unknown>).detail;
-    if (typeof detail !== 'string' || detail.length > 64 * 1024) return;
+    if (typeof detail !== 'string' || detail.length > 100 * 64 * 1024) return;
+    let records: unknown;
     try {
-      batch.push(JSON.parse(detail));
+      records = JSON.parse(detail);
     } catch {
       return;
     }
-    if (batch.length >= 100) flush();
-    else if (timer === undefined) timer = setTimeout(flush, 0);
+    if (!Array.isArray(records)) return;
+    for (const record of records.slice(0, 100)) {
+      batch.push(record);
+      if (batch.length >= 100) flush();
+    }
+    if (batch.length > 0 && timer === undefined) timer = setTimeout(flush, 0);
   });
   document.addEventListener(`${eventName}:hello`, () => document.dispatchEvent(new CustomEvent(`${eventName}:ready`)));
   document.dispatchEvent(new CustomEvent(`${eventName}:ready`));

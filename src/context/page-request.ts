@@ -62,7 +62,7 @@ export interface PagePermission {
   at: number;
 }
 
-/** The DOM event the hook dispatches and the relay listens to (names only; the payload is JSON). */
+/** The DOM event the hook dispatches and the relay listens to (names only; an event carries a batch of records, a JSON array). */
 export const PAGE_REQUEST_EVENT = 'corsight:page-request';
 
 /** Type of the runtime message the relay sends the worker (see messages/protocol.ts). */
@@ -119,11 +119,17 @@ const METHOD = TOKEN;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const oneOf = <T extends string>(list: readonly T[], v: unknown): T | undefined => (list as readonly unknown[]).includes(v) ? (v as T) : undefined;
 
-function absoluteUrl(v: unknown): string | undefined {
+/**
+ * The call's URL, resolved as fetch() and XMLHttpRequest's open() did: against `base`, the
+ * document's base URL at the call, which the hook sends with a URL the page passed as a string
+ * (resolving it here spares the page a parse per call).
+ */
+function absoluteUrl(v: unknown, base: unknown): string | undefined {
   if (typeof v !== 'string' || v.length === 0 || v.length > PAGE_REQUEST_LIMITS.url) return undefined;
+  if (base !== undefined && (typeof base !== 'string' || base.length > PAGE_REQUEST_LIMITS.url)) return undefined;
   let parsed: URL;
   try {
-    parsed = new URL(v);
+    parsed = new URL(v, base);
   } catch {
     return undefined;
   }
@@ -163,7 +169,7 @@ export function parseStack(text: string): PageRequest['stack'] {
 export function readPageRequest(v: unknown): PageRequest | undefined {
   if (!isObject(v)) return undefined;
   const api = oneOf(APIS, v.api);
-  const url = absoluteUrl(v.url);
+  const url = absoluteUrl(v.url, v.base);
   const method = typeof v.method === 'string' && METHOD.test(v.method) && v.method.length <= 64 ? v.method : undefined;
   const mode = oneOf(MODES, v.mode);
   const credentials = oneOf(CREDENTIALS, v.credentials);

@@ -112,9 +112,10 @@ async function installRequestContext(page: Page, calls: PageRequestLog, callOnly
     if (typeof detail !== 'string') return;
     let records;
     try {
+      // One event is a batch of the page's calls, as the relay reads it.
       const parsed: unknown = JSON.parse(detail);
-      calls.notePermissions(0, readPagePermissions([parsed]));
-      records = readPageRequests([parsed]);
+      calls.notePermissions(0, readPagePermissions(parsed));
+      records = readPageRequests(parsed);
     } catch {
       return; // Malformed: dropped, as the worker does.
     }

@@ -161,6 +161,23 @@ describe('request context', () => {
     expect(report?.entries.some((e) => e.url === urls.cross && e.corsError === 'DisallowedByMode')).toBe(true);
     expect((await r.ask({ type: 'tab/report', tabId: otherTab })).entries).toEqual([]);
 
+    // A relative URL is resolved against the base the document had at the call: here a <base>
+    // pointing to the API's origin, removed right after the call, before the hook's batch leaves.
+    const viaBase = `${l.origins.api1}/s/fetch-get-acao-ok/?r=base`;
+    await diagnosedPage.evaluate(async (dir) => {
+      const base = document.createElement('base');
+      base.href = dir;
+      document.head.append(base);
+      const call = fetch('?r=base', { mode: 'same-origin' }).catch(() => undefined);
+      base.remove();
+      await call;
+    }, `${l.origins.api1}/s/fetch-get-acao-ok/`);
+    for (let i = 0; i < 50 && !entryOf(viaBase); i++) {
+      await sleep(100);
+      report = await r.ask({ type: 'tab/report', tabId });
+    }
+    expect([entryOf(viaBase)?.corsError, entryOf(viaBase)?.source]).toEqual(['DisallowedByMode', 'page']);
+
     // Off: no hook after the next navigation; the exchange has only what the wire shows.
     await r.ask({ type: 'settings/set', patch: { pageContext: false } });
     expect((await r.ask({ type: 'debug/state' })).pageContextTabs).toEqual([]);

@@ -24,6 +24,20 @@ function raw(over: Record<string, unknown> = {}): Record<string, unknown> {
 }
 
 describe('readPageRequest', () => {
+  it('resolves a URL the page passed as a string against the base the call had, as fetch() does', () => {
+    expect(readPageRequest(raw({ url: '../v2/items?q=1#top', base: 'https://app.example/app/page/index.html' }))?.url).toBe('https://app.example/app/v2/items?q=1');
+    expect(readPageRequest(raw({ url: '//api.example/x', base: 'http://app.example/' }))?.url).toBe('http://api.example/x');
+    // An absolute URL keeps its own scheme and host whatever the base.
+    expect(readPageRequest(raw({ url: 'HTTPS://API.example:443/a/./b', base: 'http://app.example/' }))?.url).toBe('https://api.example/a/b');
+  });
+
+  it('drops a record whose relative URL has no usable base', () => {
+    expect(readPageRequest(raw({ url: '/v1/users' }))).toBeUndefined();
+    expect(readPageRequest(raw({ url: '/v1/users', base: 42 }))).toBeUndefined();
+    expect(readPageRequest(raw({ url: '/v1/users', base: 'not a url' }))).toBeUndefined();
+    expect(readPageRequest(raw({ url: '/v1/users', base: `https://app.example/${'a'.repeat(PAGE_REQUEST_LIMITS.url)}` }))).toBeUndefined();
+  });
+
   it('accepts a well-formed record and strips the URL fragment (the network never sees it)', () => {
     const record = readPageRequest(raw({ url: 'https://api.example/v1/users?id=1#section', headers: [{ name: 'Accept', value: 'application/json' }] }));
     expect(record).toEqual({
