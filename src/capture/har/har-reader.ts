@@ -89,10 +89,16 @@ function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/g;
+
 /** UTF-8 length of s[from, to). A surrogate counts 2 so that a pair split across chunks still sums to 4. */
 function utf8Length(s: string, from = 0, to = s.length): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
+  // The ASCII prefix natively: most of a HAR is ASCII, and this runs over every chunk.
+  NON_ASCII.lastIndex = from;
+  const firstNonAscii = NON_ASCII.exec(s)?.index ?? to;
+  if (firstNonAscii >= to) return to - from;
+  let n = firstNonAscii - from;
+  for (let i = firstNonAscii; i < to; i++) {
     const c = s.charCodeAt(i);
     n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
   }
