@@ -1,6 +1,6 @@
 import { labelOf } from '../engine/codes.ts';
 import { FINDINGS } from '../engine/findings.ts';
-import type { DiagnosisStatus, Exchange, Verdict } from '../engine/types.ts';
+import type { DiagnosisStatus, Verdict } from '../engine/types.ts';
 import type { ExchangeRecord } from '../store/report.ts';
 
 /**
@@ -48,45 +48,49 @@ export function verdictWords(d: Verdict): string {
   return 'Allowed';
 }
 
-export function originOf(url: string): string {
+function parsedUrl(url: string): URL | undefined {
   try {
-    const u = new URL(url);
-    return u.origin === 'null' ? `${u.protocol}` : u.origin;
+    return new URL(url);
   } catch {
-    return '';
+    return undefined;
   }
+}
+
+function originOfParsed(u: URL | undefined): string {
+  if (!u) return '';
+  return u.origin === 'null' ? `${u.protocol}` : u.origin;
+}
+
+export function originOf(url: string): string {
+  return originOfParsed(parsedUrl(url));
 }
 
 /** `api.example.com/v1/items?…` : host, path (middle elided past `max`), query marked. */
 export function shortenUrl(url: string, max = 80): string {
-  let text: string;
-  try {
-    const u = new URL(url);
-    text = u.protocol === 'http:' || u.protocol === 'https:' ? u.host + u.pathname + (u.search ? '?…' : '') : url;
-  } catch {
-    text = url;
-  }
+  return shortenParsed(url, parsedUrl(url), max);
+}
+
+function shortenParsed(url: string, u: URL | undefined, max = 80): string {
+  const text = u && (u.protocol === 'http:' || u.protocol === 'https:') ? u.host + u.pathname + (u.search ? '?…' : '') : url;
   if (text.length <= max) return text;
   const keep = max - 1;
   const head = Math.ceil(keep * 0.6);
   return text.slice(0, head) + '…' + text.slice(text.length - (keep - head));
 }
 
-export function targetOriginOf(exchange: Exchange): string {
-  return originOf(exchange.hops[0]?.url ?? '');
-}
-
 export function toRow(record: ExchangeRecord): Row {
   const { exchange, verdict } = record;
   const url = exchange.hops[0]?.url ?? '';
-  const to = targetOriginOf(exchange);
+  // One parse for both: 10,000 rows of an imported file are made at once.
+  const parsed = parsedUrl(url);
+  const to = originOfParsed(parsed);
   const words = verdictWords(verdict);
   return {
     seq: record.seq,
     status: verdict.status,
     method: exchange.method,
     url,
-    shortUrl: shortenUrl(url),
+    shortUrl: shortenParsed(url, parsed),
     from: exchange.initiatorOrigin,
     to,
     verdict: words,
