@@ -121,7 +121,17 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
     }
     return cachedMark;
   };
-  const send = (records: string[]) => dispatch.call(doc, new NativeCustomEvent(eventName, { detail: `[${records.join(',')}]` }));
+  // True while an event of ours is dispatched: a page listening to it could call fetch() from
+  // its listener, and each such call would make another event, without end.
+  let sending = false;
+  const send = (records: string[]) => {
+    sending = true;
+    try {
+      dispatch.call(doc, new NativeCustomEvent(eventName, { detail: `[${records.join(',')}]` }));
+    } finally {
+      sending = false;
+    }
+  };
   const flush = () => {
     flushQueued = false;
     cachedMark = undefined;
@@ -143,6 +153,7 @@ export function installPageRequestHook(eventName: string, mark?: PageContextMark
   dispatch.call(doc, new NativeCustomEvent(`${eventName}:hello`));
 
   const post = (record: Record<string, unknown>) => {
+    if (sending) return;
     try {
       const text = stringify(record);
       if (text.length > MAX_RECORD || (!relayReady && pending.length >= MAX_QUEUE)) return;

@@ -15,6 +15,7 @@ import { runScenario } from '../harness/lab-runner.ts';
 import { attachOracle } from '../harness/oracle.ts';
 import { LNA_CONFIGS, LNA_SCENARIOS, type LnaConfigName } from '../lab/scenarios.ts';
 import { startLab, type Lab } from '../lab/server.ts';
+import { PAGE_REQUEST_EVENT } from '../../src/context/page-request.ts';
 import { sleep, startRig, waitForDevtoolsPort, type Rig } from './pipeline-support.ts';
 
 let lab: Lab | undefined;
@@ -177,6 +178,22 @@ describe('request context', () => {
       report = await r.ask({ type: 'tab/report', tabId });
     }
     expect([entryOf(viaBase)?.corsError, entryOf(viaBase)?.source]).toEqual(['DisallowedByMode', 'page']);
+
+    // A page listening to the hook's own event and calling fetch() from that listener: its calls
+    // made there are not recorded, so one call makes one event, not an endless chain of them.
+    const events = await diagnosedPage.evaluate(async (name) => {
+      let seen = 0;
+      const listener = () => {
+        seen++;
+        if (seen < 50) void fetch('/scenarios.json').catch(() => undefined);
+      };
+      document.addEventListener(name, listener);
+      await fetch('/scenarios.json').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      document.removeEventListener(name, listener);
+      return seen;
+    }, PAGE_REQUEST_EVENT);
+    expect(events).toBe(1);
 
     // Off: no hook after the next navigation; the exchange has only what the wire shows.
     await r.ask({ type: 'settings/set', patch: { pageContext: false } });
