@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
 /** Modules of this folder that the benchmarks share: not benchmarks themselves. */
-const SHARED = new Set(['index', 'stats', 'bench-page', 'engine-timing', 'engine-in-page', 'target-profiles']);
+const SHARED = new Set(['index', 'stats', 'bench-page', 'engine-timing', 'engine-in-page', 'target-profiles', 'browser-trace']);
 const all = fs
   .readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
