@@ -56,21 +56,21 @@ function parsedUrl(url: string): URL | undefined {
   }
 }
 
+/** A row's target origin ('' when the URL does not parse; the scheme for an opaque origin). */
 function originOfParsed(u: URL | undefined): string {
   if (!u) return '';
   return u.origin === 'null' ? `${u.protocol}` : u.origin;
 }
 
-export function originOf(url: string): string {
-  return originOfParsed(parsedUrl(url));
-}
+/** The longest short URL a row or a label shows. */
+const SHORT_URL_MAX = 80;
 
 /** `api.example.com/v1/items?…` : host, path (middle elided past `max`), query marked. */
-export function shortenUrl(url: string, max = 80): string {
+export function shortenUrl(url: string, max = SHORT_URL_MAX): string {
   return shortenParsed(url, parsedUrl(url), max);
 }
 
-function shortenParsed(url: string, u: URL | undefined, max = 80): string {
+function shortenParsed(url: string, u: URL | undefined, max: number): string {
   const text = u && (u.protocol === 'http:' || u.protocol === 'https:') ? u.host + u.pathname + (u.search ? '?…' : '') : url;
   if (text.length <= max) return text;
   const keep = max - 1;
@@ -90,7 +90,7 @@ export function toRow(record: ExchangeRecord): Row {
     status: verdict.status,
     method: exchange.method,
     url,
-    shortUrl: shortenParsed(url, parsed),
+    shortUrl: shortenParsed(url, parsed, SHORT_URL_MAX),
     from: exchange.initiatorOrigin,
     to,
     verdict: words,
