@@ -455,6 +455,9 @@ export function installPageRequestRelay(eventName: string, messageType: string, 
     }
   }
   w[FLAG] = true;
+  // The hook's PER_EVENT and MAX_RECORD (a copy: this function may not import either).
+  const PER_MESSAGE = 100;
+  const MAX_EVENT = PER_MESSAGE * 64 * 1024;
   let batch: unknown[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
@@ -465,10 +468,10 @@ export function installPageRequestRelay(eventName: string, messageType: string, 
     batch = [];
     chrome.runtime.sendMessage({ type: messageType, records }).catch(() => undefined);
   };
-  // An event is the hook's batch: a JSON array of at most PER_EVENT records of at most 64 KB each.
+  // An event is the hook's batch: a JSON array of at most PER_MESSAGE records of at most 64 KB each.
   document.addEventListener(eventName, (event) => {
     const detail = (event as CustomEvent<unknown>).detail;
-    if (typeof detail !== 'string' || detail.length > 100 * 64 * 1024) return;
+    if (typeof detail !== 'string' || detail.length > MAX_EVENT) return;
     let records: unknown;
     try {
       records = JSON.parse(detail);
@@ -476,9 +479,9 @@ export function installPageRequestRelay(eventName: string, messageType: string, 
       return;
     }
     if (!Array.isArray(records)) return;
-    for (const record of records.slice(0, 100)) {
+    for (const record of records.slice(0, PER_MESSAGE)) {
       batch.push(record);
-      if (batch.length >= 100) flush();
+      if (batch.length >= PER_MESSAGE) flush();
     }
     if (batch.length > 0 && timer === undefined) timer = setTimeout(flush, 0);
   });
